@@ -1,0 +1,162 @@
+//! Confidence levels, intervals, alternatives and interval transforms.
+
+use crate::error::{Error, Result};
+
+/// A confidence level in the open interval `(0, 1)`, such as 0.95.
+///
+/// Constructing one validates it once, so every procedure that takes a
+/// `ConfidenceLevel` can rely on it being usable.
+///
+/// # Errors
+/// [`ConfidenceLevel::new`] returns [`Error::InvalidConfidenceLevel`] for NaN
+/// or any value outside `(0, 1)`.
+///
+/// # Example
+/// ```
+/// use survkit::ConfidenceLevel;
+/// let level = ConfidenceLevel::new(0.90)?;
+/// assert!((level.alpha() - 0.10).abs() < 1e-15);
+/// assert!(ConfidenceLevel::new(1.5).is_err());
+/// # Ok::<(), survkit::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ConfidenceLevel(f64);
+
+impl ConfidenceLevel {
+    /// The conventional 95% level (R's default everywhere).
+    pub const NINETY_FIVE: ConfidenceLevel = ConfidenceLevel(0.95);
+
+    /// Validates `level` (must lie strictly between 0 and 1).
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfidenceLevel`] if `level` is NaN or not in `(0, 1)`.
+    pub fn new(level: f64) -> Result<Self> {
+        if level > 0.0 && level < 1.0 {
+            Ok(ConfidenceLevel(level))
+        } else {
+            Err(Error::InvalidConfidenceLevel { value: level })
+        }
+    }
+
+    /// The level itself, for example 0.95.
+    pub fn value(self) -> f64 {
+        self.0
+    }
+
+    /// `1 − level`, the total error probability of a two-sided interval.
+    pub fn alpha(self) -> f64 {
+        1.0 - self.0
+    }
+}
+
+impl Default for ConfidenceLevel {
+    fn default() -> Self {
+        Self::NINETY_FIVE
+    }
+}
+
+/// A confidence interval `[lower, upper]` at a stated level.
+///
+/// A bound that the method cannot give is NaN (R prints `NA` there), and a
+/// one-sided interval has one infinite or boundary bound, as documented by
+/// the procedure that returns it.
+///
+/// # Example
+/// ```
+/// use survkit::{ConfidenceInterval, ConfidenceLevel};
+/// let ci = ConfidenceInterval::new(0.2, 0.6, ConfidenceLevel::NINETY_FIVE);
+/// assert!(ci.contains(0.5));
+/// assert!((ci.width() - 0.4).abs() < 1e-15);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ConfidenceInterval {
+    lower: f64,
+    upper: f64,
+    level: ConfidenceLevel,
+}
+
+impl ConfidenceInterval {
+    /// Builds an interval from its bounds (no validation: bounds may be NaN
+    /// or infinite, as documented by the procedures that return them).
+    pub fn new(lower: f64, upper: f64, level: ConfidenceLevel) -> Self {
+        ConfidenceInterval {
+            lower,
+            upper,
+            level,
+        }
+    }
+
+    /// The lower bound.
+    pub fn lower(&self) -> f64 {
+        self.lower
+    }
+
+    /// The upper bound.
+    pub fn upper(&self) -> f64 {
+        self.upper
+    }
+
+    /// The confidence level.
+    pub fn level(&self) -> ConfidenceLevel {
+        self.level
+    }
+
+    /// `upper − lower`.
+    pub fn width(&self) -> f64 {
+        self.upper - self.lower
+    }
+
+    /// Whether `lower ≤ x ≤ upper` (false when a bound is NaN).
+    pub fn contains(&self, x: f64) -> bool {
+        self.lower <= x && x <= self.upper
+    }
+}
+
+/// The alternative hypothesis of a test.
+///
+/// `Less` and `Greater` name the direction of the effect measure of the test
+/// (the odds ratio for Fisher's test, the proportion for the binomial test,
+/// the z statistic for the log-rank test), as R's `alternative =` does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Alternative {
+    /// Two-sided (R's `"two.sided"`, the default).
+    #[default]
+    TwoSided,
+    /// The effect is smaller than under the null (R's `"less"`).
+    Less,
+    /// The effect is larger than under the null (R's `"greater"`).
+    Greater,
+}
+
+/// The scale on which a pointwise survival confidence interval is built.
+///
+/// With `S` the estimate, `σ` the Greenwood standard error of `−log S`
+/// (R's `std.err`) and `z` the normal quantile:
+///
+/// ```text
+/// Plain    S ± z σ S                                  (R conf.type = "plain")
+/// Log      S exp(± z σ)                               (R conf.type = "log", the default)
+/// LogLog   S^exp(± z σ / log S)                       (R conf.type = "log-log")
+/// Logit    logit⁻¹( logit S ± z σ / (1 − S) )         (R conf.type = "logit")
+/// Arcsine  sin²( asin √S ± z σ √S / (2 √(1 − S)) )    (R conf.type = "arcsin")
+/// ```
+///
+/// Bounds are clipped to `[0, 1]` as R clips them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum CiTransform {
+    /// Linear scale.
+    Plain,
+    /// Log scale (R's default).
+    #[default]
+    Log,
+    /// Complementary log-log scale (Kalbfleisch & Prentice).
+    LogLog,
+    /// Logit scale.
+    Logit,
+    /// Arcsine-square-root scale.
+    Arcsine,
+}

@@ -1,0 +1,10 @@
+//! Survival statistics for clinical studies.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod error;
+mod interval;
+mod special;
+
+pub use crate::error::{Error, Result};
+pub use crate::interval::{Alternative, CiTransform, ConfidenceInterval, ConfidenceLevel};
