@@ -2,9 +2,17 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod data;
+#[rustfmt::skip]
+pub mod datasets;
 mod error;
+mod event_table;
 mod interval;
 mod special;
 
+pub use crate::data::{SurvivalData, SurvivalDataBuilder};
 pub use crate::error::{Error, Result};
+pub use crate::event_table::{
+    CountRow, EventTable, GroupCounts, StratumTable, TimeFix, TIMEFIX_TOLERANCE,
+};
 pub use crate::interval::{Alternative, CiTransform, ConfidenceInterval, ConfidenceLevel};

@@ -1,0 +1,364 @@
+//! Validated survival data: the columns every survival procedure starts from.
+
+use std::collections::BTreeMap;
+use std::fmt::Display;
+
+use crate::error::{Error, Result};
+
+/// Categorical labels coded as `0..levels.len()` with their names.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+struct Levels {
+    codes: Vec<u32>,
+    names: Vec<String>,
+}
+
+impl Levels {
+    /// Levels are the sorted distinct labels (R's `factor()` default order
+    /// for numbers and for ASCII strings).
+    fn from_labels<L: Ord + Display>(labels: &[L]) -> Result<Self> {
+        let mut map: BTreeMap<&L, u32> = BTreeMap::new();
+        for l in labels {
+            map.insert(l, 0);
+        }
+        if map.len() > u32::MAX as usize {
+            return Err(Error::CountOverflow { what: "levels" });
+        }
+        let mut names = Vec::with_capacity(map.len());
+        for (i, (k, v)) in map.iter_mut().enumerate() {
+            *v = i as u32;
+            names.push(k.to_string());
+        }
+        let codes = labels
+            .iter()
+            .map(|l| map.get(l).copied().unwrap_or(0))
+            .collect();
+        Ok(Levels { codes, names })
+    }
+
+    /// Levels in the caller's order; every label must be one of them and
+    /// every level must have a row.
+    fn with_levels<L: PartialEq + Display>(
+        what: &'static str,
+        labels: &[L],
+        levels: &[L],
+    ) -> Result<Self> {
+        if levels.is_empty() {
+            return Err(Error::EmptyInput { what });
+        }
+        let mut used = vec![false; levels.len()];
+        let mut codes = Vec::with_capacity(labels.len());
+        for (index, l) in labels.iter().enumerate() {
+            let code = levels
+                .iter()
+                .position(|v| v == l)
+                .ok_or(Error::UnknownLevel { what, index })?;
+            used[code] = true;
+            codes.push(code as u32);
+        }
+        if let Some(empty) = used.iter().position(|u| !u) {
+            return Err(Error::EmptyGroup {
+                what,
+                level: levels[empty].to_string(),
+            });
+        }
+        Ok(Levels {
+            codes,
+            names: levels.iter().map(ToString::to_string).collect(),
+        })
+    }
+}
+
+/// Right-censored (optionally left-truncated) survival data, validated once.
+///
+/// Columns, one entry per subject:
+///
+/// ```text
+/// time     exit time (event or censoring), finite and ≥ 0
+/// event    true = the event was observed at `time`, false = censored
+/// group    optional label; one curve / one log-rank arm per level
+/// stratum  optional label; the log-rank test sums within strata
+/// weight   optional case weight, finite and ≥ 0 (frequency weights)
+/// entry    optional entry time (left truncation), finite, ≥ 0 and < time:
+///          the subject is at risk on (entry, time], R's Surv(entry, time, event)
+/// ```
+///
+/// # Conventions
+/// Group and stratum levels are the sorted distinct labels, as R's `factor()`
+/// orders numbers and ASCII strings; [`SurvivalDataBuilder::group_levels`]
+/// sets an explicit order. A negative zero time is stored as `+0.0`.
+///
+/// # Errors
+/// [`Error::EmptyInput`] for no rows, [`Error::LengthMismatch`] when a column
+/// is not as long as `time`, [`Error::NonFinite`] for NaN or ±∞,
+/// [`Error::Negative`] for a negative time, entry or weight,
+/// [`Error::EntryNotBeforeExit`] when `entry ≥ time`, [`Error::UnknownLevel`]
+/// and [`Error::EmptyGroup`] for labels outside, or levels without rows in,
+/// the declared levels.
+///
+/// # Example
+/// ```
+/// use survkit::{datasets::aml, SurvivalData};
+/// let data = SurvivalData::builder(&aml::TIME[..], aml::event())
+///     .groups(&aml::X)
+///     .build()?;
+/// assert_eq!(data.len(), 23);
+/// assert_eq!(data.group_names(), ["Maintained", "Nonmaintained"]);
+/// assert!(SurvivalData::new(&[1.0, f64::NAN][..], vec![true, false]).is_err());
+/// # Ok::<(), survkit::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct SurvivalData {
+    time: Vec<f64>,
+    event: Vec<bool>,
+    entry: Option<Vec<f64>>,
+    weight: Option<Vec<f64>>,
+    group: Option<Levels>,
+    stratum: Option<Levels>,
+}
+
+impl SurvivalData {
+    /// Validates right-censored data without groups, strata, weights or entry times.
+    ///
+    /// Pass owned `Vec`s to avoid a copy; slices are copied.
+    ///
+    /// # Errors
+    /// As for [`SurvivalData`].
+    pub fn new(time: impl Into<Vec<f64>>, event: impl Into<Vec<bool>>) -> Result<Self> {
+        Self::builder(time, event).build()
+    }
+
+    /// Starts a builder for data with groups, strata, weights or entry times.
+    pub fn builder(time: impl Into<Vec<f64>>, event: impl Into<Vec<bool>>) -> SurvivalDataBuilder {
+        SurvivalDataBuilder {
+            time: time.into(),
+            event: event.into(),
+            entry: None,
+            weight: None,
+            group: None,
+            stratum: None,
+        }
+    }
+
+    /// Number of subjects (rows).
+    pub fn len(&self) -> usize {
+        self.time.len()
+    }
+
+    /// Always false: validated data have at least one row.
+    pub fn is_empty(&self) -> bool {
+        self.time.is_empty()
+    }
+
+    /// Exit times.
+    pub fn time(&self) -> &[f64] {
+        &self.time
+    }
+
+    /// Event indicators.
+    pub fn event(&self) -> &[bool] {
+        &self.event
+    }
+
+    /// Entry times, when the data are left-truncated.
+    pub fn entry(&self) -> Option<&[f64]> {
+        self.entry.as_deref()
+    }
+
+    /// Case weights, when given.
+    pub fn weights(&self) -> Option<&[f64]> {
+        self.weight.as_deref()
+    }
+
+    /// Number of group levels (1 when ungrouped).
+    pub fn n_groups(&self) -> usize {
+        self.group.as_ref().map_or(1, |g| g.names.len())
+    }
+
+    /// Group level names (`["all"]` when ungrouped).
+    pub fn group_names(&self) -> Vec<&str> {
+        match &self.group {
+            Some(g) => g.names.iter().map(String::as_str).collect(),
+            None => vec!["all"],
+        }
+    }
+
+    /// Group code (index into [`group_names`](Self::group_names)) of each row, when grouped.
+    pub fn group_codes(&self) -> Option<&[u32]> {
+        self.group.as_ref().map(|g| g.codes.as_slice())
+    }
+
+    /// Number of strata (1 when unstratified).
+    pub fn n_strata(&self) -> usize {
+        self.stratum.as_ref().map_or(1, |s| s.names.len())
+    }
+
+    /// Stratum names (`["all"]` when unstratified).
+    pub fn stratum_names(&self) -> Vec<&str> {
+        match &self.stratum {
+            Some(s) => s.names.iter().map(String::as_str).collect(),
+            None => vec!["all"],
+        }
+    }
+
+    /// Stratum code of each row, when stratified.
+    pub fn stratum_codes(&self) -> Option<&[u32]> {
+        self.stratum.as_ref().map(|s| s.codes.as_slice())
+    }
+}
+
+/// Builder for [`SurvivalData`]; validation happens once, in [`build`](Self::build).
+#[derive(Debug, Clone)]
+pub struct SurvivalDataBuilder {
+    time: Vec<f64>,
+    event: Vec<bool>,
+    entry: Option<Vec<f64>>,
+    weight: Option<Vec<f64>>,
+    group: Option<Result<Levels>>,
+    stratum: Option<Result<Levels>>,
+}
+
+impl SurvivalDataBuilder {
+    /// Group labels, one per row; levels are the sorted distinct labels.
+    pub fn groups<L: Ord + Display>(mut self, labels: &[L]) -> Self {
+        self.group = Some(Levels::from_labels(labels));
+        self
+    }
+
+    /// Group labels with an explicit order of levels; each label must be a
+    /// level and each level must occur.
+    pub fn group_levels<L: PartialEq + Display>(mut self, labels: &[L], levels: &[L]) -> Self {
+        self.group = Some(Levels::with_levels("group", labels, levels));
+        self
+    }
+
+    /// Stratum labels, one per row; levels are the sorted distinct labels.
+    pub fn strata<L: Ord + Display>(mut self, labels: &[L]) -> Self {
+        self.stratum = Some(Levels::from_labels(labels));
+        self
+    }
+
+    /// Stratum labels with an explicit order of levels.
+    pub fn stratum_levels<L: PartialEq + Display>(mut self, labels: &[L], levels: &[L]) -> Self {
+        self.stratum = Some(Levels::with_levels("stratum", labels, levels));
+        self
+    }
+
+    /// Case weights (frequency weights), finite and ≥ 0.
+    pub fn weights(mut self, weights: impl Into<Vec<f64>>) -> Self {
+        self.weight = Some(weights.into());
+        self
+    }
+
+    /// Entry times for left-truncated data (R's `Surv(entry, time, event)`).
+    pub fn entry(mut self, entry: impl Into<Vec<f64>>) -> Self {
+        self.entry = Some(entry.into());
+        self
+    }
+
+    /// Validates every column and returns the data.
+    ///
+    /// # Errors
+    /// As listed on [`SurvivalData`]; the first problem found is reported,
+    /// columns checked in the order time, event, entry, weight, group, stratum.
+    pub fn build(self) -> Result<SurvivalData> {
+        let SurvivalDataBuilder {
+            mut time,
+            event,
+            mut entry,
+            weight,
+            group,
+            stratum,
+        } = self;
+        let n = time.len();
+        if n == 0 {
+            return Err(Error::EmptyInput { what: "time" });
+        }
+        check_len("event", n, event.len())?;
+        check_times("time", &mut time)?;
+        if let Some(e) = entry.as_mut() {
+            check_len("entry", n, e.len())?;
+            check_times("entry", e)?;
+            for (index, (&en, &ex)) in e.iter().zip(&time).enumerate() {
+                if en >= ex {
+                    return Err(Error::EntryNotBeforeExit {
+                        index,
+                        entry: en,
+                        exit: ex,
+                    });
+                }
+            }
+        }
+        if let Some(w) = weight.as_ref() {
+            check_len("weight", n, w.len())?;
+            for (index, &v) in w.iter().enumerate() {
+                if !v.is_finite() {
+                    return Err(Error::NonFinite {
+                        what: "weight",
+                        index,
+                        value: v,
+                    });
+                }
+                if v < 0.0 {
+                    return Err(Error::Negative {
+                        what: "weight",
+                        index,
+                        value: v,
+                    });
+                }
+            }
+        }
+        let group = group.transpose()?;
+        if let Some(g) = &group {
+            check_len("group", n, g.codes.len())?;
+        }
+        let stratum = stratum.transpose()?;
+        if let Some(s) = &stratum {
+            check_len("stratum", n, s.codes.len())?;
+        }
+        Ok(SurvivalData {
+            time,
+            event,
+            entry,
+            weight,
+            group,
+            stratum,
+        })
+    }
+}
+
+fn check_len(what: &'static str, expected: usize, actual: usize) -> Result<()> {
+    if expected == actual {
+        Ok(())
+    } else {
+        Err(Error::LengthMismatch {
+            what,
+            expected,
+            actual,
+        })
+    }
+}
+
+/// Times must be finite and ≥ 0; `-0.0` is normalised to `+0.0` so that the
+/// bit patterns of valid times sort like their values.
+fn check_times(what: &'static str, t: &mut [f64]) -> Result<()> {
+    for (index, v) in t.iter_mut().enumerate() {
+        if !v.is_finite() {
+            return Err(Error::NonFinite {
+                what,
+                index,
+                value: *v,
+            });
+        }
+        if *v < 0.0 {
+            return Err(Error::Negative {
+                what,
+                index,
+                value: *v,
+            });
+        }
+        *v += 0.0;
+    }
+    Ok(())
+}

@@ -1,0 +1,852 @@
+//! The event table: the one core every survival procedure reads.
+
+use crate::data::SurvivalData;
+use crate::error::{Error, Result};
+
+/// R's `timefix` tolerance, `sqrt(.Machine$double.eps)` = 2^-26 (R survival's
+/// `aeqSurv`): two consecutive distinct times `a < b` are tied when
+/// `b − a ≤ tol` or `(b − a) / mean(|distinct times|) ≤ tol`.
+pub const TIMEFIX_TOLERANCE: f64 = 1.490_116_119_384_765_6e-8;
+
+/// How nearly equal times are treated when the event table is built.
+///
+/// # Conventions
+/// `Tolerance` (the default) reproduces R survival's `timefix = TRUE`
+/// (`aeqSurv`): the distinct times of the whole data set (exit and entry times,
+/// all groups and strata) are sorted, each run of consecutive times closer
+/// than [`TIMEFIX_TOLERANCE`] (absolutely, or relative to the mean distinct
+/// time) is replaced by its first value. `Exact` compares times bit for bit,
+/// like R's `timefix = FALSE`, lifelines and scipy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum TimeFix {
+    /// Merge near-ties as R's `timefix = TRUE` does (default).
+    #[default]
+    Tolerance,
+    /// Distinct floating-point values are distinct times.
+    Exact,
+}
+
+/// One pre-aggregated row: the counts of one group in one stratum at one time,
+/// as a `GROUP BY stratum, group, time` returns them.
+///
+/// Counts are `f64` so that weighted sums fit; for integer counts they are
+/// exact up to 2^53.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct CountRow {
+    /// The time.
+    pub time: f64,
+    /// Group index into the table's group names.
+    pub group: usize,
+    /// Stratum index into the table's stratum names.
+    pub stratum: usize,
+    /// Number (or weight) of events at `time`.
+    pub n_event: f64,
+    /// Number (or weight) censored at `time`.
+    pub n_censor: f64,
+    /// Number (or weight) entering the risk set just after `time` (left
+    /// truncation: a subject with entry time `time` is at risk on `(time, exit]`).
+    pub n_enter: f64,
+}
+
+impl CountRow {
+    /// Events and censorings of `group` at `time`, in stratum 0, no entries.
+    pub fn new(time: f64, group: usize, n_event: f64, n_censor: f64) -> Self {
+        CountRow {
+            time,
+            group,
+            stratum: 0,
+            n_event,
+            n_censor,
+            n_enter: 0.0,
+        }
+    }
+}
+
+/// Distinct times with, per stratum and group, the number at risk, the events,
+/// the censored and (for left-truncated data) the entries.
+///
+/// # Method
+/// From [`SurvivalData`]: the rows are bucketed by (stratum, group) in one
+/// counting pass, each bucket's times are sorted once (as bit patterns, which
+/// order like the values for non-negative floats, with the event flag in the
+/// lowest bit), and the buckets of one stratum are merged in one sweep that
+/// counts events `d`, censorings `c` and entries `e` per distinct time. The
+/// number at risk follows by a reverse cumulative sum:
+///
+/// ```text
+/// n_risk(tᵢ) = Σ_{j ≥ i} (d_j + c_j) − Σ_{j ≥ i} e_j
+/// ```
+///
+/// (a subject is at risk on `(entry, exit]`). With weights, every count is a
+/// sum of weights. With [`TimeFix::Tolerance`] near-ties are then merged as
+/// R does. Nothing is sorted again afterwards: every survival procedure reads
+/// this table.
+///
+/// Rows exist at every distinct exit time of the stratum (and every entry
+/// time, for left-truncated data); a group with no exit at a row has
+/// `d = c = 0` there.
+///
+/// # Conventions
+/// Same risk sets as R survival's `survfit`/`survdiff` (with `timefix`).
+/// Tables built from counts ([`EventTable::from_counts`]) use the times
+/// exactly as given, and [`EventTable::merge`] matches times exactly.
+///
+/// # Errors
+/// See each constructor.
+///
+/// # Example
+/// ```
+/// use survkit::{datasets::aml, EventTable, SurvivalData};
+/// let data = SurvivalData::builder(&aml::TIME[..], aml::event()).groups(&aml::X).build()?;
+/// let table = EventTable::from_data(&data)?;
+/// let s = table.stratum(0).expect("one stratum");
+/// let maintained = s.group(0).expect("two groups");
+/// assert_eq!(s.times()[0], 5.0);
+/// assert_eq!(maintained.n_risk()[0], 11.0);
+/// # Ok::<(), survkit::Error>(())
+/// ```
+///
+/// # References
+/// Kaplan, E. L. & Meier, P. (1958). Nonparametric estimation from incomplete
+/// observations. *JASA* 53, 457–481. doi:10.1080/01621459.1958.10501452
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct EventTable {
+    group_names: Vec<String>,
+    stratum_names: Vec<String>,
+    /// Row times of all strata, stratum after stratum.
+    time: Vec<f64>,
+    /// Stratum `s` owns rows `offsets[s]..offsets[s + 1]`.
+    offsets: Vec<usize>,
+    /// Columns of length `rows × groups`: the block of stratum `s`, group `g`
+    /// starts at `k·offsets[s] + g·rows_s`.
+    n_risk: Vec<f64>,
+    n_event: Vec<f64>,
+    n_censor: Vec<f64>,
+    /// Empty when no subject has an entry time.
+    n_enter: Vec<f64>,
+}
+
+/// An observation in a bucket: a sort key (time bits shifted left, event flag
+/// in bit 0) and, for weighted data, its weight.
+trait Item: Copy {
+    fn key(self) -> u64;
+    fn weight(self) -> f64;
+    fn sort(items: &mut [Self]);
+}
+
+impl Item for u64 {
+    #[inline]
+    fn key(self) -> u64 {
+        self
+    }
+    #[inline]
+    fn weight(self) -> f64 {
+        1.0
+    }
+    fn sort(items: &mut [Self]) {
+        items.sort_unstable();
+    }
+}
+
+impl Item for (u64, f64) {
+    #[inline]
+    fn key(self) -> u64 {
+        self.0
+    }
+    #[inline]
+    fn weight(self) -> f64 {
+        self.1
+    }
+    fn sort(items: &mut [Self]) {
+        items.sort_unstable_by_key(|x| x.0);
+    }
+}
+
+/// The key of a valid (finite, non-negative, `+0.0`-normalised) time: its
+/// bits fit in 63 bits, so the shift loses nothing.
+#[inline]
+fn exit_key(t: f64, event: bool) -> u64 {
+    (t.to_bits() << 1) | u64::from(event)
+}
+
+/// Per-stratum, per-group count columns under construction.
+struct Columns {
+    time: Vec<f64>,
+    event: Vec<Vec<f64>>,
+    censor: Vec<Vec<f64>>,
+    enter: Vec<Vec<f64>>,
+}
+
+impl Columns {
+    fn new(k: usize, with_enter: bool) -> Self {
+        Columns {
+            time: Vec::new(),
+            event: vec![Vec::new(); k],
+            censor: vec![Vec::new(); k],
+            enter: if with_enter {
+                vec![Vec::new(); k]
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    fn push_row(&mut self, t: f64) {
+        self.time.push(t);
+        for v in self
+            .event
+            .iter_mut()
+            .chain(&mut self.censor)
+            .chain(&mut self.enter)
+        {
+            v.push(0.0);
+        }
+    }
+}
+
+/// Buckets `items` by cell and sorts each bucket; returns the bucket bounds.
+fn bucket_sort<T: Item>(items: Vec<T>, cells: &[u32], n_cells: usize) -> (Vec<T>, Vec<usize>) {
+    if n_cells == 1 {
+        let mut items = items;
+        T::sort(&mut items);
+        let n = items.len();
+        return (items, vec![0, n]);
+    }
+    let mut bounds = vec![0usize; n_cells + 1];
+    for &c in cells {
+        bounds[c as usize + 1] += 1;
+    }
+    for i in 0..n_cells {
+        bounds[i + 1] += bounds[i];
+    }
+    let mut next = bounds.clone();
+    let mut out = items.clone();
+    for (&c, &it) in cells.iter().zip(&items) {
+        let slot = &mut next[c as usize];
+        out[*slot] = it;
+        *slot += 1;
+    }
+    drop(items);
+    for w in bounds.windows(2) {
+        T::sort(&mut out[w[0]..w[1]]);
+    }
+    (out, bounds)
+}
+
+/// Merges the sorted buckets of one stratum (one exit bucket per group and,
+/// for left-truncated data, one entry bucket per group) into count columns.
+fn sweep<T: Item>(exits: &[&[T]], entries: &[&[T]], cols: &mut Columns) {
+    let k = exits.len();
+    let mut pos_x = vec![0usize; k];
+    let mut pos_e = vec![0usize; entries.len()];
+    loop {
+        // The smallest time among the bucket heads (keys hold time bits << 1).
+        let mut raw = u64::MAX;
+        for (b, &p) in exits.iter().zip(&pos_x) {
+            if let Some(it) = b.get(p) {
+                raw = raw.min(it.key() >> 1);
+            }
+        }
+        for (b, &p) in entries.iter().zip(&pos_e) {
+            if let Some(it) = b.get(p) {
+                raw = raw.min(it.key() >> 1);
+            }
+        }
+        if raw == u64::MAX {
+            break;
+        }
+        cols.push_row(f64::from_bits(raw));
+        let row = cols.time.len() - 1;
+        for g in 0..k {
+            let b = exits[g];
+            let mut p = pos_x[g];
+            let (mut d, mut c) = (0.0, 0.0);
+            while let Some(it) = b.get(p) {
+                if it.key() >> 1 != raw {
+                    break;
+                }
+                if it.key() & 1 == 1 {
+                    d += it.weight();
+                } else {
+                    c += it.weight();
+                }
+                p += 1;
+            }
+            pos_x[g] = p;
+            cols.event[g][row] = d;
+            cols.censor[g][row] = c;
+        }
+        for (g, b) in entries.iter().enumerate() {
+            let mut p = pos_e[g];
+            let mut e = 0.0;
+            while let Some(it) = b.get(p) {
+                if it.key() >> 1 != raw {
+                    break;
+                }
+                e += it.weight();
+                p += 1;
+            }
+            pos_e[g] = p;
+            cols.enter[g][row] = e;
+        }
+    }
+}
+
+/// `n_risk[i] = Σ_{j ≥ i} (d_j + c_j) − Σ_{j ≥ i} e_j`.
+fn fill_risk(event: &[f64], censor: &[f64], enter: Option<&[f64]>, risk: &mut [f64]) {
+    let mut out = 0.0;
+    let mut entered = 0.0;
+    for i in (0..risk.len()).rev() {
+        out += event[i] + censor[i];
+        if let Some(e) = enter {
+            entered += e[i];
+        }
+        risk[i] = out - entered;
+    }
+}
+
+impl EventTable {
+    /// Builds the table from validated data, merging near-tied times as R does.
+    ///
+    /// # Errors
+    /// [`Error::EntryNotBeforeExit`] when R's near-tie merging collapses a
+    /// subject's `(entry, exit]` interval to length zero (R stops with
+    /// "aeqSurv exception"); use [`TimeFix::Exact`] to keep such data.
+    pub fn from_data(data: &SurvivalData) -> Result<Self> {
+        Self::from_data_with(data, TimeFix::Tolerance)
+    }
+
+    /// Builds the table from validated data with the given near-tie rule.
+    ///
+    /// # Errors
+    /// As [`EventTable::from_data`].
+    pub fn from_data_with(data: &SurvivalData, timefix: TimeFix) -> Result<Self> {
+        let table = match data.weights() {
+            None => Self::build::<u64>(data, |_, key| key),
+            Some(w) => Self::build::<(u64, f64)>(data, |i, key| (key, w[i])),
+        };
+        match timefix {
+            TimeFix::Exact => Ok(table),
+            TimeFix::Tolerance => table.apply_timefix(Some(data)),
+        }
+    }
+
+    fn build<T: Item>(data: &SurvivalData, make: impl Fn(usize, u64) -> T) -> Self {
+        let k = data.n_groups();
+        let n_strata = data.n_strata();
+        let n_cells = k * n_strata;
+        let cells: Vec<u32> = if n_cells == 1 {
+            Vec::new()
+        } else {
+            let g = data.group_codes();
+            let s = data.stratum_codes();
+            (0..data.len())
+                .map(|i| {
+                    let gi = g.and_then(|g| g.get(i)).copied().unwrap_or(0);
+                    let si = s.and_then(|s| s.get(i)).copied().unwrap_or(0);
+                    si * k as u32 + gi
+                })
+                .collect()
+        };
+        let exits: Vec<T> = data
+            .time()
+            .iter()
+            .zip(data.event())
+            .enumerate()
+            .map(|(i, (&t, &e))| make(i, exit_key(t, e)))
+            .collect();
+        let (exits, xb) = bucket_sort(exits, &cells, n_cells);
+        let entries = data.entry().map(|en| {
+            let items: Vec<T> = en
+                .iter()
+                .enumerate()
+                .map(|(i, &t)| make(i, t.to_bits() << 1))
+                .collect();
+            bucket_sort(items, &cells, n_cells)
+        });
+        let with_enter = entries.is_some();
+        let mut table = EventTable {
+            group_names: data.group_names().iter().map(|s| s.to_string()).collect(),
+            stratum_names: data.stratum_names().iter().map(|s| s.to_string()).collect(),
+            time: Vec::new(),
+            offsets: vec![0],
+            n_risk: Vec::new(),
+            n_event: Vec::new(),
+            n_censor: Vec::new(),
+            n_enter: Vec::new(),
+        };
+        for s in 0..n_strata {
+            let xs: Vec<&[T]> = (0..k)
+                .map(|g| &exits[xb[s * k + g]..xb[s * k + g + 1]])
+                .collect();
+            let es: Vec<&[T]> = match &entries {
+                Some((items, eb)) => (0..k)
+                    .map(|g| &items[eb[s * k + g]..eb[s * k + g + 1]])
+                    .collect(),
+                None => Vec::new(),
+            };
+            let mut cols = Columns::new(k, with_enter);
+            sweep(&xs, &es, &mut cols);
+            table.push_stratum(cols);
+        }
+        table
+    }
+
+    /// Appends one stratum's columns (group-major) and computes its risk sets.
+    fn push_stratum(&mut self, cols: Columns) {
+        let rows = cols.time.len();
+        let start = self.n_event.len();
+        self.time.extend_from_slice(&cols.time);
+        self.offsets.push(self.time.len());
+        for g in 0..cols.event.len() {
+            self.n_event.extend_from_slice(&cols.event[g]);
+            self.n_censor.extend_from_slice(&cols.censor[g]);
+            if let Some(e) = cols.enter.get(g) {
+                self.n_enter.extend_from_slice(e);
+            }
+            self.n_risk.resize(self.n_risk.len() + rows, 0.0);
+            let r = start + g * rows..start + (g + 1) * rows;
+            let enter = cols.enter.get(g).map(Vec::as_slice);
+            fill_risk(
+                &self.n_event[r.clone()],
+                &self.n_censor[r.clone()],
+                enter,
+                &mut self.n_risk[r],
+            );
+        }
+    }
+
+    /// Builds a table from pre-aggregated counts, as a `GROUP BY stratum,
+    /// group, time` in a database or a distributed engine returns them.
+    ///
+    /// Rows may come in any order, and rows with the same (stratum, group,
+    /// time) are added up. Times are used exactly as given (aggregate on the
+    /// exact time values). A table built from the counts of some data equals
+    /// [`EventTable::from_data_with`] on that data with [`TimeFix::Exact`].
+    ///
+    /// # Errors
+    /// [`Error::EmptyInput`] for no group or stratum names or no rows,
+    /// [`Error::UnknownLevel`] for a row whose group or stratum index is out
+    /// of range, [`Error::NonFinite`] / [`Error::Negative`] for a bad time or
+    /// count (`what` names the field, `index` the row).
+    ///
+    /// # Example
+    /// ```
+    /// use survkit::{CountRow, EventTable};
+    /// let rows = [CountRow::new(5.0, 0, 2.0, 0.0), CountRow::new(8.0, 0, 1.0, 1.0)];
+    /// let table = EventTable::from_counts(&["all"], &["all"], &rows)?;
+    /// assert_eq!(table.stratum(0).and_then(|s| s.group(0)).map(|g| g.n_risk().to_vec()),
+    ///            Some(vec![4.0, 2.0]));
+    /// # Ok::<(), survkit::Error>(())
+    /// ```
+    pub fn from_counts<S: AsRef<str>>(
+        group_names: &[S],
+        stratum_names: &[S],
+        rows: &[CountRow],
+    ) -> Result<Self> {
+        if group_names.is_empty() {
+            return Err(Error::EmptyInput {
+                what: "group names",
+            });
+        }
+        if stratum_names.is_empty() {
+            return Err(Error::EmptyInput {
+                what: "stratum names",
+            });
+        }
+        if rows.is_empty() {
+            return Err(Error::EmptyInput { what: "count rows" });
+        }
+        let k = group_names.len();
+        for (index, r) in rows.iter().enumerate() {
+            if r.group >= k {
+                return Err(Error::UnknownLevel {
+                    what: "group",
+                    index,
+                });
+            }
+            if r.stratum >= stratum_names.len() {
+                return Err(Error::UnknownLevel {
+                    what: "stratum",
+                    index,
+                });
+            }
+            for (what, v) in [
+                ("time", r.time),
+                ("n_event", r.n_event),
+                ("n_censor", r.n_censor),
+                ("n_enter", r.n_enter),
+            ] {
+                if !v.is_finite() {
+                    return Err(Error::NonFinite {
+                        what,
+                        index,
+                        value: v,
+                    });
+                }
+                if v < 0.0 {
+                    return Err(Error::Negative {
+                        what,
+                        index,
+                        value: v,
+                    });
+                }
+            }
+        }
+        let with_enter = rows.iter().any(|r| r.n_enter > 0.0);
+        let mut order: Vec<(usize, u64, usize)> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.stratum, (r.time + 0.0).to_bits(), i))
+            .collect();
+        order.sort_unstable();
+        let mut table = EventTable::empty(group_names, stratum_names);
+        let mut it = order.iter().peekable();
+        for s in 0..stratum_names.len() {
+            let mut cols = Columns::new(k, with_enter);
+            while let Some(&&(rs, bits, i)) = it.peek() {
+                if rs != s {
+                    break;
+                }
+                it.next();
+                if cols.time.last().map(|t| t.to_bits()) != Some(bits) {
+                    cols.push_row(f64::from_bits(bits));
+                }
+                let row = cols.time.len() - 1;
+                let r = &rows[i];
+                cols.event[r.group][row] += r.n_event;
+                cols.censor[r.group][row] += r.n_censor;
+                if with_enter {
+                    cols.enter[r.group][row] += r.n_enter;
+                }
+            }
+            table.push_stratum(cols);
+        }
+        Ok(table)
+    }
+
+    fn empty<S: AsRef<str>>(group_names: &[S], stratum_names: &[S]) -> Self {
+        EventTable {
+            group_names: group_names.iter().map(|s| s.as_ref().to_owned()).collect(),
+            stratum_names: stratum_names
+                .iter()
+                .map(|s| s.as_ref().to_owned())
+                .collect(),
+            time: Vec::new(),
+            offsets: vec![0],
+            n_risk: Vec::new(),
+            n_event: Vec::new(),
+            n_censor: Vec::new(),
+            n_enter: Vec::new(),
+        }
+    }
+
+    /// The table of the union of two disjoint sets of subjects.
+    ///
+    /// Counts at equal times are added and the risk sets recomputed, so the
+    /// result equals the table built from the concatenated data (with
+    /// [`TimeFix::Exact`], or whenever the data have no near-ties): tables
+    /// computed on separate machines or partitions combine into one.
+    ///
+    /// # Errors
+    /// [`Error::Incompatible`] when the tables' group or stratum names differ.
+    ///
+    /// # Example
+    /// ```
+    /// use survkit::{EventTable, SurvivalData};
+    /// let a = EventTable::from_data(&SurvivalData::new(vec![1.0, 3.0], vec![true, false])?)?;
+    /// let b = EventTable::from_data(&SurvivalData::new(vec![2.0, 3.0], vec![true, true])?)?;
+    /// let all = EventTable::from_data(&SurvivalData::new(
+    ///     vec![1.0, 3.0, 2.0, 3.0], vec![true, false, true, true])?)?;
+    /// assert_eq!(a.merge(&b)?, all);
+    /// # Ok::<(), survkit::Error>(())
+    /// ```
+    pub fn merge(&self, other: &EventTable) -> Result<EventTable> {
+        if self.group_names != other.group_names {
+            return Err(Error::Incompatible {
+                what: "event tables",
+                detail: "group names differ",
+            });
+        }
+        if self.stratum_names != other.stratum_names {
+            return Err(Error::Incompatible {
+                what: "event tables",
+                detail: "stratum names differ",
+            });
+        }
+        let k = self.n_groups();
+        let with_enter = self.has_entry() || other.has_entry();
+        let mut out = EventTable::empty(&self.group_names, &self.stratum_names);
+        for (a, b) in self.strata().zip(other.strata()) {
+            let mut cols = Columns::new(k, with_enter);
+            let (ta, tb) = (a.times(), b.times());
+            let (mut i, mut j) = (0, 0);
+            while i < ta.len() || j < tb.len() {
+                let next_a = ta.get(i).copied().unwrap_or(f64::INFINITY);
+                let next_b = tb.get(j).copied().unwrap_or(f64::INFINITY);
+                let t = next_a.min(next_b);
+                cols.push_row(t);
+                let row = cols.time.len() - 1;
+                for (src, idx, take) in [(&a, i, next_a == t), (&b, j, next_b == t)] {
+                    if !take {
+                        continue;
+                    }
+                    for g in 0..k {
+                        cols.event[g][row] += src.column(&src.table.n_event, g)[idx];
+                        cols.censor[g][row] += src.column(&src.table.n_censor, g)[idx];
+                        if with_enter && src.table.has_entry() {
+                            cols.enter[g][row] += src.column(&src.table.n_enter, g)[idx];
+                        }
+                    }
+                }
+                if next_a == t {
+                    i += 1;
+                }
+                if next_b == t {
+                    j += 1;
+                }
+            }
+            out.push_stratum(cols);
+        }
+        Ok(out)
+    }
+
+    /// Applies R's near-tie rule (`aeqSurv`) to a table built exactly.
+    fn apply_timefix(self, data: Option<&SurvivalData>) -> Result<Self> {
+        let cuts = match self.timefix_cuts() {
+            Some(c) => c,
+            None => return Ok(self),
+        };
+        // R stops when an (entry, exit] interval collapses to one cut.
+        if let Some(data) = data {
+            if let Some(entry) = data.entry() {
+                for (index, (&en, &ex)) in entry.iter().zip(data.time()).enumerate() {
+                    if cut_of(&cuts, en) == cut_of(&cuts, ex) {
+                        return Err(Error::EntryNotBeforeExit {
+                            index,
+                            entry: en,
+                            exit: ex,
+                        });
+                    }
+                }
+            }
+        }
+        let k = self.n_groups();
+        let with_enter = self.has_entry();
+        let mut out = EventTable::empty(&self.group_names, &self.stratum_names);
+        for s in self.strata() {
+            let mut cols = Columns::new(k, with_enter);
+            for (i, &t) in s.times().iter().enumerate() {
+                let c = cut_of(&cuts, t);
+                if cols.time.last() != Some(&c) {
+                    cols.push_row(c);
+                }
+                let row = cols.time.len() - 1;
+                for g in 0..k {
+                    cols.event[g][row] += s.column(&self.n_event, g)[i];
+                    cols.censor[g][row] += s.column(&self.n_censor, g)[i];
+                    if with_enter {
+                        cols.enter[g][row] += s.column(&self.n_enter, g)[i];
+                    }
+                }
+            }
+            out.push_stratum(cols);
+        }
+        Ok(out)
+    }
+
+    /// The cut points of R's `aeqSurv` over the distinct times of all strata,
+    /// or `None` when no two distinct times are tied.
+    fn timefix_cuts(&self) -> Option<Vec<f64>> {
+        let merged;
+        let distinct: &[f64] = if self.n_strata() == 1 {
+            &self.time
+        } else {
+            // The union of the strata's times (each already sorted): the
+            // strata are few, so sorting the concatenation is cheap next to
+            // the table itself.
+            let mut all = self.time.clone();
+            all.sort_unstable_by(f64::total_cmp);
+            all.dedup();
+            merged = all;
+            &merged
+        };
+        if distinct.len() < 2 {
+            return None;
+        }
+        let mean = distinct.iter().map(|t| t.abs()).sum::<f64>() / distinct.len() as f64;
+        let tied = |a: f64, b: f64| {
+            let dy = b - a;
+            dy <= TIMEFIX_TOLERANCE || dy / mean <= TIMEFIX_TOLERANCE
+        };
+        if !distinct.windows(2).any(|w| tied(w[0], w[1])) {
+            return None;
+        }
+        let mut cuts = Vec::with_capacity(distinct.len());
+        cuts.push(distinct[0]);
+        for w in distinct.windows(2) {
+            if !tied(w[0], w[1]) {
+                cuts.push(w[1]);
+            }
+        }
+        Some(cuts)
+    }
+
+    /// Number of groups (1 when the data were ungrouped).
+    pub fn n_groups(&self) -> usize {
+        self.group_names.len()
+    }
+
+    /// Number of strata (1 when the data were unstratified).
+    pub fn n_strata(&self) -> usize {
+        self.stratum_names.len()
+    }
+
+    /// Group names.
+    pub fn group_names(&self) -> &[String] {
+        &self.group_names
+    }
+
+    /// Stratum names.
+    pub fn stratum_names(&self) -> &[String] {
+        &self.stratum_names
+    }
+
+    /// Whether any subject has an entry time (left truncation).
+    pub fn has_entry(&self) -> bool {
+        !self.n_enter.is_empty()
+    }
+
+    /// Total number of rows over all strata.
+    pub fn n_rows(&self) -> usize {
+        self.time.len()
+    }
+
+    /// Total events (or event weight) over all strata and groups.
+    pub fn total_events(&self) -> f64 {
+        self.n_event.iter().sum()
+    }
+
+    /// Stratum `s`, or `None` when out of range.
+    pub fn stratum(&self, s: usize) -> Option<StratumTable<'_>> {
+        if s < self.n_strata() {
+            Some(StratumTable { table: self, s })
+        } else {
+            None
+        }
+    }
+
+    /// All strata in order.
+    pub fn strata(&self) -> impl Iterator<Item = StratumTable<'_>> + '_ {
+        (0..self.n_strata()).map(move |s| StratumTable { table: self, s })
+    }
+}
+
+/// The cut that R's `findInterval(t, cuts)` maps `t` to: the largest cut ≤ `t`.
+fn cut_of(cuts: &[f64], t: f64) -> f64 {
+    let i = cuts.partition_point(|&c| c <= t);
+    cuts.get(i.saturating_sub(1)).copied().unwrap_or(t)
+}
+
+/// One stratum of an [`EventTable`].
+#[derive(Debug, Clone, Copy)]
+pub struct StratumTable<'a> {
+    table: &'a EventTable,
+    s: usize,
+}
+
+impl<'a> StratumTable<'a> {
+    fn rows(&self) -> std::ops::Range<usize> {
+        self.table.offsets[self.s]..self.table.offsets[self.s + 1]
+    }
+
+    fn column(&self, col: &'a [f64], g: usize) -> &'a [f64] {
+        let r = self.rows();
+        let k = self.table.n_groups();
+        let start = k * r.start + g * r.len();
+        &col[start..start + r.len()]
+    }
+
+    /// The stratum's name.
+    pub fn name(&self) -> &'a str {
+        &self.table.stratum_names[self.s]
+    }
+
+    /// Index of the stratum.
+    pub fn index(&self) -> usize {
+        self.s
+    }
+
+    /// Distinct times of the stratum, increasing.
+    pub fn times(&self) -> &'a [f64] {
+        &self.table.time[self.rows()]
+    }
+
+    /// Number of groups.
+    pub fn n_groups(&self) -> usize {
+        self.table.n_groups()
+    }
+
+    /// The counts of group `g` at the stratum's times, or `None` when out of range.
+    pub fn group(&self, g: usize) -> Option<GroupCounts<'a>> {
+        if g >= self.n_groups() {
+            return None;
+        }
+        Some(GroupCounts {
+            time: self.times(),
+            n_risk: self.column(&self.table.n_risk, g),
+            n_event: self.column(&self.table.n_event, g),
+            n_censor: self.column(&self.table.n_censor, g),
+            n_enter: if self.table.has_entry() {
+                Some(self.column(&self.table.n_enter, g))
+            } else {
+                None
+            },
+        })
+    }
+
+    /// All groups in order.
+    pub fn groups(&self) -> impl Iterator<Item = GroupCounts<'a>> + '_ {
+        (0..self.n_groups()).filter_map(move |g| self.group(g))
+    }
+}
+
+/// The count columns of one group in one stratum, aligned with the stratum's times.
+#[derive(Debug, Clone, Copy)]
+pub struct GroupCounts<'a> {
+    time: &'a [f64],
+    n_risk: &'a [f64],
+    n_event: &'a [f64],
+    n_censor: &'a [f64],
+    n_enter: Option<&'a [f64]>,
+}
+
+impl<'a> GroupCounts<'a> {
+    /// The stratum's distinct times.
+    pub fn time(&self) -> &'a [f64] {
+        self.time
+    }
+
+    /// Number (or weight) at risk just before each time.
+    pub fn n_risk(&self) -> &'a [f64] {
+        self.n_risk
+    }
+
+    /// Number (or weight) of events at each time.
+    pub fn n_event(&self) -> &'a [f64] {
+        self.n_event
+    }
+
+    /// Number (or weight) censored at each time.
+    pub fn n_censor(&self) -> &'a [f64] {
+        self.n_censor
+    }
+
+    /// Number (or weight) entering just after each time, for left-truncated data.
+    pub fn n_enter(&self) -> Option<&'a [f64]> {
+        self.n_enter
+    }
+}
