@@ -209,6 +209,9 @@ impl Columns {
 
 /// Buckets `items` by cell and sorts each bucket; returns the bucket bounds.
 fn bucket_sort<T: Item>(items: Vec<T>, cells: &[u32], n_cells: usize) -> (Vec<T>, Vec<usize>) {
+    // A comparison sort of the u64 keys: on this class of machine it beat an
+    // LSD radix sort (8-, 11- and 16-bit digits) on 10^6 keys, continuous or
+    // tied (measured 2026-11-27: 18 ms against 23 ms and more).
     if n_cells == 1 {
         let mut items = items;
         T::sort(&mut items);
@@ -236,62 +239,120 @@ fn bucket_sort<T: Item>(items: Vec<T>, cells: &[u32], n_cells: usize) -> (Vec<T>
     (out, bounds)
 }
 
-/// Merges the sorted buckets of one stratum (one exit bucket per group and,
-/// for left-truncated data, one entry bucket per group) into count columns.
-fn sweep<T: Item>(exits: &[&[T]], entries: &[&[T]], cols: &mut Columns) {
-    let k = exits.len();
-    let mut pos_x = vec![0usize; k];
-    let mut pos_e = vec![0usize; entries.len()];
+/// Walks the sorted buckets of one stratum (one exit bucket per group, then,
+/// for left-truncated data, one entry bucket per group) in time order,
+/// calling `visit(row, time_bits, bucket, item)` for every item, and returns
+/// the number of distinct times (rows).
+fn merge_walk<T: Item>(buckets: &[&[T]], mut visit: impl FnMut(usize, u64, usize, T)) -> usize {
+    let mut pos = vec![0usize; buckets.len()];
+    let mut rows = 0;
     loop {
         // The smallest time among the bucket heads (keys hold time bits << 1).
         let mut raw = u64::MAX;
-        for (b, &p) in exits.iter().zip(&pos_x) {
-            if let Some(it) = b.get(p) {
-                raw = raw.min(it.key() >> 1);
-            }
-        }
-        for (b, &p) in entries.iter().zip(&pos_e) {
+        for (b, &p) in buckets.iter().zip(&pos) {
             if let Some(it) = b.get(p) {
                 raw = raw.min(it.key() >> 1);
             }
         }
         if raw == u64::MAX {
-            break;
+            return rows;
         }
-        cols.push_row(f64::from_bits(raw));
-        let row = cols.time.len() - 1;
-        for g in 0..k {
-            let b = exits[g];
-            let mut p = pos_x[g];
-            let (mut d, mut c) = (0.0, 0.0);
-            while let Some(it) = b.get(p) {
+        for (s, (b, p)) in buckets.iter().zip(pos.iter_mut()).enumerate() {
+            while let Some(&it) = b.get(*p) {
                 if it.key() >> 1 != raw {
                     break;
                 }
-                if it.key() & 1 == 1 {
-                    d += it.weight();
-                } else {
-                    c += it.weight();
-                }
-                p += 1;
+                visit(rows, raw, s, it);
+                *p += 1;
             }
-            pos_x[g] = p;
-            cols.event[g][row] = d;
-            cols.censor[g][row] = c;
         }
-        for (g, b) in entries.iter().enumerate() {
-            let mut p = pos_e[g];
-            let mut e = 0.0;
-            while let Some(it) = b.get(p) {
-                if it.key() >> 1 != raw {
-                    break;
-                }
-                e += it.weight();
-                p += 1;
+        rows += 1;
+    }
+}
+
+/// Walks the union of increasing, duplicate-free time lists, calling
+/// `visit(row, time, list, index_in_list)` for every list holding the row's
+/// time; returns the number of rows. Two lists (the two-arm log-rank case)
+/// take a two-pointer merge.
+fn union_walk(lists: &[&[f64]], mut visit: impl FnMut(usize, f64, usize, usize)) -> usize {
+    if let [a, b] = lists {
+        let (mut i, mut j, mut row) = (0, 0, 0);
+        while i < a.len() && j < b.len() {
+            let (x, y) = (a[i], b[j]);
+            if x < y {
+                visit(row, x, 0, i);
+                i += 1;
+            } else if y < x {
+                visit(row, y, 1, j);
+                j += 1;
+            } else {
+                visit(row, x, 0, i);
+                visit(row, y, 1, j);
+                i += 1;
+                j += 1;
             }
-            pos_e[g] = p;
-            cols.enter[g][row] = e;
+            row += 1;
         }
+        for (i, &x) in a.iter().enumerate().skip(i) {
+            visit(row, x, 0, i);
+            row += 1;
+        }
+        for (j, &y) in b.iter().enumerate().skip(j) {
+            visit(row, y, 1, j);
+            row += 1;
+        }
+        return row;
+    }
+    let mut pos = vec![0usize; lists.len()];
+    let mut row = 0;
+    loop {
+        let mut t = f64::INFINITY;
+        for (l, &p) in lists.iter().zip(&pos) {
+            if let Some(&x) = l.get(p) {
+                t = t.min(x);
+            }
+        }
+        if t == f64::INFINITY {
+            return row;
+        }
+        for (g, (l, p)) in lists.iter().zip(pos.iter_mut()).enumerate() {
+            if l.get(*p) == Some(&t) {
+                visit(row, t, g, *p);
+                *p += 1;
+            }
+        }
+        row += 1;
+    }
+}
+
+/// The common case, one group and no entry times: one pass over one bucket.
+fn sweep_one<T: Item>(items: &[T], cols: &mut Columns) {
+    let (Some(event), Some(censor)) = (cols.event.first_mut(), cols.censor.first_mut()) else {
+        return;
+    };
+    // At most one row per item: reserving avoids regrowth copies (the
+    // excess of tied data is released by the table).
+    cols.time.reserve(items.len());
+    event.reserve(items.len());
+    censor.reserve(items.len());
+    let mut i = 0;
+    while let Some(first) = items.get(i) {
+        let raw = first.key() >> 1;
+        let (mut d, mut c) = (0.0, 0.0);
+        while let Some(it) = items.get(i) {
+            if it.key() >> 1 != raw {
+                break;
+            }
+            if it.key() & 1 == 1 {
+                d += it.weight();
+            } else {
+                c += it.weight();
+            }
+            i += 1;
+        }
+        cols.time.push(f64::from_bits(raw));
+        event.push(d);
+        censor.push(c);
     }
 }
 
@@ -388,16 +449,133 @@ impl EventTable {
                     .collect(),
                 None => Vec::new(),
             };
-            let mut cols = Columns::new(k, with_enter);
-            sweep(&xs, &es, &mut cols);
-            table.push_stratum(cols);
+            if let ([only], []) = (xs.as_slice(), es.as_slice()) {
+                let mut cols = Columns::new(k, with_enter);
+                sweep_one(only, &mut cols);
+                table.push_stratum(cols);
+            } else if !with_enter {
+                // Each group's bucket is collapsed to its distinct times by the
+                // tight one-bucket sweep, then the groups' time lists are united.
+                let per_group: Vec<Columns> = xs
+                    .iter()
+                    .map(|b| {
+                        let mut c = Columns::new(1, false);
+                        sweep_one(b, &mut c);
+                        c
+                    })
+                    .collect();
+                table.append_union(&per_group);
+            } else {
+                let buckets: Vec<&[T]> = xs.iter().chain(&es).copied().collect();
+                table.append_merged(&buckets, k, with_enter);
+            }
         }
         table
     }
 
+    /// Appends one stratum from the per-group distinct-time columns of a
+    /// stratum without entry times: a first merge counts the union of the
+    /// times, a second writes the counts in place.
+    fn append_union(&mut self, groups: &[Columns]) {
+        let k = groups.len();
+        let times: Vec<&[f64]> = groups.iter().map(|c| c.time.as_slice()).collect();
+        let rows = union_walk(&times, |_, _, _, _| {});
+        let base_row = self.time.len();
+        let base = self.n_event.len();
+        self.time.resize(base_row + rows, 0.0);
+        self.offsets.push(base_row + rows);
+        for col in [&mut self.n_event, &mut self.n_censor, &mut self.n_risk] {
+            col.resize(base + k * rows, 0.0);
+        }
+        let (time, event, censor) = (
+            &mut self.time[base_row..],
+            &mut self.n_event[base..],
+            &mut self.n_censor[base..],
+        );
+        let ev: Vec<&[f64]> = groups.iter().map(|c| c.event[0].as_slice()).collect(); // ok: Columns::new(1, _) has one group
+        let ce: Vec<&[f64]> = groups.iter().map(|c| c.censor[0].as_slice()).collect(); // ok: as above
+        union_walk(&times, |row, t, g, i| {
+            time[row] = t;
+            event[g * rows + row] = ev[g][i];
+            censor[g * rows + row] = ce[g][i];
+        });
+        for g in 0..k {
+            let r = base + g * rows..base + (g + 1) * rows;
+            fill_risk(
+                &self.n_event[r.clone()],
+                &self.n_censor[r.clone()],
+                None,
+                &mut self.n_risk[r],
+            );
+        }
+    }
+
+    /// Appends one stratum from its sorted buckets: a first walk counts the
+    /// distinct times, a second writes the counts in place (no regrowth, no
+    /// copy of intermediate columns).
+    fn append_merged<T: Item>(&mut self, buckets: &[&[T]], k: usize, with_enter: bool) {
+        let rows = merge_walk(buckets, |_, _, _, _| {});
+        let base_row = self.time.len();
+        let base = self.n_event.len();
+        self.time.resize(base_row + rows, 0.0);
+        self.offsets.push(base_row + rows);
+        for col in [&mut self.n_event, &mut self.n_censor, &mut self.n_risk] {
+            col.resize(base + k * rows, 0.0);
+        }
+        if with_enter {
+            self.n_enter.resize(base + k * rows, 0.0);
+        }
+        let (time, event, censor, enter) = (
+            &mut self.time[base_row..],
+            &mut self.n_event[base..],
+            &mut self.n_censor[base..],
+            &mut self.n_enter,
+        );
+        merge_walk(buckets, |row, raw, b, it| {
+            time[row] = f64::from_bits(raw);
+            if b < k {
+                let col = if it.key() & 1 == 1 {
+                    &mut *event
+                } else {
+                    &mut *censor
+                };
+                col[b * rows + row] += it.weight();
+            } else {
+                enter[base + (b - k) * rows + row] += it.weight();
+            }
+        });
+        for g in 0..k {
+            let r = base + g * rows..base + (g + 1) * rows;
+            let en = if with_enter {
+                Some(&self.n_enter[r.clone()])
+            } else {
+                None
+            };
+            fill_risk(
+                &self.n_event[r.clone()],
+                &self.n_censor[r.clone()],
+                en,
+                &mut self.n_risk[r],
+            );
+        }
+    }
+
     /// Appends one stratum's columns (group-major) and computes its risk sets.
-    fn push_stratum(&mut self, cols: Columns) {
+    fn push_stratum(&mut self, mut cols: Columns) {
         let rows = cols.time.len();
+        if self.time.is_empty() && cols.event.len() == 1 && cols.enter.is_empty() {
+            // The first stratum of one group: move the columns, no copy.
+            self.time = std::mem::take(&mut cols.time);
+            self.time.shrink_to_fit();
+            self.offsets.push(rows);
+            self.n_event = cols.event.pop().unwrap_or_default();
+            self.n_event.shrink_to_fit();
+            self.n_censor = cols.censor.pop().unwrap_or_default();
+            self.n_censor.shrink_to_fit();
+            self.n_risk = vec![0.0; rows];
+            fill_risk(&self.n_event, &self.n_censor, None, &mut self.n_risk);
+            return;
+        }
         let start = self.n_event.len();
         self.time.extend_from_slice(&cols.time);
         self.offsets.push(self.time.len());
@@ -615,7 +793,11 @@ impl EventTable {
     }
 
     /// Applies R's near-tie rule (`aeqSurv`) to a table built exactly.
-    fn apply_timefix(self, data: Option<&SurvivalData>) -> Result<Self> {
+    fn apply_timefix(mut self, data: Option<&SurvivalData>) -> Result<Self> {
+        if self.n_strata() == 1 && !self.has_entry() {
+            self.timefix_in_place();
+            return Ok(self);
+        }
         let cuts = match self.timefix_cuts() {
             Some(c) => c,
             None => return Ok(self),
@@ -635,27 +817,113 @@ impl EventTable {
             }
         }
         let k = self.n_groups();
-        let with_enter = self.has_entry();
         let mut out = EventTable::empty(&self.group_names, &self.stratum_names);
+        let mut target: Vec<usize> = Vec::new();
         for s in self.strata() {
-            let mut cols = Columns::new(k, with_enter);
-            for (i, &t) in s.times().iter().enumerate() {
-                let c = cut_of(&cuts, t);
-                if cols.time.last() != Some(&c) {
-                    cols.push_row(c);
+            // Map each row to its cut (rows and cuts are both increasing).
+            target.clear();
+            let base = out.time.len();
+            let mut ci = 0;
+            for &t in s.times() {
+                while cuts.get(ci + 1).is_some_and(|&c| c <= t) {
+                    ci += 1;
                 }
-                let row = cols.time.len() - 1;
-                for g in 0..k {
-                    cols.event[g][row] += s.column(&self.n_event, g)[i];
-                    cols.censor[g][row] += s.column(&self.n_censor, g)[i];
-                    if with_enter {
-                        cols.enter[g][row] += s.column(&self.n_enter, g)[i];
-                    }
+                let c = cuts.get(ci).copied().unwrap_or(t);
+                if out.time.len() == base || out.time.last() != Some(&c) {
+                    out.time.push(c);
                 }
+                target.push(out.time.len() - 1 - base);
             }
-            out.push_stratum(cols);
+            let rows = out.time.len() - base;
+            out.offsets.push(out.time.len());
+            for g in 0..k {
+                let sum_into = |dst: &mut Vec<f64>, src: &[f64]| {
+                    let start = dst.len();
+                    dst.resize(start + rows, 0.0);
+                    for (&t, &v) in target.iter().zip(src) {
+                        dst[start + t] += v;
+                    }
+                };
+                sum_into(&mut out.n_event, s.column(&self.n_event, g));
+                sum_into(&mut out.n_censor, s.column(&self.n_censor, g));
+                if self.has_entry() {
+                    sum_into(&mut out.n_enter, s.column(&self.n_enter, g));
+                }
+                let start = out.n_risk.len();
+                out.n_risk.resize(start + rows, 0.0);
+                let r = start..start + rows;
+                let enter = if self.has_entry() {
+                    Some(&out.n_enter[r.clone()])
+                } else {
+                    None
+                };
+                fill_risk(
+                    &out.n_event[r.clone()],
+                    &out.n_censor[r.clone()],
+                    enter,
+                    &mut out.n_risk[r],
+                );
+            }
         }
         Ok(out)
+    }
+
+    /// R's near-tie rule for one stratum without entry times, in place: the
+    /// rows are the distinct times, so a run of consecutive tied rows is
+    /// summed into its first row without any allocation.
+    fn timefix_in_place(&mut self) {
+        let n = self.time.len();
+        if n < 2 {
+            return;
+        }
+        // Valid times are ≥ 0, so mean(|y|) is the plain mean.
+        let mean = self.time.iter().sum::<f64>() / n as f64;
+        let tied = tie_rule(mean);
+        if !self.time.windows(2).any(|w| tied(w[0], w[1])) {
+            return;
+        }
+        // Whether row r merges into its predecessor, decided once.
+        let merge: Vec<bool> = std::iter::once(false)
+            .chain(self.time.windows(2).map(|w| tied(w[0], w[1])))
+            .collect();
+        let rows = merge.iter().filter(|m| !**m).count();
+        let k = self.n_groups();
+        for g in 0..k {
+            // Block g moves from g·n to g·rows; writes never overtake reads.
+            let (old, new) = (g * n, g * rows);
+            let mut w = 0;
+            for (r, &m) in merge.iter().enumerate() {
+                if m {
+                    self.n_event[new + w - 1] += self.n_event[old + r];
+                    self.n_censor[new + w - 1] += self.n_censor[old + r];
+                } else {
+                    self.n_event[new + w] = self.n_event[old + r];
+                    self.n_censor[new + w] = self.n_censor[old + r];
+                    w += 1;
+                }
+            }
+        }
+        let mut w = 0;
+        for (r, &m) in merge.iter().enumerate() {
+            if !m {
+                self.time[w] = self.time[r];
+                w += 1;
+            }
+        }
+        self.time.truncate(rows);
+        self.n_event.truncate(k * rows);
+        self.n_censor.truncate(k * rows);
+        self.n_risk.truncate(k * rows);
+        self.offsets = vec![0, rows];
+        for g in 0..k {
+            let r = g * rows..(g + 1) * rows;
+            fill_risk(
+                &self.n_event[r.clone()],
+                &self.n_censor[r.clone()],
+                None,
+                &mut self.n_risk[r],
+            );
+        }
     }
 
     /// The cut points of R's `aeqSurv` over the distinct times of all strata,
@@ -678,10 +946,7 @@ impl EventTable {
             return None;
         }
         let mean = distinct.iter().map(|t| t.abs()).sum::<f64>() / distinct.len() as f64;
-        let tied = |a: f64, b: f64| {
-            let dy = b - a;
-            dy <= TIMEFIX_TOLERANCE || dy / mean <= TIMEFIX_TOLERANCE
-        };
+        let tied = tie_rule(mean);
         if !distinct.windows(2).any(|w| tied(w[0], w[1])) {
             return None;
         }
@@ -742,6 +1007,17 @@ impl EventTable {
     /// All strata in order.
     pub fn strata(&self) -> impl Iterator<Item = StratumTable<'_>> + '_ {
         (0..self.n_strata()).map(move |s| StratumTable { table: self, s })
+    }
+}
+
+/// R's `aeqSurv` test for consecutive distinct times `a < b`:
+/// `b − a ≤ tol || (b − a) / mean ≤ tol`. Gaps clearly above both bounds
+/// (by a factor 2, far beyond rounding) skip the division.
+fn tie_rule(mean: f64) -> impl Fn(f64, f64) -> bool {
+    let clear = 2.0 * TIMEFIX_TOLERANCE * mean.max(1.0);
+    move |a: f64, b: f64| {
+        let dy = b - a;
+        dy <= clear && (dy <= TIMEFIX_TOLERANCE || dy / mean <= TIMEFIX_TOLERANCE)
     }
 }
 
