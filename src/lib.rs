@@ -8,6 +8,8 @@ pub mod datasets;
 mod error;
 mod event_table;
 mod interval;
+mod kaplan_meier;
+mod nelson_aalen;
 mod special;
 
 pub use crate::data::{SurvivalData, SurvivalDataBuilder};
@@ -15,4 +17,9 @@ pub use crate::error::{Error, Result};
 pub use crate::event_table::{
     CountRow, EventTable, GroupCounts, StratumTable, TimeFix, TIMEFIX_TOLERANCE,
 };
+pub use crate::kaplan_meier::{
+    KaplanMeier, KaplanMeierFit, Quantile, RestrictedMean, SurvivalAtTime, SurvivalCurve,
+    QUANTILE_TOLERANCE,
+};
+pub use crate::nelson_aalen::{nelson_aalen, nelson_aalen_table, CumulativeHazard};
 pub use crate::interval::{Alternative, CiTransform, ConfidenceInterval, ConfidenceLevel};
