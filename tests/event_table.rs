@@ -232,3 +232,65 @@ fn empty_and_mismatched_inputs_are_errors() {
         Err(survkit::Error::EmptyGroup { .. })
     ));
 }
+
+/// SplitMix64 for the large deterministic cases below.
+fn splitmix(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// Large enough for the radix sort (≥ 4096 rows): the table equals the one
+/// aggregated independently through `from_counts` (a comparison sort).
+#[test]
+fn large_tables_radix_path_equal_from_counts() {
+    for days in [false, true] {
+        let mut st = 42u64;
+        let n = 50_000;
+        let mut time = Vec::with_capacity(n);
+        let mut event = Vec::with_capacity(n);
+        for _ in 0..n {
+            let u = ((splitmix(&mut st) >> 11) as f64 + 0.5) / (1u64 << 53) as f64;
+            let t = -365.0 * u.ln();
+            time.push(if days { t.floor() } else { t });
+            event.push(splitmix(&mut st) % 10 < 7);
+        }
+        let rows: Vec<CountRow> = time
+            .iter()
+            .zip(&event)
+            .map(|(&t, &e)| CountRow::new(t, 0, f64::from(u8::from(e)), f64::from(u8::from(!e))))
+            .collect();
+        let data = SurvivalData::new(time, event).expect("valid");
+        let direct = EventTable::from_data_with(&data, TimeFix::Exact).expect("table");
+        let counts = EventTable::from_counts(&["all"], &["all"], &rows).expect("table");
+        assert_eq!(direct, counts, "days = {days}");
+    }
+}
+
+/// The in-place near-tie merge (one group, no entry times) and the general
+/// merge (taken when entry times exist; entry 0 adds one row at 0 where no
+/// one exits) give the same curve.
+#[test]
+fn in_place_timefix_equals_general_timefix() {
+    let mut st = 7u64;
+    let n = 20_000;
+    // Times on a coarse grid plus tiny jitter: many near-ties.
+    let time: Vec<f64> = (0..n)
+        .map(|_| {
+            let base = 1.0 + (splitmix(&mut st) % 500) as f64;
+            base * (1.0 + (splitmix(&mut st) % 3) as f64 * 1e-9)
+        })
+        .collect();
+    let event: Vec<bool> = (0..n).map(|_| splitmix(&mut st) % 3 != 0).collect();
+    let plain = SurvivalData::new(time.clone(), event.clone()).expect("valid");
+    let entered = SurvivalData::builder(time, event)
+        .entry(vec![0.0; n])
+        .build()
+        .expect("valid");
+    let a = KaplanMeier::default().fit(&plain).expect("fit");
+    let b = KaplanMeier::default().fit(&entered).expect("fit");
+    assert_eq!(a.curves()[0].len(), 500);
+    assert_eq!(a, b);
+}
