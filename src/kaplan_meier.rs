@@ -123,7 +123,7 @@ impl KaplanMeier {
     /// As [`EventTable::from_data_with`].
     pub fn fit(&self, data: &SurvivalData) -> Result<KaplanMeierFit> {
         let table = EventTable::from_data_with(data, self.time_fix)?;
-        self.fit_table(&table)
+        self.fit_owned(table, false)
     }
 
     /// Fits the curves of an event table (for example one built from
@@ -147,7 +147,7 @@ impl KaplanMeier {
     /// As [`fit`](Self::fit).
     pub fn fit_reverse(&self, data: &SurvivalData) -> Result<KaplanMeierFit> {
         let table = EventTable::from_data_with(data, self.time_fix)?;
-        self.fit_impl(&table, true)
+        self.fit_owned(table, true)
     }
 
     /// Median follow-up by the reverse Kaplan-Meier method, one per curve,
@@ -182,6 +182,45 @@ impl KaplanMeier {
             .iter()
             .map(SurvivalCurve::median)
             .collect())
+    }
+
+    /// Fits a table the caller no longer needs: a one-group table hands its
+    /// columns to the curve without a copy.
+    fn fit_owned(&self, table: EventTable, reverse: bool) -> Result<KaplanMeierFit> {
+        let name = table.group_names().first().cloned().unwrap_or_default();
+        let stratum = table.stratum_names().first().cloned().unwrap_or_default();
+        match table.into_single_columns() {
+            Ok([time, n_risk, n_event, n_censor]) => {
+                let (n_event, n_censor) = if reverse {
+                    (n_censor, n_event)
+                } else {
+                    (n_event, n_censor)
+                };
+                let curve = SurvivalCurve::from_columns(
+                    [time, n_risk, n_event, n_censor],
+                    CurveInfo {
+                        name: name.clone(),
+                        group: name,
+                        stratum,
+                        conf_level: self.conf_level,
+                        transform: self.transform,
+                        z: z_value(self.conf_level)?,
+                    },
+                );
+                if curve.time.is_empty() {
+                    return Err(Error::EmptyGroup {
+                        what: "group",
+                        level: curve.group,
+                    });
+                }
+                Ok(KaplanMeierFit {
+                    curves: vec![curve],
+                    conf_level: self.conf_level,
+                    transform: self.transform,
+                })
+            }
+            Err(table) => self.fit_impl(&table, reverse),
+        }
     }
 
     fn fit_impl(&self, table: &EventTable, reverse: bool) -> Result<KaplanMeierFit> {
@@ -346,8 +385,6 @@ pub struct SurvivalCurve {
     n_censor: Vec<f64>,
     surv: Vec<f64>,
     std_err: Vec<f64>,
-    cumhaz: Vec<f64>,
-    std_chaz: Vec<f64>,
     conf_level: ConfidenceLevel,
     transform: CiTransform,
     z: f64,
@@ -365,43 +402,68 @@ impl SurvivalCurve {
             .zip(ce)
             .filter(|&(&d, &c)| d + c > 0.0)
             .count();
-        let mut curve = SurvivalCurve {
-            name: info.name,
-            group: info.group,
-            stratum: info.stratum,
-            time: Vec::with_capacity(rows),
-            n_risk: Vec::with_capacity(rows),
-            n_event: Vec::with_capacity(rows),
-            n_censor: Vec::with_capacity(rows),
-            surv: Vec::with_capacity(rows),
-            std_err: Vec::with_capacity(rows),
-            cumhaz: Vec::with_capacity(rows),
-            std_chaz: Vec::with_capacity(rows),
-            conf_level: info.conf_level,
-            transform: info.transform,
-            z: info.z,
-        };
-        let (mut s, mut green, mut chaz, mut vchaz) = (1.0_f64, 0.0_f64, 0.0_f64, 0.0_f64);
+        let mut cols: [Vec<f64>; 4] = std::array::from_fn(|_| Vec::with_capacity(rows));
         for (((&t, &n), &d), &c) in counts.time().iter().zip(counts.n_risk()).zip(ev).zip(ce) {
-            if d + c <= 0.0 {
-                continue;
+            if d + c > 0.0 {
+                for (col, v) in cols.iter_mut().zip([t, n, d, c]) {
+                    col.push(v);
+                }
             }
+        }
+        Self::from_columns(cols, info)
+    }
+
+    /// The curve from the columns `[time, n_risk, n_event, n_censor]` of its
+    /// group; rows without an exit (left truncation: entry times only) are
+    /// dropped in place.
+    fn from_columns(cols: [Vec<f64>; 4], info: CurveInfo) -> Self {
+        let [mut time, mut n_risk, mut n_event, mut n_censor] = cols;
+        let len = time
+            .len()
+            .min(n_risk.len())
+            .min(n_event.len())
+            .min(n_censor.len());
+        if n_event.iter().zip(&n_censor).any(|(&d, &c)| d + c <= 0.0) {
+            let mut w = 0;
+            for r in 0..len {
+                if n_event[r] + n_censor[r] > 0.0 {
+                    // ok: r < len
+                    time[w] = time[r]; // ok: w ≤ r < len
+                    n_risk[w] = n_risk[r]; // ok: w ≤ r < len
+                    n_event[w] = n_event[r]; // ok: w ≤ r < len
+                    n_censor[w] = n_censor[r]; // ok: w ≤ r < len
+                    w += 1;
+                }
+            }
+            for c in [&mut time, &mut n_risk, &mut n_event, &mut n_censor] {
+                c.truncate(w);
+            }
+        }
+        let mut surv = Vec::with_capacity(time.len());
+        let mut std_err = Vec::with_capacity(time.len());
+        let (mut s, mut green) = (1.0_f64, 0.0_f64);
+        for (&n, &d) in n_risk.iter().zip(&n_event) {
             if d > 0.0 {
                 s *= (n - d) / n;
                 green += d / (n * (n - d));
-                chaz += d / n;
-                vchaz += d / (n * n);
             }
-            curve.time.push(t);
-            curve.n_risk.push(n);
-            curve.n_event.push(d);
-            curve.n_censor.push(c);
-            curve.surv.push(s);
-            curve.std_err.push(green.sqrt());
-            curve.cumhaz.push(chaz);
-            curve.std_chaz.push(vchaz.sqrt());
+            surv.push(s);
+            std_err.push(green.sqrt());
         }
-        curve
+        SurvivalCurve {
+            name: info.name,
+            group: info.group,
+            stratum: info.stratum,
+            time,
+            n_risk,
+            n_event,
+            n_censor,
+            surv,
+            std_err,
+            conf_level: info.conf_level,
+            transform: info.transform,
+            z: info.z,
+        }
     }
 
     /// The curve's name: the group name, the stratum name, or
@@ -476,14 +538,36 @@ impl SurvivalCurve {
             .collect()
     }
 
-    /// Nelson-Aalen cumulative hazard `Λ(t) = Σ d/n` (R's `cumhaz`, `ctype = 1`).
-    pub fn cumulative_hazard(&self) -> &[f64] {
-        &self.cumhaz
+    /// Nelson-Aalen cumulative hazard `Λ(t) = Σ d/n` (R's `cumhaz`, `ctype =
+    /// 1`), computed on demand.
+    pub fn cumulative_hazard(&self) -> Vec<f64> {
+        let mut h = 0.0;
+        self.n_risk
+            .iter()
+            .zip(&self.n_event)
+            .map(|(&n, &d)| {
+                if d > 0.0 {
+                    h += d / n;
+                }
+                h
+            })
+            .collect()
     }
 
-    /// Standard error of the cumulative hazard, `sqrt(Σ d/n²)` (R's `std.chaz`).
-    pub fn std_err_cumulative_hazard(&self) -> &[f64] {
-        &self.std_chaz
+    /// Standard error of the cumulative hazard, `sqrt(Σ d/n²)` (R's
+    /// `std.chaz`), computed on demand.
+    pub fn std_err_cumulative_hazard(&self) -> Vec<f64> {
+        let mut v = 0.0;
+        self.n_risk
+            .iter()
+            .zip(&self.n_event)
+            .map(|(&n, &d)| {
+                if d > 0.0 {
+                    v += d / (n * n);
+                }
+                v.sqrt()
+            })
+            .collect()
     }
 
     /// Level of the stored pointwise intervals.

@@ -242,10 +242,10 @@ fn splitmix(state: &mut u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// Large enough for the radix sort (≥ 4096 rows): the table equals the one
+/// A large table (sweep fast path, in-place near-tie merge) equals the one
 /// aggregated independently through `from_counts` (a comparison sort).
 #[test]
-fn large_tables_radix_path_equal_from_counts() {
+fn large_tables_equal_from_counts() {
     for days in [false, true] {
         let mut st = 42u64;
         let n = 50_000;
