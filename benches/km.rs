@@ -108,9 +108,11 @@ fn bench(c: &mut Criterion) {
                 extra as f64 / input as f64,
                 (input + extra) as f64 / input as f64
             );
-            group.bench_with_input(BenchmarkId::new(format!("fit/{kind}"), format!("n={n}")), &data, |b, d| {
-                b.iter(|| KaplanMeier::default().fit(black_box(d)).expect("fit"))
-            });
+            group.bench_with_input(
+                BenchmarkId::new(format!("fit/{kind}"), format!("n={n}")),
+                &data,
+                |b, d| b.iter(|| KaplanMeier::default().fit(black_box(d)).expect("fit")),
+            );
             group.bench_with_input(
                 BenchmarkId::new(format!("sort_baseline/{kind}"), format!("n={n}")),
                 &time,

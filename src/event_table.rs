@@ -305,7 +305,10 @@ fn sweep<T: Item>(exits: &[&[T]], entries: &[&[T]], cols: &mut Columns) {
 /// [`sweep`] for one group without entry times: one linear pass, columns
 /// allocated once at their final size.
 fn sweep_one<T: Item>(b: &[T], cols: &mut Columns) {
-    let rows = 1 + b.windows(2).filter(|w| w[0].key() >> 1 != w[1].key() >> 1).count();
+    let rows = 1 + b
+        .windows(2)
+        .filter(|w| w[0].key() >> 1 != w[1].key() >> 1)
+        .count();
     cols.time.reserve_exact(rows);
     let (Some(event), Some(censor)) = (cols.event.first_mut(), cols.censor.first_mut()) else {
         return;
@@ -798,15 +801,15 @@ impl EventTable {
         Some(cuts)
     }
 
-    /// The columns `[time, n_risk, n_event, n_censor]` of a table with one
-    /// group, one stratum and no entry times, moved out without a copy (the
-    /// table is handed back otherwise).
-    pub(crate) fn into_single_columns(self) -> std::result::Result<[Vec<f64>; 4], Self> {
-        if self.n_groups() == 1 && self.n_strata() == 1 && !self.has_entry() {
-            Ok([self.time, self.n_risk, self.n_event, self.n_censor])
-        } else {
-            Err(self)
-        }
+    /// Whether the table has one group, one stratum and no entry times.
+    pub(crate) fn is_single(&self) -> bool {
+        self.n_groups() == 1 && self.n_strata() == 1 && !self.has_entry()
+    }
+
+    /// The columns `[time, n_risk, n_event, n_censor]`, moved out without a
+    /// copy; meaningful for a table that [`is_single`](Self::is_single).
+    pub(crate) fn into_columns(self) -> [Vec<f64>; 4] {
+        [self.time, self.n_risk, self.n_event, self.n_censor]
     }
 
     /// Number of groups (1 when the data were ungrouped).

@@ -166,8 +166,9 @@ impl KaplanMeier {
     /// use survkit::{datasets::lung, KaplanMeier, SurvivalData};
     /// let data = SurvivalData::new(&lung::TIME[..], lung::event())?;
     /// let fu = KaplanMeier::default().median_follow_up(&data)?;
-    /// // R: survfit(Surv(time, status == 1) ~ 1, lung): median 639
-    /// assert_eq!(fu[0].estimate(), Some(639.0));
+    /// // R: quantile(survfit(Surv(time, status == 1) ~ 1, lung), 0.5): 588 (511, 1010)
+    /// assert_eq!(fu[0].estimate(), Some(588.0));
+    /// assert_eq!((fu[0].ci().lower(), fu[0].ci().upper()), (511.0, 1010.0));
     /// # Ok::<(), survkit::Error>(())
     /// ```
     ///
@@ -189,38 +190,37 @@ impl KaplanMeier {
     fn fit_owned(&self, table: EventTable, reverse: bool) -> Result<KaplanMeierFit> {
         let name = table.group_names().first().cloned().unwrap_or_default();
         let stratum = table.stratum_names().first().cloned().unwrap_or_default();
-        match table.into_single_columns() {
-            Ok([time, n_risk, n_event, n_censor]) => {
-                let (n_event, n_censor) = if reverse {
-                    (n_censor, n_event)
-                } else {
-                    (n_event, n_censor)
-                };
-                let curve = SurvivalCurve::from_columns(
-                    [time, n_risk, n_event, n_censor],
-                    CurveInfo {
-                        name: name.clone(),
-                        group: name,
-                        stratum,
-                        conf_level: self.conf_level,
-                        transform: self.transform,
-                        z: z_value(self.conf_level)?,
-                    },
-                );
-                if curve.time.is_empty() {
-                    return Err(Error::EmptyGroup {
-                        what: "group",
-                        level: curve.group,
-                    });
-                }
-                Ok(KaplanMeierFit {
-                    curves: vec![curve],
-                    conf_level: self.conf_level,
-                    transform: self.transform,
-                })
-            }
-            Err(table) => self.fit_impl(&table, reverse),
+        if !table.is_single() {
+            return self.fit_impl(&table, reverse);
         }
+        let [time, n_risk, n_event, n_censor] = table.into_columns();
+        let (n_event, n_censor) = if reverse {
+            (n_censor, n_event)
+        } else {
+            (n_event, n_censor)
+        };
+        let curve = SurvivalCurve::from_columns(
+            [time, n_risk, n_event, n_censor],
+            CurveInfo {
+                name: name.clone(),
+                group: name,
+                stratum,
+                conf_level: self.conf_level,
+                transform: self.transform,
+                z: z_value(self.conf_level)?,
+            },
+        );
+        if curve.time.is_empty() {
+            return Err(Error::EmptyGroup {
+                what: "group",
+                level: curve.group,
+            });
+        }
+        Ok(KaplanMeierFit {
+            curves: vec![curve],
+            conf_level: self.conf_level,
+            transform: self.transform,
+        })
     }
 
     fn fit_impl(&self, table: &EventTable, reverse: bool) -> Result<KaplanMeierFit> {
@@ -355,10 +355,7 @@ impl KaplanMeierFit {
     /// As [`SurvivalCurve::restricted_mean`].
     pub fn restricted_means(&self, tau: Option<f64>) -> Result<Vec<RestrictedMean>> {
         let tau = tau.unwrap_or_else(|| self.max_time());
-        self.curves
-            .iter()
-            .map(|c| c.restricted_mean(tau))
-            .collect()
+        self.curves.iter().map(|c| c.restricted_mean(tau)).collect()
     }
 
     /// The median of every curve with its confidence interval.
@@ -397,11 +394,7 @@ impl SurvivalCurve {
         } else {
             (counts.n_event(), counts.n_censor())
         };
-        let rows = ev
-            .iter()
-            .zip(ce)
-            .filter(|&(&d, &c)| d + c > 0.0)
-            .count();
+        let rows = ev.iter().zip(ce).filter(|&(&d, &c)| d + c > 0.0).count();
         let mut cols: [Vec<f64>; 4] = std::array::from_fn(|_| Vec::with_capacity(rows));
         for (((&t, &n), &d), &c) in counts.time().iter().zip(counts.n_risk()).zip(ev).zip(ce) {
             if d + c > 0.0 {
@@ -746,8 +739,8 @@ impl SurvivalCurve {
     /// let data = SurvivalData::new(&aml::TIME[..], aml::event())?;
     /// let fit = KaplanMeier::default().fit(&data)?;
     /// let at = fit.curves()[0].survival_at(&[10.0, 200.0])?;
-    /// assert_eq!(at[0].n_risk(), 19.0);
-    /// assert_eq!(at[1].n_risk(), 0.0);
+    /// // R: summary(survfit(Surv(time, status) ~ 1, aml), times = c(10, 200), extend = TRUE)
+    /// assert_eq!((at[0].n_risk(), at[1].n_risk()), (18.0, 0.0));
     /// # Ok::<(), survkit::Error>(())
     /// ```
     pub fn survival_at(&self, times: &[f64]) -> Result<Vec<SurvivalAtTime>> {
@@ -888,8 +881,13 @@ impl SurvivalCurve {
 
 /// R's `survfit_confint` for one row: `[lower, upper]`, NaN for R's NA.
 fn ci_bounds(p: f64, se: f64, z: f64, transform: CiTransform) -> [f64; 2] {
-    // R: scale <- ifelse(selow == 0, 1, selow/se) with selow = se.
-    let scale = if se == 0.0 { 1.0 } else { se / se };
+    // R: scale <- ifelse(selow == 0, 1, selow/se) with selow = se, so 1
+    // except NaN when se is infinite (∞/∞) or NaN.
+    let scale = if se == 0.0 || se.is_finite() {
+        1.0
+    } else {
+        f64::NAN
+    };
     match transform {
         CiTransform::Plain => {
             let se2 = se * p * z;

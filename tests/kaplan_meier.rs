@@ -78,7 +78,12 @@ fn steps_standard_errors_and_cumulative_hazard_match_r() {
     for case in cases() {
         let fit = fit_of(&case, KaplanMeier::default());
         let sizes: Vec<f64> = fit.curves().iter().map(|c| c.len() as f64).collect();
-        assert_eq!(sizes, case.nums("curve_sizes"), "{}: curve sizes", case.name);
+        assert_eq!(
+            sizes,
+            case.nums("curve_sizes"),
+            "{}: curve sizes",
+            case.name
+        );
         let n = &case.name;
         let checks: Vec<(&str, Vec<f64>)> = vec![
             ("time", concat(&fit, |c| c.time().to_vec())),
@@ -121,7 +126,10 @@ fn nelson_aalen_matches_r() {
         };
         let table = EventTable::from_data_with(&data_of(case), fix).expect("table");
         let na = nelson_aalen_table(&table).expect("nelson-aalen");
-        let h: Vec<f64> = na.iter().flat_map(|c| c.cumulative_hazard().to_vec()).collect();
+        let h: Vec<f64> = na
+            .iter()
+            .flat_map(|c| c.cumulative_hazard().to_vec())
+            .collect();
         let se: Vec<f64> = na.iter().flat_map(|c| c.std_err().to_vec()).collect();
         let t: Vec<f64> = na.iter().flat_map(|c| c.time().to_vec()).collect();
         assert_all_rel(&t, &case.nums("time"), TOL, &case.name);
@@ -286,11 +294,17 @@ fn survival_at_times_matches_r_summary_extend() {
             .collect();
         let n = &case.name;
         for (key, got) in [
-            ("st_n_risk", rows.iter().map(|r| r.n_risk()).collect::<Vec<_>>()),
+            (
+                "st_n_risk",
+                rows.iter().map(|r| r.n_risk()).collect::<Vec<_>>(),
+            ),
             ("st_n_event", rows.iter().map(|r| r.n_event()).collect()),
             ("st_n_censor", rows.iter().map(|r| r.n_censor()).collect()),
             ("st_surv", rows.iter().map(|r| r.survival()).collect()),
-            ("st_std_err", rows.iter().map(|r| r.std_err_surv()).collect()),
+            (
+                "st_std_err",
+                rows.iter().map(|r| r.std_err_surv()).collect(),
+            ),
             ("st_lower", rows.iter().map(|r| r.ci().lower()).collect()),
             ("st_upper", rows.iter().map(|r| r.ci().upper()).collect()),
         ] {
@@ -314,7 +328,10 @@ fn reverse_km_median_follow_up_matches_r() {
             .time_fix(fix)
             .median_follow_up(&data_of(case))
             .expect("follow-up");
-        let est: Vec<f64> = fu.iter().map(|q| q.estimate().unwrap_or(f64::NAN)).collect();
+        let est: Vec<f64> = fu
+            .iter()
+            .map(|q| q.estimate().unwrap_or(f64::NAN))
+            .collect();
         let lo: Vec<f64> = fu.iter().map(|q| q.ci().lower()).collect();
         let hi: Vec<f64> = fu.iter().map(|q| q.ci().upper()).collect();
         assert_all_rel(&est, &case.nums("rev_median"), TOL, &case.name);
@@ -328,7 +345,10 @@ fn reference_inputs_are_the_embedded_data_sets() {
     let all = cases();
     let find = |name: &str| all.iter().find(|c| c.name == name).expect("case");
     assert_eq!(find("km/aml").nums("in_time"), datasets::aml::TIME.to_vec());
-    assert_eq!(find("km/lung").nums("in_time"), datasets::lung::TIME.to_vec());
+    assert_eq!(
+        find("km/lung").nums("in_time"),
+        datasets::lung::TIME.to_vec()
+    );
     let ev: Vec<f64> = datasets::lung::event()
         .iter()
         .map(|&e| f64::from(u8::from(e)))
@@ -383,7 +403,12 @@ fn book_data_1_hand_derived() {
         TOL,
         "cumhaz",
     );
-    let v = [1.0 / 36.0, 1.0 / 36.0 + 0.125, 1.0 / 36.0 + 0.125, 1.0 / 36.0 + 1.125];
+    let v = [
+        1.0 / 36.0,
+        1.0 / 36.0 + 0.125,
+        1.0 / 36.0 + 0.125,
+        1.0 / 36.0 + 1.125,
+    ];
     let se: Vec<f64> = v.iter().map(|x: &f64| x.sqrt()).collect();
     assert_all_rel(&c.std_err_cumulative_hazard(), &se, TOL, "std.chaz");
     // Median: S first ≤ 0.5 at 6 (S = 5/12 < 0.5), so the median is 6.
@@ -409,7 +434,13 @@ fn book_data_3_weighted_hand_derived() {
     assert_eq!(c.n_risk(), [19.0, 16.0, 4.0, 3.0, 1.0]);
     assert_eq!(c.n_event(), [1.0, 10.0, 0.0, 2.0, 0.0]);
     // S = 18/19, · 6/16, ·1/3.
-    let s = [18.0 / 19.0, 27.0 / 76.0, 27.0 / 76.0, 9.0 / 76.0, 9.0 / 76.0];
+    let s = [
+        18.0 / 19.0,
+        27.0 / 76.0,
+        27.0 / 76.0,
+        9.0 / 76.0,
+        9.0 / 76.0,
+    ];
     assert_all_rel(c.survival(), &s, TOL, "S");
     // Hazard increments 1/19, 10/16 = 5/8, 2/3 (validate.Rnw, beta = 0).
     let h = [1.0 / 19.0, 1.0 / 19.0 + 0.625, 1.0 / 19.0 + 0.625];
@@ -432,7 +463,10 @@ fn strata_split_curves_group_major_with_joint_names() {
         .expect("case");
     let fit = fit_of(&case, KaplanMeier::default());
     let names: Vec<&str> = fit.curves().iter().map(|c| c.name()).collect();
-    assert_eq!(names, ["1, 0", "1, 1", "1, 2", "1, 9", "2, 0", "2, 1", "2, 2"]);
+    assert_eq!(
+        names,
+        ["1, 0", "1, 1", "1, 2", "1, 9", "2, 0", "2, 1", "2, 2"]
+    );
     assert_eq!(fit.curve("2, 1").map(|c| c.group()), Some("2"));
 }
 
