@@ -118,6 +118,7 @@ fn steps_standard_errors_and_cumulative_hazard_match_r() {
 
 #[test]
 fn nelson_aalen_matches_r() {
+    let mut worst = 0.0_f64;
     for case in cases().iter().filter(|c| c.has("std_chaz")) {
         let fix = if case.num("timefix") == 1.0 {
             TimeFix::Tolerance
@@ -135,16 +136,21 @@ fn nelson_aalen_matches_r() {
         assert_all_rel(&t, &case.nums("time"), TOL, &case.name);
         assert_all_rel(&h, &case.nums("cumhaz"), TOL, &case.name);
         assert_all_rel(&se, &case.nums("std_chaz"), TOL, &case.name);
+        worst = worst
+            .max(max_err(&h, &case.nums("cumhaz")))
+            .max(max_err(&se, &case.nums("std_chaz")));
         if fix == TimeFix::Tolerance {
             let direct = nelson_aalen(&data_of(case)).expect("nelson-aalen");
             assert_eq!(direct, na);
         }
     }
+    eprintln!("validation: Nelson-Aalen max rel err {worst:e}");
 }
 
 #[test]
 fn pointwise_intervals_match_r_for_every_transform_and_level() {
     let mut worst = 0.0_f64;
+    let mut worst_at = String::new();
     for case in cases().iter().filter(|c| c.has("std_err")) {
         for (tname, tr) in TRANSFORMS {
             for (lv, level) in LEVELS {
@@ -160,7 +166,11 @@ fn pointwise_intervals_match_r_for_every_transform_and_level() {
                 );
                 assert_all_rel(&lo, &wl, TOL, &format!("{what} lower"));
                 assert_all_rel(&hi, &wh, TOL, &format!("{what} upper"));
-                worst = worst.max(max_err(&lo, &wl)).max(max_err(&hi, &wh));
+                let e = max_err(&lo, &wl).max(max_err(&hi, &wh));
+                if e > worst {
+                    worst = e;
+                    worst_at.clone_from(&what);
+                }
                 // The same bounds from a default fit, recomputed at this level.
                 let base = fit_of(case, KaplanMeier::default());
                 let again: Vec<f64> = base
@@ -178,7 +188,7 @@ fn pointwise_intervals_match_r_for_every_transform_and_level() {
             }
         }
     }
-    eprintln!("validation: pointwise CI max rel err {worst:e}");
+    eprintln!("validation: pointwise CI max rel err {worst:e} ({worst_at})");
 }
 
 #[test]
@@ -318,6 +328,7 @@ fn survival_at_times_matches_r_summary_extend() {
 
 #[test]
 fn reverse_km_median_follow_up_matches_r() {
+    let mut worst = 0.0_f64;
     for case in cases().iter().filter(|c| c.has("rev_median")) {
         let fix = if case.num("timefix") == 1.0 {
             TimeFix::Tolerance
@@ -337,7 +348,12 @@ fn reverse_km_median_follow_up_matches_r() {
         assert_all_rel(&est, &case.nums("rev_median"), TOL, &case.name);
         assert_all_rel(&lo, &case.nums("rev_lower"), TOL, &case.name);
         assert_all_rel(&hi, &case.nums("rev_upper"), TOL, &case.name);
+        worst = worst
+            .max(max_err(&est, &case.nums("rev_median")))
+            .max(max_err(&lo, &case.nums("rev_lower")))
+            .max(max_err(&hi, &case.nums("rev_upper")));
     }
+    eprintln!("validation: reverse KM median max rel err {worst:e}");
 }
 
 #[test]
