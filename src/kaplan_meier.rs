@@ -295,6 +295,18 @@ struct CurveInfo {
 
 /// The Kaplan-Meier curves of a data set, one per group (and stratum).
 ///
+/// # Method
+/// See [`KaplanMeier`]; the fit also holds the level and transform of the
+/// stored pointwise intervals.
+///
+/// # Conventions
+/// Curves come in R's order for `survfit(Surv ~ group + stratum)`:
+/// group-major, then stratum, combinations without rows omitted.
+///
+/// # Errors
+/// [`restricted_means`](Self::restricted_means) as
+/// [`SurvivalCurve::restricted_mean`]; the other accessors cannot fail.
+///
 /// # Example
 /// ```
 /// use survkit::{datasets::aml, KaplanMeier, SurvivalData};
@@ -305,6 +317,10 @@ struct CurveInfo {
 /// assert_eq!(rm[0].tau(), 161.0); // the largest time over both groups
 /// # Ok::<(), survkit::Error>(())
 /// ```
+///
+/// # References
+/// Kaplan, E. L. & Meier, P. (1958). Nonparametric estimation from incomplete
+/// observations. *JASA* 53, 457–481. doi:10.1080/01621459.1958.10501452
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct KaplanMeierFit {
@@ -369,7 +385,38 @@ impl KaplanMeierFit {
 /// and Nelson-Aalen cumulative hazard.
 ///
 /// Rows are the distinct exit times of the curve's subjects (events or
-/// censorings), as R's `survfit` rows; see [`KaplanMeier`] for the formulas.
+/// censorings), as R's `survfit` rows.
+///
+/// # Method
+/// See [`KaplanMeier`] for the estimate, Greenwood's variance, the interval
+/// transforms and the cumulative hazard; each method documents its own rule.
+///
+/// # Conventions
+/// Accessors named after R's `survfit` components; the scale of each
+/// standard error is in its name ([`std_err_log`](Self::std_err_log) is R's
+/// `fit$std.err`, [`std_err_surv`](Self::std_err_surv) R's
+/// `summary(fit)$std.err`).
+///
+/// # Errors
+/// See [`quantile`](Self::quantile), [`survival_at`](Self::survival_at) and
+/// [`restricted_mean`](Self::restricted_mean).
+///
+/// # Example
+/// ```
+/// use survkit::{datasets::aml, KaplanMeier, SurvivalData};
+/// let fit = KaplanMeier::default().fit(&SurvivalData::new(&aml::TIME[..], aml::event())?)?;
+/// let c = &fit.curves()[0];
+/// // R: survfit(Surv(time, status) ~ 1, aml): 2 events among 23 at week 5
+/// assert_eq!((c.time()[0], c.n_risk()[0], c.n_event()[0]), (5.0, 23.0, 2.0));
+/// assert!((c.survival()[0] - 21.0 / 23.0).abs() < 1e-15);
+/// let se = (2.0_f64 / (23.0 * 21.0)).sqrt(); // Greenwood
+/// assert!((c.std_err_log()[0] - se).abs() < 1e-15);
+/// # Ok::<(), survkit::Error>(())
+/// ```
+///
+/// # References
+/// Greenwood, M. (1926). The natural duration of cancer. *Reports on Public
+/// Health and Medical Subjects* 33. HMSO, London.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct SurvivalCurve {
@@ -1012,6 +1059,32 @@ fn findq(x: &[f64], y: &[f64], p: f64, tol: f64) -> f64 {
 ///
 /// `estimate()` is `None` when the curve never reaches `1 − p` (R's `NA`);
 /// a confidence bound that is not reached is NaN.
+///
+/// # Method
+/// R's `findq` rule, see [`SurvivalCurve::quantile`].
+///
+/// # Conventions
+/// `quantile(survfit(...), p)` in R; the median of `print.survfit` differs
+/// only when the curve ends exactly on `1 − p`.
+///
+/// # Errors
+/// None: a plain value.
+///
+/// # Example
+/// ```
+/// use survkit::{datasets::aml, KaplanMeier, SurvivalData};
+/// let data = SurvivalData::builder(&aml::TIME[..], aml::event()).groups(&aml::X).build()?;
+/// let m = KaplanMeier::default().fit(&data)?.medians();
+/// // R: print(survfit(Surv(time, status) ~ x, aml)): 31 (18, NA) and 23 (8, NA)
+/// assert_eq!((m[0].estimate(), m[0].ci().lower()), (Some(31.0), 18.0));
+/// assert!(m[0].ci().upper().is_nan());
+/// assert_eq!((m[1].estimate(), m[1].ci().lower()), (Some(23.0), 8.0));
+/// # Ok::<(), survkit::Error>(())
+/// ```
+///
+/// # References
+/// Brookmeyer, R. & Crowley, J. (1982). A confidence interval for the median
+/// survival time. *Biometrics* 38, 29–41. doi:10.2307/2530286
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Quantile {
@@ -1039,6 +1112,32 @@ impl Quantile {
 
 /// The survival estimate at one requested time (a row of R's
 /// `summary(fit, times = ...)`).
+///
+/// # Method
+/// See [`SurvivalCurve::survival_at`].
+///
+/// # Conventions
+/// R's `summary(fit, times, extend = TRUE)`: `n_risk` is the number at risk
+/// at the first row at or after the time, `n_event`/`n_censor` count since
+/// the previous requested time.
+///
+/// # Errors
+/// None: a plain value.
+///
+/// # Example
+/// ```
+/// use survkit::{datasets::lung, KaplanMeier, SurvivalData};
+/// let fit = KaplanMeier::default().fit(&SurvivalData::new(&lung::TIME[..], lung::event())?)?;
+/// let one_year = fit.curves()[0].survival_at(&[365.0])?[0];
+/// // R: summary(survfit(Surv(time, status) ~ 1, lung), times = 365): 65 at risk, 0.409
+/// assert_eq!(one_year.n_risk(), 65.0);
+/// assert!((one_year.survival() - 0.409).abs() < 5e-4);
+/// # Ok::<(), survkit::Error>(())
+/// ```
+///
+/// # References
+/// Klein, J. P. & Moeschberger, M. L. (2003). *Survival Analysis*, 2nd ed.
+/// Springer. doi:10.1007/b97377
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct SurvivalAtTime {
@@ -1089,6 +1188,29 @@ impl SurvivalAtTime {
 }
 
 /// Restricted mean survival time up to `tau` with its standard error.
+///
+/// # Method
+/// See [`SurvivalCurve::restricted_mean`].
+///
+/// # Conventions
+/// R's `survmean` (`print(fit, rmean = tau)`).
+///
+/// # Errors
+/// None: a plain value.
+///
+/// # Example
+/// ```
+/// use survkit::{datasets::lung, KaplanMeier, SurvivalData};
+/// let fit = KaplanMeier::default().fit(&SurvivalData::new(&lung::TIME[..], lung::event())?)?;
+/// let rm = fit.curves()[0].restricted_mean(365.0)?;
+/// // R: print(survfit(Surv(time, status) ~ 1, lung), rmean = 365): 263, se 7.8
+/// assert!((rm.estimate() - 263.0).abs() < 0.5 && (rm.std_err() - 7.8).abs() < 0.05);
+/// # Ok::<(), survkit::Error>(())
+/// ```
+///
+/// # References
+/// Klein, J. P. & Moeschberger, M. L. (2003). *Survival Analysis*, 2nd ed.,
+/// section 4.5. Springer. doi:10.1007/b97377
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct RestrictedMean {

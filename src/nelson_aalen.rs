@@ -46,8 +46,28 @@ pub fn nelson_aalen(data: &SurvivalData) -> Result<Vec<CumulativeHazard>> {
     nelson_aalen_table(&EventTable::from_data(data)?)
 }
 
-/// Nelson-Aalen cumulative hazard of every curve of an event table; see
-/// [`nelson_aalen`].
+/// Nelson-Aalen cumulative hazard of every curve of an event table.
+///
+/// # Method
+/// As [`nelson_aalen`], on the table as given (no near-tie merging beyond
+/// what the table already did).
+///
+/// # Conventions
+/// Curves in the order of [`crate::KaplanMeier`]: group-major, then stratum.
+///
+/// # Example
+/// ```
+/// use survkit::{nelson_aalen_table, CountRow, EventTable};
+/// let rows = [CountRow::new(1.0, 0, 1.0, 1.0), CountRow::new(6.0, 0, 2.0, 0.0)];
+/// let table = EventTable::from_counts(&["all"], &["all"], &rows)?;
+/// let na = nelson_aalen_table(&table)?;
+/// assert_eq!(na[0].cumulative_hazard(), [1.0 / 4.0, 1.0 / 4.0 + 2.0 / 2.0]);
+/// # Ok::<(), survkit::Error>(())
+/// ```
+///
+/// # References
+/// Aalen, O. (1978). Nonparametric inference for a family of counting
+/// processes. *Annals of Statistics* 6, 701–726. doi:10.1214/aos/1176344076
 ///
 /// # Errors
 /// [`Error::EmptyGroup`] when an unstratified table has a group without any
@@ -119,6 +139,29 @@ pub fn nelson_aalen_table(table: &EventTable) -> Result<Vec<CumulativeHazard>> {
 }
 
 /// A Nelson-Aalen cumulative hazard curve with its standard error.
+///
+/// # Method
+/// `Λ(t) = Σ d/n`, `se = sqrt(Σ d/n²)`; see [`nelson_aalen`].
+///
+/// # Conventions
+/// R's `survfit(...)$cumhaz` and `$std.chaz` (`ctype = 1`).
+///
+/// # Errors
+/// None: a plain value.
+///
+/// # Example
+/// ```
+/// use survkit::{nelson_aalen, SurvivalData};
+/// let na = nelson_aalen(&SurvivalData::new(vec![1.0, 2.0, 2.0], vec![true, true, false])?)?;
+/// assert_eq!(na[0].cumulative_hazard(), [1.0 / 3.0, 1.0 / 3.0 + 1.0 / 2.0]);
+/// assert_eq!(na[0].std_err()[0], (1.0_f64 / 9.0).sqrt());
+/// # Ok::<(), survkit::Error>(())
+/// ```
+///
+/// # References
+/// Nelson, W. (1972). Theory and applications of hazard plotting for
+/// censored failure data. *Technometrics* 14, 945–966.
+/// doi:10.1080/00401706.1972.10488991
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CumulativeHazard {
