@@ -467,7 +467,7 @@ impl SurvivalCurve {
             let mut w = 0;
             for r in 0..len {
                 if n_event[r] + n_censor[r] > 0.0 {
-                    // ok: r < len
+                    // ok: r < len (indexing on the line above)
                     time[w] = time[r]; // ok: w ≤ r < len
                     n_risk[w] = n_risk[r]; // ok: w ≤ r < len
                     n_event[w] = n_event[r]; // ok: w ≤ r < len
@@ -1028,6 +1028,7 @@ fn findq(x: &[f64], y: &[f64], p: f64, tol: f64) -> f64 {
         .map(|(i, &v)| (v, i))
         .collect();
     if pts.windows(2).any(|w| w[0].0 > w[1].0) {
+        // ok: windows(2) yields slices of length 2
         pts.sort_by(|a, b| a.0.total_cmp(&b.0));
     }
     let approx = |shift: f64| -> Option<usize> {
