@@ -960,6 +960,17 @@ impl EventTable {
         Some(cuts)
     }
 
+    /// Whether the table has one group, one stratum and no entry times.
+    pub(crate) fn is_single(&self) -> bool {
+        self.n_groups() == 1 && self.n_strata() == 1 && !self.has_entry()
+    }
+
+    /// The columns `[time, n_risk, n_event, n_censor]`, moved out without a
+    /// copy; meaningful for a table that [`is_single`](Self::is_single).
+    pub(crate) fn into_columns(self) -> [Vec<f64>; 4] {
+        [self.time, self.n_risk, self.n_event, self.n_censor]
+    }
+
     /// Number of groups (1 when the data were ungrouped).
     pub fn n_groups(&self) -> usize {
         self.group_names.len()

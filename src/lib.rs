@@ -8,6 +8,8 @@ pub mod datasets;
 mod error;
 mod event_table;
 mod interval;
+mod kaplan_meier;
+mod nelson_aalen;
 mod special;
 
 pub use crate::data::{SurvivalData, SurvivalDataBuilder};
@@ -16,3 +18,8 @@ pub use crate::event_table::{
     CountRow, EventTable, GroupCounts, StratumTable, TimeFix, TIMEFIX_TOLERANCE,
 };
 pub use crate::interval::{Alternative, CiTransform, ConfidenceInterval, ConfidenceLevel};
+pub use crate::kaplan_meier::{
+    KaplanMeier, KaplanMeierFit, Quantile, RestrictedMean, SurvivalAtTime, SurvivalCurve,
+    QUANTILE_TOLERANCE,
+};
+pub use crate::nelson_aalen::{nelson_aalen, nelson_aalen_table, CumulativeHazard};

@@ -1,0 +1,1238 @@
+//! Kaplan-Meier estimation of the survival function, as R's `survfit` does it.
+
+use std::collections::HashSet;
+
+use crate::data::SurvivalData;
+use crate::error::{Error, Result};
+use crate::event_table::{EventTable, GroupCounts, TimeFix};
+use crate::interval::{CiTransform, ConfidenceInterval, ConfidenceLevel};
+use crate::special::norm_quantile;
+
+/// Tolerance of R's `quantile.survfit` (its `tolerance` argument) and of
+/// `survmean`'s median rule: `sqrt(.Machine$double.eps)` = 2^-26. A survival
+/// value within this distance of `1 − p` counts as lying exactly on `1 − p`.
+pub const QUANTILE_TOLERANCE: f64 = 1.490_116_119_384_765_6e-8;
+
+/// Kaplan-Meier estimator of the survival function `S(t) = P(T > t)`, one
+/// curve per group (and stratum), with Greenwood standard errors, pointwise
+/// confidence intervals, quantiles, survival at given times, the restricted
+/// mean and the Nelson-Aalen cumulative hazard.
+///
+/// # Method
+/// At each distinct exit time `tᵢ` of a curve, with `nᵢ` at risk just before
+/// `tᵢ` (subjects with `entry < tᵢ ≤ exit`), `dᵢ` events and `cᵢ` censored
+/// (sums of case weights when weights are given):
+///
+/// ```text
+/// S(t)        = Π_{tᵢ ≤ t} (1 − dᵢ / nᵢ)                      Kaplan & Meier (1958)
+/// σ²(t)       = Σ_{tᵢ ≤ t} dᵢ / (nᵢ (nᵢ − dᵢ))                Greenwood (1926), Var(−log S)
+/// se_log(t)   = σ(t)                                           R's fit$std.err
+/// se_surv(t)  = S(t) σ(t)                                      R's summary(fit)$std.err
+/// Λ(t)        = Σ_{tᵢ ≤ t} dᵢ / nᵢ                             Nelson (1972), Aalen (1978)
+/// se_Λ(t)     = sqrt(Σ_{tᵢ ≤ t} dᵢ / nᵢ²)                      R's fit$std.chaz
+/// ```
+///
+/// When `nᵢ = dᵢ` the curve drops to 0 and σ is `+∞` from there on, as in R.
+/// Pointwise intervals use the transforms of [`CiTransform`] with
+/// `z = Φ⁻¹(1 − (1 − level)/2)`.
+///
+/// # Conventions
+/// Matches R survival 3.5-3 `survfit(Surv(time, status) ~ group, conf.type
+/// = ..., conf.int = ...)` to the last digits: the same rows (every distinct
+/// exit time of the curve, events or censorings, as `survfit`; entry times
+/// of left-truncated data are not rows), the same near-tie merging
+/// (`timefix = TRUE` by default, [`TimeFix::Exact`] for `timefix = FALSE`)
+/// and R's `NA` bounds (NaN here) at `S = 0`, `S = 1` and after `n = d`
+/// (see [`SurvivalCurve::lower`]). Strata in the data split the curves
+/// further, as `survfit(Surv ~ group + stratum)`: one curve per (group,
+/// stratum) combination that has rows, group-major, named `"group, stratum"`.
+///
+/// Case weights are frequency weights: counts become sums of weights and
+/// Greenwood's formula is applied to them, which is R's result for integer
+/// weights. For fractional weights R switches to a robust (infinitesimal
+/// jackknife) variance; survkit does not (the estimate is the same, the
+/// standard errors differ).
+///
+/// # Errors
+/// [`KaplanMeier::fit`] returns the errors of
+/// [`EventTable::from_data_with`]; [`KaplanMeier::fit_table`] returns
+/// [`Error::EmptyGroup`] when an unstratified table has a group without any
+/// exit.
+///
+/// # Example
+/// ```
+/// use survkit::{datasets::aml, CiTransform, ConfidenceLevel, KaplanMeier, SurvivalData};
+/// let data = SurvivalData::builder(&aml::TIME[..], aml::event()).groups(&aml::X).build()?;
+/// let fit = KaplanMeier::default()
+///     .conf_level(ConfidenceLevel::new(0.90)?)
+///     .transform(CiTransform::LogLog)
+///     .fit(&data)?;
+/// let maintained = &fit.curves()[0];
+/// assert_eq!(maintained.name(), "Maintained");
+/// // R: survfit(Surv(time, status) ~ x, aml)$surv[1] = 10/11
+/// assert!((maintained.survival()[0] - 10.0 / 11.0).abs() < 1e-15);
+/// assert_eq!(maintained.median().estimate(), Some(31.0));
+/// # Ok::<(), survkit::Error>(())
+/// ```
+///
+/// # References
+/// - Kaplan, E. L. & Meier, P. (1958). Nonparametric estimation from
+///   incomplete observations. *JASA* 53, 457–481. doi:10.1080/01621459.1958.10501452
+/// - Greenwood, M. (1926). The natural duration of cancer. *Reports on Public
+///   Health and Medical Subjects* 33, 1–26. HMSO, London.
+/// - Klein, J. P. & Moeschberger, M. L. (2003). *Survival Analysis: Techniques
+///   for Censored and Truncated Data*, 2nd ed. Springer. doi:10.1007/b97377
+/// - Therneau, T. M. (2023). *A Package for Survival Analysis in R*, R package
+///   survival 3.5-3, <https://CRAN.R-project.org/package=survival>.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct KaplanMeier {
+    conf_level: ConfidenceLevel,
+    transform: CiTransform,
+    time_fix: TimeFix,
+}
+
+impl KaplanMeier {
+    /// The defaults of R's `survfit`: 95% level, log transform, `timefix = TRUE`.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Level of the pointwise intervals (R's `conf.int`, default 0.95).
+    pub fn conf_level(mut self, level: ConfidenceLevel) -> Self {
+        self.conf_level = level;
+        self
+    }
+
+    /// Scale of the pointwise intervals (R's `conf.type`, default log).
+    pub fn transform(mut self, transform: CiTransform) -> Self {
+        self.transform = transform;
+        self
+    }
+
+    /// Near-tie rule used by [`fit`](Self::fit) (R's `timefix`, default
+    /// [`TimeFix::Tolerance`]). Ignored by [`fit_table`](Self::fit_table).
+    pub fn time_fix(mut self, time_fix: TimeFix) -> Self {
+        self.time_fix = time_fix;
+        self
+    }
+
+    /// Fits one curve per group (and stratum) of the data.
+    ///
+    /// # Errors
+    /// As [`EventTable::from_data_with`].
+    pub fn fit(&self, data: &SurvivalData) -> Result<KaplanMeierFit> {
+        let table = EventTable::from_data_with(data, self.time_fix)?;
+        self.fit_owned(table, false)
+    }
+
+    /// Fits the curves of an event table (for example one built from
+    /// pre-aggregated counts with [`EventTable::from_counts`]).
+    ///
+    /// # Errors
+    /// [`Error::EmptyGroup`] when the table has one stratum and a group
+    /// without any exit; [`Error::EmptyInput`] when no curve has a row.
+    pub fn fit_table(&self, table: &EventTable) -> Result<KaplanMeierFit> {
+        self.fit_impl(table, false)
+    }
+
+    /// The reverse Kaplan-Meier fit: event indicators flipped, so that the
+    /// "event" is censoring (Schemper & Smith 1996). Its curves estimate the
+    /// distribution of potential follow-up.
+    ///
+    /// # Conventions
+    /// R: `survfit(Surv(time, 1 - status) ~ group)`.
+    ///
+    /// # Errors
+    /// As [`fit`](Self::fit).
+    pub fn fit_reverse(&self, data: &SurvivalData) -> Result<KaplanMeierFit> {
+        let table = EventTable::from_data_with(data, self.time_fix)?;
+        self.fit_owned(table, true)
+    }
+
+    /// Median follow-up by the reverse Kaplan-Meier method, one per curve,
+    /// with its confidence interval: the median of
+    /// [`fit_reverse`](Self::fit_reverse) by the rule of
+    /// [`SurvivalCurve::quantile`].
+    ///
+    /// # Conventions
+    /// R: `quantile(survfit(Surv(time, 1 - status) ~ group), 0.5)`.
+    ///
+    /// # Errors
+    /// As [`fit`](Self::fit).
+    ///
+    /// # Example
+    /// ```
+    /// use survkit::{datasets::lung, KaplanMeier, SurvivalData};
+    /// let data = SurvivalData::new(&lung::TIME[..], lung::event())?;
+    /// let fu = KaplanMeier::default().median_follow_up(&data)?;
+    /// // R: quantile(survfit(Surv(time, status == 1) ~ 1, lung), 0.5): 588 (511, 1010)
+    /// assert_eq!(fu[0].estimate(), Some(588.0));
+    /// assert_eq!((fu[0].ci().lower(), fu[0].ci().upper()), (511.0, 1010.0));
+    /// # Ok::<(), survkit::Error>(())
+    /// ```
+    ///
+    /// # References
+    /// Schemper, M. & Smith, T. L. (1996). A note on quantifying follow-up in
+    /// studies of failure time. *Controlled Clinical Trials* 17, 343–346.
+    /// doi:10.1016/0197-2456(96)00075-X
+    pub fn median_follow_up(&self, data: &SurvivalData) -> Result<Vec<Quantile>> {
+        Ok(self
+            .fit_reverse(data)?
+            .curves()
+            .iter()
+            .map(SurvivalCurve::median)
+            .collect())
+    }
+
+    /// Fits a table the caller no longer needs: a one-group table hands its
+    /// columns to the curve without a copy.
+    fn fit_owned(&self, table: EventTable, reverse: bool) -> Result<KaplanMeierFit> {
+        let name = table.group_names().first().cloned().unwrap_or_default();
+        let stratum = table.stratum_names().first().cloned().unwrap_or_default();
+        if !table.is_single() {
+            return self.fit_impl(&table, reverse);
+        }
+        let [time, n_risk, n_event, n_censor] = table.into_columns();
+        let (n_event, n_censor) = if reverse {
+            (n_censor, n_event)
+        } else {
+            (n_event, n_censor)
+        };
+        let curve = SurvivalCurve::from_columns(
+            [time, n_risk, n_event, n_censor],
+            CurveInfo {
+                name: name.clone(),
+                group: name,
+                stratum,
+                conf_level: self.conf_level,
+                transform: self.transform,
+                z: z_value(self.conf_level)?,
+            },
+        );
+        if curve.time.is_empty() {
+            return Err(Error::EmptyGroup {
+                what: "group",
+                level: curve.group,
+            });
+        }
+        Ok(KaplanMeierFit {
+            curves: vec![curve],
+            conf_level: self.conf_level,
+            transform: self.transform,
+        })
+    }
+
+    fn fit_impl(&self, table: &EventTable, reverse: bool) -> Result<KaplanMeierFit> {
+        let z = z_value(self.conf_level)?;
+        let k = table.n_groups();
+        let m = table.n_strata();
+        let mut curves = Vec::with_capacity(k * m);
+        for g in 0..k {
+            for stratum in table.strata() {
+                let Some(counts) = stratum.group(g) else {
+                    continue;
+                };
+                let group_name = table.group_names().get(g).cloned().unwrap_or_default();
+                let stratum_name = stratum.name().to_owned();
+                let name = if m == 1 {
+                    group_name.clone()
+                } else if k == 1 {
+                    stratum_name.clone()
+                } else {
+                    format!("{group_name}, {stratum_name}")
+                };
+                let curve = SurvivalCurve::from_counts(
+                    &counts,
+                    reverse,
+                    CurveInfo {
+                        name,
+                        group: group_name,
+                        stratum: stratum_name,
+                        conf_level: self.conf_level,
+                        transform: self.transform,
+                        z,
+                    },
+                );
+                if curve.time.is_empty() {
+                    if m == 1 {
+                        return Err(Error::EmptyGroup {
+                            what: "group",
+                            level: curve.group,
+                        });
+                    }
+                    continue;
+                }
+                curves.push(curve);
+            }
+        }
+        if curves.is_empty() {
+            return Err(Error::EmptyInput {
+                what: "event table",
+            });
+        }
+        Ok(KaplanMeierFit {
+            curves,
+            conf_level: self.conf_level,
+            transform: self.transform,
+        })
+    }
+}
+
+/// `Φ⁻¹(1 − (1 − level)/2)`, computed as R's `survfit_confint` does.
+fn z_value(level: ConfidenceLevel) -> Result<f64> {
+    norm_quantile(1.0 - (1.0 - level.value()) / 2.0)
+}
+
+struct CurveInfo {
+    name: String,
+    group: String,
+    stratum: String,
+    conf_level: ConfidenceLevel,
+    transform: CiTransform,
+    z: f64,
+}
+
+/// The Kaplan-Meier curves of a data set, one per group (and stratum).
+///
+/// # Method
+/// See [`KaplanMeier`]; the fit also holds the level and transform of the
+/// stored pointwise intervals.
+///
+/// # Conventions
+/// Curves come in R's order for `survfit(Surv ~ group + stratum)`:
+/// group-major, then stratum, combinations without rows omitted.
+///
+/// # Errors
+/// [`restricted_means`](Self::restricted_means) as
+/// [`SurvivalCurve::restricted_mean`]; the other accessors cannot fail.
+///
+/// # Example
+/// ```
+/// use survkit::{datasets::aml, KaplanMeier, SurvivalData};
+/// let data = SurvivalData::builder(&aml::TIME[..], aml::event()).groups(&aml::X).build()?;
+/// let fit = KaplanMeier::default().fit(&data)?;
+/// assert_eq!(fit.curves().len(), 2);
+/// let rm = fit.restricted_means(None)?;
+/// assert_eq!(rm[0].tau(), 161.0); // the largest time over both groups
+/// # Ok::<(), survkit::Error>(())
+/// ```
+///
+/// # References
+/// Kaplan, E. L. & Meier, P. (1958). Nonparametric estimation from incomplete
+/// observations. *JASA* 53, 457–481. doi:10.1080/01621459.1958.10501452
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct KaplanMeierFit {
+    curves: Vec<SurvivalCurve>,
+    conf_level: ConfidenceLevel,
+    transform: CiTransform,
+}
+
+impl KaplanMeierFit {
+    /// The curves, group-major (then stratum), in level order.
+    pub fn curves(&self) -> &[SurvivalCurve] {
+        &self.curves
+    }
+
+    /// The curve with the given name, if any.
+    pub fn curve(&self, name: &str) -> Option<&SurvivalCurve> {
+        self.curves.iter().find(|c| c.name == name)
+    }
+
+    /// Level of the pointwise intervals.
+    pub fn conf_level(&self) -> ConfidenceLevel {
+        self.conf_level
+    }
+
+    /// Transform of the pointwise intervals.
+    pub fn transform(&self) -> CiTransform {
+        self.transform
+    }
+
+    /// The largest row time over all curves: R's "common" truncation time
+    /// of the restricted mean.
+    pub fn max_time(&self) -> f64 {
+        self.curves
+            .iter()
+            .map(SurvivalCurve::last_time)
+            .fold(f64::NEG_INFINITY, f64::max)
+    }
+
+    /// Restricted mean survival time of every curve up to `tau`, or, with
+    /// `None`, up to the largest time over all curves (R's default
+    /// `rmean = "common"`).
+    ///
+    /// # Conventions
+    /// R: `summary(fit, rmean = tau)$table[, c("rmean", "se(rmean)")]` and
+    /// `print(fit, rmean = tau)`.
+    ///
+    /// # Errors
+    /// As [`SurvivalCurve::restricted_mean`].
+    pub fn restricted_means(&self, tau: Option<f64>) -> Result<Vec<RestrictedMean>> {
+        let tau = tau.unwrap_or_else(|| self.max_time());
+        self.curves.iter().map(|c| c.restricted_mean(tau)).collect()
+    }
+
+    /// The median of every curve with its confidence interval.
+    pub fn medians(&self) -> Vec<Quantile> {
+        self.curves.iter().map(SurvivalCurve::median).collect()
+    }
+}
+
+/// One Kaplan-Meier curve: its steps, standard errors on both scales,
+/// pointwise intervals, quantiles, survival at given times, restricted mean
+/// and Nelson-Aalen cumulative hazard.
+///
+/// Rows are the distinct exit times of the curve's subjects (events or
+/// censorings), as R's `survfit` rows.
+///
+/// # Method
+/// See [`KaplanMeier`] for the estimate, Greenwood's variance, the interval
+/// transforms and the cumulative hazard; each method documents its own rule.
+///
+/// # Conventions
+/// Accessors named after R's `survfit` components; the scale of each
+/// standard error is in its name ([`std_err_log`](Self::std_err_log) is R's
+/// `fit$std.err`, [`std_err_surv`](Self::std_err_surv) R's
+/// `summary(fit)$std.err`).
+///
+/// # Errors
+/// See [`quantile`](Self::quantile), [`survival_at`](Self::survival_at) and
+/// [`restricted_mean`](Self::restricted_mean).
+///
+/// # Example
+/// ```
+/// use survkit::{datasets::aml, KaplanMeier, SurvivalData};
+/// let fit = KaplanMeier::default().fit(&SurvivalData::new(&aml::TIME[..], aml::event())?)?;
+/// let c = &fit.curves()[0];
+/// // R: survfit(Surv(time, status) ~ 1, aml): 2 events among 23 at week 5
+/// assert_eq!((c.time()[0], c.n_risk()[0], c.n_event()[0]), (5.0, 23.0, 2.0));
+/// assert!((c.survival()[0] - 21.0 / 23.0).abs() < 1e-15);
+/// let se = (2.0_f64 / (23.0 * 21.0)).sqrt(); // Greenwood
+/// assert!((c.std_err_log()[0] - se).abs() < 1e-15);
+/// # Ok::<(), survkit::Error>(())
+/// ```
+///
+/// # References
+/// Greenwood, M. (1926). The natural duration of cancer. *Reports on Public
+/// Health and Medical Subjects* 33. HMSO, London.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct SurvivalCurve {
+    name: String,
+    group: String,
+    stratum: String,
+    time: Vec<f64>,
+    n_risk: Vec<f64>,
+    n_event: Vec<f64>,
+    n_censor: Vec<f64>,
+    surv: Vec<f64>,
+    std_err: Vec<f64>,
+    conf_level: ConfidenceLevel,
+    transform: CiTransform,
+    z: f64,
+}
+
+impl SurvivalCurve {
+    fn from_counts(counts: &GroupCounts<'_>, reverse: bool, info: CurveInfo) -> Self {
+        let (ev, ce) = if reverse {
+            (counts.n_censor(), counts.n_event())
+        } else {
+            (counts.n_event(), counts.n_censor())
+        };
+        let rows = ev.iter().zip(ce).filter(|&(&d, &c)| d + c > 0.0).count();
+        let mut cols: [Vec<f64>; 4] = std::array::from_fn(|_| Vec::with_capacity(rows));
+        for (((&t, &n), &d), &c) in counts.time().iter().zip(counts.n_risk()).zip(ev).zip(ce) {
+            if d + c > 0.0 {
+                for (col, v) in cols.iter_mut().zip([t, n, d, c]) {
+                    col.push(v);
+                }
+            }
+        }
+        Self::from_columns(cols, info)
+    }
+
+    /// The curve from the columns `[time, n_risk, n_event, n_censor]` of its
+    /// group; rows without an exit (left truncation: entry times only) are
+    /// dropped in place.
+    fn from_columns(cols: [Vec<f64>; 4], info: CurveInfo) -> Self {
+        let [mut time, mut n_risk, mut n_event, mut n_censor] = cols;
+        let len = time
+            .len()
+            .min(n_risk.len())
+            .min(n_event.len())
+            .min(n_censor.len());
+        if n_event.iter().zip(&n_censor).any(|(&d, &c)| d + c <= 0.0) {
+            let mut w = 0;
+            for r in 0..len {
+                if n_event[r] + n_censor[r] > 0.0 {
+                    // ok: r < len (indexing on the line above)
+                    time[w] = time[r]; // ok: w ≤ r < len
+                    n_risk[w] = n_risk[r]; // ok: w ≤ r < len
+                    n_event[w] = n_event[r]; // ok: w ≤ r < len
+                    n_censor[w] = n_censor[r]; // ok: w ≤ r < len
+                    w += 1;
+                }
+            }
+            for c in [&mut time, &mut n_risk, &mut n_event, &mut n_censor] {
+                c.truncate(w);
+            }
+        }
+        let mut surv = Vec::with_capacity(time.len());
+        let mut std_err = Vec::with_capacity(time.len());
+        let (mut s, mut green) = (1.0_f64, 0.0_f64);
+        for (&n, &d) in n_risk.iter().zip(&n_event) {
+            if d > 0.0 {
+                s *= (n - d) / n;
+                green += d / (n * (n - d));
+            }
+            surv.push(s);
+            std_err.push(green.sqrt());
+        }
+        SurvivalCurve {
+            name: info.name,
+            group: info.group,
+            stratum: info.stratum,
+            time,
+            n_risk,
+            n_event,
+            n_censor,
+            surv,
+            std_err,
+            conf_level: info.conf_level,
+            transform: info.transform,
+            z: info.z,
+        }
+    }
+
+    /// The curve's name: the group name, the stratum name, or
+    /// `"group, stratum"` when the data have both.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The group name (`"all"` when ungrouped).
+    pub fn group(&self) -> &str {
+        &self.group
+    }
+
+    /// The stratum name (`"all"` when unstratified).
+    pub fn stratum(&self) -> &str {
+        &self.stratum
+    }
+
+    /// Number of rows (steps).
+    pub fn len(&self) -> usize {
+        self.time.len()
+    }
+
+    /// Always false: a fitted curve has at least one row.
+    pub fn is_empty(&self) -> bool {
+        self.time.is_empty()
+    }
+
+    /// Row times (R's `time`).
+    pub fn time(&self) -> &[f64] {
+        &self.time
+    }
+
+    /// The last row time.
+    pub fn last_time(&self) -> f64 {
+        self.time.last().copied().unwrap_or(f64::NAN)
+    }
+
+    /// Number (or weight) at risk just before each time (R's `n.risk`).
+    pub fn n_risk(&self) -> &[f64] {
+        &self.n_risk
+    }
+
+    /// Number (or weight) of events at each time (R's `n.event`).
+    pub fn n_event(&self) -> &[f64] {
+        &self.n_event
+    }
+
+    /// Number (or weight) censored at each time (R's `n.censor`).
+    pub fn n_censor(&self) -> &[f64] {
+        &self.n_censor
+    }
+
+    /// The survival estimate `S(t)` after each time (R's `surv`).
+    pub fn survival(&self) -> &[f64] {
+        &self.surv
+    }
+
+    /// Greenwood standard error of `−log S(t)`, the cumulative-hazard scale
+    /// (R's `fit$std.err`); `+∞` once the curve has dropped to 0.
+    pub fn std_err_log(&self) -> &[f64] {
+        &self.std_err
+    }
+
+    /// Standard error of `S(t)` itself, `S(t) × std_err_log(t)` (R's
+    /// `summary(fit)$std.err`); NaN where `S = 0` (`0 × ∞`), as in R.
+    pub fn std_err_surv(&self) -> Vec<f64> {
+        self.surv
+            .iter()
+            .zip(&self.std_err)
+            .map(|(s, e)| s * e)
+            .collect()
+    }
+
+    /// Nelson-Aalen cumulative hazard `Λ(t) = Σ d/n` (R's `cumhaz`, `ctype =
+    /// 1`), computed on demand.
+    pub fn cumulative_hazard(&self) -> Vec<f64> {
+        let mut h = 0.0;
+        self.n_risk
+            .iter()
+            .zip(&self.n_event)
+            .map(|(&n, &d)| {
+                if d > 0.0 {
+                    h += d / n;
+                }
+                h
+            })
+            .collect()
+    }
+
+    /// Standard error of the cumulative hazard, `sqrt(Σ d/n²)` (R's
+    /// `std.chaz`), computed on demand.
+    pub fn std_err_cumulative_hazard(&self) -> Vec<f64> {
+        let mut v = 0.0;
+        self.n_risk
+            .iter()
+            .zip(&self.n_event)
+            .map(|(&n, &d)| {
+                if d > 0.0 {
+                    v += d / (n * n);
+                }
+                v.sqrt()
+            })
+            .collect()
+    }
+
+    /// Level of the stored pointwise intervals.
+    pub fn conf_level(&self) -> ConfidenceLevel {
+        self.conf_level
+    }
+
+    /// Transform of the stored pointwise intervals.
+    pub fn transform(&self) -> CiTransform {
+        self.transform
+    }
+
+    /// Lower pointwise confidence bounds at the fit's level and transform
+    /// (R's `lower`), computed on demand.
+    ///
+    /// # Conventions
+    /// R's `survfit_confint` rules, NaN standing for R's `NA`/`NaN`: with
+    /// `S = 0` every transform gives NaN bounds; with `S = 1` (σ = 0) the
+    /// log and plain bounds are 1, the log-log, logit and arcsine bounds NaN.
+    /// Plain bounds are clipped to `[0, 1]`, log upper bounds to 1.
+    pub fn lower(&self) -> Vec<f64> {
+        self.surv
+            .iter()
+            .zip(&self.std_err)
+            .map(|(&s, &e)| ci_bounds(s, e, self.z, self.transform)[0])
+            .collect()
+    }
+
+    /// Upper pointwise confidence bounds (R's `upper`); see [`lower`](Self::lower).
+    pub fn upper(&self) -> Vec<f64> {
+        self.surv
+            .iter()
+            .zip(&self.std_err)
+            .map(|(&s, &e)| ci_bounds(s, e, self.z, self.transform)[1])
+            .collect()
+    }
+
+    /// Pointwise confidence intervals at any level and transform, one per row
+    /// (R's `survfit(..., conf.int = level, conf.type = ...)$lower/upper`).
+    ///
+    /// # Errors
+    /// None in practice: a validated level always has a normal quantile.
+    pub fn pointwise_ci(
+        &self,
+        level: ConfidenceLevel,
+        transform: CiTransform,
+    ) -> Result<Vec<ConfidenceInterval>> {
+        let z = z_value(level)?;
+        Ok(self
+            .surv
+            .iter()
+            .zip(&self.std_err)
+            .map(|(&s, &e)| {
+                let [lo, hi] = ci_bounds(s, e, z, transform);
+                ConfidenceInterval::new(lo, hi, level)
+            })
+            .collect())
+    }
+
+    /// The same curve with its stored intervals at another level and transform.
+    ///
+    /// # Errors
+    /// None in practice (see [`pointwise_ci`](Self::pointwise_ci)).
+    pub fn with_ci(&self, level: ConfidenceLevel, transform: CiTransform) -> Result<Self> {
+        let mut c = self.clone();
+        c.z = z_value(level)?;
+        c.conf_level = level;
+        c.transform = transform;
+        Ok(c)
+    }
+
+    /// The median survival time with its confidence interval
+    /// (`quantile(0.5)`).
+    pub fn median(&self) -> Quantile {
+        self.quantile_unchecked(0.5)
+    }
+
+    /// The `p`-quantile of the survival time, the time at which `1 − S`
+    /// reaches `p`, with a confidence interval read off the pointwise bands
+    /// (Brookmeyer & Crowley 1982).
+    ///
+    /// # Method
+    /// With `x = (0, t₁, …, t_m)` and `y = (0, 1 − S₁, …, 1 − S_m)`, duplicates
+    /// of `y` dropped (first occurrence kept) and `ε` = [`QUANTILE_TOLERANCE`]:
+    ///
+    /// ```text
+    /// i₁ = first i with yᵢ + ε ≥ p,   i₂ = first i with yᵢ − ε ≥ p
+    /// q  = (x_{i₁} + x_{i₂}) / 2            the midpoint of a flat segment at p
+    /// q  = (x_{i₁} + t_m) / 2               when |p − y_last| < ε
+    /// q  = 0 when p = 0;   not reached when p > max y (+ ε)
+    /// ```
+    ///
+    /// The lower limit is the same rule applied to the lower pointwise band,
+    /// `y = 1 − lower(t)`, the upper limit to `y = 1 − upper(t)`.
+    ///
+    /// # Conventions
+    /// R's `quantile.survfit` (its `findq`), which is also what
+    /// `summary(fit)$table` and `print(fit)` report as the median except in
+    /// one case: when the curve ends exactly on `S = 1 − p` with no later
+    /// drop, `print.survfit` (`survmean`'s `minmin`) reports the start of
+    /// the flat segment while `quantile` reports its midpoint with the last
+    /// time. A quantile (or bound) that is never reached is `None` (a NaN
+    /// bound), R's `NA`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidProbability`] when `p` is NaN or outside `[0, 1]`.
+    ///
+    /// # Example
+    /// ```
+    /// use survkit::{datasets::lung, KaplanMeier, SurvivalData};
+    /// let fit = KaplanMeier::default().fit(&SurvivalData::new(&lung::TIME[..], lung::event())?)?;
+    /// let q = fit.curves()[0].quantile(0.5)?;
+    /// // R: quantile(survfit(Surv(time, status) ~ 1, lung), 0.5): 310 (285, 363)
+    /// assert_eq!((q.estimate(), q.ci().lower(), q.ci().upper()), (Some(310.0), 285.0, 363.0));
+    /// # Ok::<(), survkit::Error>(())
+    /// ```
+    ///
+    /// # References
+    /// Brookmeyer, R. & Crowley, J. (1982). A confidence interval for the
+    /// median survival time. *Biometrics* 38, 29–41. doi:10.2307/2530286
+    pub fn quantile(&self, p: f64) -> Result<Quantile> {
+        if !(0.0..=1.0).contains(&p) {
+            return Err(Error::InvalidProbability {
+                what: "quantile probability",
+                value: p,
+            });
+        }
+        Ok(self.quantile_unchecked(p))
+    }
+
+    fn quantile_unchecked(&self, p: f64) -> Quantile {
+        let mut x = Vec::with_capacity(self.len() + 1);
+        x.push(0.0);
+        x.extend_from_slice(&self.time);
+        let mut y = Vec::with_capacity(self.len() + 1);
+        y.push(0.0);
+        y.extend(self.surv.iter().map(|s| 1.0 - s));
+        let est = findq(&x, &y, p, QUANTILE_TOLERANCE);
+        y.truncate(1);
+        y.extend(self.lower().iter().map(|s| 1.0 - s));
+        let lo = findq(&x, &y, p, QUANTILE_TOLERANCE);
+        y.truncate(1);
+        y.extend(self.upper().iter().map(|s| 1.0 - s));
+        let hi = findq(&x, &y, p, QUANTILE_TOLERANCE);
+        Quantile {
+            probability: p,
+            estimate: if est.is_nan() { None } else { Some(est) },
+            ci: ConfidenceInterval::new(lo, hi, self.conf_level),
+        }
+    }
+
+    /// Survival at the requested times with the number at risk, the events
+    /// and censorings since the previous requested time, and the pointwise
+    /// interval, as R's `summary(fit, times = times, extend = TRUE)`.
+    ///
+    /// # Method
+    /// The curve gets a row at time 0 (S = 1, σ = 0, bounds 1, R's
+    /// `survfit0`) unless its first time is 0. For each requested time `t`
+    /// (sorted increasingly): the estimate, standard errors and bounds of
+    /// the last row with time ≤ `t`; the number at risk of the first row
+    /// with time ≥ `t` (0 beyond the last row); events and censorings
+    /// summed over the rows in `(t_previous, t]`.
+    ///
+    /// # Conventions
+    /// Matches R's `summary(fit, times, extend = TRUE)`; R's default
+    /// `extend = FALSE` drops the requested times after
+    /// [`last_time`](Self::last_time). Times are returned sorted, as R does.
+    ///
+    /// # Errors
+    /// [`Error::EmptyInput`] for no times, [`Error::NonFinite`] for a NaN or
+    /// infinite time.
+    ///
+    /// # Example
+    /// ```
+    /// use survkit::{datasets::aml, KaplanMeier, SurvivalData};
+    /// let data = SurvivalData::new(&aml::TIME[..], aml::event())?;
+    /// let fit = KaplanMeier::default().fit(&data)?;
+    /// let at = fit.curves()[0].survival_at(&[10.0, 200.0])?;
+    /// // R: summary(survfit(Surv(time, status) ~ 1, aml), times = c(10, 200), extend = TRUE)
+    /// assert_eq!((at[0].n_risk(), at[1].n_risk()), (18.0, 0.0));
+    /// # Ok::<(), survkit::Error>(())
+    /// ```
+    pub fn survival_at(&self, times: &[f64]) -> Result<Vec<SurvivalAtTime>> {
+        if times.is_empty() {
+            return Err(Error::EmptyInput { what: "times" });
+        }
+        for (index, &t) in times.iter().enumerate() {
+            if !t.is_finite() {
+                return Err(Error::NonFinite {
+                    what: "times",
+                    index,
+                    value: t,
+                });
+            }
+        }
+        let mut sorted = times.to_vec();
+        sorted.sort_unstable_by(f64::total_cmp);
+        let lower = self.lower();
+        let upper = self.upper();
+        // Row 0 of R's survfit0 is inserted unless the first time is 0.
+        let insert = self.time.first().is_some_and(|&t| t != 0.0);
+        let mut out = Vec::with_capacity(sorted.len());
+        let (mut prev_rows, mut ev_sum, mut ce_sum) = (0usize, 0.0_f64, 0.0_f64);
+        let (mut prev_ev, mut prev_ce) = (0.0_f64, 0.0_f64);
+        for &t in &sorted {
+            // Rows (of the curve, without the inserted row) with time ≤ t.
+            let rows = self.time.partition_point(|&x| x <= t);
+            for i in prev_rows..rows {
+                ev_sum += self.n_event.get(i).copied().unwrap_or(0.0);
+                ce_sum += self.n_censor.get(i).copied().unwrap_or(0.0);
+            }
+            prev_rows = prev_rows.max(rows);
+            let at_start = rows == 0;
+            let (s, se, lo, hi) = if at_start {
+                if insert {
+                    (1.0, 0.0, 1.0, 1.0)
+                } else {
+                    self.row_values(0, &lower, &upper)
+                }
+            } else {
+                self.row_values(rows - 1, &lower, &upper)
+            };
+            // First row with time ≥ t; 0 beyond the last row.
+            let first_ge = self.time.partition_point(|&x| x < t);
+            let n_risk = self.n_risk.get(first_ge).copied().unwrap_or(0.0);
+            out.push(SurvivalAtTime {
+                time: t,
+                n_risk,
+                n_event: ev_sum - prev_ev,
+                n_censor: ce_sum - prev_ce,
+                survival: s,
+                std_err_surv: s * se,
+                ci: ConfidenceInterval::new(lo, hi, self.conf_level),
+            });
+            prev_ev = ev_sum;
+            prev_ce = ce_sum;
+        }
+        Ok(out)
+    }
+
+    fn row_values(&self, i: usize, lower: &[f64], upper: &[f64]) -> (f64, f64, f64, f64) {
+        (
+            self.surv.get(i).copied().unwrap_or(f64::NAN),
+            self.std_err.get(i).copied().unwrap_or(f64::NAN),
+            lower.get(i).copied().unwrap_or(f64::NAN),
+            upper.get(i).copied().unwrap_or(f64::NAN),
+        )
+    }
+
+    /// Restricted mean survival time up to `tau`, `∫₀^τ S(t) dt`, with its
+    /// standard error.
+    ///
+    /// # Method
+    /// With the rows `tᵢ ≤ τ` (and a row at 0 with S = 1), rectangles
+    /// `rᵢ = (tᵢ − tᵢ₋₁) Sᵢ₋₁` and a last one `(τ − t_last) S_last`:
+    ///
+    /// ```text
+    /// RMST     = Σ rᵢ
+    /// Var RMST = Σᵢ (Σ_{j > i} r_j)² dᵢ / (nᵢ (nᵢ − dᵢ))     (terms with nᵢ = dᵢ omitted)
+    /// ```
+    ///
+    /// # Conventions
+    /// R's `survmean` (`print(fit, rmean = tau)`, `summary(fit, rmean =
+    /// tau)$table`), including its choice to drop the Greenwood term at
+    /// `n = d`. Unlike R, a `tau` before the first time is allowed (the
+    /// result is `tau` with standard error 0).
+    ///
+    /// # Errors
+    /// [`Error::NonFinite`] or [`Error::Negative`] for a bad `tau`.
+    pub fn restricted_mean(&self, tau: f64) -> Result<RestrictedMean> {
+        if !tau.is_finite() {
+            return Err(Error::NonFinite {
+                what: "tau",
+                index: 0,
+                value: tau,
+            });
+        }
+        if tau < 0.0 {
+            return Err(Error::Negative {
+                what: "tau",
+                index: 0,
+                value: tau,
+            });
+        }
+        let keep = self.time.partition_point(|&t| t <= tau);
+        // Rectangles r_1..r_{keep+1} (r_0 of the inserted row at 0 has width
+        // t_1 − 0 times S = 1 and is r for row index 0 here).
+        let mut rects = Vec::with_capacity(keep + 1);
+        let mut prev_t = 0.0;
+        let mut prev_s = 1.0;
+        for i in 0..keep {
+            let t = self.time.get(i).copied().unwrap_or(0.0);
+            rects.push((t - prev_t) * prev_s);
+            prev_t = t;
+            prev_s = self.surv.get(i).copied().unwrap_or(prev_s);
+        }
+        rects.push((tau - prev_t) * prev_s);
+        let mean: f64 = rects.iter().sum();
+        // Row i (0-based, i < keep) carries hh_i and the area after it is
+        // Σ_{j > i} rects[j + 1 ..]: rects[j] is the rectangle ending at row j
+        // (or at tau for j = keep), so the area after row i is rects[i+1..].
+        let mut var = 0.0;
+        let mut tail = 0.0;
+        for i in (0..keep).rev() {
+            tail += rects.get(i + 1).copied().unwrap_or(0.0);
+            let n = self.n_risk.get(i).copied().unwrap_or(0.0);
+            let d = self.n_event.get(i).copied().unwrap_or(0.0);
+            let hh = if n - d == 0.0 { 0.0 } else { d / (n * (n - d)) };
+            var += tail * tail * hh;
+        }
+        Ok(RestrictedMean {
+            tau,
+            estimate: mean,
+            std_err: var.sqrt(),
+        })
+    }
+}
+
+/// R's `survfit_confint` for one row: `[lower, upper]`, NaN for R's NA.
+fn ci_bounds(p: f64, se: f64, z: f64, transform: CiTransform) -> [f64; 2] {
+    // R: scale <- ifelse(selow == 0, 1, selow/se) with selow = se, so 1
+    // except NaN when se is infinite (∞/∞) or NaN.
+    let scale = if se == 0.0 || se.is_finite() {
+        1.0
+    } else {
+        f64::NAN
+    };
+    match transform {
+        CiTransform::Plain => {
+            let se2 = se * p * z;
+            [r_pmax(p - se2 * scale, 0.0), r_pmin(p + se2, 1.0)]
+        }
+        CiTransform::Log => {
+            let xx = if p == 0.0 { f64::NAN } else { p };
+            let se2 = z * se;
+            [
+                (xx.ln() - se2 * scale).exp(),
+                r_pmin((xx.ln() + se2).exp(), 1.0),
+            ]
+        }
+        CiTransform::LogLog => {
+            let xx = if p == 0.0 || p == 1.0 { f64::NAN } else { p };
+            let se2 = z * se / xx.ln();
+            let ll = (-xx.ln()).ln();
+            [(-(ll - se2 * scale).exp()).exp(), (-(ll + se2).exp()).exp()]
+        }
+        CiTransform::Logit => {
+            let xx = if p == 0.0 { f64::NAN } else { p };
+            let se2 = z * se * (1.0 + xx / (1.0 - xx));
+            let lg = (p / (1.0 - p)).ln();
+            [
+                1.0 - 1.0 / (1.0 + (lg - se2 * scale).exp()),
+                1.0 - 1.0 / (1.0 + (lg + se2).exp()),
+            ]
+        }
+        CiTransform::Arcsine => {
+            let xx = if p == 0.0 { f64::NAN } else { p };
+            let se2 = 0.5 * z * se * (xx / (1.0 - xx)).sqrt();
+            let a = xx.sqrt().asin();
+            [
+                r_pmax(0.0, a - se2 * scale).sin().powi(2),
+                r_pmin(std::f64::consts::FRAC_PI_2, a + se2).sin().powi(2),
+            ]
+        }
+    }
+}
+
+/// R's `pmax(a, b)`: NaN when either is NaN.
+fn r_pmax(a: f64, b: f64) -> f64 {
+    if a.is_nan() || b.is_nan() {
+        f64::NAN
+    } else {
+        a.max(b)
+    }
+}
+
+/// R's `pmin(a, b)`: NaN when either is NaN.
+fn r_pmin(a: f64, b: f64) -> f64 {
+    if a.is_nan() || b.is_nan() {
+        f64::NAN
+    } else {
+        a.min(b)
+    }
+}
+
+/// R survival's `findq(x, y, p, tol)`: the time at which the cumulative
+/// distribution `y` reaches `p`; NaN for R's NA.
+fn findq(x: &[f64], y: &[f64], p: f64, tol: f64) -> f64 {
+    let ymax = y
+        .iter()
+        .filter(|v| !v.is_nan())
+        .fold(f64::NEG_INFINITY, |a, &b| a.max(b));
+    if ymax < p {
+        return f64::NAN;
+    }
+    let xmax = x.last().copied().unwrap_or(f64::NAN);
+    // duplicated(y): keep the first occurrence of every value (NaN included).
+    let mut seen: HashSet<u64> = HashSet::with_capacity(y.len());
+    let mut ux = Vec::with_capacity(y.len());
+    let mut uy = Vec::with_capacity(y.len());
+    for (&xi, &yi) in x.iter().zip(y) {
+        let key = if yi.is_nan() {
+            u64::MAX
+        } else {
+            (yi + 0.0).to_bits()
+        };
+        if seen.insert(key) {
+            ux.push(xi);
+            uy.push(yi);
+        }
+    }
+    // approx(y ± tol, 1:n, p, method = "constant", f = 1): the non-NA pairs
+    // sorted by abscissa.
+    let mut pts: Vec<(f64, usize)> = uy
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| !v.is_nan())
+        .map(|(i, &v)| (v, i))
+        .collect();
+    if pts.windows(2).any(|w| w[0].0 > w[1].0) {
+        // ok: windows(2) yields slices of length 2
+        pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+    }
+    let approx = |shift: f64| -> Option<usize> {
+        let first = pts.first()?;
+        let last = pts.last()?;
+        if p < first.0 + shift || p > last.0 + shift {
+            return None;
+        }
+        // First point whose abscissa is ≥ p (f = 1 takes the right end).
+        let j = pts.partition_point(|&(v, _)| v + shift < p);
+        pts.get(j).map(|&(_, i)| i)
+    };
+    let at = |i: Option<usize>| i.and_then(|i| ux.get(i).copied()).unwrap_or(f64::NAN);
+    let i1 = approx(tol);
+    let i2 = approx(-tol);
+    let mut quant = (at(i1) + at(i2)) / 2.0;
+    if p == 0.0 {
+        quant = ux.first().copied().unwrap_or(f64::NAN);
+    }
+    if let Some(&ylast) = uy.last() {
+        if !ylast.is_nan() && (p - ylast).abs() < tol {
+            quant = (at(i1) + xmax) / 2.0;
+        }
+    }
+    quant
+}
+
+/// A quantile of the survival time with its confidence interval.
+///
+/// `estimate()` is `None` when the curve never reaches `1 − p` (R's `NA`);
+/// a confidence bound that is not reached is NaN.
+///
+/// # Method
+/// R's `findq` rule, see [`SurvivalCurve::quantile`].
+///
+/// # Conventions
+/// `quantile(survfit(...), p)` in R; the median of `print.survfit` differs
+/// only when the curve ends exactly on `1 − p`.
+///
+/// # Errors
+/// None: a plain value.
+///
+/// # Example
+/// ```
+/// use survkit::{datasets::aml, KaplanMeier, SurvivalData};
+/// let data = SurvivalData::builder(&aml::TIME[..], aml::event()).groups(&aml::X).build()?;
+/// let m = KaplanMeier::default().fit(&data)?.medians();
+/// // R: print(survfit(Surv(time, status) ~ x, aml)): 31 (18, NA) and 23 (8, NA)
+/// assert_eq!((m[0].estimate(), m[0].ci().lower()), (Some(31.0), 18.0));
+/// assert!(m[0].ci().upper().is_nan());
+/// assert_eq!((m[1].estimate(), m[1].ci().lower()), (Some(23.0), 8.0));
+/// # Ok::<(), survkit::Error>(())
+/// ```
+///
+/// # References
+/// Brookmeyer, R. & Crowley, J. (1982). A confidence interval for the median
+/// survival time. *Biometrics* 38, 29–41. doi:10.2307/2530286
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Quantile {
+    probability: f64,
+    estimate: Option<f64>,
+    ci: ConfidenceInterval,
+}
+
+impl Quantile {
+    /// The probability `p` (0.5 for the median).
+    pub fn probability(&self) -> f64 {
+        self.probability
+    }
+
+    /// The quantile, or `None` when not reached.
+    pub fn estimate(&self) -> Option<f64> {
+        self.estimate
+    }
+
+    /// The Brookmeyer-Crowley confidence interval (NaN bounds when not reached).
+    pub fn ci(&self) -> ConfidenceInterval {
+        self.ci
+    }
+}
+
+/// The survival estimate at one requested time (a row of R's
+/// `summary(fit, times = ...)`).
+///
+/// # Method
+/// See [`SurvivalCurve::survival_at`].
+///
+/// # Conventions
+/// R's `summary(fit, times, extend = TRUE)`: `n_risk` is the number at risk
+/// at the first row at or after the time, `n_event`/`n_censor` count since
+/// the previous requested time.
+///
+/// # Errors
+/// None: a plain value.
+///
+/// # Example
+/// ```
+/// use survkit::{datasets::lung, KaplanMeier, SurvivalData};
+/// let fit = KaplanMeier::default().fit(&SurvivalData::new(&lung::TIME[..], lung::event())?)?;
+/// let one_year = fit.curves()[0].survival_at(&[365.0])?[0];
+/// // R: summary(survfit(Surv(time, status) ~ 1, lung), times = 365): 65 at risk, 0.409
+/// assert_eq!(one_year.n_risk(), 65.0);
+/// assert!((one_year.survival() - 0.409).abs() < 5e-4);
+/// # Ok::<(), survkit::Error>(())
+/// ```
+///
+/// # References
+/// Klein, J. P. & Moeschberger, M. L. (2003). *Survival Analysis*, 2nd ed.
+/// Springer. doi:10.1007/b97377
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct SurvivalAtTime {
+    time: f64,
+    n_risk: f64,
+    n_event: f64,
+    n_censor: f64,
+    survival: f64,
+    std_err_surv: f64,
+    ci: ConfidenceInterval,
+}
+
+impl SurvivalAtTime {
+    /// The requested time.
+    pub fn time(&self) -> f64 {
+        self.time
+    }
+
+    /// Number (or weight) at risk at the time (R's `n.risk`).
+    pub fn n_risk(&self) -> f64 {
+        self.n_risk
+    }
+
+    /// Events since the previous requested time (R's `n.event`).
+    pub fn n_event(&self) -> f64 {
+        self.n_event
+    }
+
+    /// Censorings since the previous requested time (R's `n.censor`).
+    pub fn n_censor(&self) -> f64 {
+        self.n_censor
+    }
+
+    /// The survival estimate (R's `surv`).
+    pub fn survival(&self) -> f64 {
+        self.survival
+    }
+
+    /// Standard error of the survival estimate (R's `summary()$std.err`).
+    pub fn std_err_surv(&self) -> f64 {
+        self.std_err_surv
+    }
+
+    /// The pointwise confidence interval.
+    pub fn ci(&self) -> ConfidenceInterval {
+        self.ci
+    }
+}
+
+/// Restricted mean survival time up to `tau` with its standard error.
+///
+/// # Method
+/// See [`SurvivalCurve::restricted_mean`].
+///
+/// # Conventions
+/// R's `survmean` (`print(fit, rmean = tau)`).
+///
+/// # Errors
+/// None: a plain value.
+///
+/// # Example
+/// ```
+/// use survkit::{datasets::lung, KaplanMeier, SurvivalData};
+/// let fit = KaplanMeier::default().fit(&SurvivalData::new(&lung::TIME[..], lung::event())?)?;
+/// let rm = fit.curves()[0].restricted_mean(365.0)?;
+/// // R: print(survfit(Surv(time, status) ~ 1, lung), rmean = 365): 263, se 7.8
+/// assert!((rm.estimate() - 263.0).abs() < 0.5 && (rm.std_err() - 7.8).abs() < 0.05);
+/// # Ok::<(), survkit::Error>(())
+/// ```
+///
+/// # References
+/// Klein, J. P. & Moeschberger, M. L. (2003). *Survival Analysis*, 2nd ed.,
+/// section 4.5. Springer. doi:10.1007/b97377
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct RestrictedMean {
+    tau: f64,
+    estimate: f64,
+    std_err: f64,
+}
+
+impl RestrictedMean {
+    /// The truncation time τ.
+    pub fn tau(&self) -> f64 {
+        self.tau
+    }
+
+    /// `∫₀^τ S(t) dt` (R's `rmean`).
+    pub fn estimate(&self) -> f64 {
+        self.estimate
+    }
+
+    /// Its standard error (R's `se(rmean)`).
+    pub fn std_err(&self) -> f64 {
+        self.std_err
+    }
+}
