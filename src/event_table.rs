@@ -330,11 +330,16 @@ fn sweep_one<T: Item>(items: &[T], cols: &mut Columns) {
     let (Some(event), Some(censor)) = (cols.event.first_mut(), cols.censor.first_mut()) else {
         return;
     };
-    // At most one row per item: reserving avoids regrowth copies (the
-    // excess of tied data is released by the table).
-    cols.time.reserve(items.len());
-    event.reserve(items.len());
-    censor.reserve(items.len());
+    // Count the distinct times first (one cheap pass over sorted keys), so
+    // that each column is allocated once at its exact size: tied data (integer
+    // days) then need a few kilobytes, not one slot per observation.
+    let rows = 1 + items
+        .windows(2)
+        .filter(|w| w[0].key() >> 1 != w[1].key() >> 1)
+        .count();
+    cols.time.reserve_exact(rows);
+    event.reserve_exact(rows);
+    censor.reserve_exact(rows);
     let mut i = 0;
     while let Some(first) = items.get(i) {
         let raw = first.key() >> 1;
@@ -566,12 +571,9 @@ impl EventTable {
         if self.time.is_empty() && cols.event.len() == 1 && cols.enter.is_empty() {
             // The first stratum of one group: move the columns, no copy.
             self.time = std::mem::take(&mut cols.time);
-            self.time.shrink_to_fit();
             self.offsets.push(rows);
             self.n_event = cols.event.pop().unwrap_or_default();
-            self.n_event.shrink_to_fit();
             self.n_censor = cols.censor.pop().unwrap_or_default();
-            self.n_censor.shrink_to_fit();
             self.n_risk = vec![0.0; rows];
             fill_risk(&self.n_event, &self.n_censor, None, &mut self.n_risk);
             return;
