@@ -8,6 +8,7 @@ pub mod datasets;
 mod error;
 mod event_table;
 mod interval;
+mod logrank;
 mod special;
 
 pub use crate::data::{SurvivalData, SurvivalDataBuilder};
@@ -16,3 +17,7 @@ pub use crate::event_table::{
     CountRow, EventTable, GroupCounts, StratumTable, TimeFix, TIMEFIX_TOLERANCE,
 };
 pub use crate::interval::{Alternative, CiTransform, ConfidenceInterval, ConfidenceLevel};
+pub use crate::logrank::{
+    log_rank, HazardRatio, HazardRatioEstimator, LogRank, LogRankResult, LogRankWeights,
+    PairwiseComparison, PairwiseLogRank, TrendTest,
+};
