@@ -185,7 +185,7 @@ impl LogRankWeights {
 /// The inverse is a Cholesky solve (nalgebra). When `V₀` is singular (R's
 /// `solve` stops there) survkit uses the generalized inverse of R's
 /// `coxph.wtest` (a Cholesky decomposition that zeroes pivots below
-/// [`CHOLESKY_TOLERANCE`](self) × the largest diagonal) and `df` is the rank.
+/// `1e-9` (R's default `toler.chol`) × the largest diagonal) and `df` is the rank.
 /// The Fleming-Harrington weights use the pooled left-continuous Kaplan-Meier
 /// estimate of each stratum, computed inline from the event table as the
 /// running product of `1 − dᵢ/nᵢ` over the stratum's rows (a row's own
@@ -876,7 +876,7 @@ impl LogRankResult {
                 var += si * sj * self.variance[i * k + j];
             }
         }
-        if !(var > 0.0) {
+        if var.is_nan() || var <= 0.0 {
             return Err(Error::InvalidParameter {
                 what: "variance of the trend statistic (scores)",
                 constraint: "positive (scores must not all be equal)",

@@ -167,7 +167,7 @@ fn matches_r_survdiff() {
         .collect();
     assert!(cases.len() >= 25);
     for c in &cases {
-        let data = dataset(&c.text("dataset").to_owned(), Some(c));
+        let data = dataset(c.text("dataset"), Some(c));
         let rho = c.num("rho");
         let time_fix = if c.has("timefix") && c.num("timefix") == 0.0 {
             TimeFix::Exact
