@@ -54,9 +54,11 @@ fn bench(c: &mut Criterion) {
         if n >= 100_000 {
             assert!(res.p_value() < 1e-6, "p = {}", res.p_value());
         }
-        group.bench_with_input(BenchmarkId::from_parameter(format!("n={n}")), &data, |b, d| {
-            b.iter(|| LogRank::default().test(d).expect("test runs"))
-        });
+        group.bench_with_input(
+            BenchmarkId::from_parameter(format!("n={n}")),
+            &data,
+            |b, d| b.iter(|| LogRank::default().test(d).expect("test runs")),
+        );
         group.bench_with_input(
             BenchmarkId::from_parameter(format!("sort/n={n}")),
             &time,
