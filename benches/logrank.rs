@@ -3,7 +3,7 @@
 //! `cargo bench --bench logrank` (or `-- --test` to run each once).
 
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion};
-use survkit::{LogRank, SurvivalData};
+use survkit::{EventTable, LogRank, SurvivalData, TimeFix};
 
 /// Deterministic xorshift64* generator (no dev-dependency needed).
 struct Rng(u64);
@@ -58,6 +58,27 @@ fn bench(c: &mut Criterion) {
             BenchmarkId::from_parameter(format!("n={n}")),
             &data,
             |b, d| b.iter(|| LogRank::default().test(d).expect("test runs")),
+        );
+        // The statistics alone, from an event table built beforehand.
+        let table = EventTable::from_data(&data).expect("table builds");
+        group.bench_with_input(
+            BenchmarkId::from_parameter(format!("from_table/n={n}")),
+            &table,
+            |b, t| b.iter(|| LogRank::default().test_table(t).expect("test runs")),
+        );
+        // The same test with exact times (R's timefix = FALSE): the difference
+        // is the cost of the event table's near-tie pass.
+        group.bench_with_input(
+            BenchmarkId::from_parameter(format!("exact_times/n={n}")),
+            &data,
+            |b, d| {
+                b.iter(|| {
+                    LogRank::default()
+                        .time_fix(TimeFix::Exact)
+                        .test(d)
+                        .expect("test runs")
+                })
+            },
         );
         group.bench_with_input(
             BenchmarkId::from_parameter(format!("sort/n={n}")),
