@@ -439,6 +439,13 @@ fn bad_input_is_a_typed_error() {
         log_rank(&one),
         Err(Error::TooFewGroups { found: 1, .. })
     ));
+    // A group per subject, beyond the variance matrix's budget.
+    let n = 9000;
+    let many = SurvivalData::builder(vec![1.0; n], vec![true; n])
+        .groups(&(0..n as u32).collect::<Vec<_>>())
+        .build()
+        .unwrap();
+    assert!(matches!(log_rank(&many), Err(Error::BudgetExceeded { .. })));
     // No events at all.
     let none = SurvivalData::builder(vec![1.0, 2.0], vec![false, false])
         .groups(&["a", "b"])
