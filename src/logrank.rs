@@ -829,7 +829,8 @@ impl LogRankResult {
     /// R's `coxph`). Both estimators are approximations of the Cox estimate
     /// (the Peto one is the one-step estimate from β = 0); with strata, O, E
     /// and V are the sums over strata. Only defined for unweighted log-rank
-    /// statistics.
+    /// statistics. A group without events gives an estimate of 0 or ∞ (and
+    /// NaN for a group without expected events), as the formulas do.
     ///
     /// # Errors
     /// [`Error::Incompatible`] when the test had more than two groups or
