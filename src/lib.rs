@@ -9,6 +9,7 @@ mod error;
 mod event_table;
 mod interval;
 mod kaplan_meier;
+mod logrank;
 mod nelson_aalen;
 mod special;
 
@@ -21,5 +22,9 @@ pub use crate::interval::{Alternative, CiTransform, ConfidenceInterval, Confiden
 pub use crate::kaplan_meier::{
     KaplanMeier, KaplanMeierFit, Quantile, RestrictedMean, SurvivalAtTime, SurvivalCurve,
     QUANTILE_TOLERANCE,
+};
+pub use crate::logrank::{
+    log_rank, HazardRatio, HazardRatioEstimator, LogRank, LogRankResult, LogRankWeights,
+    PairwiseComparison, PairwiseLogRank, TrendTest,
 };
 pub use crate::nelson_aalen::{nelson_aalen, nelson_aalen_table, CumulativeHazard};
