@@ -7,34 +7,13 @@ use crate::data::SurvivalData;
 use crate::error::{Error, Result};
 use crate::event_table::{EventTable, TimeFix};
 use crate::interval::{Alternative, ConfidenceInterval, ConfidenceLevel};
-use crate::special::{chisq_sf, norm_quantile};
+use crate::special::{chisq_sf, norm_cdf as normal_lower, norm_quantile, norm_sf as normal_upper};
 
 /// Relative pivot tolerance of the generalized inverse of the variance
 /// matrix: a pivot below `CHOLESKY_TOLERANCE × (largest diagonal)` marks a
 /// redundant direction. It is the default `toler.chol = 1e-9` of R survival's
 /// `coxph.wtest`, whose generalized Cholesky (`cholesky2`) this follows.
 pub(crate) const CHOLESKY_TOLERANCE: f64 = 1e-9;
-
-/// `1 − Φ(z)`, to full relative precision in both tails.
-///
-/// statrs' `Normal::sf`/`cdf` (survkit's `special::norm_sf`) are only
-/// accurate to about 1e-10 relative (Φ(−1.8429293798129105) is off by
-/// 4.6e-11 against mpmath), so the far tail is taken from the chi-square
-/// upper tail, `P(Z > |z|) = P(χ²₁ > z²) / 2`, which is accurate to about
-/// 1e-14 here (checked against scipy and mpmath).
-fn normal_upper(z: f64) -> f64 {
-    let far = 0.5 * chisq_sf(z * z, 1.0);
-    if z >= 0.0 {
-        far
-    } else {
-        1.0 - far
-    }
-}
-
-/// `Φ(z)`, to full relative precision in both tails.
-fn normal_lower(z: f64) -> f64 {
-    normal_upper(-z)
-}
 
 /// The weight function `w(t)` of a weighted log-rank test.
 ///
