@@ -1,4 +1,88 @@
-//! Survival statistics for clinical studies.
+//! Survival statistics for clinical studies: Kaplan-Meier curves, log-rank
+//! tests, Fisher's exact test and response rates with exact confidence
+//! intervals, giving the same digits as R and never panicking on data.
+//!
+//! survkit is for the statistics a clinical survival study reports, so that a
+//! statistician who reads such a study can redo every number in it. Its
+//! reference of record is R: `survival`'s `survfit` and `survdiff`,
+//! `stats::fisher.test`, `binom.test` and `prop.test`. It deliberately does
+//! not fit regression models (no Cox model, no parametric survival), draw
+//! plots or read files: data come in as plain columns and results go out as
+//! typed structs.
+//!
+//! ```
+//! use survkit::{datasets::aml, log_rank, KaplanMeier, SurvivalData};
+//!
+//! // R: fit <- survfit(Surv(time, status) ~ x, data = aml)
+//! let data = SurvivalData::builder(&aml::TIME[..], aml::event())
+//!     .groups(&aml::X)
+//!     .build()?;
+//! let fit = KaplanMeier::new().fit(&data)?;
+//! let maintained = fit.curve("Maintained").ok_or("no such curve")?;
+//! assert_eq!(maintained.median().estimate(), Some(31.0)); // R: median 31
+//!
+//! // R: survdiff(Surv(time, status) ~ x, data = aml): Chisq = 3.4 on 1 df, p = 0.07
+//! let test = log_rank(&data)?;
+//! assert_eq!(test.df(), 1);
+//! assert!((test.chisq() - 3.396).abs() < 1e-3);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Overview
+//!
+//! - [`SurvivalData`]: validated columns (time, event, optional groups,
+//!   strata, case weights, entry times); every bad input is an [`Error`].
+//! - [`EventTable`]: the one core of every survival procedure, the risk-set
+//!   counts per distinct time, built with one sort, from pre-aggregated
+//!   counts ([`CountRow`]), or by merging partitions.
+//! - [`KaplanMeier`] → [`SurvivalCurve`]: survival, Greenwood standard errors,
+//!   pointwise intervals, quantiles with intervals, survival at given times,
+//!   restricted mean, median follow-up; [`nelson_aalen`] for the cumulative
+//!   hazard.
+//! - [`LogRank`] / [`log_rank`] → [`LogRankResult`]: k-group log-rank tests
+//!   with weights, strata, z, hazard ratios, trend and pairwise comparisons.
+//! - [`ConfidenceLevel`], [`ConfidenceInterval`], [`Alternative`],
+//!   [`CiTransform`]: the shared vocabulary of intervals and tests.
+//! - [`datasets`]: R's `aml`, `lung`, `ovarian` and `veteran` data, embedded.
+//!
+//! # Choosing a method
+//!
+//! - Survival curves: [`KaplanMeier`] with the default log-scale intervals
+//!   (R's default); [`CiTransform::LogLog`] for better coverage in small
+//!   samples.
+//! - Comparing curves: [`log_rank`] (R's default `survdiff`); when early
+//!   differences matter more, [`LogRankWeights::FlemingHarrington`] with
+//!   ρ = 1 (Peto-Peto-like) or [`LogRankWeights::GehanBreslow`]; ordered
+//!   groups: [`LogRankResult::trend`]; more than two groups:
+//!   [`LogRank::pairwise`] with Holm's adjustment.
+//!
+//! # Conventions
+//!
+//! | procedure | matches | notes |
+//! |---|---|---|
+//! | [`EventTable`] | R `survival` `aeqSurv` (`timefix = TRUE`) | [`TimeFix::Exact`] for bit-exact times |
+//! | [`KaplanMeier`] | R `survfit`, `summary.survfit`, `quantile.survfit`, `survmean` | `std_err_log` is R's `fit$std.err`, `std_err_surv` is `summary(fit)$std.err` |
+//! | [`LogRank`] | R `survdiff` | weights beyond R's ρ match statsmodels and lifelines |
+//!
+//! Reference values and the calls that made them are in the crate's
+//! `tests/data/`; the validation report is `docs/validation.md`.
+//!
+//! # Crate features
+//!
+//! - `serde` (off by default): `Serialize`/`Deserialize` on every public
+//!   result type.
+//!
+//! # References
+//!
+//! - Kaplan, E. L. & Meier, P. (1958). Nonparametric estimation from
+//!   incomplete observations. *JASA* 53, 457–481. doi:10.1080/01621459.1958.10501452
+//! - Mantel, N. (1966). Evaluation of survival data and two new rank order
+//!   statistics arising in its consideration. *Cancer Chemotherapy Reports*
+//!   50, 163–170.
+//! - Therneau, T. M. & Grambsch, P. M. (2000). *Modeling Survival Data:
+//!   Extending the Cox Model*. Springer. doi:10.1007/978-1-4757-3294-8
+//! - Klein, J. P. & Moeschberger, M. L. (2003). *Survival Analysis*, 2nd ed.
+//!   Springer. doi:10.1007/b97377
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 

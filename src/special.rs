@@ -111,7 +111,10 @@ mod tests {
         ];
         for (p, want) in q {
             let got = norm_quantile(p).unwrap(); // ok: test
-            assert!((got / want - 1.0).abs() < 1e-10, "qnorm({p}): {got} vs {want}");
+            assert!(
+                (got / want - 1.0).abs() < 1e-10,
+                "qnorm({p}): {got} vs {want}"
+            );
         }
         let c = [
             (-1.8429293798129105, 0.032669661020252531),
@@ -121,7 +124,10 @@ mod tests {
         ];
         for (x, want) in c {
             let got = norm_cdf(x);
-            assert!((got / want - 1.0).abs() < 1e-13, "pnorm({x}): {got} vs {want}");
+            assert!(
+                (got / want - 1.0).abs() < 1e-13,
+                "pnorm({x}): {got} vs {want}"
+            );
         }
     }
 
