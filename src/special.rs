@@ -99,6 +99,7 @@ mod tests {
 
     /// R 4.2.2: `sprintf("%.17g", qnorm(p))` and `pnorm(x)`.
     #[test]
+    #[allow(clippy::excessive_precision)] // R's 17 significant digits, verbatim
     fn normal_matches_r_across_the_range() {
         let q = [
             (0.95, 1.6448536269514715),
