@@ -36,9 +36,9 @@ impl Levels {
         Ok(Levels { codes, names })
     }
 
-    /// Levels in the caller's order; every label must be one of them and
-    /// every level must have a row.
-    fn with_levels<L: PartialEq + Display>(
+    /// Levels in the caller's order; every label must be one of them, every
+    /// level must occur, and no level may be listed twice.
+    fn with_levels<L: Ord + Display>(
         what: &'static str,
         labels: &[L],
         levels: &[L],
@@ -46,20 +46,34 @@ impl Levels {
         if levels.is_empty() {
             return Err(Error::EmptyInput { what });
         }
+        if levels.len() > u32::MAX as usize {
+            return Err(Error::CountOverflow { what: "levels" });
+        }
+        let mut index: BTreeMap<&L, u32> = BTreeMap::new();
+        for (i, l) in levels.iter().enumerate() {
+            if index.insert(l, i as u32).is_some() {
+                return Err(Error::DuplicateLevel {
+                    what,
+                    level: l.to_string(),
+                });
+            }
+        }
         let mut used = vec![false; levels.len()];
         let mut codes = Vec::with_capacity(labels.len());
-        for (index, l) in labels.iter().enumerate() {
-            let code = levels
-                .iter()
-                .position(|v| v == l)
-                .ok_or(Error::UnknownLevel { what, index })?;
-            used[code] = true;
-            codes.push(code as u32);
+        for (i, l) in labels.iter().enumerate() {
+            let code = *index.get(l).ok_or(Error::UnknownLevel { what, index: i })?;
+            if let Some(u) = used.get_mut(code as usize) {
+                *u = true;
+            }
+            codes.push(code);
         }
         if let Some(empty) = used.iter().position(|u| !u) {
             return Err(Error::EmptyGroup {
                 what,
-                level: levels[empty].to_string(),
+                level: levels
+                    .get(empty)
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
             });
         }
         Ok(Levels {
@@ -94,7 +108,8 @@ impl Levels {
 /// [`Error::Negative`] for a negative time, entry or weight,
 /// [`Error::EntryNotBeforeExit`] when `entry ≥ time`, [`Error::UnknownLevel`]
 /// and [`Error::EmptyGroup`] for labels outside, or levels without rows in,
-/// the declared levels.
+/// the declared levels, [`Error::DuplicateLevel`] for a level declared twice,
+/// [`Error::CountOverflow`] when the weights sum to more than `f64::MAX`.
 ///
 /// # Example
 /// ```
@@ -228,7 +243,7 @@ impl SurvivalDataBuilder {
 
     /// Group labels with an explicit order of levels; each label must be a
     /// level and each level must occur.
-    pub fn group_levels<L: PartialEq + Display>(mut self, labels: &[L], levels: &[L]) -> Self {
+    pub fn group_levels<L: Ord + Display>(mut self, labels: &[L], levels: &[L]) -> Self {
         self.group = Some(Levels::with_levels("group", labels, levels));
         self
     }
@@ -240,7 +255,7 @@ impl SurvivalDataBuilder {
     }
 
     /// Stratum labels with an explicit order of levels.
-    pub fn stratum_levels<L: PartialEq + Display>(mut self, labels: &[L], levels: &[L]) -> Self {
+    pub fn stratum_levels<L: Ord + Display>(mut self, labels: &[L], levels: &[L]) -> Self {
         self.stratum = Some(Levels::with_levels("stratum", labels, levels));
         self
     }
@@ -307,6 +322,11 @@ impl SurvivalDataBuilder {
                         value: v,
                     });
                 }
+            }
+            // Each weight is finite, but their sum (the largest number at
+            // risk) must be too: weights near f64::MAX make every count ∞.
+            if !w.iter().sum::<f64>().is_finite() {
+                return Err(Error::CountOverflow { what: "weights" });
             }
         }
         let group = group.transpose()?;

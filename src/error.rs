@@ -142,6 +142,15 @@ pub enum Error {
         level: String,
     },
 
+    /// A level was declared twice in an explicit list of levels.
+    #[error("{what} level {level:?} is declared twice")]
+    DuplicateLevel {
+        /// "group" or "stratum".
+        what: &'static str,
+        /// The level's name.
+        level: String,
+    },
+
     /// A label at a row is not among the declared levels.
     #[error("{what}[{index}] is not a declared level")]
     UnknownLevel {
@@ -193,6 +202,18 @@ pub enum Error {
     NoConvergence {
         /// The quantity being solved for.
         what: &'static str,
+    },
+
+    /// Pre-aggregated counts that no data set can produce: somewhere fewer
+    /// subjects are at risk than leave the risk set (entries that never exit).
+    ///
+    /// Fix: check that every entering subject is counted at its exit time.
+    #[error(
+        "counts of stratum {stratum:?} are inconsistent: fewer at risk than leave at some time"
+    )]
+    InconsistentCounts {
+        /// The stratum's name.
+        stratum: String,
     },
 
     /// Two objects that must agree (for example event tables to merge) do not.

@@ -274,6 +274,49 @@ fn merge_walk<T: Item>(buckets: &[&[T]], mut visit: impl FnMut(usize, u64, usize
     }
 }
 
+/// The sorted, duplicate-free union of the increasing runs
+/// `values[offsets[i]..offsets[i + 1]]`, by pairwise merging (O(n log runs)).
+fn merge_runs(values: &[f64], offsets: &[usize]) -> Vec<f64> {
+    let mut runs: Vec<Vec<f64>> = offsets
+        .windows(2)
+        .map(|w| {
+            values
+                .get(w[0]..w[1])
+                .map(<[f64]>::to_vec)
+                .unwrap_or_default()
+        })
+        .collect();
+    while runs.len() > 1 {
+        let mut next = Vec::with_capacity(runs.len().div_ceil(2));
+        let mut it = runs.into_iter();
+        while let Some(a) = it.next() {
+            match it.next() {
+                None => next.push(a),
+                Some(b) => {
+                    let mut out = Vec::with_capacity(a.len() + b.len());
+                    let (mut i, mut j) = (0, 0);
+                    while let (Some(&x), Some(&y)) = (a.get(i), b.get(j)) {
+                        if x <= y {
+                            out.push(x);
+                            i += 1;
+                        } else {
+                            out.push(y);
+                            j += 1;
+                        }
+                    }
+                    out.extend_from_slice(a.get(i..).unwrap_or_default());
+                    out.extend_from_slice(b.get(j..).unwrap_or_default());
+                    next.push(out);
+                }
+            }
+        }
+        runs = next;
+    }
+    let mut all = runs.pop().unwrap_or_default();
+    all.dedup();
+    all
+}
+
 /// [`merge_walk`] for exactly two buckets: a two-pointer merge.
 fn merge_two<T: Item>(a: &[T], b: &[T], mut visit: impl FnMut(usize, u64, usize, T)) -> usize {
     let (mut i, mut j, mut row) = (0, 0, 0);
@@ -394,16 +437,58 @@ fn sweep_one<T: Item>(items: &[T], cols: &mut Columns) {
     }
 }
 
-/// `n_risk[i] = Σ_{j ≥ i} (d_j + c_j) − Σ_{j ≥ i} e_j`.
-fn fill_risk(event: &[f64], censor: &[f64], enter: Option<&[f64]>, risk: &mut [f64]) {
+/// Relative slack allowed when the number at risk, computed as a difference
+/// of weighted sums, falls below the number leaving: rounding of sums of up
+/// to ~10⁸ weights (n · ε ≈ 10⁻⁸), never a real inconsistency.
+const RISK_ROUNDING: f64 = 1e-8;
+
+/// `n_risk[i] = Σ_{j ≥ i} (d_j + c_j) − Σ_{j ≥ i} e_j`, never below the
+/// `d_i + c_i` subjects leaving at `tᵢ` (who were all at risk there): with
+/// weighted left-truncated data the difference can fall short by rounding.
+///
+/// Returns false when some row falls short by more than rounding, which only
+/// inconsistent pre-aggregated counts can produce (entries that never exit).
+fn fill_risk(event: &[f64], censor: &[f64], enter: Option<&[f64]>, risk: &mut [f64]) -> bool {
     let mut out = 0.0;
     let mut entered = 0.0;
+    let mut consistent = true;
     for i in (0..risk.len()).rev() {
-        out += event[i] + censor[i];
+        let leaving = event[i] + censor[i];
+        out += leaving;
         if let Some(e) = enter {
             entered += e[i];
         }
-        risk[i] = out - entered;
+        let r = out - entered;
+        if r < leaving {
+            if leaving - r > RISK_ROUNDING * out.max(entered) {
+                consistent = false;
+            }
+            risk[i] = leaving;
+        } else {
+            risk[i] = r;
+        }
+    }
+    consistent
+}
+
+/// At most this many (stratum, group) cells: the bucket bounds are one
+/// `usize` per cell (2²⁴ cells = 128 MiB).
+pub const MAX_CELLS: usize = 1 << 24;
+
+/// At most this many (row, group) entries in one table: each holds four
+/// `f64` counts, so 2²⁷ entries = 4 GiB. One group per subject (a mistaken
+/// grouping variable) would otherwise need memory quadratic in the rows.
+pub const MAX_TABLE_ENTRIES: usize = 1 << 27;
+
+fn check_entries(entries: usize) -> Result<()> {
+    if entries > MAX_TABLE_ENTRIES {
+        Err(Error::BudgetExceeded {
+            what: "event table (rows x groups)",
+            limit: MAX_TABLE_ENTRIES as u64,
+            unit: "entries",
+        })
+    } else {
+        Ok(())
     }
 }
 
@@ -411,6 +496,9 @@ impl EventTable {
     /// Builds the table from validated data, merging near-tied times as R does.
     ///
     /// # Errors
+    /// [`Error::BudgetExceeded`] when strata × groups exceed [`MAX_CELLS`] or
+    /// distinct times × groups exceed [`MAX_TABLE_ENTRIES`] (typically a
+    /// grouping variable with one level per subject);
     /// [`Error::EntryNotBeforeExit`] when R's near-tie merging collapses a
     /// subject's `(entry, exit]` interval to length zero (R stops with
     /// "aeqSurv exception"); use [`TimeFix::Exact`] to keep such data.
@@ -424,8 +512,8 @@ impl EventTable {
     /// As [`EventTable::from_data`].
     pub fn from_data_with(data: &SurvivalData, timefix: TimeFix) -> Result<Self> {
         let table = match data.weights() {
-            None => Self::build::<u64>(data, |_, key| key),
-            Some(w) => Self::build::<(u64, f64)>(data, |i, key| (key, w[i])),
+            None => Self::build::<u64>(data, |_, key| key)?,
+            Some(w) => Self::build::<(u64, f64)>(data, |i, key| (key, w[i]))?,
         };
         match timefix {
             TimeFix::Exact => Ok(table),
@@ -433,10 +521,17 @@ impl EventTable {
         }
     }
 
-    fn build<T: Item>(data: &SurvivalData, make: impl Fn(usize, u64) -> T) -> Self {
+    fn build<T: Item>(data: &SurvivalData, make: impl Fn(usize, u64) -> T) -> Result<Self> {
         let k = data.n_groups();
         let n_strata = data.n_strata();
-        let n_cells = k * n_strata;
+        let n_cells = k.saturating_mul(n_strata);
+        if n_cells > MAX_CELLS {
+            return Err(Error::BudgetExceeded {
+                what: "event table (strata x groups)",
+                limit: MAX_CELLS as u64,
+                unit: "cells",
+            });
+        }
         let n = data.len();
         let g_codes = data.group_codes().unwrap_or(&[]);
         let s_codes = data.stratum_codes().unwrap_or(&[]);
@@ -486,19 +581,20 @@ impl EventTable {
                         c
                     })
                     .collect();
-                table.append_union(&per_group);
+                table.append_union(&per_group)?;
             } else {
                 let buckets: Vec<&[T]> = xs.iter().chain(&es).copied().collect();
-                table.append_merged(&buckets, k, with_enter);
+                table.append_merged(&buckets, k, with_enter)?;
             }
         }
-        table
+        Ok(table)
     }
 
     /// [`append_merged`](Self::append_merged) for two groups without entry
     /// times (the two-arm trial): a two-pointer merge of the sorted keys.
-    fn append_two<T: Item>(&mut self, a: &[T], b: &[T]) {
+    fn append_two<T: Item>(&mut self, a: &[T], b: &[T]) -> Result<()> {
         let rows = merge_two(a, b, |_, _, _, _| {});
+        check_entries(self.n_event.len() + 2 * rows)?;
         let base_row = self.time.len();
         let base = self.n_event.len();
         self.time.resize(base_row + rows, 0.0);
@@ -529,15 +625,17 @@ impl EventTable {
                 &mut self.n_risk[r],
             );
         }
+        Ok(())
     }
 
     /// Appends one stratum from the per-group distinct-time columns of a
     /// stratum without entry times: a first merge counts the union of the
     /// times, a second writes the counts in place.
-    fn append_union(&mut self, groups: &[Columns]) {
+    fn append_union(&mut self, groups: &[Columns]) -> Result<()> {
         let k = groups.len();
         let times: Vec<&[f64]> = groups.iter().map(|c| c.time.as_slice()).collect();
         let rows = union_walk(&times, |_, _, _, _| {});
+        check_entries(self.n_event.len().saturating_add(k.saturating_mul(rows)))?;
         let base_row = self.time.len();
         let base = self.n_event.len();
         self.time.resize(base_row + rows, 0.0);
@@ -566,16 +664,23 @@ impl EventTable {
                 &mut self.n_risk[r],
             );
         }
+        Ok(())
     }
 
     /// Appends one stratum from its sorted buckets: a first walk counts the
     /// distinct times, a second writes the counts in place (no regrowth, no
     /// copy of intermediate columns).
-    fn append_merged<T: Item>(&mut self, buckets: &[&[T]], k: usize, with_enter: bool) {
+    fn append_merged<T: Item>(
+        &mut self,
+        buckets: &[&[T]],
+        k: usize,
+        with_enter: bool,
+    ) -> Result<()> {
         if let ([a, b], 2, false) = (buckets, k, with_enter) {
             return self.append_two(a, b);
         }
         let rows = merge_walk(buckets, |_, _, _, _| {});
+        check_entries(self.n_event.len().saturating_add(k.saturating_mul(rows)))?;
         let base_row = self.time.len();
         let base = self.n_event.len();
         self.time.resize(base_row + rows, 0.0);
@@ -619,10 +724,13 @@ impl EventTable {
                 &mut self.n_risk[r],
             );
         }
+        Ok(())
     }
 
     /// Appends one stratum's columns (group-major) and computes its risk sets.
-    fn push_stratum(&mut self, mut cols: Columns) {
+    ///
+    /// Returns false when the counts are inconsistent (see [`fill_risk`]).
+    fn push_stratum(&mut self, mut cols: Columns) -> bool {
         let rows = cols.time.len();
         if self.time.is_empty() && cols.event.len() == 1 && cols.enter.is_empty() {
             // The first stratum of one group: move the columns, no copy.
@@ -631,9 +739,9 @@ impl EventTable {
             self.n_event = cols.event.pop().unwrap_or_default();
             self.n_censor = cols.censor.pop().unwrap_or_default();
             self.n_risk = vec![0.0; rows];
-            fill_risk(&self.n_event, &self.n_censor, None, &mut self.n_risk);
-            return;
+            return fill_risk(&self.n_event, &self.n_censor, None, &mut self.n_risk);
         }
+        let mut consistent = true;
         let start = self.n_event.len();
         self.time.extend_from_slice(&cols.time);
         self.offsets.push(self.time.len());
@@ -646,13 +754,14 @@ impl EventTable {
             self.n_risk.resize(self.n_risk.len() + rows, 0.0);
             let r = start + g * rows..start + (g + 1) * rows;
             let enter = cols.enter.get(g).map(Vec::as_slice);
-            fill_risk(
+            consistent &= fill_risk(
                 &self.n_event[r.clone()],
                 &self.n_censor[r.clone()],
                 enter,
                 &mut self.n_risk[r],
             );
         }
+        consistent
     }
 
     /// Builds a table from pre-aggregated counts, as a `GROUP BY stratum,
@@ -667,7 +776,10 @@ impl EventTable {
     /// [`Error::EmptyInput`] for no group or stratum names or no rows,
     /// [`Error::UnknownLevel`] for a row whose group or stratum index is out
     /// of range, [`Error::NonFinite`] / [`Error::Negative`] for a bad time or
-    /// count (`what` names the field, `index` the row).
+    /// count (`what` names the field, `index` the row),
+    /// [`Error::InconsistentCounts`] when entries outnumber later exits (the
+    /// number at risk would be negative), [`Error::BudgetExceeded`] when groups
+    /// × rows exceed [`MAX_TABLE_ENTRIES`].
     ///
     /// # Example
     /// ```
@@ -739,6 +851,8 @@ impl EventTable {
             .map(|(i, r)| (r.stratum, (r.time + 0.0).to_bits(), i))
             .collect();
         order.sort_unstable();
+        // Distinct times ≤ rows, so k × rows bounds the table before it is built.
+        check_entries(k.saturating_mul(rows.len()))?;
         let mut table = EventTable::empty(group_names, stratum_names);
         let mut it = order.iter().peekable();
         for s in 0..stratum_names.len() {
@@ -759,7 +873,11 @@ impl EventTable {
                     cols.enter[r.group][row] += r.n_enter;
                 }
             }
-            table.push_stratum(cols);
+            if !table.push_stratum(cols) {
+                return Err(Error::InconsistentCounts {
+                    stratum: stratum_names[s].as_ref().to_owned(),
+                });
+            }
         }
         Ok(table)
     }
@@ -845,6 +963,7 @@ impl EventTable {
                     j += 1;
                 }
             }
+            // Two consistent tables add up to a consistent one.
             out.push_stratum(cols);
         }
         Ok(out)
@@ -991,13 +1110,9 @@ impl EventTable {
         let distinct: &[f64] = if self.n_strata() == 1 {
             &self.time
         } else {
-            // The union of the strata's times (each already sorted): the
-            // strata are few, so sorting the concatenation is cheap next to
-            // the table itself.
-            let mut all = self.time.clone();
-            all.sort_unstable_by(f64::total_cmp);
-            all.dedup();
-            merged = all;
+            // The union of the strata's times: each stratum's times are
+            // already sorted, so they are merged pairwise (no second sort).
+            merged = merge_runs(&self.time, &self.offsets);
             &merged
         };
         if distinct.len() < 2 {
