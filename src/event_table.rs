@@ -855,7 +855,7 @@ impl EventTable {
         check_entries(k.saturating_mul(rows.len()))?;
         let mut table = EventTable::empty(group_names, stratum_names);
         let mut it = order.iter().peekable();
-        for s in 0..stratum_names.len() {
+        for (s, stratum_name) in stratum_names.iter().enumerate() {
             let mut cols = Columns::new(k, with_enter);
             while let Some(&&(rs, bits, i)) = it.peek() {
                 if rs != s {
@@ -875,7 +875,7 @@ impl EventTable {
             }
             if !table.push_stratum(cols) {
                 return Err(Error::InconsistentCounts {
-                    stratum: stratum_names[s].as_ref().to_owned(),
+                    stratum: stratum_name.as_ref().to_owned(),
                 });
             }
         }
