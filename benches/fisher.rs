@@ -41,9 +41,10 @@ fn bench_2x2(cr: &mut Criterion) {
     });
     let base = plain_support_loop(10_000, 12_000, 11_000, 10_500);
     assert!((base / r.p_value() - 1.0).abs() < 1e-6);
-    g.bench_function(BenchmarkId::new("baseline_plain_support_loop_p_only", "n=43500"), |bch| {
-        bch.iter(|| plain_support_loop(black_box(10_000), 12_000, 11_000, 10_500))
-    });
+    g.bench_function(
+        BenchmarkId::new("baseline_plain_support_loop_p_only", "n=43500"),
+        |bch| bch.iter(|| plain_support_loop(black_box(10_000), 12_000, 11_000, 10_500)),
+    );
     g.finish();
 }
 

@@ -20,13 +20,14 @@ fn main() -> Result<(), survkit::Error> {
         r.conf_int().lower(),
         r.conf_int().upper()
     );
-    // R 4.2.2: fisher.test(matrix(c(0, 5, 10, 4), 2)): p = 0.01083591, CI [0, 0.6103]
+    // R 4.2.2: fisher.test(matrix(c(0, 5, 10, 4), 2)): p = 0.01083591, estimate 0, CI [0, 0.7126]
     assert!((r.p_value() - 0.010835913312693499).abs() < 1e-12);
 
     let tea = Table2x2::new([[3, 1], [1, 3]])?;
     let t = fisher_exact(&tea)?;
     println!(
-        "tea: p = {:.4}, conditional OR = {:.6} (R: 6.408309), sample OR = {} with Woolf CI [{:.4}, {:.4}]",
+        "tea: p = {:.4}, conditional OR = {:.6} (R: 6.408309 at uniroot's tolerance, scipy: 6.408320), \
+         sample OR = {} with Woolf CI [{:.4}, {:.4}]",
         t.p_value(),
         t.odds_ratio(),
         t.sample_odds_ratio(),
@@ -43,7 +44,10 @@ fn main() -> Result<(), survkit::Error> {
         vec![0, 1, 9, 11],
     ])?;
     let exact = fisher_exact_rxc(&job)?;
-    println!("job satisfaction: exact p = {:.6} (R: 0.7827)", exact.p_value());
+    println!(
+        "job satisfaction: exact p = {:.6} (R: 0.7827)",
+        exact.p_value()
+    );
     assert!((exact.p_value() - 0.7826849389656388).abs() < 1e-9);
     let mc = FisherExactRxc::default()
         .method(RxcMethod::MonteCarlo {

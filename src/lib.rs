@@ -10,6 +10,7 @@ mod special;
 pub use crate::error::{Error, Result};
 pub use crate::fisher::{
     fisher_exact, fisher_exact_rxc, ContingencyTable, FisherExact, FisherExactRxc, FisherResult,
-    NullOddsRatio, PValueKind, RxcMethod, RxcResult, Table2x2, DEFAULT_MAX_BYTES, DEFAULT_MAX_NODES,
+    NullOddsRatio, PValueKind, RxcMethod, RxcResult, Table2x2, DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_NODES,
 };
 pub use crate::interval::{Alternative, CiTransform, ConfidenceInterval, ConfidenceLevel};

@@ -89,7 +89,12 @@ fn two_by_two_matches_r_fisher_test() {
         }
         let est = c.num("estimate");
         let e = r_root_err(r.odds_ratio(), est);
-        assert!(e <= R_UNIROOT_TOL, "{} estimate {} vs R {est}", c.name, r.odds_ratio());
+        assert!(
+            e <= R_UNIROOT_TOL,
+            "{} estimate {} vs R {est}",
+            c.name,
+            r.odds_ratio()
+        );
         let ci = c.nums("conf_int");
         for (got, want) in [(r.conf_int().lower(), ci[0]), (r.conf_int().upper(), ci[1])] {
             let e2 = r_root_err(got, want);
@@ -156,7 +161,12 @@ fn founding_study_table3_published_values() {
 fn classic_tables() {
     // Tea tasting: two-sided 34/70, greater 17/70 (exact rationals).
     let tea = Table2x2::new([[3, 1], [1, 3]]).unwrap();
-    assert_rel(fisher_exact(&tea).unwrap().p_value(), 34.0 / 70.0, TOL, "tea");
+    assert_rel(
+        fisher_exact(&tea).unwrap().p_value(),
+        34.0 / 70.0,
+        TOL,
+        "tea",
+    );
     let g = FisherExact::default()
         .alternative(Alternative::Greater)
         .test(&tea)
@@ -176,10 +186,7 @@ fn conditional_and_sample_odds_ratio_match_scipy() {
     let mut worst_cond: f64 = 0.0;
     let mut worst_sample: f64 = 0.0;
     let mut n = 0;
-    for c in parse(PY_DATA)
-        .iter()
-        .filter(|c| c.name.starts_with("2x2/"))
-    {
+    for c in parse(PY_DATA).iter().filter(|c| c.name.starts_with("2x2/")) {
         let r = FisherExact::default()
             .alternative(alternative(c.text("alternative")))
             .conf_level(ConfidenceLevel::new(c.num("conf_level")).unwrap())
@@ -210,7 +217,12 @@ fn conditional_and_sample_odds_ratio_match_scipy() {
             }
         }
         // scipy's fisher_exact p, same two-sided rule as R
-        assert_rel(r.p_value(), c.num("scipy_p"), TOL, &format!("{} scipy p", c.name));
+        assert_rel(
+            r.p_value(),
+            c.num("scipy_p"),
+            TOL,
+            &format!("{} scipy p", c.name),
+        );
         n += 1;
     }
     assert!(n >= 60, "only {n} cases");
@@ -259,7 +271,12 @@ fn rxc_matches_r_fexact() {
         worst = worst.max(rel_err(r.p_value(), c.num("p_value")));
         // invariance: transposing gives the same p
         let rt = fisher_exact_rxc(&t.transpose()).unwrap();
-        assert_rel(rt.p_value(), r.p_value(), TOL, &format!("{} transposed", c.name));
+        assert_rel(
+            rt.p_value(),
+            r.p_value(),
+            TOL,
+            &format!("{} transposed", c.name),
+        );
         n += 1;
     }
     assert!(n >= 20);
@@ -350,10 +367,22 @@ fn budgets_give_a_clear_error() {
         vec![15, 16, 17, 14, 18],
     ])
     .unwrap();
-    let e = FisherExactRxc::default().max_nodes(1000).test(&t).unwrap_err();
-    assert!(matches!(e, Error::BudgetExceeded { limit: 1000, .. }), "{e:?}");
-    let e = FisherExactRxc::default().max_bytes(1000).test(&t).unwrap_err();
-    assert!(matches!(e, Error::BudgetExceeded { limit: 1000, .. }), "{e:?}");
+    let e = FisherExactRxc::default()
+        .max_nodes(1000)
+        .test(&t)
+        .unwrap_err();
+    assert!(
+        matches!(e, Error::BudgetExceeded { limit: 1000, .. }),
+        "{e:?}"
+    );
+    let e = FisherExactRxc::default()
+        .max_bytes(1000)
+        .test(&t)
+        .unwrap_err();
+    assert!(
+        matches!(e, Error::BudgetExceeded { limit: 1000, .. }),
+        "{e:?}"
+    );
 }
 
 #[test]
@@ -368,11 +397,19 @@ fn bad_input_is_a_typed_error() {
     ));
     assert!(matches!(
         ContingencyTable::new(vec![vec![1, 2], vec![3]]),
-        Err(Error::LengthMismatch { expected: 2, actual: 1, .. })
+        Err(Error::LengthMismatch {
+            expected: 2,
+            actual: 1,
+            ..
+        })
     ));
     assert!(matches!(
         ContingencyTable::new(vec![vec![1, 2, 3]]),
-        Err(Error::InvalidShape { rows: 1, cols: 3, .. })
+        Err(Error::InvalidShape {
+            rows: 1,
+            cols: 3,
+            ..
+        })
     ));
     assert!(matches!(
         ContingencyTable::new(vec![vec![u64::MAX, 1], vec![0, 0]]),
@@ -397,7 +434,10 @@ fn zero_margins_follow_r() {
     let r = fisher_exact(&Table2x2::new([[0, 0], [0, 0]]).unwrap()).unwrap();
     assert_eq!(r.p_value(), 1.0);
     assert_eq!(r.odds_ratio(), 0.0);
-    assert_eq!((r.conf_int().lower(), r.conf_int().upper()), (0.0, f64::INFINITY));
+    assert_eq!(
+        (r.conf_int().lower(), r.conf_int().upper()),
+        (0.0, f64::INFINITY)
+    );
     assert!(r.sample_odds_ratio().is_nan());
     // a zero row in an r x c table is dropped, as FEXACT does
     let with = ContingencyTable::new(vec![vec![1, 2, 3], vec![0, 0, 0], vec![4, 5, 1]]).unwrap();
@@ -419,7 +459,11 @@ fn huge_counts_do_not_overflow() {
     let r = fisher_exact(&t).unwrap();
     assert!(r.p_value() >= 0.0 && r.p_value() <= 1.0);
     assert!(r.odds_ratio() > 1e29);
-    let t2 = Table2x2::new([[1_000_000_000, 1_000_000_000], [1_000_000_000, 1_000_000_000]]).unwrap();
+    let t2 = Table2x2::new([
+        [1_000_000_000, 1_000_000_000],
+        [1_000_000_000, 1_000_000_000],
+    ])
+    .unwrap();
     let r2 = fisher_exact(&t2).unwrap();
     assert!((r2.p_value() - 1.0).abs() < 1e-6);
     assert_rel(r2.odds_ratio(), 1.0, 1e-12, "balanced 1e9 estimate");

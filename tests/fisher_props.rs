@@ -60,9 +60,14 @@ fn tables(rows: &[u64], cols: &[u64]) -> Vec<Vec<Vec<u64>>> {
 /// relative tie tolerance (R: 1e-7 for 2 x 2, FEXACT ≈ 3.45254e-7 for r x c).
 fn rational_p(x: &[Vec<u64>], tol_num: u64, tol_den: u64) -> f64 {
     let rows: Vec<u64> = x.iter().map(|r| r.iter().sum()).collect();
-    let cols: Vec<u64> = (0..x[0].len()).map(|j| x.iter().map(|r| r[j]).sum()).collect();
+    let cols: Vec<u64> = (0..x[0].len())
+        .map(|j| x.iter().map(|r| r[j]).sum())
+        .collect();
     let n: u64 = rows.iter().sum();
-    let num = rows.iter().chain(&cols).fold(BigInt::one(), |a, &v| a * fact(v));
+    let num = rows
+        .iter()
+        .chain(&cols)
+        .fold(BigInt::one(), |a, &v| a * fact(v));
     let prob = |t: &[Vec<u64>]| {
         let den = t.iter().flatten().fold(fact(n), |a, &v| a * fact(v));
         BigRational::new(num.clone(), den)

@@ -556,7 +556,7 @@ fn exact_p(t: &Reduced, max_nodes: u64, max_bytes: u64) -> Result<(f64, u64)> {
     let mut order: Vec<usize> = (0..t.ncols).collect();
     order.sort_by(|&i, &j| t.cols[j].cmp(&t.cols[i]));
     let cols: Vec<u64> = order.iter().map(|&j| t.cols[j]).collect(); // ok: j < ncols
-    // Observed statistic V = Σ ln t!
+                                                                     // Observed statistic V = Σ ln t!
     let v_obs: f64 = t.cells.iter().map(|&v| lf.get(v)).sum();
     let k_const: f64 = t.rows.iter().map(|&v| lf.get(v)).sum::<f64>()
         + t.cols.iter().map(|&v| lf.get(v)).sum::<f64>()
@@ -832,8 +832,13 @@ impl Network<'_> {
         // caps are the current row sums, an over-estimate, so still valid.
         let lf = self.lf;
         let later = self.cols.get(j + 1..).unwrap_or(&[]);
-        let later_lo: f64 = later.iter().map(|&cc| even_fill(lf, cc, key)).sum::<f64>() - BOUND_SLACK;
-        let later_hi: f64 = later.iter().map(|&cc| uneven_fill(lf, cc, key)).sum::<f64>() + BOUND_SLACK;
+        let later_lo: f64 =
+            later.iter().map(|&cc| even_fill(lf, cc, key)).sum::<f64>() - BOUND_SLACK;
+        let later_hi: f64 = later
+            .iter()
+            .map(|&cc| uneven_fill(lf, cc, key))
+            .sum::<f64>()
+            + BOUND_SLACK;
         let r = key.len();
         scratch.x.clear();
         scratch.x.resize(r, 0);
@@ -1017,7 +1022,8 @@ fn draw_hyper(lf: &LnFact, rng: &mut SplitMix64, pop: u64, succ: u64, draws: u64
     let mode = (((draws + 1) as f64 * (succ + 1) as f64) / (pop + 2) as f64).floor() as u64;
     let mode = mode.clamp(lo, hi);
     let ln_p = |u: u64| -> f64 {
-        lf.get(succ) - lf.get(u) - lf.get(succ - u) + lf.get(fail) - lf.get(draws - u)
+        lf.get(succ) - lf.get(u) - lf.get(succ - u) + lf.get(fail)
+            - lf.get(draws - u)
             - lf.get(fail - (draws - u))
             - (lf.get(pop) - lf.get(draws) - lf.get(pop - draws))
     };
@@ -1074,12 +1080,12 @@ fn monte_carlo_p(t: &Reduced, b: u64, seed: u64) -> f64 {
         for &row in t.rows.iter().take(t.nrows - 1) {
             let mut ia = row;
             let mut pop = remaining_total;
-            for m in 0..t.ncols - 1 {
-                let id = jwork[m]; // ok: m < ncols
+            for col in jwork.iter_mut().take(t.ncols - 1) {
+                let id = *col;
                 let x = draw_hyper(&lf, &mut rng, pop, id, ia);
                 pop -= id;
                 ia -= x;
-                jwork[m] -= x; // ok: m < ncols
+                *col -= x;
                 v += lf.get(x);
             }
             // last column of this row

@@ -363,7 +363,13 @@ impl FisherExact {
         let (a, b, c, d) = table.cells_f64();
         let h = Hyper::new(a, b, c, d);
         let x = a;
-        let p_value = p_value(&h, x, self.null_odds_ratio.0, self.alternative, self.p_value_kind);
+        let p_value = p_value(
+            &h,
+            x,
+            self.null_odds_ratio.0,
+            self.alternative,
+            self.p_value_kind,
+        );
         let odds_ratio = conditional_mle(&h, x)?;
         let level = self.conf_level;
         let (lower, upper) = match self.alternative {
@@ -607,7 +613,11 @@ fn solve_increasing(
     if f0 == 0.0 {
         return Ok(start);
     }
-    let mut step = if step.is_finite() && step > 0.0 { step } else { 1.0 };
+    let mut step = if step.is_finite() && step > 0.0 {
+        step
+    } else {
+        1.0
+    };
     let (mut a, mut b);
     let (mut theta, mut fv, mut dv) = (start, f0, d0);
     if f0 < 0.0 {
@@ -646,7 +656,7 @@ fn solve_increasing(
     // If the starting point is outside the bracket (it is an end), iterate from it.
     for _ in 0..ROOT_MAX_ITER {
         let mut next = theta - fv / dv;
-        if !(next > a && next < b) || !next.is_finite() {
+        if !(next > a && next < b && next.is_finite()) {
             next = 0.5 * (a + b);
         }
         let (v, dvn) = f(next);
@@ -697,7 +707,11 @@ fn wald_start(h: &Hyper, x: f64, mle: f64, alpha: f64, lower: bool) -> (f64, f64
         let var = (m.s2 / m.s - mean * mean).max(f64::MIN_POSITIVE);
         let se = 1.0 / var.sqrt();
         let z = norm_quantile(1.0 - alpha).unwrap_or(2.0); // ok: fallback only guides the start
-        let start = if lower { theta - z * se } else { theta + z * se };
+        let start = if lower {
+            theta - z * se
+        } else {
+            theta + z * se
+        };
         if start.is_finite() {
             return (start, se.clamp(1e-3, 1.0));
         }

@@ -40,7 +40,12 @@ impl Case {
     /// A field holding exactly one number.
     pub fn num(&self, key: &str) -> f64 {
         let v = self.nums(key);
-        assert_eq!(v.len(), 1, "case {}: field {key:?} is not a scalar", self.name);
+        assert_eq!(
+            v.len(),
+            1,
+            "case {}: field {key:?} is not a scalar",
+            self.name
+        );
         v[0]
     }
 
@@ -49,7 +54,11 @@ impl Case {
         self.nums(key)
             .into_iter()
             .map(|x| {
-                assert!(x >= 0.0 && x.fract() == 0.0, "case {}: {key} not a count", self.name);
+                assert!(
+                    x >= 0.0 && x.fract() == 0.0,
+                    "case {}: {key} not a count",
+                    self.name
+                );
                 x as u64
             })
             .collect()
@@ -57,7 +66,10 @@ impl Case {
 
     /// A field as whitespace-separated words.
     pub fn words(&self, key: &str) -> Vec<String> {
-        self.text(key).split_whitespace().map(str::to_owned).collect()
+        self.text(key)
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect()
     }
 }
 
@@ -92,7 +104,11 @@ pub fn parse(text: &str) -> Vec<Case> {
         }
         let name = fields.remove("case").expect("record without case:");
         let source = fields.remove("source").expect("record without source:");
-        cases.push(Case { name, source, fields });
+        cases.push(Case {
+            name,
+            source,
+            fields,
+        });
     }
     assert!(!cases.is_empty(), "no reference cases parsed");
     cases
