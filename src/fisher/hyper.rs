@@ -23,13 +23,17 @@ pub(crate) const SUM_REL_CUTOFF: f64 = 8.673_617_379_884_035e-19;
 /// `m = a + c` (first column), `n = b + d` (second column), `k = a + b`
 /// (first row); support `lo..=hi`. All values are integers held exactly in
 /// `f64` (the table total is checked to be below 2^53).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct Hyper {
     pub(crate) m: f64,
     pub(crate) n: f64,
     pub(crate) k: f64,
     pub(crate) lo: f64,
     pub(crate) hi: f64,
+    /// first `u` of the cached ratios
+    cache_lo: f64,
+    /// `ratio(cache_lo + i)`, precomputed for the window the root finders use
+    cache: Vec<f64>,
 }
 
 /// Sums over one pass, centred at `x` (the observed count): all terms are
@@ -80,13 +84,60 @@ impl Hyper {
         let k = a + b;
         let lo = (k - n).max(0.0);
         let hi = k.min(m);
-        Hyper { m, n, k, lo, hi }
+        Hyper {
+            m,
+            n,
+            k,
+            lo,
+            hi,
+            cache_lo: 0.0,
+            cache: Vec::new(),
+        }
+    }
+
+    /// Precomputes the term ratios for `u` within `half_width` of `x` (the
+    /// window every root-finding pass stays in), so that a pass costs two
+    /// multiplications per term instead of a division. Ratios outside the
+    /// window are still computed on the fly.
+    pub(crate) fn cache_window(&mut self, x: f64, half_width: f64) {
+        let a = (x - half_width.floor()).max(self.lo);
+        let b = (x + half_width.floor()).min(self.hi - 1.0);
+        self.cache.clear();
+        if b >= a {
+            self.cache_lo = a;
+            let mut u = a;
+            while u <= b {
+                self.cache.push(self.ratio_raw(u));
+                u += 1.0;
+            }
+        }
     }
 
     /// Central ratio `P(u + 1) / P(u)` for `lo ≤ u < hi`.
     #[inline]
-    fn ratio(&self, u: f64) -> f64 {
+    fn ratio_raw(&self, u: f64) -> f64 {
         ((self.m - u) * (self.k - u)) / ((u + 1.0) * (self.n - self.k + u + 1.0))
+    }
+
+    /// [`Hyper::ratio_raw`], from the cache when `u` is in its window.
+    #[inline]
+    fn ratio(&self, u: f64) -> f64 {
+        let i = u - self.cache_lo;
+        if i >= 0.0 {
+            if let Some(&r) = self.cache.get(i as usize) {
+                return r;
+            }
+        }
+        self.ratio_raw(u)
+    }
+
+    /// The variance of the central distribution (a scale for windows).
+    pub(crate) fn central_sd(&self) -> f64 {
+        let total = self.m + self.n;
+        if total < 2.0 {
+            return 0.0;
+        }
+        (self.k * self.m * self.n * (total - self.k) / (total * total * (total - 1.0))).sqrt()
     }
 
     /// Unnormalised log-density `ln dhyper(u) + u ln ψ` (only differences
