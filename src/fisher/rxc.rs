@@ -723,6 +723,112 @@ fn uneven_fill(lf: &LnFact, total: u64, caps: &[u64]) -> f64 {
     v
 }
 
+/// Rows up to which the exact maximum of a two-column completion is found by
+/// enumerating the vertices (`r 2^(r−1)` of them); above, a relaxation.
+const TWO_COLUMN_MAX_ROWS_EXACT: usize = 8;
+
+/// Exact `min Σ_i ln x_i! + ln (r_i − x_i)!` over `Σ x_i = a`,
+/// `0 ≤ x_i ≤ r_i` (the most probable completion with two columns left): the
+/// objective is separable and convex, so adding one unit at a time where the
+/// marginal cost `ln(x_i + 1) − ln(r_i − x_i)` is smallest is optimal.
+fn two_column_min(lf: &LnFact, rows: &[u64], a: u64) -> f64 {
+    // start from the proportional split, then fix the remainder greedily
+    let n: u64 = rows.iter().sum();
+    if n == 0 {
+        return 0.0;
+    }
+    let mut x: Vec<u64> = rows
+        .iter()
+        .map(|&r| ((r as f64) * (a as f64) / (n as f64)).floor() as u64)
+        .map(|v| v.min(a))
+        .collect();
+    let mut placed: u64 = x.iter().sum();
+    while placed < a {
+        let mut best = usize::MAX;
+        let mut best_cost = f64::INFINITY;
+        for (i, (&xi, &ri)) in x.iter().zip(rows).enumerate() {
+            if xi < ri {
+                let c = ((xi + 1) as f64).ln() - ((ri - xi) as f64).ln();
+                if c < best_cost {
+                    best_cost = c;
+                    best = i;
+                }
+            }
+        }
+        match x.get_mut(best) {
+            Some(v) => *v += 1,
+            None => break,
+        }
+        placed += 1;
+    }
+    // the proportional start may overshoot the optimum by one unit in a row:
+    // exchange single units while that lowers the cost (convexity: terminates at the optimum)
+    loop {
+        let mut improved = false;
+        let (mut best_add, mut add_cost) = (usize::MAX, f64::INFINITY);
+        let (mut best_rem, mut rem_gain) = (usize::MAX, f64::NEG_INFINITY);
+        for (i, (&xi, &ri)) in x.iter().zip(rows).enumerate() {
+            if xi < ri {
+                let c = ((xi + 1) as f64).ln() - ((ri - xi) as f64).ln();
+                if c < add_cost {
+                    add_cost = c;
+                    best_add = i;
+                }
+            }
+            if xi > 0 {
+                let g = (xi as f64).ln() - ((ri - xi + 1) as f64).ln();
+                if g > rem_gain {
+                    rem_gain = g;
+                    best_rem = i;
+                }
+            }
+        }
+        if best_add != best_rem && add_cost < rem_gain - 1e-12 {
+            if let (Some(_), Some(_)) = (x.get(best_add), x.get(best_rem)) {
+                x[best_add] += 1; // ok: checked above
+                x[best_rem] -= 1; // ok: checked above
+                improved = true;
+            }
+        }
+        if !improved {
+            break;
+        }
+    }
+    x.iter()
+        .zip(rows)
+        .map(|(&xi, &ri)| lf.get(xi) + lf.get(ri - xi))
+        .sum()
+}
+
+/// Exact `max Σ_i ln x_i! + ln (r_i − x_i)!` over the same set: a convex
+/// function is maximised at a vertex, where every `x_i` is 0 or `r_i` except
+/// at most one; all vertices are enumerated.
+fn two_column_max(lf: &LnFact, rows: &[u64], a: u64) -> f64 {
+    let r = rows.len();
+    let full: f64 = rows.iter().map(|&ri| lf.get(ri)).sum();
+    let mut best = f64::NEG_INFINITY;
+    for free in 0..r {
+        let others: Vec<usize> = (0..r).filter(|&i| i != free).collect();
+        for mask in 0u64..(1u64 << others.len()) {
+            let mut at_top: u64 = 0;
+            for (bit, &i) in others.iter().enumerate() {
+                if mask >> bit & 1 == 1 {
+                    at_top += rows.get(i).copied().unwrap_or(0);
+                }
+            }
+            let rf = rows.get(free).copied().unwrap_or(0);
+            if at_top > a || a - at_top > rf {
+                continue;
+            }
+            let xf = a - at_top;
+            // rows at a bound contribute ln r_i! (0 in one column, r_i in the other)
+            let v = full - lf.get(rf) + lf.get(xf) + lf.get(rf - xf);
+            best = best.max(v);
+        }
+    }
+    best
+}
+
 /// Lagrangian lower bound on `min Σ ln t_ij!` over tables with row sums
 /// `rows` and column sums `cols`: for any multipliers `α, β`,
 /// `Σ_ij min_t (ln t! − (α_i + β_j) t) + Σ α_i r_i + Σ β_j c_j` is below the
@@ -794,6 +900,24 @@ impl Network<'_> {
             return NodeInfo {
                 fmin: sum_rows,
                 fmax: sum_rows,
+                ln_mass,
+            };
+        }
+        if let [a, _] = cols {
+            // two columns left: both bounds exact
+            let fmin = two_column_min(lf, rows, *a);
+            let fmax = if rows.len() <= TWO_COLUMN_MAX_ROWS_EXACT {
+                two_column_max(lf, rows, *a)
+            } else {
+                let mut col_caps: Vec<u64> = cols.to_vec();
+                col_caps.sort_unstable();
+                let hi_c: f64 = cols.iter().map(|&c| uneven_fill(lf, c, rows)).sum();
+                let hi_r: f64 = rows.iter().map(|&r| uneven_fill(lf, r, &col_caps)).sum();
+                hi_c.min(hi_r)
+            };
+            return NodeInfo {
+                fmin: fmin - BOUND_SLACK,
+                fmax: fmax + BOUND_SLACK,
                 ln_mass,
             };
         }
