@@ -723,6 +723,10 @@ fn uneven_fill(lf: &LnFact, total: u64, caps: &[u64]) -> f64 {
     v
 }
 
+/// Scaling sweeps of the Lagrangian multipliers (see [`lagrange_lower`]):
+/// a speed choice only, every value gives a valid bound.
+const LAGRANGE_SWEEPS: usize = 3;
+
 /// Rows up to which the exact maximum of a two-column completion is found by
 /// enumerating the vertices (`r 2^(r−1)` of them); above, a relaxation.
 const TWO_COLUMN_MAX_ROWS_EXACT: usize = 8;
@@ -838,16 +842,33 @@ fn lagrange_lower(lf: &LnFact, rows: &[u64], cols: &[u64], n: u64) -> f64 {
     if n == 0 {
         return 0.0;
     }
+    let rows: Vec<f64> = rows.iter().filter(|&&r| r > 0).map(|&r| r as f64).collect();
+    let cols: Vec<f64> = cols.iter().filter(|&&c| c > 0).map(|&c| c as f64).collect();
     let ln_n = (n as f64).ln();
+    let mut alpha: Vec<f64> = rows.iter().map(|r| r.ln()).collect();
+    let mut beta: Vec<f64> = cols.iter().map(|c| c.ln() - ln_n).collect();
+    // A few scaling sweeps (iterative proportional fitting of the continuous
+    // cell minimisers e^γ − ½ to the margins) tighten the bound; any
+    // multipliers give a valid bound, so the sweeps need not converge.
+    let (nr, nc) = (rows.len() as f64, cols.len() as f64);
+    for _ in 0..LAGRANGE_SWEEPS {
+        for (a, r) in alpha.iter_mut().zip(&rows) {
+            let s: f64 = beta.iter().map(|b| (*a + b).exp()).sum();
+            *a += ((r + 0.5 * nc) / s).ln();
+        }
+        for (b, c) in beta.iter_mut().zip(&cols) {
+            let s: f64 = alpha.iter().map(|a| (a + *b).exp()).sum();
+            *b += ((c + 0.5 * nr) / s).ln();
+        }
+    }
     let mut v = 0.0;
-    for &r in rows.iter().filter(|&&r| r > 0) {
-        let a = (r as f64).ln();
-        v += a * r as f64;
-        for &c in cols.iter().filter(|&&c| c > 0) {
-            let g = a + (c as f64).ln() - ln_n;
-            let cap = r.min(c);
+    for (a, &r) in alpha.iter().zip(&rows) {
+        v += a * r;
+        for (b, &c) in beta.iter().zip(&cols) {
+            let g = a + b;
+            let cap = r.min(c) as u64;
             // ln t! − g t is convex in t: its minimum over [0, cap] is next to floor(e^g)
-            let t0 = (g.exp().floor().max(0.0) as u64).min(cap);
+            let t0 = (g.exp().floor().max(0.0).min(cap as f64)) as u64;
             let mut best = lf.get(t0) - g * t0 as f64;
             if t0 > 0 {
                 best = best.min(lf.get(t0 - 1) - g * (t0 - 1) as f64);
@@ -858,8 +879,8 @@ fn lagrange_lower(lf: &LnFact, rows: &[u64], cols: &[u64], n: u64) -> f64 {
             v += best;
         }
     }
-    for &c in cols.iter().filter(|&&c| c > 0) {
-        v += ((c as f64).ln() - ln_n) * c as f64;
+    for (b, &c) in beta.iter().zip(&cols) {
+        v += b * c;
     }
     v
 }
