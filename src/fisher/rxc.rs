@@ -1022,7 +1022,82 @@ impl Network<'_> {
             later_hi,
             j,
         };
+        if j + 2 == self.cols.len() {
+            return self.fill_two(&ctx, scratch, 0, c, 0.0, 0, n);
+        }
         self.fill(&mut ctx, scratch, 0, c, 0.0, next)
+    }
+
+    /// Two columns left (the current one and the last): after rows `0..i`
+    /// of the current column are fixed (`v` holds their cells in both
+    /// columns), the rest is an r x 2 table whose bounds are exact
+    /// ([`two_column_min`], [`two_column_max`]) and whose total mass is
+    /// closed-form by Vandermonde's identity,
+    /// `Σ Π 1/(x_k! (r_k − x_k)!) = C(R_S, left) / Π r_k!`. So every row
+    /// level decides whole ranges of the pasts `[lo, hi)`, and only the
+    /// undecided ones go one row deeper.
+    #[allow(clippy::too_many_arguments)]
+    fn fill_two(
+        &mut self,
+        ctx: &FillCtx<'_>,
+        scratch: &Scratch,
+        i: usize,
+        left: u64,
+        v: f64,
+        lo: usize,
+        hi: usize,
+    ) -> Result<()> {
+        let lf = self.lf;
+        let rest = ctx.key.get(i..).unwrap_or(&[]);
+        let r_s = scratch.cap_suffix.get(i).copied().unwrap_or(0);
+        if left > r_s {
+            return Ok(());
+        }
+        let (fmin, fmax) = if rest.len() == 1 {
+            let f = lf.get(left) + lf.get(r_s - left);
+            (f, f)
+        } else {
+            let fmax = if rest.len() <= TWO_COLUMN_MAX_ROWS_EXACT {
+                two_column_max(lf, rest, left)
+            } else {
+                // relaxation: each row as uneven as the column sums allow
+                let b = r_s - left;
+                let caps = if left <= b { [left, b] } else { [b, left] };
+                let hi_r: f64 = rest.iter().map(|&rk| uneven_fill(lf, rk, &caps)).sum();
+                hi_r.min(uneven_fill(lf, left, rest) + uneven_fill(lf, b, rest))
+            };
+            (two_column_min(lf, rest, left), fmax)
+        };
+        let ln_mass = lf.get(r_s)
+            - lf.get(left)
+            - lf.get(r_s - left)
+            - rest.iter().map(|&rk| lf.get(rk)).sum::<f64>();
+        let pasts = ctx.pasts.get(lo..hi).unwrap_or(&[]);
+        let none_below = self.thr - v - (fmax + BOUND_SLACK);
+        let all_from = self.thr - v - (fmin - BOUND_SLACK);
+        let a = lo + pasts.partition_point(|&(p, _)| p < none_below);
+        let b = (lo + pasts.partition_point(|&(p, _)| p < all_from)).max(a);
+        self.charge(1)?;
+        let base = self.k_const - v + ln_mass;
+        if self.complement {
+            self.acc += range_mass(ctx.pasts, scratch, lo, a, base);
+        } else {
+            self.acc += range_mass(ctx.pasts, scratch, b, hi, base);
+        }
+        if a == b || rest.len() == 1 {
+            return Ok(());
+        }
+        let cap = rest.first().copied().unwrap_or(0);
+        let rest_caps = scratch.cap_suffix.get(i + 1).copied().unwrap_or(0);
+        let lo_x = left.saturating_sub(rest_caps);
+        let hi_x = cap.min(left);
+        let mut xi = lo_x;
+        while xi <= hi_x {
+            let vv = v + lf.get(xi) + lf.get(cap - xi);
+            self.fill_two(ctx, scratch, i + 1, left - xi, vv, a, b)?;
+            xi += 1;
+        }
+        Ok(())
     }
 
     fn fill(
@@ -1124,6 +1199,47 @@ impl Network<'_> {
         Ok(())
     }
 }
+
+/// `Σ_{k ∈ [a, b)} w_k exp(base − p_k)` over the sorted pasts, from the
+/// relative suffix sums (`S_a − e^{p_a − p_b} S_b`, times `e^{base − p_a}`);
+/// short ranges, and ranges where that difference would cancel, are summed
+/// directly.
+fn range_mass(pasts: &[(f64, f64)], scratch: &Scratch, a: usize, b: usize, base: f64) -> f64 {
+    if b <= a {
+        return 0.0;
+    }
+    let direct = || {
+        pasts
+            .get(a..b)
+            .unwrap_or(&[])
+            .iter()
+            .map(|&(p, w)| w * (base - p).exp())
+            .sum::<f64>()
+    };
+    if b - a <= RANGE_DIRECT_MAX {
+        return direct();
+    }
+    let (Some(&(pa, _)), Some(&sa)) = (pasts.get(a), scratch.suffix.get(a)) else {
+        return direct();
+    };
+    let tail = match (pasts.get(b), scratch.suffix.get(b)) {
+        (Some(&(pb, _)), Some(&sb)) => (pa - pb).exp() * sb,
+        _ => 0.0,
+    };
+    let rel = sa - tail;
+    if rel < RANGE_CANCEL_GUARD * sa {
+        return direct();
+    }
+    rel * (base - pa).exp()
+}
+
+/// Ranges of at most this many pasts are summed term by term.
+const RANGE_DIRECT_MAX: usize = 16;
+
+/// A differenced range sum keeping less than this fraction of the suffix
+/// sum it came from has lost digits; it is then summed term by term (above
+/// it the difference loses at most 3 of 16 digits: relative error ≤ 2e-13).
+const RANGE_CANCEL_GUARD: f64 = 1e-3;
 
 struct FillCtx<'a> {
     key: &'a [u64],
