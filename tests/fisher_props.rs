@@ -229,6 +229,27 @@ proptest! {
     }
 
     #[test]
+    fn rxc_matches_rational_oracle(
+        nr in 2usize..4, nc in 3usize..5,
+        cells in proptest::collection::vec(0u64..4, 16),
+    ) {
+        let rows: Vec<Vec<u64>> = (0..nr).map(|i| cells[i * 4..i * 4 + nc].to_vec()).collect();
+        let t = ContingencyTable::new(rows.clone()).unwrap();
+        let got = fisher_exact_rxc(&t).unwrap().p_value();
+        let rs: Vec<u64> = rows.iter().map(|r| r.iter().sum()).collect();
+        let cs: Vec<u64> = (0..nc).map(|j| rows.iter().map(|r| r[j]).sum()).collect();
+        let nz_r = rs.iter().filter(|&&v| v > 0).count();
+        let nz_c = cs.iter().filter(|&&v| v > 0).count();
+        let want = if nz_r < 2 || nz_c < 2 {
+            1.0
+        } else {
+            let tol = if nz_r == 2 && nz_c == 2 { (1, 10_000_000) } else { (345_254, 1_000_000_000_000) };
+            rational_p(&rows, tol.0, tol.1)
+        };
+        prop_assert!(rel(got, want) <= TOL, "{rows:?}: {got} vs {want}");
+    }
+
+    #[test]
     fn bad_rxc_input_never_panics(
         rows in proptest::collection::vec(
             proptest::collection::vec(prop_oneof![0u64..5, Just(u64::MAX), Just(1u64 << 60)], 0..5),
