@@ -552,9 +552,10 @@ fn exact_p(t: &Reduced, max_nodes: u64, max_bytes: u64) -> Result<(f64, u64)> {
         ));
     }
     let lf = LnFact::new(t.total);
-    // Columns largest first.
+    // Columns smallest first: the stages before the last two stay small, and
+    // the last two (the largest) go through the exact two-column network.
     let mut order: Vec<usize> = (0..t.ncols).collect();
-    order.sort_by(|&i, &j| t.cols[j].cmp(&t.cols[i]));
+    order.sort_by(|&i, &j| t.cols[i].cmp(&t.cols[j]));
     let cols: Vec<u64> = order.iter().map(|&j| t.cols[j]).collect(); // ok: j < ncols
                                                                      // Observed statistic V = Σ ln t!
     let v_obs: f64 = t.cells.iter().map(|&v| lf.get(v)).sum();
@@ -736,16 +737,21 @@ const TWO_COLUMN_MAX_ROWS_EXACT: usize = 8;
 /// objective is separable and convex, so adding one unit at a time where the
 /// marginal cost `ln(x_i + 1) − ln(r_i − x_i)` is smallest is optimal.
 fn two_column_min(lf: &LnFact, rows: &[u64], a: u64) -> f64 {
-    // start from the proportional split, then fix the remainder greedily
     let n: u64 = rows.iter().sum();
     if n == 0 {
         return 0.0;
     }
-    let mut x: Vec<u64> = rows
-        .iter()
-        .map(|&r| ((r as f64) * (a as f64) / (n as f64)).floor() as u64)
-        .map(|v| v.min(a))
-        .collect();
+    let r = rows.len();
+    if r > TWO_COLUMN_MIN_ROWS_MAX {
+        // valid lower bound without the per-row buffer: each column as even as possible
+        return even_fill(lf, a, rows) + even_fill(lf, n - a, rows);
+    }
+    // start from the proportional split (no allocation: a fixed buffer)
+    let mut buf = [0u64; TWO_COLUMN_MIN_ROWS_MAX];
+    let x = &mut buf[..r]; // ok: r ≤ TWO_COLUMN_MIN_ROWS_MAX
+    for (xi, &ri) in x.iter_mut().zip(rows) {
+        *xi = (((ri as f64) * (a as f64) / (n as f64)).floor() as u64).min(ri);
+    }
     let mut placed: u64 = x.iter().sum();
     while placed < a {
         let mut best = usize::MAX;
@@ -765,10 +771,9 @@ fn two_column_min(lf: &LnFact, rows: &[u64], a: u64) -> f64 {
         }
         placed += 1;
     }
-    // the proportional start may overshoot the optimum by one unit in a row:
-    // exchange single units while that lowers the cost (convexity: terminates at the optimum)
+    // exchange single units while that lowers the cost (convexity: this
+    // terminates at the optimum)
     loop {
-        let mut improved = false;
         let (mut best_add, mut add_cost) = (usize::MAX, f64::INFINITY);
         let (mut best_rem, mut rem_gain) = (usize::MAX, f64::NEG_INFINITY);
         for (i, (&xi, &ri)) in x.iter().zip(rows).enumerate() {
@@ -787,15 +792,15 @@ fn two_column_min(lf: &LnFact, rows: &[u64], a: u64) -> f64 {
                 }
             }
         }
-        if best_add != best_rem && add_cost < rem_gain - 1e-12 {
-            if let (Some(_), Some(_)) = (x.get(best_add), x.get(best_rem)) {
+        if best_add == best_rem || add_cost >= rem_gain - 1e-12 {
+            break;
+        }
+        match (x.get(best_add).is_some(), x.get(best_rem).is_some()) {
+            (true, true) => {
                 x[best_add] += 1; // ok: checked above
                 x[best_rem] -= 1; // ok: checked above
-                improved = true;
             }
-        }
-        if !improved {
-            break;
+            _ => break,
         }
     }
     x.iter()
@@ -804,6 +809,10 @@ fn two_column_min(lf: &LnFact, rows: &[u64], a: u64) -> f64 {
         .sum()
 }
 
+/// Rows up to which [`two_column_min`] uses its exact greedy (a fixed
+/// buffer); above, a relaxation.
+const TWO_COLUMN_MIN_ROWS_MAX: usize = 32;
+
 /// Exact `max Σ_i ln x_i! + ln (r_i − x_i)!` over the same set: a convex
 /// function is maximised at a vertex, where every `x_i` is 0 or `r_i` except
 /// at most one; all vertices are enumerated.
@@ -811,16 +820,17 @@ fn two_column_max(lf: &LnFact, rows: &[u64], a: u64) -> f64 {
     let r = rows.len();
     let full: f64 = rows.iter().map(|&ri| lf.get(ri)).sum();
     let mut best = f64::NEG_INFINITY;
-    for free in 0..r {
-        let others: Vec<usize> = (0..r).filter(|&i| i != free).collect();
-        for mask in 0u64..(1u64 << others.len()) {
+    for (free, &rf) in rows.iter().enumerate() {
+        for mask in 0u64..(1u64 << r) {
+            if mask >> free & 1 == 1 {
+                continue;
+            }
             let mut at_top: u64 = 0;
-            for (bit, &i) in others.iter().enumerate() {
+            for (bit, &ri) in rows.iter().enumerate() {
                 if mask >> bit & 1 == 1 {
-                    at_top += rows.get(i).copied().unwrap_or(0);
+                    at_top += ri;
                 }
             }
-            let rf = rows.get(free).copied().unwrap_or(0);
             if at_top > a || a - at_top > rf {
                 continue;
             }
