@@ -278,18 +278,20 @@ impl RxcResult {
 /// exchangeable, so the vector is sorted), and each node keeps the list of
 /// distinct "past" values `Σ ln t!` of the paths reaching it with their
 /// multiplicities. For each node the future `Σ ln t!` over its completions is
-/// bounded below and above by relaxations (each remaining column filled as
-/// evenly / as unevenly as its caps allow, and the same by rows; exact with
-/// one column left). A path whose whole future is counted adds
-/// `mult · exp(K − past) · N'!/(Π r'! Π c'!)` in closed form; one whose
-/// future is never counted is dropped; only the rest are expanded. Within a
-/// column the fill is enumerated row by row with the same bounds, so whole
-/// branches of fills are cut. When the chi-square approximation says the
+/// bounded below and above (relaxations by columns and by rows, and a
+/// Lagrangian bound; exact with one or two columns left). A path whose whole
+/// future is counted adds `mult · exp(K − past) · N'!/(Π r'! Π c'!)` in
+/// closed form; one whose future is never counted is dropped; only the rest
+/// are expanded. Within a column the fill is enumerated row by row with
+/// relaxation bounds, so whole branches of fills are cut; with two columns
+/// left every row level is itself a node with exact bounds and a closed-form
+/// mass (Vandermonde's identity). When the chi-square approximation says the
 /// p-value is large, the complement (tables more probable than the observed
 /// one) is summed instead. Rows are the shorter dimension; columns are
-/// processed largest first; zero rows and columns are dropped (they do not
-/// change the p-value). A 2 x 2 table uses the 2 x 2 code with R's 2 x 2
-/// tolerance `1 + 1e-7`.
+/// processed smallest first (the two largest go through the two-column
+/// network); zero rows and columns are dropped (they do not change the
+/// p-value). A 2 x 2 table uses the 2 x 2 code with R's 2 x 2 tolerance
+/// `1 + 1e-7`.
 ///
 /// Monte Carlo: `p = (1 + #{simulated tables with Σ ln t! ≥ observed}) /
 /// (B + 1)` with R's relative tie tolerance `64 ε`, tables drawn by
