@@ -660,9 +660,15 @@ struct NodeInfo {
     ln_mass: f64,
 }
 
+/// Largest memo of two-column bounds per node (entries of 24 bytes).
+const TWO_CACHE_MAX: usize = 1 << 20;
+
 /// Reused buffers of a node expansion.
 #[derive(Debug, Default)]
 struct Scratch {
+    /// two-column bounds `(fmin, fmax, ln_mass)` by `i * two_stride + left`
+    two_cache: Vec<(f64, f64, f64)>,
+    two_stride: usize,
     x: Vec<u64>,
     child: Vec<u64>,
     cap_suffix: Vec<u64>,
@@ -1035,6 +1041,13 @@ impl Network<'_> {
             j,
         };
         if j + 2 == self.cols.len() {
+            // memo of the two-column bounds by (row level, amount left), when small
+            scratch.two_stride = c as usize + 1;
+            let size = r.saturating_mul(scratch.two_stride);
+            scratch.two_cache.clear();
+            if size <= TWO_CACHE_MAX {
+                scratch.two_cache.resize(size, (f64::NAN, 0.0, 0.0));
+            }
             return self.fill_two(&ctx, scratch, 0, c, 0.0, 0, n);
         }
         self.fill(&mut ctx, scratch, 0, c, 0.0, next)
@@ -1052,7 +1065,7 @@ impl Network<'_> {
     fn fill_two(
         &mut self,
         ctx: &FillCtx<'_>,
-        scratch: &Scratch,
+        scratch: &mut Scratch,
         i: usize,
         left: u64,
         v: f64,
@@ -1065,25 +1078,41 @@ impl Network<'_> {
         if left > r_s {
             return Ok(());
         }
-        let (fmin, fmax) = if rest.len() == 1 {
-            let f = lf.get(left) + lf.get(r_s - left);
-            (f, f)
-        } else {
-            let fmax = if rest.len() <= TWO_COLUMN_MAX_ROWS_EXACT {
-                two_column_max(lf, rest, left)
-            } else {
-                // relaxation: each row as uneven as the column sums allow
-                let b = r_s - left;
-                let caps = if left <= b { [left, b] } else { [b, left] };
-                let hi_r: f64 = rest.iter().map(|&rk| uneven_fill(lf, rk, &caps)).sum();
-                hi_r.min(uneven_fill(lf, left, rest) + uneven_fill(lf, b, rest))
-            };
-            (two_column_min(lf, rest, left), fmax)
+        // (fmin, fmax, ln_mass) depend on (i, left) only: memoised per node
+        let slot = i * scratch.two_stride + left as usize;
+        let cached = scratch
+            .two_cache
+            .get(slot)
+            .copied()
+            .filter(|c| !c.0.is_nan());
+        let (fmin, fmax, ln_mass) = match cached {
+            Some(c) => c,
+            None => {
+                let (fmin, fmax) = if rest.len() == 1 {
+                    let f = lf.get(left) + lf.get(r_s - left);
+                    (f, f)
+                } else {
+                    let fmax = if rest.len() <= TWO_COLUMN_MAX_ROWS_EXACT {
+                        two_column_max(lf, rest, left)
+                    } else {
+                        // relaxation: each row as uneven as the column sums allow
+                        let b = r_s - left;
+                        let caps = if left <= b { [left, b] } else { [b, left] };
+                        let hi_r: f64 = rest.iter().map(|&rk| uneven_fill(lf, rk, &caps)).sum();
+                        hi_r.min(uneven_fill(lf, left, rest) + uneven_fill(lf, b, rest))
+                    };
+                    (two_column_min(lf, rest, left), fmax)
+                };
+                let ln_mass = lf.get(r_s)
+                    - lf.get(left)
+                    - lf.get(r_s - left)
+                    - rest.iter().map(|&rk| lf.get(rk)).sum::<f64>();
+                if let Some(c) = scratch.two_cache.get_mut(slot) {
+                    *c = (fmin, fmax, ln_mass);
+                }
+                (fmin, fmax, ln_mass)
+            }
         };
-        let ln_mass = lf.get(r_s)
-            - lf.get(left)
-            - lf.get(r_s - left)
-            - rest.iter().map(|&rk| lf.get(rk)).sum::<f64>();
         let pasts = ctx.pasts.get(lo..hi).unwrap_or(&[]);
         let none_below = self.thr - v - (fmax + BOUND_SLACK);
         let all_from = self.thr - v - (fmin - BOUND_SLACK);
