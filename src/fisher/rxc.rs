@@ -743,7 +743,9 @@ const TWO_COLUMN_MAX_ROWS_EXACT: usize = 8;
 /// Exact `min Σ_i ln x_i! + ln (r_i − x_i)!` over `Σ x_i = a`,
 /// `0 ≤ x_i ≤ r_i` (the most probable completion with two columns left): the
 /// objective is separable and convex, so adding one unit at a time where the
-/// marginal cost `ln(x_i + 1) − ln(r_i − x_i)` is smallest is optimal.
+/// marginal cost `ln(x_i + 1) − ln(r_i − x_i)` is smallest is optimal (the
+/// marginal costs are taken as differences of the same `ln k!` values that
+/// make up the objective, so the greedy sees exactly what it minimises).
 fn two_column_min(lf: &LnFact, rows: &[u64], a: u64) -> f64 {
     let n: u64 = rows.iter().sum();
     if n == 0 {
@@ -766,7 +768,7 @@ fn two_column_min(lf: &LnFact, rows: &[u64], a: u64) -> f64 {
         let mut best_cost = f64::INFINITY;
         for (i, (&xi, &ri)) in x.iter().zip(rows).enumerate() {
             if xi < ri {
-                let c = ((xi + 1) as f64).ln() - ((ri - xi) as f64).ln();
+                let c = (lf.get(xi + 1) - lf.get(xi)) - (lf.get(ri - xi) - lf.get(ri - xi - 1));
                 if c < best_cost {
                     best_cost = c;
                     best = i;
@@ -786,14 +788,14 @@ fn two_column_min(lf: &LnFact, rows: &[u64], a: u64) -> f64 {
         let (mut best_rem, mut rem_gain) = (usize::MAX, f64::NEG_INFINITY);
         for (i, (&xi, &ri)) in x.iter().zip(rows).enumerate() {
             if xi < ri {
-                let c = ((xi + 1) as f64).ln() - ((ri - xi) as f64).ln();
+                let c = (lf.get(xi + 1) - lf.get(xi)) - (lf.get(ri - xi) - lf.get(ri - xi - 1));
                 if c < add_cost {
                     add_cost = c;
                     best_add = i;
                 }
             }
             if xi > 0 {
-                let g = (xi as f64).ln() - ((ri - xi + 1) as f64).ln();
+                let g = (lf.get(xi) - lf.get(xi - 1)) - (lf.get(ri - xi + 1) - lf.get(ri - xi));
                 if g > rem_gain {
                     rem_gain = g;
                     best_rem = i;
