@@ -107,6 +107,27 @@ fn rational_oracle_2x2_all_small_tables() {
 }
 
 #[test]
+fn tiny_p_values_match_rational_oracle() {
+    // p-values from 1e-30 down to 7.4e-300 (= 2 / C(1000, 500)), every
+    // alternative's tail summed in log space from its first term
+    let cases = [
+        [[500u64, 0], [0, 500]],
+        [[300, 10], [5, 400]],
+        [[18, 147], [123, 58]],
+        [[0, 400], [350, 2]],
+    ];
+    for rows in cases {
+        let x: Vec<Vec<u64>> = rows.iter().map(|r| r.to_vec()).collect();
+        let want = rational_p(&x, 1, 10_000_000);
+        assert!(want > 0.0 && want < 1e-28, "{rows:?}: {want:e}");
+        let got = fisher_exact(&Table2x2::new(rows).unwrap())
+            .unwrap()
+            .p_value();
+        assert!(rel(got, want) <= TOL, "{rows:?}: {got:e} vs {want:e}");
+    }
+}
+
+#[test]
 fn rational_oracle_rxc_small_tables() {
     let cases: Vec<Vec<Vec<u64>>> = vec![
         vec![vec![2, 0, 1], vec![0, 2, 1]],
