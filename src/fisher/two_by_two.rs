@@ -298,9 +298,10 @@ impl FisherResult {
 /// Matches R's `fisher.test` (p-values to 1e-10 relative or better, the
 /// estimate and interval to the precision R's `uniroot` allows, about 1e-4;
 /// survkit's are exact to about 1e-13 and agree with scipy's
-/// `odds_ratio(kind="conditional")`). scipy's `fisher_exact` two-sided p uses
-/// the same rule with a different tolerance (`1 + 1e-7` relative as well in
-/// recent versions). The sample odds ratio and Woolf interval are scipy's
+/// `odds_ratio(kind="conditional")`). scipy 1.17's `fisher_exact` uses the
+/// same two-sided rule and agrees to 1e-10 (tested); its statistic is the
+/// sample odds ratio, not R's estimate. The sample odds ratio and Woolf
+/// interval are scipy's
 /// `odds_ratio(kind="sample")`. R accepts `or = 0` and `or = Inf` with
 /// degenerate p-values, and so does survkit.
 ///
