@@ -195,12 +195,6 @@ pub(crate) fn ln_dhyper(x: f64, m: f64, n: f64, k: f64) -> f64 {
     p1 + p2 - p3
 }
 
-/// Inverse of the standard normal upper tail for `p` in `(0, 1)`: `z` with
-/// `1 − Φ(z) = p`.
-pub(crate) fn norm_isf(p: f64) -> Result<f64> {
-    norm_quantile(p).map(|z| -z)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,14 +211,5 @@ mod tests {
         // R 4.x: qnorm(0.975) = 1.959963984540054
         let z = norm_quantile(0.975).unwrap(); // ok: test
         assert!((z / 1.959963984540054 - 1.0).abs() < 1e-12);
-    }
-
-    #[test]
-    fn ln_dhyper_matches_r() {
-        // R 4.2.2: dhyper(3, 4, 4, 4, log = TRUE) = log(16/70)
-        let v = ln_dhyper(3.0, 4.0, 4.0, 4.0);
-        assert!((v - (16.0f64 / 70.0).ln()).abs() < 1e-14);
-        let w = ln_dhyper(0.0, 5.0, 5.0, 5.0);
-        assert!((w - (1.0f64 / 252.0).ln()).abs() < 1e-14);
     }
 }

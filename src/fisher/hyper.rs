@@ -19,6 +19,11 @@ use crate::special::ln_dhyper;
 /// not itself limited by its target (see [`Hyper::pass`]).
 pub(crate) const SUM_REL_CUTOFF: f64 = 8.673_617_379_884_035e-19;
 
+/// Largest number of cached term ratios (8 MiB of `f64`): beyond it (tables
+/// with a conditional standard deviation above ~30,000, totals near 1e10)
+/// ratios outside the window are computed on the fly.
+const RATIO_CACHE_MAX: usize = 1 << 20;
+
 /// The distribution of `X = a` given the margins of `[[a, b], [c, d]]`:
 /// `m = a + c` (first column), `n = b + d` (second column), `k = a + b`
 /// (first row); support `lo..=hi`. All values are integers held exactly in
@@ -100,6 +105,8 @@ impl Hyper {
     /// multiplications per term instead of a division. Ratios outside the
     /// window are still computed on the fly.
     pub(crate) fn cache_window(&mut self, x: f64, half_width: f64) {
+        // never more than RATIO_CACHE_MAX entries (8 MiB), whatever the counts
+        let half_width = half_width.min((RATIO_CACHE_MAX / 2) as f64);
         let a = (x - half_width.floor()).max(self.lo);
         let b = (x + half_width.floor()).min(self.hi - 1.0);
         self.cache.clear();
@@ -258,6 +265,15 @@ impl Hyper {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ln_dhyper_is_exact_on_small_tables() {
+        // exact: P(X = 3) = C(4,3) C(4,1) / C(8,4) = 16/70; P(X = 0) = 1/C(10,5) = 1/252
+        let v = ln_dhyper(3.0, 4.0, 4.0, 4.0);
+        assert!((v - (16.0f64 / 70.0).ln()).abs() < 1e-14);
+        let w = ln_dhyper(0.0, 5.0, 5.0, 5.0);
+        assert!((w - (1.0f64 / 252.0).ln()).abs() < 1e-14);
+    }
 
     #[test]
     fn pass_sums_to_exact_tea_table() {
