@@ -358,8 +358,16 @@ fn monte_carlo_is_reproducible_and_close() {
         seed: 7,
     };
     let a = FisherExactRxc::default().method(m).test(&job).unwrap();
-    let b = FisherExactRxc::default().method(m).test(&job).unwrap();
+    let b = FisherExactRxc::default()
+        .monte_carlo(NonZeroU64::new(5000).unwrap(), 7)
+        .test(&job)
+        .unwrap();
     assert_eq!(a, b);
+    let c = FisherExactRxc::default()
+        .monte_carlo(NonZeroU64::new(5000).unwrap(), 8)
+        .test(&job)
+        .unwrap();
+    assert_ne!(a.p_value(), c.p_value(), "another seed, another stream");
     // R: fisher.test(Job)$p.value = 0.7826849389656388
     let se = a.standard_error().unwrap();
     assert!((a.p_value() - 0.7826849389656388).abs() < 5.0 * se);

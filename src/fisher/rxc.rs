@@ -370,6 +370,11 @@ impl FisherExactRxc {
         self
     }
 
+    /// Shorthand for `.method(RxcMethod::MonteCarlo { replicates, seed })`.
+    pub fn monte_carlo(self, replicates: NonZeroU64, seed: u64) -> Self {
+        self.method(RxcMethod::MonteCarlo { replicates, seed })
+    }
+
     /// Runs the test.
     ///
     /// # Errors
