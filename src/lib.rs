@@ -91,6 +91,7 @@ mod data;
 pub mod datasets;
 mod error;
 mod event_table;
+mod fisher;
 mod interval;
 mod kaplan_meier;
 mod logrank;
@@ -100,7 +101,13 @@ mod special;
 pub use crate::data::{SurvivalData, SurvivalDataBuilder};
 pub use crate::error::{Error, Result};
 pub use crate::event_table::{
-    CountRow, EventTable, GroupCounts, StratumTable, TimeFix, TIMEFIX_TOLERANCE,
+    CountRow, EventTable, GroupCounts, StratumTable, TimeFix, MAX_CELLS, MAX_TABLE_ENTRIES,
+    TIMEFIX_TOLERANCE,
+};
+pub use crate::fisher::{
+    fisher_exact, fisher_exact_rxc, ContingencyTable, FisherExact, FisherExactRxc, FisherResult,
+    NullOddsRatio, PValueKind, RxcMethod, RxcResult, Table2x2, DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_NODES,
 };
 pub use crate::interval::{Alternative, CiTransform, ConfidenceInterval, ConfidenceLevel};
 pub use crate::kaplan_meier::{
