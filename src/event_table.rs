@@ -480,6 +480,10 @@ pub const MAX_CELLS: usize = 1 << 24;
 /// grouping variable) would otherwise need memory quadratic in the rows.
 pub const MAX_TABLE_ENTRIES: usize = 1 << 27;
 
+/// Above this many groups, the table size is bounded by groups × items
+/// before the k-way merge walk (whose cost is items × groups), not after.
+const LOOSE_BOUND_GROUPS: usize = 64;
+
 fn check_entries(entries: usize) -> Result<()> {
     if entries > MAX_TABLE_ENTRIES {
         Err(Error::BudgetExceeded {
@@ -581,9 +585,18 @@ impl EventTable {
                         c
                     })
                     .collect();
+                // The union has at most Σ rows_g rows: bound the table (and
+                // the k-way walk, O(rows · k)) before walking.
+                let bound: usize = per_group.iter().map(|c| c.time.len()).sum();
+                check_entries(table.n_event.len().saturating_add(k.saturating_mul(bound)))?;
                 table.append_union(&per_group)?;
             } else {
                 let buckets: Vec<&[T]> = xs.iter().chain(&es).copied().collect();
+                if k > LOOSE_BOUND_GROUPS {
+                    // Many groups: the walk costs O(items · k); bound it first.
+                    let bound: usize = buckets.iter().map(|b| b.len()).sum();
+                    check_entries(table.n_event.len().saturating_add(k.saturating_mul(bound)))?;
+                }
                 table.append_merged(&buckets, k, with_enter)?;
             }
         }

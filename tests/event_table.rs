@@ -311,3 +311,63 @@ fn in_place_timefix_equals_general_timefix() {
     assert_eq!(a.curves()[0].len(), 500);
     assert_eq!(a, b);
 }
+
+/// Reviewer's case: weighted, left-truncated data whose number at risk is a
+/// difference of weighted sums. R 4.2.2, survival 3.5-3:
+/// `survfit(Surv(c(3,2,4,0), c(5,5,5,1), c(1,1,1,1)) ~ 1, weights = c(.2,.7,.2,.1))`
+/// gives time 1 5, n.risk 0.1 1.1 and surv 7.8e-16 0 (its own rounding of
+/// 0.1 − 0.1); survkit's at-risk never falls below those leaving, so S(1) = 0
+/// exactly.
+#[test]
+fn weighted_truncated_risk_never_below_those_leaving() -> Result<(), survkit::Error> {
+    let data = SurvivalData::builder(vec![5.0, 5.0, 5.0, 1.0], vec![true; 4])
+        .entry(vec![3.0, 2.0, 4.0, 0.0])
+        .weights(vec![0.2, 0.7, 0.2, 0.1])
+        .build()?;
+    let fit = KaplanMeier::default().fit(&data)?;
+    let curve = &fit.curves()[0];
+    assert_eq!(curve.time(), [1.0, 5.0]);
+    common::assert_rel(curve.n_risk()[0], 0.1, TOL, "n.risk at 1");
+    common::assert_rel(curve.n_risk()[1], 1.1, TOL, "n.risk at 5");
+    assert_eq!(curve.survival(), [0.0, 0.0]);
+    Ok(())
+}
+
+#[test]
+fn one_group_per_subject_is_a_budget_error_not_an_abort() -> Result<(), survkit::Error> {
+    let n = 30_000;
+    let time: Vec<f64> = (0..n).map(|i| i as f64 + 1.0).collect();
+    let ids: Vec<u32> = (0..n as u32).collect();
+    let data = SurvivalData::builder(time, vec![true; n])
+        .groups(&ids)
+        .build()?;
+    assert!(matches!(
+        EventTable::from_data(&data),
+        Err(survkit::Error::BudgetExceeded { .. })
+    ));
+    assert!(matches!(
+        KaplanMeier::default().fit(&data),
+        Err(survkit::Error::BudgetExceeded { .. })
+    ));
+    Ok(())
+}
+
+#[test]
+fn inconsistent_counts_duplicate_levels_and_infinite_weight_sums_are_errors() {
+    // Three subjects enter after the last exit: they would never leave.
+    let mut late = CountRow::new(9.0, 0, 0.0, 0.0);
+    late.n_enter = 3.0;
+    let rows = [CountRow::new(1.0, 0, 1.0, 0.0), late];
+    assert!(matches!(
+        EventTable::from_counts(&["all"], &["all"], &rows),
+        Err(survkit::Error::InconsistentCounts { .. })
+    ));
+    let dup = SurvivalData::builder(vec![1.0, 2.0], vec![true, true])
+        .group_levels(&["a", "b"], &["a", "b", "a"])
+        .build();
+    assert!(matches!(dup, Err(survkit::Error::DuplicateLevel { .. })));
+    let huge = SurvivalData::builder(vec![1.0, 2.0, 3.0], vec![true; 3])
+        .weights(vec![1e308; 3])
+        .build();
+    assert!(matches!(huge, Err(survkit::Error::CountOverflow { .. })));
+}
