@@ -124,6 +124,7 @@ impl Levels {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "RawSurvivalData"))]
 pub struct SurvivalData {
     time: Vec<f64>,
     event: Vec<bool>,
@@ -220,6 +221,51 @@ impl SurvivalData {
     /// Stratum code of each row, when stratified.
     pub fn stratum_codes(&self) -> Option<&[u32]> {
         self.stratum.as_ref().map(|s| s.codes.as_slice())
+    }
+}
+
+/// The unvalidated form of [`SurvivalData`] that deserialisation reads; it
+/// becomes `SurvivalData` only through the same validation as the builder.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct RawSurvivalData {
+    time: Vec<f64>,
+    event: Vec<bool>,
+    entry: Option<Vec<f64>>,
+    weight: Option<Vec<f64>>,
+    group: Option<Levels>,
+    stratum: Option<Levels>,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<RawSurvivalData> for SurvivalData {
+    type Error = Error;
+    fn try_from(raw: RawSurvivalData) -> Result<Self> {
+        let mut b = SurvivalData::builder(raw.time, raw.event);
+        if let Some(e) = raw.entry {
+            b = b.entry(e);
+        }
+        if let Some(w) = raw.weight {
+            b = b.weights(w);
+        }
+        let labels = |l: &Levels, what: &'static str| -> Result<Levels> {
+            let names: Vec<&str> = l
+                .codes
+                .iter()
+                .enumerate()
+                .map(|(index, &c)| {
+                    l.names
+                        .get(c as usize)
+                        .map(String::as_str)
+                        .ok_or(Error::UnknownLevel { what, index })
+                })
+                .collect::<Result<_>>()?;
+            let levels: Vec<&str> = l.names.iter().map(String::as_str).collect();
+            Levels::with_levels(what, &names, &levels)
+        };
+        b.group = raw.group.as_ref().map(|l| labels(l, "group"));
+        b.stratum = raw.stratum.as_ref().map(|l| labels(l, "stratum"));
+        b.build()
     }
 }
 

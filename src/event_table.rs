@@ -113,6 +113,7 @@ impl CountRow {
 /// observations. *JASA* 53, 457–481. doi:10.1080/01621459.1958.10501452
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "RawEventTable"))]
 pub struct EventTable {
     group_names: Vec<String>,
     stratum_names: Vec<String>,
@@ -127,6 +128,72 @@ pub struct EventTable {
     n_censor: Vec<f64>,
     /// Empty when no subject has an entry time.
     n_enter: Vec<f64>,
+}
+
+/// The unvalidated form of [`EventTable`] that deserialisation reads: it is
+/// checked for consistent shapes and valid counts, and its risk sets are
+/// recomputed, before it becomes an `EventTable`.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct RawEventTable {
+    group_names: Vec<String>,
+    stratum_names: Vec<String>,
+    time: Vec<f64>,
+    offsets: Vec<usize>,
+    n_event: Vec<f64>,
+    n_censor: Vec<f64>,
+    n_enter: Vec<f64>,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<RawEventTable> for EventTable {
+    type Error = Error;
+    fn try_from(raw: RawEventTable) -> Result<Self> {
+        let k = raw.group_names.len();
+        let bad = |detail| Error::Incompatible {
+            what: "deserialised event table",
+            detail,
+        };
+        if k == 0 || raw.stratum_names.is_empty() {
+            return Err(bad("no groups or no strata"));
+        }
+        if raw.offsets.len() != raw.stratum_names.len() + 1
+            || raw.offsets.first() != Some(&0)
+            || raw.offsets.last() != Some(&raw.time.len())
+            || raw.offsets.windows(2).any(|w| w[0] > w[1])
+        {
+            return Err(bad("stratum offsets do not partition the rows"));
+        }
+        let cells = raw.time.len().checked_mul(k).ok_or(bad("too many rows"))?;
+        if raw.n_event.len() != cells
+            || raw.n_censor.len() != cells
+            || !(raw.n_enter.is_empty() || raw.n_enter.len() == cells)
+        {
+            return Err(bad("count columns are not rows x groups long"));
+        }
+        let mut rows = Vec::with_capacity(cells);
+        for (s, w) in raw.offsets.windows(2).enumerate() {
+            let times = raw.time.get(w[0]..w[1]).unwrap_or_default();
+            if times
+                .windows(2)
+                .any(|p| p[0].partial_cmp(&p[1]) != Some(std::cmp::Ordering::Less))
+            {
+                return Err(bad("times of a stratum are not increasing"));
+            }
+            for g in 0..k {
+                let start = k * w[0] + g * times.len();
+                for (i, &t) in times.iter().enumerate() {
+                    let at = |col: &[f64]| col.get(start + i).copied().unwrap_or(0.0);
+                    let mut row = CountRow::new(t, g, at(&raw.n_event), at(&raw.n_censor));
+                    row.stratum = s;
+                    row.n_enter = at(&raw.n_enter);
+                    rows.push(row);
+                }
+            }
+        }
+        // The same validation and risk-set computation as any table from counts.
+        EventTable::from_counts(&raw.group_names, &raw.stratum_names, &rows)
+    }
 }
 
 /// An observation in a bucket: a sort key (time bits shifted left, event flag

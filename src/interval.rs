@@ -21,7 +21,22 @@ use crate::error::{Error, Result};
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "f64", into = "f64"))]
 pub struct ConfidenceLevel(f64);
+
+/// Validates like [`ConfidenceLevel::new`] (used by deserialisation too).
+impl TryFrom<f64> for ConfidenceLevel {
+    type Error = Error;
+    fn try_from(level: f64) -> Result<Self> {
+        Self::new(level)
+    }
+}
+
+impl From<ConfidenceLevel> for f64 {
+    fn from(level: ConfidenceLevel) -> f64 {
+        level.0
+    }
+}
 
 impl ConfidenceLevel {
     /// The conventional 95% level (R's default everywhere).
@@ -159,4 +174,25 @@ pub enum CiTransform {
     Logit,
     /// Arcsine-square-root scale.
     Arcsine,
+}
+
+#[cfg(all(test, feature = "serde"))]
+mod serde_tests {
+    use super::ConfidenceLevel;
+    use serde::de::value::{Error as DeError, F64Deserializer};
+    use serde::de::IntoDeserializer;
+    use serde::Deserialize;
+
+    #[test]
+    fn deserialising_validates_the_level() {
+        let ok: F64Deserializer<DeError> = 0.9.into_deserializer();
+        assert_eq!(
+            ConfidenceLevel::deserialize(ok).map(ConfidenceLevel::value),
+            Ok(0.9)
+        );
+        for bad in [1.5, 0.0, f64::NAN] {
+            let d: F64Deserializer<DeError> = bad.into_deserializer();
+            assert!(ConfidenceLevel::deserialize(d).is_err());
+        }
+    }
 }
