@@ -269,7 +269,25 @@ impl TryFrom<RawSurvivalData> for SurvivalData {
     }
 }
 
-/// Builder for [`SurvivalData`]; validation happens once, in [`build`](Self::build).
+/// Builder for [`SurvivalData`] with groups, strata, case weights or entry
+/// times; validation happens once, in [`build`](Self::build), which reports
+/// the first problem found (see [`SurvivalData`] for the list).
+///
+/// # Example
+/// ```
+/// use survkit::{datasets::lung, SurvivalData};
+/// // R: Surv(time, status) ~ sex + strata(ph.ecog), rows with ph.ecog missing dropped
+/// let keep: Vec<usize> = (0..lung::TIME.len()).filter(|&i| lung::PH_ECOG[i].is_some()).collect();
+/// let data = SurvivalData::builder(
+///     keep.iter().map(|&i| lung::TIME[i]).collect::<Vec<_>>(),
+///     keep.iter().map(|&i| lung::STATUS[i] == 2).collect::<Vec<_>>(),
+/// )
+/// .group_levels(&keep.iter().map(|&i| lung::SEX[i]).collect::<Vec<_>>(), &[1, 2])
+/// .strata(&keep.iter().map(|&i| lung::PH_ECOG[i].unwrap_or(0.0) as u8).collect::<Vec<_>>())
+/// .build()?;
+/// assert_eq!((data.len(), data.n_groups(), data.n_strata()), (227, 2, 4));
+/// # Ok::<(), survkit::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct SurvivalDataBuilder {
     time: Vec<f64>,

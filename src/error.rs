@@ -12,6 +12,14 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 ///
 /// The enum is `#[non_exhaustive]`: new variants may be added in minor
 /// releases, so match with a wildcard arm.
+///
+/// # Example
+/// ```
+/// use survkit::{Error, SurvivalData};
+/// let err = SurvivalData::new(vec![1.0, -2.0], vec![true, false]).unwrap_err();
+/// assert_eq!(err, Error::Negative { what: "time", index: 1, value: -2.0 });
+/// assert_eq!(err.to_string(), "time[1] must be non-negative, got -2");
+/// ```
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {

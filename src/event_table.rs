@@ -31,7 +31,22 @@ pub enum TimeFix {
 /// as a `GROUP BY stratum, group, time` returns them.
 ///
 /// Counts are `f64` so that weighted sums fit; for integer counts they are
-/// exact up to 2^53.
+/// exact up to 2^53. The fields are public because a row is plain input; it
+/// is validated when the table is built ([`EventTable::from_counts`]).
+///
+/// # Example
+/// ```
+/// use survkit::{CountRow, EventTable};
+/// // SELECT arm, time, SUM(event), SUM(1 - event) FROM trial GROUP BY arm, time
+/// let rows = [
+///     CountRow::new(3.0, 0, 1.0, 0.0),
+///     CountRow::new(5.0, 1, 2.0, 1.0),
+///     CountRow { n_enter: 0.0, ..CountRow::new(8.0, 0, 0.0, 2.0) },
+/// ];
+/// let table = EventTable::from_counts(&["control", "treated"], &["all"], &rows)?;
+/// assert_eq!(table.n_rows(), 3);
+/// # Ok::<(), survkit::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CountRow {
@@ -101,11 +116,11 @@ impl CountRow {
 /// use survkit::{datasets::aml, EventTable, SurvivalData};
 /// let data = SurvivalData::builder(&aml::TIME[..], aml::event()).groups(&aml::X).build()?;
 /// let table = EventTable::from_data(&data)?;
-/// let s = table.stratum(0).expect("one stratum");
-/// let maintained = s.group(0).expect("two groups");
+/// let s = table.stratum(0).ok_or("one stratum")?;
+/// let maintained = s.group(0).ok_or("two groups")?;
 /// assert_eq!(s.times()[0], 5.0);
-/// assert_eq!(maintained.n_risk()[0], 11.0);
-/// # Ok::<(), survkit::Error>(())
+/// assert_eq!(maintained.n_risk()[0], 11.0); // R: survfit(..)$n.risk, Maintained at week 5
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
 /// # References
@@ -1291,7 +1306,25 @@ fn cut_of(cuts: &[f64], t: f64) -> f64 {
     cuts.get(i.saturating_sub(1)).copied().unwrap_or(t)
 }
 
-/// One stratum of an [`EventTable`].
+/// One stratum of an [`EventTable`]: its distinct times and, per group, the
+/// count columns aligned with them (a borrowed view; nothing is copied).
+///
+/// # Example
+/// ```
+/// use survkit::{datasets::veteran, EventTable, SurvivalData};
+/// // R: survdiff(Surv(time, status) ~ celltype + strata(trt), data = veteran)
+/// let data = SurvivalData::builder(&veteran::TIME[..], veteran::event())
+///     .group_levels(&veteran::CELLTYPE, &veteran::CELLTYPE_LEVELS)
+///     .strata(&veteran::TRT)
+///     .build()?;
+/// let table = EventTable::from_data(&data)?;
+/// let events: f64 = table
+///     .strata()
+///     .flat_map(|s| s.groups().map(|g| g.n_event().iter().sum::<f64>()).collect::<Vec<_>>())
+///     .sum();
+/// assert_eq!(events, 128.0); // R: sum(veteran$status)
+/// # Ok::<(), survkit::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct StratumTable<'a> {
     table: &'a EventTable,
@@ -1354,7 +1387,22 @@ impl<'a> StratumTable<'a> {
     }
 }
 
-/// The count columns of one group in one stratum, aligned with the stratum's times.
+/// The count columns of one group in one stratum, aligned with the stratum's
+/// times: at each time `tᵢ`, the number (or weight) at risk just before
+/// `tᵢ`, the events and censorings at `tᵢ`, and the entries at `tᵢ`.
+///
+/// # Example
+/// ```
+/// use survkit::{EventTable, SurvivalData};
+/// let data = SurvivalData::new(vec![2.0, 2.0, 3.0, 5.0], vec![true, false, true, true])?;
+/// let table = EventTable::from_data(&data)?;
+/// let g = table.stratum(0).and_then(|s| s.group(0)).ok_or("one group")?;
+/// assert_eq!(g.time(), [2.0, 3.0, 5.0]);
+/// assert_eq!(g.n_risk(), [4.0, 2.0, 1.0]);
+/// assert_eq!(g.n_event(), [1.0, 1.0, 1.0]);
+/// assert_eq!(g.n_censor(), [1.0, 0.0, 0.0]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct GroupCounts<'a> {
     time: &'a [f64],

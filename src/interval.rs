@@ -134,6 +134,16 @@ impl ConfidenceInterval {
 /// `Less` and `Greater` name the direction of the effect measure of the test
 /// (the odds ratio for Fisher's test, the proportion for the binomial test,
 /// the z statistic for the log-rank test), as R's `alternative =` does.
+///
+/// # Example
+/// ```
+/// use survkit::{Alternative, FisherExact, Table2x2};
+/// // R: fisher.test(matrix(c(3, 1, 1, 3), 2), alternative = "greater")$p.value = 0.2428571
+/// let tea = Table2x2::new([[3, 1], [1, 3]])?;
+/// let r = FisherExact::default().alternative(Alternative::Greater).test(&tea)?;
+/// assert!((r.p_value() - 0.24285714285714285).abs() < 1e-12);
+/// # Ok::<(), survkit::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Alternative {
@@ -160,6 +170,23 @@ pub enum Alternative {
 /// ```
 ///
 /// Bounds are clipped to `[0, 1]` as R clips them.
+///
+/// # Example
+/// ```
+/// use survkit::{datasets::aml, CiTransform, KaplanMeier, SurvivalData};
+/// let data = SurvivalData::new(&aml::TIME[..], aml::event())?;
+/// let fit = KaplanMeier::new().transform(CiTransform::LogLog).fit(&data)?;
+/// let curve = &fit.curves()[0];
+/// let (lo, hi) = (curve.lower(), curve.upper());
+/// assert!(lo[0] < curve.survival()[0] && curve.survival()[0] < hi[0]);
+/// # Ok::<(), survkit::Error>(())
+/// ```
+///
+/// # References
+/// Klein, J. P. & Moeschberger, M. L. (2003). *Survival Analysis*, 2nd ed.,
+/// section 4.3. Springer. doi:10.1007/b97377; Borgan, Ø. & Liestøl, K.
+/// (1990). A note on confidence intervals and bands for the survival function
+/// based on transformations. *Scand. J. Statist.* 17, 35–41.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum CiTransform {
