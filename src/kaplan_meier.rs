@@ -490,8 +490,18 @@ impl SurvivalCurve {
         let (mut s, mut green) = (1.0_f64, 0.0_f64);
         for (&n, &d) in n_risk.iter().zip(&n_event) {
             if d > 0.0 {
-                s *= (n - d) / n;
-                green += d / (n * (n - d));
+                if n > d {
+                    s *= (n - d) / n;
+                    green += d / (n * (n - d));
+                } else {
+                    // n = d: everyone at risk dies (S = 0, σ = ∞, as R). n < d
+                    // only by rounding: with weights and entry times the
+                    // risk set is a difference of sums of weights, which can
+                    // fall a few ulps (of the total weight) below the events;
+                    // it is taken as n = d rather than a negative S.
+                    s *= 0.0;
+                    green = f64::INFINITY;
+                }
             }
             surv.push(s);
             std_err.push(green.sqrt());
@@ -935,7 +945,8 @@ impl SurvivalCurve {
             tail += rects.get(i + 1).copied().unwrap_or(0.0);
             let n = self.n_risk.get(i).copied().unwrap_or(0.0);
             let d = self.n_event.get(i).copied().unwrap_or(0.0);
-            let hh = if n - d == 0.0 { 0.0 } else { d / (n * (n - d)) };
+            // n ≤ d: R's n = d rule (n < d only by rounding, see from_columns).
+            let hh = if n - d <= 0.0 { 0.0 } else { d / (n * (n - d)) };
             var += tail * tail * hh;
         }
         Ok(RestrictedMean {
