@@ -190,7 +190,8 @@ impl LogRankWeights {
 /// 10 s),
 /// [`Error::EmptyGroup`] when a group has no subjects,
 /// [`Error::NoEvents`] when no subject has an event,
-/// [`Error::InvalidParameter`] for bad Fleming-Harrington exponents, and the
+/// [`Error::InvalidParameter`] for bad Fleming-Harrington exponents or case
+/// weights so large that their sums overflow, and the
 /// errors of [`EventTable::from_data_with`].
 ///
 /// # Example
@@ -612,6 +613,22 @@ fn test_sel(
                 .get(sel.get(j).copied().unwrap_or(0))
                 .cloned()
                 .unwrap_or_default(),
+        });
+    }
+    // Finite case weights can still overflow their sums (weights near
+    // f64::MAX): a typed error rather than a NaN χ².
+    if let Some(&value) = sums
+        .n
+        .iter()
+        .chain(&sums.observed)
+        .chain(&sums.expected)
+        .chain(&sums.variance)
+        .find(|x| !x.is_finite())
+    {
+        return Err(Error::InvalidParameter {
+            what: "log-rank sums of case weights",
+            constraint: "finite (the case weights are too large: their sums overflow)",
+            value,
         });
     }
     let has_events = sums.events > 0.0;
