@@ -505,6 +505,7 @@ fn bad_arguments_are_errors() {
 /// `survfit(conf.int = 1 - 2^-53)` gets `qnorm(1) = Inf`), but `α/2 = 2⁻⁵⁴`
 /// is exact. R 4.2.2: `sprintf("%.17g", qnorm(2^-54))` = -8.2923610758135951.
 #[test]
+#[allow(clippy::excessive_precision)] // R's 17 significant digits, verbatim
 fn level_next_to_one_has_finite_z() {
     let level = ConfidenceLevel::new(1.0 - f64::EPSILON / 2.0).expect("valid level");
     let data = SurvivalData::new(&datasets::aml::TIME[..], datasets::aml::event()).expect("data");
