@@ -288,8 +288,10 @@ impl LogRank {
     /// merging ([`TimeFix::Tolerance`]) is applied once on all the data.
     ///
     /// # Errors
-    /// As [`test`](Self::test); a pair whose test is degenerate still gets a
-    /// result (χ² = 0 on 0 df, p = 1).
+    /// As [`test`](Self::test), the budget counting `k(k − 1)/2` two-group
+    /// tests of `rows × 2²` operations; a pair whose test is degenerate (no
+    /// events in the pair, for example) still gets a result (χ² = 0 on 0 df,
+    /// p = 1); [`Error::NoEvents`] only when no pair has an event.
     ///
     /// # Example
     /// ```
