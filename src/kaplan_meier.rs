@@ -55,7 +55,8 @@ pub const QUANTILE_TOLERANCE: f64 = 1.490_116_119_384_765_6e-8;
 ///
 /// # Errors
 /// [`KaplanMeier::fit`] returns the errors of
-/// [`EventTable::from_data_with`]; [`KaplanMeier::fit_table`] returns
+/// [`EventTable::from_data_with`] and [`Error::EmptyGroup`] for a group
+/// whose case weights are all zero (unstratified data); [`KaplanMeier::fit_table`] returns
 /// [`Error::EmptyGroup`] when an unstratified table has a group without any
 /// exit.
 ///
@@ -120,7 +121,9 @@ impl KaplanMeier {
     /// Fits one curve per group (and stratum) of the data.
     ///
     /// # Errors
-    /// As [`EventTable::from_data_with`].
+    /// As [`EventTable::from_data_with`], and [`Error::EmptyGroup`] when the
+    /// data have no strata and a group has no exit with positive weight (a
+    /// group whose case weights are all zero).
     pub fn fit(&self, data: &SurvivalData) -> Result<KaplanMeierFit> {
         let table = EventTable::from_data_with(data, self.time_fix)?;
         self.fit_owned(table, false)
@@ -279,9 +282,12 @@ impl KaplanMeier {
     }
 }
 
-/// `Φ⁻¹(1 − (1 − level)/2)`, computed as R's `survfit_confint` does.
+/// `z = Φ⁻¹(1 − α/2)`, computed as `−Φ⁻¹(α/2)` (α = 1 − level): R's
+/// `survfit_confint` forms `1 − α/2`, which rounds to 1 for a level within
+/// 2⁻⁵³ of 1 (then R's `qnorm` gives `Inf`); `α/2` is exact and positive for
+/// every valid level, so this never fails.
 fn z_value(level: ConfidenceLevel) -> Result<f64> {
-    norm_quantile(1.0 - (1.0 - level.value()) / 2.0)
+    norm_quantile(level.alpha() / 2.0).map(|q| -q)
 }
 
 struct CurveInfo {
@@ -484,8 +490,18 @@ impl SurvivalCurve {
         let (mut s, mut green) = (1.0_f64, 0.0_f64);
         for (&n, &d) in n_risk.iter().zip(&n_event) {
             if d > 0.0 {
-                s *= (n - d) / n;
-                green += d / (n * (n - d));
+                if n > d {
+                    s *= (n - d) / n;
+                    green += d / (n * (n - d));
+                } else {
+                    // n = d: everyone at risk dies (S = 0, σ = ∞, as R). n < d
+                    // only by rounding: with weights and entry times the
+                    // risk set is a difference of sums of weights, which can
+                    // fall a few ulps (of the total weight) below the events;
+                    // it is taken as n = d rather than a negative S.
+                    s *= 0.0;
+                    green = f64::INFINITY;
+                }
             }
             surv.push(s);
             std_err.push(green.sqrt());
@@ -632,7 +648,7 @@ impl SurvivalCurve {
         self.surv
             .iter()
             .zip(&self.std_err)
-            .map(|(&s, &e)| ci_bounds(s, e, self.z, self.transform)[0])
+            .map(|(&s, &e)| ci_lower(s, e, self.z, self.transform))
             .collect()
     }
 
@@ -641,15 +657,29 @@ impl SurvivalCurve {
         self.surv
             .iter()
             .zip(&self.std_err)
-            .map(|(&s, &e)| ci_bounds(s, e, self.z, self.transform)[1])
+            .map(|(&s, &e)| ci_upper(s, e, self.z, self.transform))
             .collect()
+    }
+
+    /// Both pointwise bounds in one pass: `(lower, upper)`.
+    fn bounds(&self) -> (Vec<f64>, Vec<f64>) {
+        let rows = self.surv.len().min(self.std_err.len());
+        let (mut lower, mut upper) = (Vec::with_capacity(rows), Vec::with_capacity(rows));
+        for (&s, &e) in self.surv.iter().zip(&self.std_err) {
+            let [lo, hi] = ci_bounds(s, e, self.z, self.transform);
+            lower.push(lo);
+            upper.push(hi);
+        }
+        (lower, upper)
     }
 
     /// Pointwise confidence intervals at any level and transform, one per row
     /// (R's `survfit(..., conf.int = level, conf.type = ...)$lower/upper`).
     ///
     /// # Errors
-    /// None in practice: a validated level always has a normal quantile.
+    /// None: `z` is computed as `−Φ⁻¹(α/2)`, defined for every valid level
+    /// (even one within 2⁻⁵³ of 1, where `1 − α/2` would round to 1). The
+    /// `Result` is kept for API stability.
     pub fn pointwise_ci(
         &self,
         level: ConfidenceLevel,
@@ -670,7 +700,7 @@ impl SurvivalCurve {
     /// The same curve with its stored intervals at another level and transform.
     ///
     /// # Errors
-    /// None in practice (see [`pointwise_ci`](Self::pointwise_ci)).
+    /// None (see [`pointwise_ci`](Self::pointwise_ci)).
     pub fn with_ci(&self, level: ConfidenceLevel, transform: CiTransform) -> Result<Self> {
         let mut c = self.clone();
         c.z = z_value(level)?;
@@ -746,11 +776,12 @@ impl SurvivalCurve {
         y.push(0.0);
         y.extend(self.surv.iter().map(|s| 1.0 - s));
         let est = findq(&x, &y, p, QUANTILE_TOLERANCE);
+        let (lower, upper) = self.bounds();
         y.truncate(1);
-        y.extend(self.lower().iter().map(|s| 1.0 - s));
+        y.extend(lower.iter().map(|s| 1.0 - s));
         let lo = findq(&x, &y, p, QUANTILE_TOLERANCE);
         y.truncate(1);
-        y.extend(self.upper().iter().map(|s| 1.0 - s));
+        y.extend(upper.iter().map(|s| 1.0 - s));
         let hi = findq(&x, &y, p, QUANTILE_TOLERANCE);
         Quantile {
             probability: p,
@@ -805,8 +836,7 @@ impl SurvivalCurve {
         }
         let mut sorted = times.to_vec();
         sorted.sort_unstable_by(f64::total_cmp);
-        let lower = self.lower();
-        let upper = self.upper();
+        let (lower, upper) = self.bounds();
         // Row 0 of R's survfit0 is inserted unless the first time is 0.
         let insert = self.time.first().is_some_and(|&t| t != 0.0);
         let mut out = Vec::with_capacity(sorted.len());
@@ -915,7 +945,8 @@ impl SurvivalCurve {
             tail += rects.get(i + 1).copied().unwrap_or(0.0);
             let n = self.n_risk.get(i).copied().unwrap_or(0.0);
             let d = self.n_event.get(i).copied().unwrap_or(0.0);
-            let hh = if n - d == 0.0 { 0.0 } else { d / (n * (n - d)) };
+            // n ≤ d: R's n = d rule (n < d only by rounding, see from_columns).
+            let hh = if n - d <= 0.0 { 0.0 } else { d / (n * (n - d)) };
             var += tail * tail * hh;
         }
         Ok(RestrictedMean {
@@ -928,49 +959,70 @@ impl SurvivalCurve {
 
 /// R's `survfit_confint` for one row: `[lower, upper]`, NaN for R's NA.
 fn ci_bounds(p: f64, se: f64, z: f64, transform: CiTransform) -> [f64; 2] {
+    [ci_lower(p, se, z, transform), ci_upper(p, se, z, transform)]
+}
+
+/// The lower bound of R's `survfit_confint` (only the lower side computed).
+fn ci_lower(p: f64, se: f64, z: f64, transform: CiTransform) -> f64 {
     // R: scale <- ifelse(selow == 0, 1, selow/se) with selow = se, so 1
-    // except NaN when se is infinite (∞/∞) or NaN.
+    // except NaN when se is infinite (∞/∞) or NaN. Only the lower bound uses it.
     let scale = if se == 0.0 || se.is_finite() {
         1.0
     } else {
         f64::NAN
     };
     match transform {
-        CiTransform::Plain => {
-            let se2 = se * p * z;
-            [r_pmax(p - se2 * scale, 0.0), r_pmin(p + se2, 1.0)]
-        }
+        CiTransform::Plain => r_pmax(p - se * p * z * scale, 0.0),
         CiTransform::Log => {
             let xx = if p == 0.0 { f64::NAN } else { p };
-            let se2 = z * se;
-            [
-                (xx.ln() - se2 * scale).exp(),
-                r_pmin((xx.ln() + se2).exp(), 1.0),
-            ]
+            (xx.ln() - z * se * scale).exp()
         }
         CiTransform::LogLog => {
             let xx = if p == 0.0 || p == 1.0 { f64::NAN } else { p };
             let se2 = z * se / xx.ln();
             let ll = (-xx.ln()).ln();
-            [(-(ll - se2 * scale).exp()).exp(), (-(ll + se2).exp()).exp()]
+            (-(ll - se2 * scale).exp()).exp()
         }
         CiTransform::Logit => {
             let xx = if p == 0.0 { f64::NAN } else { p };
             let se2 = z * se * (1.0 + xx / (1.0 - xx));
             let lg = (p / (1.0 - p)).ln();
-            [
-                1.0 - 1.0 / (1.0 + (lg - se2 * scale).exp()),
-                1.0 - 1.0 / (1.0 + (lg + se2).exp()),
-            ]
+            1.0 - 1.0 / (1.0 + (lg - se2 * scale).exp())
         }
         CiTransform::Arcsine => {
             let xx = if p == 0.0 { f64::NAN } else { p };
             let se2 = 0.5 * z * se * (xx / (1.0 - xx)).sqrt();
-            let a = xx.sqrt().asin();
-            [
-                r_pmax(0.0, a - se2 * scale).sin().powi(2),
-                r_pmin(std::f64::consts::FRAC_PI_2, a + se2).sin().powi(2),
-            ]
+            r_pmax(0.0, xx.sqrt().asin() - se2 * scale).sin().powi(2)
+        }
+    }
+}
+
+/// The upper bound of R's `survfit_confint` (only the upper side computed).
+fn ci_upper(p: f64, se: f64, z: f64, transform: CiTransform) -> f64 {
+    match transform {
+        CiTransform::Plain => r_pmin(p + se * p * z, 1.0),
+        CiTransform::Log => {
+            let xx = if p == 0.0 { f64::NAN } else { p };
+            r_pmin((xx.ln() + z * se).exp(), 1.0)
+        }
+        CiTransform::LogLog => {
+            let xx = if p == 0.0 || p == 1.0 { f64::NAN } else { p };
+            let se2 = z * se / xx.ln();
+            let ll = (-xx.ln()).ln();
+            (-(ll + se2).exp()).exp()
+        }
+        CiTransform::Logit => {
+            let xx = if p == 0.0 { f64::NAN } else { p };
+            let se2 = z * se * (1.0 + xx / (1.0 - xx));
+            let lg = (p / (1.0 - p)).ln();
+            1.0 - 1.0 / (1.0 + (lg + se2).exp())
+        }
+        CiTransform::Arcsine => {
+            let xx = if p == 0.0 { f64::NAN } else { p };
+            let se2 = 0.5 * z * se * (xx / (1.0 - xx)).sqrt();
+            r_pmin(std::f64::consts::FRAC_PI_2, xx.sqrt().asin() + se2)
+                .sin()
+                .powi(2)
         }
     }
 }

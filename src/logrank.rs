@@ -1,8 +1,6 @@
 //! The log-rank family of tests (R's `survdiff`), with weights, strata,
 //! pairwise comparisons, a trend test and hazard-ratio estimates.
 
-use nalgebra::{DMatrix, DVector};
-
 use crate::data::SurvivalData;
 use crate::error::{Error, Result};
 use crate::event_table::{EventTable, TimeFix};
@@ -54,7 +52,10 @@ pub(crate) const CHOLESKY_TOLERANCE: f64 = 1e-9;
 /// let peto = LogRank::default()
 ///     .weights(LogRankWeights::FlemingHarrington { rho: 1.0, gamma: 0.0 })
 ///     .test(&data)?;
-/// assert!(peto.p_value() > 0.0 && peto.p_value() < 1.0);
+/// // R 4.2.2, survival 3.5-3: survdiff(Surv(time, status) ~ x, data = aml, rho = 1)
+/// // (tests/data/logrank_r.txt, case aml/rho=1)
+/// assert!((peto.chisq() / 2.7792795447517733 - 1.0).abs() < 1e-10);
+/// assert!((peto.p_value() / 0.095491115406493104 - 1.0).abs() < 1e-10);
 /// # Ok::<(), survkit::Error>(())
 /// ```
 ///
@@ -184,10 +185,13 @@ impl LogRankWeights {
 ///
 /// # Errors
 /// [`Error::TooFewGroups`] when the data have one group,
-/// [`Error::BudgetExceeded`] for more than 8192 groups,
+/// [`Error::BudgetExceeded`] for more than 1024 groups or when the variance
+/// accumulation (distinct times × groups²) exceeds 10¹⁰ operations (about
+/// 10 s),
 /// [`Error::EmptyGroup`] when a group has no subjects,
 /// [`Error::NoEvents`] when no subject has an event,
-/// [`Error::InvalidParameter`] for bad Fleming-Harrington exponents, and the
+/// [`Error::InvalidParameter`] for bad Fleming-Harrington exponents or case
+/// weights so large that their sums overflow, and the
 /// errors of [`EventTable::from_data_with`].
 ///
 /// # Example
@@ -215,12 +219,19 @@ impl LogRankWeights {
 /// Therneau, T. M. & Grambsch, P. M. (2000). *Modeling Survival Data:
 /// Extending the Cox Model*. Springer. doi:10.1007/978-1-4757-3294-8
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct LogRank {
     weights: LogRankWeights,
     time_fix: TimeFix,
 }
 
 impl LogRank {
+    /// The defaults of R's `survdiff`: log-rank weights (`rho = 0`),
+    /// `timefix = TRUE`.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// The weight function (default [`LogRankWeights::LogRank`]).
     pub fn weights(mut self, weights: LogRankWeights) -> Self {
         self.weights = weights;
@@ -241,6 +252,7 @@ impl LogRank {
         let weights = self.weights.validate()?;
         check_groups(data.n_groups())?;
         let table = EventTable::from_data_with(data, self.time_fix)?;
+        check_budget(&table, table.n_groups(), 1)?;
         test_groups(&table, &all_groups(table.n_groups()), weights)
     }
 
@@ -252,6 +264,7 @@ impl LogRank {
     pub fn test_table(&self, table: &EventTable) -> Result<LogRankResult> {
         let weights = self.weights.validate()?;
         check_groups(table.n_groups())?;
+        check_budget(table, table.n_groups(), 1)?;
         test_groups(table, &all_groups(table.n_groups()), weights)
     }
 
@@ -275,8 +288,10 @@ impl LogRank {
     /// merging ([`TimeFix::Tolerance`]) is applied once on all the data.
     ///
     /// # Errors
-    /// As [`test`](Self::test); a pair whose test is degenerate still gets a
-    /// result (χ² = 0 on 0 df, p = 1).
+    /// As [`test`](Self::test), the budget counting `k(k − 1)/2` two-group
+    /// tests of `rows × 2²` operations; a pair whose test is degenerate (no
+    /// events in the pair, for example) still gets a result (χ² = 0 on 0 df,
+    /// p = 1); [`Error::NoEvents`] only when no pair has an event.
     ///
     /// # Example
     /// ```
@@ -349,11 +364,51 @@ fn all_groups(k: usize) -> Vec<usize> {
     (0..k).collect()
 }
 
-/// The largest number of groups of one test: the k × k variance matrix
-/// (8 bytes per entry) must stay below 512 MiB, and its O(k³) solve below
-/// minutes. 2^13 groups is far beyond any clinical comparison; data with a
-/// group per subject get [`Error::BudgetExceeded`] instead of an allocation failure.
-const MAX_GROUPS: usize = 1 << 13;
+/// The largest number of groups of one test (2^10): the k × k variance
+/// matrix takes 8 MiB and its O(k³) solve about a second. 1024 groups is far
+/// beyond any clinical comparison; data with a group per subject get
+/// [`Error::BudgetExceeded`] instead of a run of minutes.
+const MAX_GROUPS: usize = 1 << 10;
+
+/// Budget of the variance accumulation, in row-group² operations: a test of
+/// `m` groups costs `(distinct times, summed over strata) × m²` multiply-adds
+/// (the m × m update of `V` at each time), and pairwise comparisons are
+/// counted as `k(k − 1)/2` tests of 2 groups, `k(k − 1)/2 × rows × 2²`.
+/// 10¹⁰ operations take about 10 s on the 2-core development machine
+/// (measured 2026-11-27, optimised build: 1024 groups × 9216 distinct times
+/// = 9.7·10⁹ operations in 8.9 s); beyond it the test returns
+/// [`Error::BudgetExceeded`] at once.
+pub(crate) const MAX_VARIANCE_OPS: u64 = 10_000_000_000;
+
+/// Distinct times of the table, summed over strata.
+fn table_rows(table: &EventTable) -> u64 {
+    table
+        .strata()
+        .map(|st| st.times().len() as u64)
+        .fold(0, u64::saturating_add)
+}
+
+/// [`Error::BudgetExceeded`] when `tests` tests of `m` groups each would
+/// exceed [`MAX_VARIANCE_OPS`].
+fn check_budget(table: &EventTable, m: usize, tests: u64) -> Result<()> {
+    check_budget_within(table, m, tests, MAX_VARIANCE_OPS)
+}
+
+/// [`check_budget`] against any limit (the tests use small ones).
+fn check_budget_within(table: &EventTable, m: usize, tests: u64, limit: u64) -> Result<()> {
+    let m = m as u64;
+    let cost = table_rows(table)
+        .saturating_mul(m.saturating_mul(m))
+        .saturating_mul(tests);
+    if cost > limit {
+        return Err(Error::BudgetExceeded {
+            what: "log-rank variance accumulation",
+            limit,
+            unit: "row-group² operations",
+        });
+    }
+    Ok(())
+}
 
 fn check_groups(k: usize) -> Result<()> {
     if k < 2 {
@@ -394,6 +449,9 @@ fn accumulate(table: &EventTable, sel: &[usize], weights: LogRankWeights) -> Sum
     };
     let mut risk: Vec<&[f64]> = Vec::with_capacity(m);
     let mut event: Vec<&[f64]> = Vec::with_capacity(m);
+    // The numbers at risk of the current row, gathered once per row so that
+    // the m² update reads one contiguous buffer instead of m columns.
+    let mut at_risk: Vec<f64> = Vec::with_capacity(m);
     for st in table.strata() {
         risk.clear();
         event.clear();
@@ -419,9 +477,12 @@ fn accumulate(table: &EventTable, sel: &[usize], weights: LogRankWeights) -> Sum
         for i in 0..rows {
             let mut n = 0.0;
             let mut d = 0.0;
+            at_risk.clear();
             for (r, e) in risk.iter().zip(&event) {
-                n += r[i];
-                d += e[i];
+                let ri = r.get(i).copied().unwrap_or(0.0);
+                at_risk.push(ri);
+                n += ri;
+                d += e.get(i).copied().unwrap_or(0.0);
             }
             if d <= 0.0 || n <= 0.0 {
                 continue;
@@ -431,18 +492,30 @@ fn accumulate(table: &EventTable, sel: &[usize], weights: LogRankWeights) -> Sum
             km *= (n - d) / n;
             s.events += d;
             let dn = w * d / n;
-            for j in 0..m {
-                s.observed[j] += w * event[j][i];
-                s.expected[j] += dn * risk[j][i];
+            for (((o, x), e), &r) in s
+                .observed
+                .iter_mut()
+                .zip(s.expected.iter_mut())
+                .zip(&event)
+                .zip(&at_risk)
+            {
+                *o += w * e.get(i).copied().unwrap_or(0.0);
+                *x += dn * r;
             }
             if n > 1.0 {
                 let f = w * w * d * (n - d) / (n * (n - 1.0));
-                for j in 0..m {
-                    let t = f * risk[j][i];
-                    let row = &mut s.variance[j * m..(j + 1) * m];
-                    row[j] += t;
-                    for (k, v) in row.iter_mut().enumerate() {
-                        *v -= t * risk[k][i] / n;
+                for (j, (row, &rj)) in s
+                    .variance
+                    .chunks_exact_mut(m.max(1))
+                    .zip(&at_risk)
+                    .enumerate()
+                {
+                    let t = f * rj;
+                    if let Some(vjj) = row.get_mut(j) {
+                        *vjj += t;
+                    }
+                    for (v, &rk) in row.iter_mut().zip(&at_risk) {
+                        *v -= t * rk / n;
                     }
                 }
             }
@@ -517,6 +590,22 @@ fn test_groups(
     sel: &[usize],
     weights: LogRankWeights,
 ) -> Result<LogRankResult> {
+    match test_sel(table, sel, weights)? {
+        (_, false) => Err(Error::NoEvents {
+            what: "log-rank test",
+        }),
+        (res, true) => Ok(res),
+    }
+}
+
+/// The log-rank test of the groups `sel`, and whether they had any event;
+/// without events the result is the degenerate test (O = E = V = 0, χ² = 0
+/// on 0 df, p = 1).
+fn test_sel(
+    table: &EventTable,
+    sel: &[usize],
+    weights: LogRankWeights,
+) -> Result<(LogRankResult, bool)> {
     let sums = accumulate(table, sel, weights);
     if let Some(j) = sums.n.iter().position(|&n| n <= 0.0) {
         return Err(Error::EmptyGroup {
@@ -528,11 +617,23 @@ fn test_groups(
                 .unwrap_or_default(),
         });
     }
-    if sums.events <= 0.0 {
-        return Err(Error::NoEvents {
-            what: "log-rank test",
+    // Finite case weights can still overflow their sums (weights near
+    // f64::MAX): a typed error rather than a NaN χ².
+    if let Some(&value) = sums
+        .n
+        .iter()
+        .chain(&sums.observed)
+        .chain(&sums.expected)
+        .chain(&sums.variance)
+        .find(|x| !x.is_finite())
+    {
+        return Err(Error::InvalidParameter {
+            what: "log-rank sums of case weights",
+            constraint: "finite (the case weights are too large: their sums overflow)",
+            value,
         });
     }
+    let has_events = sums.events > 0.0;
     let m = sel.len();
     let used: Vec<usize> = (0..m).filter(|&j| sums.expected[j] > 0.0).collect();
     let (chisq, df) = if used.len() < 2 {
@@ -556,7 +657,7 @@ fn test_groups(
         chisq_sf(chisq, df as f64)
     };
     let names = table.group_names();
-    Ok(LogRankResult {
+    let res = LogRankResult {
         group_names: sel
             .iter()
             .map(|&g| names.get(g).cloned().unwrap_or_default())
@@ -570,7 +671,8 @@ fn test_groups(
         p_value,
         weights,
         n_strata: table.n_strata(),
-    })
+    };
+    Ok((res, has_events))
 }
 
 /// `uᵀ V⁻¹ u` and its degrees of freedom, with R's generalized inverse when
@@ -580,25 +682,24 @@ fn quadratic_form(v: &[f64], u: &[f64]) -> (f64, usize) {
     if m == 0 || v.iter().chain(u).any(|x| !x.is_finite()) {
         return (f64::NAN, m);
     }
+    // One factorisation: V = L D Lᵀ, solved with D⁻¹ at full rank and D⁺
+    // (zeroed pivots) when V is singular.
     let (ldl, rank) = generalized_cholesky(v, m);
-    if rank == m {
-        let mat = DMatrix::from_row_slice(m, m, v);
-        if let Some(ch) = mat.cholesky() {
-            let b = DVector::from_column_slice(u);
-            let x = ch.solve(&b);
-            return (b.dot(&x).max(0.0), m);
-        }
-    }
     let x = generalized_solve(&ldl, m, u);
     let q: f64 = u.iter().zip(&x).map(|(a, b)| a * b).sum();
     (q.max(0.0), rank)
 }
 
-/// `V = L D Lᵀ` (unit lower `L`, stored below the diagonal, `D` on it) with
-/// pivots below `CHOLESKY_TOLERANCE × max diag` set to zero; returns the
-/// factor and the rank (R survival's `cholesky2`).
+/// `V = L D Lᵀ` (unit lower `L`, its entry `L[j][i]` (j > i) stored
+/// transposed at row `i`, column `j` so that every inner loop runs along a
+/// row; `D` on the diagonal) with pivots below `CHOLESKY_TOLERANCE × max
+/// diag` set to zero; returns the factor and the rank (R survival's
+/// `cholesky2`, the same operations in the same order per entry).
 fn generalized_cholesky(v: &[f64], m: usize) -> (Vec<f64>, usize) {
     let mut a = v.to_vec();
+    if a.len() != m * m {
+        return (vec![0.0; m * m], 0);
+    }
     let max_diag = (0..m).map(|i| a[i * m + i]).fold(0.0, f64::max);
     if max_diag <= 0.0 {
         return (vec![0.0; m * m], 0);
@@ -612,25 +713,33 @@ fn generalized_cholesky(v: &[f64], m: usize) -> (Vec<f64>, usize) {
             continue;
         }
         rank += 1;
+        // Rows i (pivot row) and i + 1.. (rows being updated).
+        let (head, tail) = a.split_at_mut((i + 1) * m);
+        let row_i = &mut head[i * m..];
         for j in i + 1..m {
-            let t = a[j * m + i] / pivot;
-            a[j * m + i] = t;
-            a[j * m + j] -= t * t * pivot;
-            for k in j + 1..m {
-                a[k * m + j] -= t * a[k * m + i];
+            let t = row_i[j] / pivot;
+            row_i[j] = t;
+            let row_j = &mut tail[(j - i - 1) * m..(j - i) * m];
+            row_j[j] -= t * t * pivot;
+            for (x, &y) in row_j[j + 1..].iter_mut().zip(&row_i[j + 1..]) {
+                *x -= t * y;
             }
         }
     }
     (a, rank)
 }
 
-/// Solves `L D Lᵀ x = u` with `D⁺` in place of `D⁻¹` (R survival's `chsolve2`).
+/// Solves `L D Lᵀ x = u` with `D⁺` in place of `D⁻¹` (R survival's
+/// `chsolve2`), `L` stored as [`generalized_cholesky`] leaves it.
 fn generalized_solve(a: &[f64], m: usize, u: &[f64]) -> Vec<f64> {
     let mut x = u.to_vec();
+    if a.len() != m * m || x.len() != m {
+        return vec![f64::NAN; m];
+    }
     for i in 0..m {
         let mut t = x[i];
         for j in 0..i {
-            t -= x[j] * a[i * m + j];
+            t -= x[j] * a[j * m + i];
         }
         x[i] = t;
     }
@@ -641,7 +750,7 @@ fn generalized_solve(a: &[f64], m: usize, u: &[f64]) -> Vec<f64> {
         } else {
             let mut t = x[i] / d;
             for j in i + 1..m {
-                t -= x[j] * a[j * m + i];
+                t -= x[j] * a[i * m + j];
             }
             x[i] = t;
         }
@@ -675,7 +784,13 @@ fn generalized_solve(a: &[f64], m: usize, u: &[f64]) -> Vec<f64> {
 /// let res = log_rank(&data)?;
 /// assert_eq!(res.n(), [13.0, 13.0]);
 /// assert_eq!(res.observed(), [7.0, 5.0]);
-/// assert!((res.variance(0, 1).unwrap_or(0.0) + res.variance(0, 0).unwrap_or(0.0)).abs() < 1e-12);
+/// let missing = survkit::Error::EmptyInput { what: "variance entry" };
+/// let v00 = res.variance(0, 0).ok_or(missing.clone())?;
+/// let v01 = res.variance(0, 1).ok_or(missing)?;
+/// // R: survdiff(Surv(futime, fustat) ~ rx, data = ovarian)$var[1, ]
+/// // (tests/data/logrank_r.txt, case ovarian/rho=0)
+/// assert!((v00 / 2.9361961294831556 - 1.0).abs() < 1e-10);
+/// assert!((v01 / -2.9361961294831556 - 1.0).abs() < 1e-10);
 /// # Ok::<(), survkit::Error>(())
 /// ```
 ///
@@ -820,7 +935,10 @@ impl LogRankResult {
     /// use survkit::{datasets::aml, log_rank, ConfidenceLevel, HazardRatioEstimator, SurvivalData};
     /// let data = SurvivalData::builder(&aml::TIME[..], aml::event()).groups(&aml::X).build()?;
     /// let hr = log_rank(&data)?.hazard_ratio(HazardRatioEstimator::Peto, ConfidenceLevel::NINETY_FIVE)?;
-    /// assert!(hr.estimate() > 1.0 && hr.ci().contains(hr.estimate()));
+    /// // R: f <- survdiff(Surv(time, status) ~ x, data = aml); exp((f$obs[2] - f$exp[2]) / f$var[2, 2])
+    /// // (tests/data/logrank_r.txt, case aml/rho=0)
+    /// assert!((hr.estimate() / 2.5107868776075843 - 1.0).abs() < 1e-10);
+    /// assert!(hr.ci().contains(hr.estimate()));
     /// # Ok::<(), survkit::Error>(())
     /// ```
     ///
@@ -850,10 +968,18 @@ impl LogRankResult {
                 detail: "the hazard-ratio estimates need unweighted log-rank statistics",
             });
         }
-        // ok: two groups checked above, so O and E have 2 entries and V has 4.
-        let (o1, o2) = (self.observed[0], self.observed[1]);
-        let (e1, e2) = (self.expected[0], self.expected[1]);
-        let v = self.variance[3];
+        // Two groups checked above; a deserialised value may still hold
+        // vectors of other lengths, hence the checked reads.
+        let (&[o1, o2], &[e1, e2], &[_, _, _, v]) = (
+            self.observed.as_slice(),
+            self.expected.as_slice(),
+            self.variance.as_slice(),
+        ) else {
+            return Err(Error::Incompatible {
+                what: "log-rank result contents",
+                detail: "observed, expected and variance must have 2, 2 and 4 entries",
+            });
+        };
         let (log_hr, se) = match estimator {
             HazardRatioEstimator::ObservedOverExpected => (
                 (o2 / e2).ln() - (o1 / e1).ln(),
@@ -861,7 +987,9 @@ impl LogRankResult {
             ),
             HazardRatioEstimator::Peto => ((o2 - e2) / v, 1.0 / v.sqrt()),
         };
-        let z = norm_quantile(1.0 - level.alpha() / 2.0)?;
+        // z = Φ⁻¹(1 − α/2) as −Φ⁻¹(α/2): 1 − α/2 rounds to 1 for a level
+        // within 2⁻⁵³ of 1, α/2 is exact.
+        let z = -norm_quantile(level.alpha() / 2.0)?;
         Ok(HazardRatio {
             estimator,
             estimate: log_hr.exp(),
@@ -928,15 +1056,24 @@ impl LogRankResult {
                 value,
             });
         }
+        if self.observed.len() != k
+            || self.expected.len() != k
+            || self.variance.len() != k.saturating_mul(k)
+        {
+            return Err(Error::Incompatible {
+                what: "log-rank result contents",
+                detail: "observed, expected and variance must have k, k and k² entries",
+            });
+        }
         let u: f64 = scores
             .iter()
             .zip(self.observed.iter().zip(&self.expected))
             .map(|(s, (o, e))| s * (o - e))
             .sum();
         let mut var = 0.0;
-        for (i, si) in scores.iter().enumerate() {
-            for (j, sj) in scores.iter().enumerate() {
-                var += si * sj * self.variance[i * k + j];
+        for (si, row) in scores.iter().zip(self.variance.chunks_exact(k.max(1))) {
+            for (sj, v) in scores.iter().zip(row) {
+                var += si * sj * v;
             }
         }
         if var.is_nan() || var <= 0.0 {
@@ -992,7 +1129,44 @@ pub enum HazardRatioEstimator {
 
 /// A hazard-ratio estimate from log-rank statistics, with its confidence interval.
 ///
-/// See [`LogRankResult::hazard_ratio`] for the method, conventions and references.
+/// # Method
+/// From the observed `O`, expected `E` (summed over strata) and the variance
+/// `V = V₂₂` of the log-rank test of two groups:
+///
+/// ```text
+/// ObservedOverExpected  log HR = log(O₂/E₂) − log(O₁/E₁),  SE = √(1/E₁ + 1/E₂)
+/// Peto                  log HR = (O₂ − E₂)/V,              SE = 1/√V
+/// CI = exp(log HR ± z SE),   z = −Φ⁻¹(α/2)
+/// ```
+///
+/// # Conventions
+/// The second group relative to the first (R's `coxph` reference level).
+/// Pike's and Peto's estimators approximate, but are not, the Cox partial
+/// likelihood estimate of R's `coxph`; the reference values are computed in
+/// R from `survdiff`'s `obs`, `exp` and `var`.
+///
+/// # Errors
+/// None: a plain value, built by [`LogRankResult::hazard_ratio`] (see its
+/// errors).
+///
+/// # Example
+/// ```
+/// use survkit::{datasets::ovarian, log_rank, ConfidenceLevel, HazardRatioEstimator, SurvivalData};
+/// let data = SurvivalData::builder(&ovarian::FUTIME[..], ovarian::event())
+///     .groups(&ovarian::RX).build()?;
+/// let hr = log_rank(&data)?
+///     .hazard_ratio(HazardRatioEstimator::ObservedOverExpected, ConfidenceLevel::NINETY_FIVE)?;
+/// // R: f <- survdiff(Surv(futime, fustat) ~ rx, data = ovarian)
+/// //    (f$obs[2] / f$exp[2]) / (f$obs[1] / f$exp[1]) = 0.55246487500291941
+/// assert!((hr.estimate() / 0.55246487500291941 - 1.0).abs() < 1e-10);
+/// assert_eq!(hr.estimator(), HazardRatioEstimator::ObservedOverExpected);
+/// # Ok::<(), survkit::Error>(())
+/// ```
+///
+/// # References
+/// Berry, G., Kitchin, R. M. & Mock, P. A. (1991). A comparison of two
+/// simple hazard ratio estimators based on the logrank test. *Stat. Med.*
+/// 10, 749–755. doi:10.1002/sim.4780100510
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct HazardRatio {
@@ -1026,7 +1200,36 @@ impl HazardRatio {
 
 /// The log-rank test for trend across ordered groups.
 ///
-/// See [`LogRankResult::trend`] for the method, conventions and references.
+/// # Method
+/// With scores `s` (one per group) and the `O − E` and `V` of the k-group test:
+///
+/// ```text
+/// U = Σ_g s_g (O_g − E_g),   Var U = sᵀ V s,   z = U / √Var U,   χ² = z² on 1 df
+/// ```
+///
+/// # Conventions
+/// Unstratified and unweighted, the score test of R's `coxph(Surv ~ score,
+/// ties = "exact")`; [`z_p_value`](Self::z_p_value) gives the one-sided
+/// p-values of `z` (`Less`: `Φ(z)`, `Greater`: `1 − Φ(z)` computed directly).
+///
+/// # Errors
+/// None: a plain value, built by [`LogRankResult::trend`] (see its errors).
+///
+/// # Example
+/// ```
+/// use survkit::{datasets::veteran, log_rank, Alternative, SurvivalData};
+/// let data = SurvivalData::builder(&veteran::TIME[..], veteran::event())
+///     .groups(&veteran::CELLTYPE).build()?;
+/// let trend = log_rank(&data)?.trend(&[0.0, 1.0, 2.0, 3.0])?;
+/// let both = trend.z_p_value(Alternative::Greater) + trend.z_p_value(Alternative::Less);
+/// assert!((both - 1.0).abs() < 1e-12);
+/// assert!((trend.chisq() - trend.z() * trend.z()).abs() < 1e-9 * trend.chisq());
+/// # Ok::<(), survkit::Error>(())
+/// ```
+///
+/// # References
+/// Collett, D. (2015). *Modelling Survival Data in Medical Research*, 3rd
+/// ed., CRC Press, §2.7. doi:10.1201/b18041
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct TrendTest {
@@ -1075,7 +1278,36 @@ impl TrendTest {
 
 /// Pairwise log-rank comparisons with adjusted p-values.
 ///
-/// See [`LogRank::pairwise`] for the method, conventions and references.
+/// # Method
+/// One two-group log-rank test per pair of groups, on that pair's subjects;
+/// the `m = k(k − 1)/2` raw p-values are adjusted by Bonferroni (`min(1, m p)`),
+/// Holm (step-down) and Benjamini-Hochberg (step-up), as
+/// [`LogRank::pairwise`] details.
+///
+/// # Conventions
+/// R's `survdiff` on each pair's subset followed by `p.adjust`; lifelines'
+/// `pairwise_logrank_test` gives the same raw p-values. A pair without
+/// events is the degenerate test (χ² = 0 on 0 df, p = 1) and counts in `m`.
+///
+/// # Errors
+/// None: a plain value, built by [`LogRank::pairwise`] (see its errors).
+///
+/// # Example
+/// ```
+/// use survkit::{datasets::veteran, LogRank, SurvivalData};
+/// let data = SurvivalData::builder(&veteran::TIME[..], veteran::event())
+///     .groups(&veteran::CELLTYPE).build()?;
+/// let pairs = LogRank::new().pairwise(&data)?;
+/// let missing = survkit::Error::EmptyInput { what: "pair" };
+/// let c = pairs.get(1, 0).ok_or(missing)?;
+/// assert_eq!((c.first(), c.second()), (0, 1));
+/// assert!(c.p_bonferroni() >= c.p_holm());
+/// # Ok::<(), survkit::Error>(())
+/// ```
+///
+/// # References
+/// Holm, S. (1979). A simple sequentially rejective multiple test
+/// procedure. *Scand. J. Statist.* 6, 65–70. JSTOR 4615733.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PairwiseLogRank {
@@ -1097,7 +1329,39 @@ impl PairwiseLogRank {
     }
 }
 
-/// One pair of groups of a [`PairwiseLogRank`].
+/// One pair of groups of a [`PairwiseLogRank`]: its two-group log-rank test
+/// and the adjusted p-values.
+///
+/// # Method
+/// The log-rank test of [`LogRank`] on the two groups' subjects alone, and
+/// the Bonferroni, Holm and Benjamini-Hochberg adjustments of
+/// [`LogRank::pairwise`] over all pairs.
+///
+/// # Conventions
+/// `first < second`, group indices in the data's group order (sorted
+/// labels). The adjusted values are R's `p.adjust(p, "bonferroni" | "holm"
+/// | "BH")`.
+///
+/// # Errors
+/// None: a plain value.
+///
+/// # Example
+/// ```
+/// use survkit::{datasets::veteran, LogRank, SurvivalData};
+/// let data = SurvivalData::builder(&veteran::TIME[..], veteran::event())
+///     .groups(&veteran::CELLTYPE).build()?;
+/// let pairs = LogRank::new().pairwise(&data)?;
+/// let missing = survkit::Error::EmptyInput { what: "pair" };
+/// let c = pairs.comparisons().first().ok_or(missing)?;
+/// assert_eq!(c.chisq(), c.test().chisq());
+/// assert!(c.p_holm() >= c.p_value() && c.p_benjamini_hochberg() >= c.p_value());
+/// # Ok::<(), survkit::Error>(())
+/// ```
+///
+/// # References
+/// Benjamini, Y. & Hochberg, Y. (1995). Controlling the false discovery
+/// rate: a practical and powerful approach to multiple testing. *J. R.
+/// Stat. Soc. B* 57, 289–300. doi:10.1111/j.2517-6161.1995.tb02031.x
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PairwiseComparison {
@@ -1153,11 +1417,21 @@ impl PairwiseComparison {
 
 fn pairwise_table(table: &EventTable, weights: LogRankWeights) -> Result<PairwiseLogRank> {
     let k = table.n_groups();
-    let mut tests = Vec::new();
+    let pairs = (k as u64).saturating_mul(k.saturating_sub(1) as u64) / 2;
+    check_budget(table, 2, pairs)?;
+    let mut tests = Vec::with_capacity(k * k.saturating_sub(1) / 2);
+    let mut any_events = false;
     for a in 0..k {
         for b in a + 1..k {
-            tests.push((a, b, test_groups(table, &[a, b], weights)?));
+            let (test, events) = test_sel(table, &[a, b], weights)?;
+            any_events |= events;
+            tests.push((a, b, test));
         }
+    }
+    if !any_events {
+        return Err(Error::NoEvents {
+            what: "pairwise log-rank test",
+        });
     }
     let p: Vec<f64> = tests.iter().map(|t| t.2.p_value).collect();
     let (bonf, holm, bh) = (bonferroni(&p), holm(&p), benjamini_hochberg(&p));
@@ -1228,6 +1502,72 @@ mod tests {
             assert!((a - e).abs() < 1e-15 * e, "{a} {e}");
         }
         assert_eq!(bonferroni(&p), vec![0.04, 0.16, 0.12, 0.02]);
+    }
+
+    fn small_table() -> EventTable {
+        // 6 distinct times, 3 groups.
+        let data = SurvivalData::builder(
+            vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+            vec![true, true, false, true, true, true],
+        )
+        .groups(&[0, 1, 2, 0, 1, 2])
+        .build()
+        .expect("data"); // ok: test
+        EventTable::from_data(&data).expect("table") // ok: test
+    }
+
+    #[test]
+    fn budget_counts_rows_times_groups_squared() {
+        let table = small_table();
+        // One 3-group test: 6 rows × 3² = 54 operations.
+        assert!(check_budget_within(&table, 3, 1, 54).is_ok());
+        assert!(matches!(
+            check_budget_within(&table, 3, 1, 53),
+            Err(Error::BudgetExceeded {
+                what: "log-rank variance accumulation",
+                limit: 53,
+                unit: "row-group² operations"
+            })
+        ));
+        // Pairwise: 3 pairs × 6 rows × 2² = 72.
+        assert!(check_budget_within(&table, 2, 3, 72).is_ok());
+        assert!(check_budget_within(&table, 2, 3, 71).is_err());
+        // Saturating, never overflowing.
+        assert!(check_budget_within(&table, usize::MAX, u64::MAX, u64::MAX - 1).is_err());
+    }
+
+    /// A result with inconsistent contents (as a deserialised value may
+    /// hold) gives errors, never an index panic.
+    #[test]
+    fn inconsistent_result_contents_are_errors() {
+        let res = LogRankResult {
+            group_names: vec!["a".into(), "b".into()],
+            n: vec![1.0],
+            observed: vec![1.0, 2.0],
+            expected: vec![1.5, 1.5],
+            variance: vec![],
+            chisq: 0.0,
+            df: 1,
+            p_value: 1.0,
+            weights: LogRankWeights::LogRank,
+            n_strata: 1,
+        };
+        for est in [
+            HazardRatioEstimator::Peto,
+            HazardRatioEstimator::ObservedOverExpected,
+        ] {
+            assert!(matches!(
+                res.hazard_ratio(est, ConfidenceLevel::NINETY_FIVE),
+                Err(Error::Incompatible { .. })
+            ));
+        }
+        assert!(matches!(
+            res.trend(&[0.0, 1.0]),
+            Err(Error::Incompatible { .. })
+        ));
+        assert_eq!(res.variance(1, 1), None);
+        assert_eq!(res.z(), None);
+        let _ = res.z_p_value(Alternative::Less);
     }
 
     #[test]

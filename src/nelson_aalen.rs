@@ -55,6 +55,10 @@ pub fn nelson_aalen(data: &SurvivalData) -> Result<Vec<CumulativeHazard>> {
 /// # Conventions
 /// Curves in the order of [`crate::KaplanMeier`]: group-major, then stratum.
 ///
+/// # Errors
+/// [`Error::EmptyGroup`] when an unstratified table has a group without any
+/// exit, [`Error::EmptyInput`] when no curve has a row.
+///
 /// # Example
 /// ```
 /// use survkit::{nelson_aalen_table, CountRow, EventTable};
@@ -68,10 +72,6 @@ pub fn nelson_aalen(data: &SurvivalData) -> Result<Vec<CumulativeHazard>> {
 /// # References
 /// Aalen, O. (1978). Nonparametric inference for a family of counting
 /// processes. *Annals of Statistics* 6, 701–726. doi:10.1214/aos/1176344076
-///
-/// # Errors
-/// [`Error::EmptyGroup`] when an unstratified table has a group without any
-/// exit, [`Error::EmptyInput`] when no curve has a row.
 pub fn nelson_aalen_table(table: &EventTable) -> Result<Vec<CumulativeHazard>> {
     let k = table.n_groups();
     let m = table.n_strata();

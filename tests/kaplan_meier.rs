@@ -500,3 +500,45 @@ fn bad_arguments_are_errors() {
     assert!(c.restricted_mean(f64::NAN).is_err());
     assert!(c.restricted_mean(-1.0).is_err());
 }
+
+/// A valid level within 2⁻⁵³ of 1: `1 − α/2` rounds to 1 (R's
+/// `survfit(conf.int = 1 - 2^-53)` gets `qnorm(1) = Inf`), but `α/2 = 2⁻⁵⁴`
+/// is exact. R 4.2.2: `sprintf("%.17g", qnorm(2^-54))` = -8.2923610758135951.
+#[test]
+#[allow(clippy::excessive_precision)] // R's 17 significant digits, verbatim
+fn level_next_to_one_has_finite_z() {
+    let level = ConfidenceLevel::new(1.0 - f64::EPSILON / 2.0).expect("valid level");
+    let data = SurvivalData::new(&datasets::aml::TIME[..], datasets::aml::event()).expect("data");
+    let fit = KaplanMeier::default()
+        .conf_level(level)
+        .fit(&data)
+        .expect("fit must not fail on a valid level");
+    let c = &fit.curves()[0];
+    let z = 8.2923610758135951_f64;
+    // Log transform, first row: S = 21/23 (two events at t = 5 among 23), se = √(2/(23·21)).
+    let (s, se) = (c.survival()[0], c.std_err_log()[0]);
+    assert_rel(c.lower()[0], (s.ln() - z * se).exp(), TOL, "lower");
+    assert_eq!(c.upper()[0], 1.0);
+    let ci = c
+        .pointwise_ci(level, CiTransform::LogLog)
+        .expect("pointwise_ci");
+    assert!(ci[0].lower() < s && ci[0].upper() > s);
+    assert!(c.with_ci(level, CiTransform::Plain).is_ok());
+    // Both bounds of `survival_at` and the median interval come from the same bands.
+    let at = c.survival_at(&[5.0]).expect("survival_at");
+    assert_rel(at[0].ci().lower(), c.lower()[0], TOL, "survival_at lower");
+}
+
+/// A group whose case weights are all zero has no curve: `EmptyGroup`.
+#[test]
+fn all_zero_weight_group_is_empty_group() {
+    let data = SurvivalData::builder(vec![1.0, 2.0, 3.0, 4.0], vec![true, true, false, true])
+        .groups(&["a", "a", "b", "b"])
+        .weights(vec![1.0, 1.0, 0.0, 0.0])
+        .build()
+        .expect("data");
+    match KaplanMeier::new().fit(&data) {
+        Err(survkit::Error::EmptyGroup { .. }) => {}
+        other => panic!("expected EmptyGroup, got {other:?}"),
+    }
+}

@@ -140,3 +140,65 @@ proptest! {
         let _ = fit.restricted_means(Some(tau));
     }
 }
+
+/// Rows with an entry time (left truncation) and a fractional case weight:
+/// (exit time, event, group, weight, entry as a fraction of the exit time).
+fn truncated_rows() -> impl Strategy<Value = Vec<(f64, bool, u8, f64, f64)>> {
+    prop::collection::vec(
+        (
+            prop_oneof![(1u8..20).prop_map(f64::from), 0.01..100.0f64],
+            any::<bool>(),
+            0u8..2,
+            prop_oneof![0.001..5.0f64, Just(0.1), Just(0.7), Just(1e-9), Just(0.0)],
+            prop_oneof![Just(0.0), 0.0..1.0f64, Just(0.5)],
+        ),
+        1..60,
+    )
+}
+
+proptest! {
+    /// Entry times with fractional weights: the risk sets are sums of
+    /// weights entering and leaving, and must never make S leave [0, 1] or
+    /// produce NaN (the running risk set is not allowed to fall below the
+    /// events by rounding).
+    #[test]
+    fn entry_times_with_fractional_weights_keep_survival_in_unit_interval(
+        r in truncated_rows(),
+        stratified in any::<bool>(),
+    ) {
+        let time: Vec<f64> = r.iter().map(|x| x.0).collect();
+        let entry: Vec<f64> = r.iter().map(|x| (x.0 * x.4).min(x.0 * 0.999)).collect();
+        let mut b = SurvivalData::builder(time, r.iter().map(|x| x.1).collect::<Vec<_>>())
+            .groups(&r.iter().map(|x| x.2).collect::<Vec<_>>())
+            .weights(r.iter().map(|x| x.3).collect::<Vec<_>>())
+            .entry(entry);
+        if stratified {
+            b = b.strata(&r.iter().map(|x| (x.0 as u64) % 2).collect::<Vec<_>>());
+        }
+        let Ok(data) = b.build() else {
+            return Ok(());
+        };
+        let Ok(fit) = KaplanMeier::default().fit(&data) else {
+            return Ok(());
+        };
+        for c in fit.curves() {
+            let mut last = 1.0;
+            for (i, &s) in c.survival().iter().enumerate() {
+                prop_assert!(!s.is_nan(), "NaN survival at row {}", i);
+                prop_assert!((0.0..=1.0).contains(&s), "S = {} at row {}", s, i);
+                prop_assert!(s <= last, "S rises at row {}", i);
+                last = s;
+                prop_assert!(!c.std_err_log()[i].is_nan(), "NaN std err at row {}", i);
+            }
+            for (lo, hi) in c.lower().iter().zip(c.upper()) {
+                prop_assert!(lo.is_nan() || (0.0..=1.0).contains(lo));
+                prop_assert!(hi.is_nan() || (0.0..=1.0).contains(&hi));
+            }
+            let m = c.median();
+            prop_assert!(m.estimate().is_none_or(|q| q >= 0.0));
+            for h in c.cumulative_hazard() {
+                prop_assert!(!h.is_nan() && h >= 0.0);
+            }
+        }
+    }
+}

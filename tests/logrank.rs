@@ -163,7 +163,7 @@ fn check_chisq_tol(family: &str, c: &Case, res: &LogRankResult, p_tol: f64) {
 fn matches_r_survdiff() {
     let cases: Vec<Case> = parse(R_REF)
         .into_iter()
-        .filter(|c| !c.name.starts_with("pairwise/"))
+        .filter(|c| !c.name.starts_with("pairwise/") && !c.name.starts_with("hazard-ratio/"))
         .collect();
     assert!(cases.len() >= 25);
     for c in &cases {
@@ -209,38 +209,6 @@ fn matches_r_survdiff() {
             &format!("{} V", c.name),
         );
         check_chisq(&family, c, &res);
-        if c.has("hr_oe") {
-            let level = ConfidenceLevel::NINETY_FIVE;
-            let fam = "R hazard ratio (formula on survdiff output)";
-            for (est, key) in [
-                (HazardRatioEstimator::ObservedOverExpected, "hr_oe"),
-                (HazardRatioEstimator::Peto, "hr_peto"),
-            ] {
-                let hr = res.hazard_ratio(est, level).unwrap();
-                check(
-                    fam,
-                    hr.estimate(),
-                    c.num(key),
-                    TOL,
-                    &format!("{} {key}", c.name),
-                );
-                check(fam, hr.se_log(), c.num(&format!("{key}_se")), TOL, key);
-                check(
-                    fam,
-                    hr.ci().lower(),
-                    c.num(&format!("{key}_lower")),
-                    TOL,
-                    key,
-                );
-                check(
-                    fam,
-                    hr.ci().upper(),
-                    c.num(&format!("{key}_upper")),
-                    TOL,
-                    key,
-                );
-            }
-        }
         if c.has("trend_u") {
             let fam = "R trend (formula on survdiff output; = coxph exact score test)";
             let t = res.trend(&c.nums("trend_scores")).unwrap();
@@ -254,6 +222,22 @@ fn matches_r_survdiff() {
             check(fam, t.variance(), c.num("trend_var"), TOL, "var U");
             check(fam, t.chisq(), c.num("trend_chisq"), TOL, "trend chisq");
             check(fam, t.p_value(), c.num("trend_p"), TOL, "trend p");
+            check(fam, t.z(), c.num("trend_z"), TOL, "trend z");
+            check(
+                fam,
+                t.z_p_value(Alternative::Less),
+                c.num("trend_p_less"),
+                TOL,
+                "trend pnorm(z)",
+            );
+            check(
+                fam,
+                t.z_p_value(Alternative::Greater),
+                c.num("trend_p_greater"),
+                TOL,
+                "trend pnorm(z, lower.tail = FALSE)",
+            );
+            assert_eq!(t.z_p_value(Alternative::TwoSided), t.p_value());
         }
     }
     report();
@@ -325,6 +309,50 @@ fn matches_statsmodels_and_lifelines() {
     report();
 }
 
+/// Pike's and Peto's hazard ratios against R (computed from survdiff's obs,
+/// exp and var; stratified cases included), at 95%, 90% and 1 − 2⁻⁵³, the
+/// last where `1 − α/2` rounds to 1 and z must be taken as `−qnorm(α/2)`.
+#[test]
+fn hazard_ratio_matches_r() {
+    let cases: Vec<Case> = parse(R_REF)
+        .into_iter()
+        .filter(|c| c.name.starts_with("hazard-ratio/"))
+        .collect();
+    assert!(cases.len() >= 12);
+    assert!(cases.iter().any(|c| c.text("strata") != "none"));
+    for c in &cases {
+        let res = log_rank(&dataset(c.text("dataset"), None)).unwrap();
+        let level = ConfidenceLevel::new(c.num("level")).unwrap();
+        let fam = "R hazard ratio (Pike, Peto from survdiff obs/exp/var)";
+        for (est, key) in [
+            (HazardRatioEstimator::ObservedOverExpected, "hr_oe"),
+            (HazardRatioEstimator::Peto, "hr_peto"),
+        ] {
+            let hr = res
+                .hazard_ratio(est, level)
+                .unwrap_or_else(|e| panic!("{}: {e}", c.name));
+            let w = format!("{} {key}", c.name);
+            check(fam, hr.estimate(), c.num(key), TOL, &w);
+            check(fam, hr.se_log(), c.num(&format!("{key}_se")), TOL, &w);
+            check(
+                fam,
+                hr.ci().lower(),
+                c.num(&format!("{key}_lower")),
+                TOL,
+                &w,
+            );
+            check(
+                fam,
+                hr.ci().upper(),
+                c.num(&format!("{key}_upper")),
+                TOL,
+                &w,
+            );
+        }
+    }
+    report();
+}
+
 #[test]
 fn pairwise_matches_r_and_lifelines() {
     for c in parse(R_REF)
@@ -337,6 +365,13 @@ fn pairwise_matches_r_and_lifelines() {
             .weights(LogRankWeights::FlemingHarrington { rho, gamma: 0.0 })
             .pairwise(&data)
             .unwrap();
+        // The event-table entry point gives the same comparisons.
+        let table = EventTable::from_data(&data).unwrap();
+        let pw_table = LogRank::default()
+            .weights(LogRankWeights::FlemingHarrington { rho, gamma: 0.0 })
+            .pairwise_table(&table)
+            .unwrap();
+        assert_eq!(pw, pw_table);
         let first = c.nums("first");
         let second = c.nums("second");
         assert_eq!(pw.comparisons().len(), first.len());
@@ -555,4 +590,89 @@ fn integer_case_weights_equal_replicated_rows() {
         assert_rel(a.chisq(), b.chisq(), 1e-13, "weighted chisq");
         assert_eq!(a.n(), b.n());
     }
+}
+
+/// More than 1024 groups is refused at once (the limit was 8192, and 1025
+/// groups with a subject each ran the O(k²)-per-time accumulation and the
+/// O(k³) solve).
+#[test]
+fn more_than_1024_groups_is_a_budget_error() {
+    let k = 1025;
+    let time: Vec<f64> = (1..=k).map(|i| i as f64).collect();
+    let data = SurvivalData::builder(time, vec![true; k])
+        .groups(&(0..k as u32).collect::<Vec<_>>())
+        .build()
+        .unwrap();
+    assert!(matches!(
+        log_rank(&data),
+        Err(Error::BudgetExceeded { unit: "groups", .. })
+    ));
+    assert!(matches!(
+        LogRank::new().pairwise(&data),
+        Err(Error::BudgetExceeded { .. })
+    ));
+}
+
+/// A pair without events gets the degenerate test (χ² = 0 on 0 df, p = 1)
+/// instead of failing the whole pairwise comparison; R: survdiff on the
+/// pair (b, c) and (a, c) subsets, p.adjust over the 3 p-values.
+#[test]
+#[allow(clippy::excessive_precision)] // R's 17 significant digits, verbatim
+fn pairwise_pair_without_events_is_degenerate() {
+    // a and b: censored only; c: events.
+    let data = SurvivalData::builder(
+        vec![1.0, 2.0, 3.0, 4.0, 1.5, 2.5],
+        vec![false, false, false, false, true, true],
+    )
+    .groups(&["a", "a", "b", "b", "c", "c"])
+    .build()
+    .unwrap();
+    let pw = LogRank::new().pairwise(&data).unwrap();
+    assert_eq!(pw.comparisons().len(), 3);
+    let ab = pw.get(0, 1).unwrap();
+    assert_eq!((ab.chisq(), ab.test().df(), ab.p_value()), (0.0, 0, 1.0));
+    assert_eq!(ab.test().observed(), [0.0, 0.0]);
+    assert_eq!(ab.p_bonferroni(), 1.0);
+    // R 4.2.2 (survival 3.5-3) on the (a, b) subset prints "Chisq = 0 on -1
+    // degrees of freedom, p = NA"; survkit's convention is 0 on 0 df, p = 1.
+    // The pairs with c: survdiff(Surv(t, s) ~ g, data = d[d$g %in% pair, ]),
+    // then p.adjust(c(1, p_ac, p_bc), "holm" | "BH").
+    let r = [
+        (
+            (0, 2),
+            0.50000000000000044,
+            0.4795001221869532,
+            0.95900024437390641,
+            0.71925018328042978,
+        ),
+        (
+            (1, 2),
+            2.882352941176471,
+            0.089555074413643104,
+            0.26866522324092934,
+            0.26866522324092934,
+        ),
+    ];
+    for ((a, b), chisq, p, holm, bh) in r {
+        let c = pw.get(a, b).unwrap();
+        assert_eq!(c.test().df(), 1);
+        assert_rel(c.chisq(), chisq, TOL, "pair chisq");
+        assert_rel(c.p_value(), p, TOL, "pair p");
+        assert_rel(c.p_holm(), holm, TOL, "pair holm");
+        assert_rel(c.p_benjamini_hochberg(), bh, TOL, "pair BH");
+    }
+    // No events anywhere is still an error.
+    let none = SurvivalData::builder(vec![1.0, 2.0, 3.0], vec![false; 3])
+        .groups(&["a", "b", "c"])
+        .build()
+        .unwrap();
+    assert!(matches!(
+        LogRank::new().pairwise(&none),
+        Err(Error::NoEvents { .. })
+    ));
+}
+
+#[test]
+fn new_is_default() {
+    assert_eq!(LogRank::new(), LogRank::default());
 }

@@ -56,7 +56,14 @@ proptest! {
         let b = test(&build(&r, &orders[perm]), w);
         prop_assert!(a.chisq() >= 0.0);
         prop_assert!(a.p_value() >= 0.0 && a.p_value() <= 1.0);
-        prop_assert!(close(a.chisq(), b.chisq(), 1.0), "{} vs {}", a.chisq(), b.chisq());
+        // Relabelling changes the summation order and which group is dropped
+        // from V; with Fleming-Harrington γ > 0 the weights (1 − S)^γ span
+        // many orders of magnitude and V is ill-conditioned, so χ² agrees to
+        // about κ(V)·ε: 1e-9 relative (1e-12 failed at ~1.1e-12 in 20000
+        // cases). χ² is dimensionless: below 1e-12 it is rounding noise of
+        // O − E ≈ 0 (p = 1 to 12 digits), hence the absolute floor.
+        prop_assert!((a.chisq() - b.chisq()).abs() <= 1e-9 * a.chisq().abs().max(b.chisq().abs()).max(1e-3),
+            "{} vs {}", a.chisq(), b.chisq());
         prop_assert_eq!(a.df(), b.df());
         // O − E sums to zero over the groups.
         let s: f64 = a.observed().iter().zip(a.expected()).map(|(o, e)| o - e).sum();
@@ -68,6 +75,13 @@ proptest! {
     fn swapping_two_groups_flips_z(r in rows(2), w in weights()) {
         let a = test(&build(&r, &[0, 1]), w);
         let b = test(&build(&r, &[1, 0]), w);
+        // V₁₁ is a difference `t − t·n₁/n` (R's survdiff2.c order); when it
+        // is rounding noise (a group with no one at risk at any weighted
+        // event time) z is noise/√noise: skip those cases.
+        let o: f64 = a.observed().iter().sum();
+        for v in [a.variance(0, 0).unwrap(), b.variance(0, 0).unwrap()] {
+            prop_assume!(v == 0.0 || v > 1e-12 * o * o);
+        }
         let (za, zb) = (a.z().unwrap(), b.z().unwrap());
         prop_assert!(close(za, -zb, 1.0), "{} vs {}", za, zb);
         prop_assert!(close(a.chisq(), za * za, 1.0) || a.df() == 0);
@@ -114,28 +128,58 @@ proptest! {
         }
     }
 
+    /// Vectors of one drawn length `n`, so that most cases pass `build()` and
+    /// reach the test; every value of a valid input gives a finite χ² and a
+    /// p-value in [0, 1], or a typed error (never NaN, never a panic).
     #[test]
     fn bad_input_never_panics(
-        t in prop::collection::vec(prop_oneof![Just(f64::NAN), Just(f64::INFINITY), Just(-1.0), Just(0.0), 0.0..1e300f64], 0..12),
-        e in prop::collection::vec(any::<bool>(), 0..12),
-        g in prop::collection::vec(0u8..3, 0..12),
-        wt in prop::collection::vec(prop_oneof![Just(f64::NAN), Just(0.0), Just(1e308), 0.0..5.0f64], 0..12),
+        rows in (0usize..12).prop_flat_map(|n| (
+            prop::collection::vec(prop_oneof![Just(f64::NAN), Just(f64::INFINITY), Just(-1.0), Just(0.0), 0.0..1e300f64, 0.0..10.0f64], n),
+            prop::collection::vec(any::<bool>(), n),
+            prop::collection::vec(0u8..3, n),
+            prop::collection::vec(prop_oneof![Just(f64::NAN), Just(0.0), Just(1e308), 0.0..5.0f64, 1.0..2.0f64], n),
+            prop::collection::vec(prop_oneof![Just(f64::NAN), Just(-1.0), 0.0..5.0f64], n),
+            any::<bool>(),
+        )),
         rho in prop_oneof![Just(f64::NAN), Just(-1.0), Just(f64::INFINITY), 0.0..10.0f64],
         gamma in prop_oneof![Just(f64::NAN), Just(-0.5), 0.0..10.0f64],
         scores in prop::collection::vec(prop_oneof![Just(f64::NAN), Just(1e308), -5.0..5.0f64], 0..4),
     ) {
-        let built = SurvivalData::builder(t, e).groups(&g).weights(wt).build();
-        if let Ok(data) = built {
+        let (t, e, g, wt, entry, with_entry) = rows;
+        let mut builder = SurvivalData::builder(t, e).groups(&g).weights(wt);
+        if with_entry {
+            builder = builder.entry(entry);
+        }
+        if let Ok(data) = builder.build() {
             let _ = log_rank(&data);
-            for w in [LogRankWeights::FlemingHarrington { rho, gamma }, LogRankWeights::PetoPeto, LogRankWeights::GehanBreslow] {
+            for w in [LogRankWeights::LogRank, LogRankWeights::FlemingHarrington { rho, gamma }, LogRankWeights::PetoPeto, LogRankWeights::GehanBreslow, LogRankWeights::TaroneWare] {
                 if let Ok(res) = LogRank::default().weights(w).test(&data) {
-                    prop_assert!(res.chisq() >= 0.0 || res.chisq().is_nan());
+                    prop_assert!(res.chisq().is_finite() && res.chisq() >= 0.0, "chisq {}", res.chisq());
+                    prop_assert!((0.0..=1.0).contains(&res.p_value()), "p {}", res.p_value());
                     let _ = res.trend(&scores);
                     let _ = res.z_p_value(survkit::Alternative::Less);
                     let _ = res.hazard_ratio(survkit::HazardRatioEstimator::Peto, survkit::ConfidenceLevel::NINETY_FIVE);
                 }
-                let _ = LogRank::default().weights(w).pairwise(&data);
+                if let Ok(pw) = LogRank::default().weights(w).pairwise(&data) {
+                    for c in pw.comparisons() {
+                        prop_assert!(c.chisq().is_finite() && c.chisq() >= 0.0, "pair chisq {}", c.chisq());
+                        prop_assert!((0.0..=1.0).contains(&c.p_holm()));
+                    }
+                }
             }
         }
+    }
+
+    /// Vectors of different lengths are a typed error of `build()`.
+    #[test]
+    fn mismatched_lengths_are_errors(
+        nt in 0usize..8, ne in 0usize..8, ng in 0usize..8, nw in 0usize..8,
+    ) {
+        prop_assume!(!(nt == ne && ne == ng && ng == nw));
+        let built = SurvivalData::builder(vec![1.0; nt], vec![true; ne])
+            .groups(&vec![0u8; ng])
+            .weights(vec![1.0; nw])
+            .build();
+        prop_assert!(built.is_err());
     }
 }

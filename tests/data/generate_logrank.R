@@ -30,22 +30,17 @@ for (s in sets) {
     call <- sprintf("survdiff(%s, data = %s, rho = %s)", s$f, s$data, rho)
     fit <- eval(parse(text = call))
     extra <- list(dataset = s$name, rho = rho)
-    # Two groups: both hazard-ratio estimators and 95% CIs from the log-rank statistics.
+    # Two groups: the hazard-ratio estimators are written as separate "hazard-ratio/..." cases below.
     obs <- if (is.matrix(fit$obs)) rowSums(fit$obs) else fit$obs
     exp <- if (is.matrix(fit$exp)) rowSums(fit$exp) else fit$exp
-    if (length(obs) == 2 && rho == 0) {
-      z <- qnorm(0.975)
-      lhr <- log((obs[2] / exp[2]) / (obs[1] / exp[1])); se <- sqrt(1 / exp[1] + 1 / exp[2])
-      v <- fit$var[2, 2]; lp <- (obs[2] - exp[2]) / v; sp <- 1 / sqrt(v)
-      extra <- c(extra, list(hr_oe = exp(lhr), hr_oe_se = se, hr_oe_lower = exp(lhr - z * se), hr_oe_upper = exp(lhr + z * se),
-                             hr_peto = exp(lp), hr_peto_se = sp, hr_peto_lower = exp(lp - z * sp), hr_peto_upper = exp(lp + z * sp)))
-    }
     # More than two ordered groups: the trend test U = s'(O - E), s'Vs.
     if (length(obs) > 2) {
       sc <- seq_along(obs) - 1
       u <- sum(sc * (obs - exp)); vu <- drop(t(sc) %*% fit$var %*% sc)
+      tz <- u / sqrt(vu)
       extra <- c(extra, list(trend_scores = sc, trend_u = u, trend_var = vu, trend_chisq = u^2 / vu,
-                             trend_p = pchisq(u^2 / vu, 1, lower.tail = FALSE)))
+                             trend_p = pchisq(u^2 / vu, 1, lower.tail = FALSE), trend_z = tz,
+                             trend_p_less = pnorm(tz), trend_p_greater = pnorm(tz, lower.tail = FALSE)))
       if (rho == 0 && s$strata == "none") {
         # Cross-check: the score test of coxph(ties = "exact") on the group scores.
         dd <- d; dd$score <- as.numeric(factor(dd[[s$group]])) - 1
@@ -54,6 +49,32 @@ for (s in sets) {
       }
     }
     write_fit(paste0(s$name, "/rho=", rho), call, fit, extra)
+  }
+}
+
+# Hazard ratios of two groups (unstratified and stratified): Pike's (O/E) and Peto's estimators,
+# computed in R from survdiff's own obs, exp and var (summed over strata), at three levels; the
+# last level, 1 - 2^-53, takes z = -qnorm(2^-54) (qnorm(1 - 2^-54) is Inf in double precision).
+# These are not coxph estimates (coxph maximises the partial likelihood).
+for (s in sets) {
+  d <- eval(parse(text = s$data))
+  call <- sprintf("survdiff(%s, data = %s)", s$f, s$data)
+  fit <- eval(parse(text = call))
+  obs <- if (is.matrix(fit$obs)) rowSums(fit$obs) else fit$obs
+  exp <- if (is.matrix(fit$exp)) rowSums(fit$exp) else fit$exp
+  if (length(obs) != 2) next
+  for (level in c(0.95, 0.9, 1 - 2^-53)) {
+    z <- -qnorm((1 - level) / 2)
+    lhr <- log((obs[2] / exp[2]) / (obs[1] / exp[1])); se <- sqrt(1 / exp[1] + 1 / exp[2])
+    v <- fit$var[2, 2]; lp <- (obs[2] - exp[2]) / v; sp <- 1 / sqrt(v)
+    src <- sprintf(paste0("f <- %s; O <- f$obs, E <- f$exp (rowSums when stratified), V <- f$var[2, 2]; ",
+                          "Pike: exp(log((O[2]/E[2])/(O[1]/E[1])) +- z sqrt(1/E[1] + 1/E[2])); ",
+                          "Peto: exp((O[2]-E[2])/V +- z/sqrt(V)); z = -qnorm((1 - %s)/2)"),
+                   call, sprintf("%.17g", level))
+    ref_write(out, sprintf("hazard-ratio/%s/level=%.17g", s$name, level), src,
+              dataset = s$name, level = level, strata = s$strata,
+              hr_oe = exp(lhr), hr_oe_se = se, hr_oe_lower = exp(lhr - z * se), hr_oe_upper = exp(lhr + z * se),
+              hr_peto = exp(lp), hr_peto_se = sp, hr_peto_lower = exp(lp - z * sp), hr_peto_upper = exp(lp + z * sp))
   }
 }
 
