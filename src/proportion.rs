@@ -77,6 +77,12 @@ impl Proportion {
         Ok(Proportion { successes, trials })
     }
 
+    /// Builds a proportion already known to be valid (`0 < n ≤ 2⁵³`, `x ≤ n`).
+    pub(crate) fn from_parts_unchecked(successes: u64, trials: u64) -> Self {
+        debug_assert!(trials > 0 && successes <= trials && trials <= MAX_TRIALS);
+        Proportion { successes, trials }
+    }
+
     /// The number of successes `x`.
     pub fn successes(&self) -> u64 {
         self.successes
