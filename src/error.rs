@@ -62,7 +62,9 @@ pub enum Error {
     },
 
     /// With left truncation, an entry time was not strictly before its exit time.
-    #[error("entry time must be before exit time, got entry {entry} >= exit {exit} at row {index}")]
+    #[error(
+        "entry time must be before exit time, got entry {entry} >= exit {exit} at row {index}"
+    )]
     EntryNotBeforeExit {
         /// The zero-based row index.
         index: usize,
@@ -157,7 +159,9 @@ pub enum Error {
     },
 
     /// A table has an unusable shape (for example fewer than two rows).
-    #[error("{what} must have at least {min_rows} rows and {min_cols} columns, got {rows} x {cols}")]
+    #[error(
+        "{what} must have at least {min_rows} rows and {min_cols} columns, got {rows} x {cols}"
+    )]
     InvalidShape {
         /// The table.
         what: &'static str,

@@ -289,8 +289,16 @@ impl ProportionCi {
         let want_upper = self.alternative != Alternative::Greater;
         let (lower, upper) = match self.method {
             ProportionCiMethod::ClopperPearson => (
-                if want_lower { cp_lower(x, n, tail)? } else { 0.0 },
-                if want_upper { cp_upper(x, n, tail)? } else { 1.0 },
+                if want_lower {
+                    cp_lower(x, n, tail)?
+                } else {
+                    0.0
+                },
+                if want_upper {
+                    cp_upper(x, n, tail)?
+                } else {
+                    1.0
+                },
             ),
             ProportionCiMethod::Jeffreys => {
                 let (a, b) = (x as f64 + 0.5, (n - x) as f64 + 0.5);
@@ -308,15 +316,27 @@ impl ProportionCi {
                 )
             }
             ProportionCiMethod::MidP => (
-                if want_lower { midp_lower(x, n, tail)? } else { 0.0 },
-                if want_upper { midp_upper(x, n, tail)? } else { 1.0 },
+                if want_lower {
+                    midp_lower(x, n, tail)?
+                } else {
+                    0.0
+                },
+                if want_upper {
+                    midp_upper(x, n, tail)?
+                } else {
+                    1.0
+                },
             ),
             ProportionCiMethod::Wilson
             | ProportionCiMethod::WilsonCorrected
             | ProportionCiMethod::AgrestiCoull
             | ProportionCiMethod::Wald => {
                 // R: qnorm((1 + conf.level)/2) two-sided, qnorm(conf.level) one-sided.
-                let z = norm_quantile(if two_sided { (1.0 + level) / 2.0 } else { level })?;
+                let z = norm_quantile(if two_sided {
+                    (1.0 + level) / 2.0
+                } else {
+                    level
+                })?;
                 let (l, u) = normal_bounds(self.method, x, n, z);
                 (
                     if want_lower { l.clamp(0.0, 1.0) } else { 0.0 },
@@ -409,7 +429,8 @@ fn midp_upper(x: u64, n: u64, tail: f64) -> Result<f64> {
     let ln_target = tail.ln();
     if x == 0 {
         // ½ (1 − p)ⁿ = tail  ⇒  p = 1 − (2 tail)^(1/n).
-        return Ok(-((2.0 * tail).ln() / nf).exp_m1());
+        // (−0 when 2·tail = 1, so take the larger of it and +0.)
+        return Ok((-((2.0 * tail).ln() / nf).exp_m1()).max(0.0) + 0.0);
     }
     // P(X < x) = 1 − I_p(x, n − x + 1), decreasing in p; negate to increase.
     let f = |p: f64| -> Option<f64> {

@@ -82,7 +82,7 @@ fn round_half_away(v: f64, decimals: u32) -> u64 {
 /// ```
 /// Rounding is half away from zero on the exact binary value of the `f64`
 /// (the schoolbook rule on its decimal expansion): 0.0625, which is exact,
-/// gives ".063"; 0.0105, stored as 0.010499999999999999, gives ".010";
+/// gives ".063"; 0.0115, stored as 0.01149999999999999981, gives ".011";
 /// 0.9995 (stored just above) gives "> .999"; 0.05 gives ".050"; 0.0005
 /// gives "< .001".
 ///

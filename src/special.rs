@@ -173,8 +173,16 @@ fn bd0(x: f64, m: f64, delta: f64) -> f64 {
         }
         s
     } else {
-        // x ln(x/m) − (x − m) = −x ln(1 − delta/x) − delta, exact in delta.
-        -x * (-delta / x).ln_1p() - delta
+        // Far from the mean (|x − m| ≥ 0.1 (x + m)) there is no cancellation,
+        // so R's form is accurate (a log1p of −delta/x would lose the digits
+        // of a small m to the rounding of delta).
+        let ratio = x / m;
+        let ln_ratio = if ratio.is_finite() && ratio > 0.0 {
+            ratio.ln()
+        } else {
+            x.ln() - m.ln()
+        };
+        x * ln_ratio + m - x
     }
 }
 
@@ -406,7 +414,11 @@ where
     F: Fn(f64) -> Option<f64>,
 {
     let fail = Error::NoConvergence { what };
-    let guess = if guess > 0.0 && guess < 1.0 { guess } else { 0.5 };
+    let guess = if guess > 0.0 && guess < 1.0 {
+        guess
+    } else {
+        0.5
+    };
     let g0 = f(guess).ok_or(fail.clone())?;
     if g0 == 0.0 {
         return Ok(guess);
