@@ -197,7 +197,7 @@ impl PercentageCheck {
         if self.consistent {
             self.first..=self.last
         } else {
-            1..=0
+            RangeInclusive::new(1, 0)
         }
     }
 }
