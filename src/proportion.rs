@@ -4,7 +4,8 @@
 use crate::error::{Error, Result};
 use crate::interval::{Alternative, ConfidenceInterval, ConfidenceLevel};
 use crate::special::{
-    beta_quantile, ln_add_exp, ln_beta_tails, ln_dbinom, norm_quantile, solve_increasing, Tail,
+    beta_quantile, beta_quantile_guess, ln_add_exp, ln_beta_tails, ln_dbinom, norm_quantile,
+    solve_increasing, Tail,
 };
 
 /// The largest number of trials accepted: counts are converted to `f64`,
@@ -417,7 +418,9 @@ fn midp_lower(x: u64, n: u64, tail: f64) -> Result<f64> {
         let ln_eq = ln_dbinom(xf, nf, p) - std::f64::consts::LN_2;
         Some(ln_add_exp(ln_gt, ln_eq) - ln_target)
     };
-    solve_increasing(f, xf / nf, "mid-p lower bound")
+    // Start near the Jeffreys bound, which the mid-p bound resembles.
+    let (guess, step) = beta_quantile_guess(tail, Tail::Lower, xf + 0.5, nf - xf + 0.5);
+    solve_increasing(f, guess, step, "mid-p lower bound")
 }
 
 /// Mid-p upper bound: `P(X < x) + ½ P(X = x) = tail`.
@@ -438,7 +441,8 @@ fn midp_upper(x: u64, n: u64, tail: f64) -> Result<f64> {
         let ln_eq = ln_dbinom(xf, nf, p) - std::f64::consts::LN_2;
         Some(ln_target - ln_add_exp(ln_lt, ln_eq))
     };
-    solve_increasing(f, xf / nf, "mid-p upper bound")
+    let (guess, step) = beta_quantile_guess(tail, Tail::Upper, xf + 0.5, nf - xf + 0.5);
+    solve_increasing(f, guess, step, "mid-p upper bound")
 }
 
 /// `ln P(X ≤ k)` for `X ~ Binomial(n, p)`.

@@ -401,16 +401,38 @@ pub(crate) fn beta_quantile(target: f64, tail: Tail, a: f64, b: f64) -> Result<f
             Tail::Upper => ln_target - up,
         })
     };
-    solve_increasing(f, a / (a + b), "beta quantile")
+    let (guess, step) = beta_quantile_guess(target, tail, a, b);
+    solve_increasing(f, guess, step, "beta quantile")
+}
+
+/// A starting point and first step for a Beta(a, b) quantile search: the
+/// normal approximation `μ ± z σ` (or `μ` when that leaves `(0, 1)`), and
+/// a tenth of `σ`. Only the speed depends on it.
+pub(crate) fn beta_quantile_guess(target: f64, tail: Tail, a: f64, b: f64) -> (f64, f64) {
+    let mean = a / (a + b);
+    let sd = (a * b / ((a + b) * (a + b) * (a + b + 1.0))).sqrt();
+    let z = norm_quantile(target).unwrap_or(0.0); // ok: target is validated upstream
+    let guess = match tail {
+        Tail::Lower => mean + z * sd,
+        Tail::Upper => mean - z * sd,
+    };
+    let guess = if guess > 0.0 && guess < 1.0 {
+        guess
+    } else {
+        mean
+    };
+    (guess, 0.1 * sd)
 }
 
 /// Maximum iterations of the bracketing and of Brent's method.
 const MAX_SOLVER_ITER: usize = 2000;
 
 /// Root of a function increasing on `(0, 1)` (values may be ±∞ at the
-/// ends), started from `guess` in `(0, 1)`: brackets geometrically toward
-/// 0 or toward 1, then runs Brent's method to full double precision.
-pub(crate) fn solve_increasing<F>(f: F, guess: f64, what: &'static str) -> Result<f64>
+/// ends), started from `guess` in `(0, 1)`: brackets by steps of `step`,
+/// doubling, but always at least halving the distance to 0 or to 1 (so the
+/// search ends for any guess), then runs Brent's method to full double
+/// precision.
+pub(crate) fn solve_increasing<F>(f: F, guess: f64, step: f64, what: &'static str) -> Result<f64>
 where
     F: Fn(f64) -> Option<f64>,
 {
@@ -420,6 +442,7 @@ where
     } else {
         0.5
     };
+    let mut step = if step > 0.0 { step } else { 0.0 };
     let g0 = f(guess).ok_or(fail.clone())?;
     if g0 == 0.0 {
         return Ok(guess);
@@ -433,7 +456,8 @@ where
         fa = g0;
         let mut found = false;
         for _ in 0..MAX_SOLVER_ITER {
-            let next = a * 0.5;
+            let next = (a - step).max(a * 0.5);
+            step *= 2.0;
             if next <= 0.0 {
                 break;
             }
@@ -457,8 +481,9 @@ where
         fb = g0;
         let mut found = false;
         for _ in 0..MAX_SOLVER_ITER {
-            let next = 1.0 - (1.0 - b) * 0.5;
-            if next >= 1.0 {
+            let next = (b + step).min(1.0 - (1.0 - b) * 0.5);
+            step *= 2.0;
+            if next >= 1.0 || next <= b {
                 break;
             }
             a = b;
