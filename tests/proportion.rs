@@ -19,7 +19,7 @@ const PY_DATA: &str = include_str!("data/proportion_py.txt");
 
 /// R computes `pbinom` without logs, so a p-value in the subnormal range
 /// carries no relative precision there (R gives 2.96e-323 for
-/// `binom.test(123456, 1e6, p = 0.1111)` whose true value is below 1e-5000).
+/// `binom.test(123456, 1e6, p = 0.3)`, whose true value is far below the double range).
 /// Below this, only "also negligible" is asserted.
 const SUBNORMAL_P: f64 = 1e-290;
 
