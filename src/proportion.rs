@@ -8,8 +8,9 @@ use crate::special::{
     solve_increasing, Tail,
 };
 
-/// The largest number of trials accepted: counts are converted to `f64`,
-/// which represents every integer up to 2⁵³ exactly.
+/// The largest number of trials accepted by [`Proportion::new`] (2⁵³):
+/// counts are converted to `f64`, which represents every integer up to 2⁵³
+/// exactly.
 pub const MAX_TRIALS: u64 = 1 << 53;
 
 /// R's `binom.test` treats binomial probabilities within a factor
@@ -173,6 +174,21 @@ impl Proportion {
 ///   recommended** (coverage far below nominal for small n or p̂ near 0 or
 ///   1, and a zero-width interval at `x = 0` and `x = n`: Brown, Cai &
 ///   DasGupta 2001).
+///
+/// # Errors
+/// Choosing a method cannot fail; computing an interval with it can only
+/// fail with [`Error::NoConvergence`] (not seen in testing).
+///
+/// # Example
+/// ```
+/// use survkit::{ConfidenceLevel, Proportion, ProportionCiMethod};
+/// let none = Proportion::new(0, 19)?;
+/// let j = none.confidence_interval(ProportionCiMethod::Jeffreys, ConfidenceLevel::NINETY_FIVE)?;
+/// assert_eq!(j.lower(), 0.0); // the boundary fix
+/// let w = none.confidence_interval(ProportionCiMethod::Wald, ConfidenceLevel::NINETY_FIVE)?;
+/// assert_eq!(w.width(), 0.0); // why Wald is not recommended
+/// # Ok::<(), survkit::Error>(())
+/// ```
 ///
 /// # References
 /// - Clopper, C. J. & Pearson, E. S. (1934). *Biometrika* 26(4), 404–413.

@@ -29,6 +29,23 @@ const MAX_P_DECIMALS: u32 = 15;
 /// Plain     "0.011"  "<0.001"   ">0.999"   (R's format.pval style)
 /// ```
 /// The "P = " or "p = " prefix is the caller's.
+///
+/// # Method
+/// See [`format_p_value`] for the rounding rule.
+///
+/// # Errors
+/// None: a plain value.
+///
+/// # Example
+/// ```
+/// use survkit::{format_p_value, PValueStyle};
+/// assert_eq!(format_p_value(0.0004, PValueStyle::Plain)?, "<0.001");
+/// # Ok::<(), survkit::Error>(())
+/// ```
+///
+/// # References
+/// American Psychological Association (2020). *Publication Manual* (7th
+/// ed.), section 6.36. doi:10.1037/0000165-000
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum PValueStyle {

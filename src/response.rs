@@ -20,6 +20,9 @@ use crate::proportion::Proportion;
 /// The order of the variants is the order of the RECIST tables (and of
 /// [`Response::ALL`]); [`Response::abbreviation`] gives the usual labels.
 ///
+/// # Errors
+/// None: a plain value.
+///
 /// # Example
 /// ```
 /// use survkit::Response;
@@ -97,10 +100,33 @@ impl Response {
 
 /// Which patients form the denominator `N` of the response rates.
 ///
+/// # Method
+/// ```text
+/// AllPatients    N = CR + PR + SD + PD + NE
+/// EvaluableOnly  N = CR + PR + SD + PD
+/// ```
+///
 /// # Conventions
 /// RECIST 1.1 (section 4.4) reports response rates over all eligible
 /// patients, counting not-evaluable patients as non-responders: that is
 /// the default. Some protocols report over evaluable patients only.
+///
+/// # Errors
+/// None: a plain value ([`ResponseSummary`] reports an empty denominator).
+///
+/// # Example
+/// ```
+/// use survkit::{Denominator, ResponseCounts, ResponseSummary};
+/// let counts = ResponseCounts { complete: 1, partial: 4, stable: 3, progressive: 2, not_evaluable: 5 };
+/// let all = ResponseSummary::from_counts(counts, Denominator::AllPatients)?;
+/// let evaluable = ResponseSummary::from_counts(counts, Denominator::EvaluableOnly)?;
+/// assert_eq!((all.total(), evaluable.total()), (15, 10));
+/// # Ok::<(), survkit::Error>(())
+/// ```
+///
+/// # References
+/// Eisenhauer, E. A., et al. (2009). *European Journal of Cancer* 45(2),
+/// 228–247. doi:10.1016/j.ejca.2008.10.026
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Denominator {
@@ -114,12 +140,25 @@ pub enum Denominator {
 /// Counts of patients per RECIST category, the input of
 /// [`ResponseSummary::from_counts`].
 ///
+/// # Method
+/// Plain counts; `Default` is all zeros.
+///
+/// # Conventions
+/// Field order follows the RECIST tables (CR, PR, SD, PD, NE).
+///
+/// # Errors
+/// None here; [`ResponseSummary::from_counts`] validates the sum.
+///
 /// # Example
 /// ```
 /// use survkit::ResponseCounts;
 /// let counts = ResponseCounts { complete: 2, partial: 12, stable: 3, progressive: 2, not_evaluable: 0 };
 /// assert_eq!(counts.complete + counts.partial, 14);
 /// ```
+///
+/// # References
+/// Eisenhauer, E. A., et al. (2009). *European Journal of Cancer* 45(2),
+/// 228–247. doi:10.1016/j.ejca.2008.10.026
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ResponseCounts {
