@@ -533,7 +533,8 @@ where
             fb = fc;
             fc = fa;
         }
-        let tol1 = 2.0 * f64::EPSILON * b.abs() + f64::MIN_POSITIVE;
+        // The floor (the smallest subnormal) only keeps tol1 > 0 at b = 0.
+        let tol1 = 2.0 * f64::EPSILON * b.abs() + f64::from_bits(1);
         let xm = 0.5 * (c - b);
         if xm.abs() <= tol1 || fb == 0.0 {
             return Some(b);
@@ -583,6 +584,46 @@ mod tests {
         assert!(norm_quantile(1.5).is_err());
         assert!(norm_quantile(f64::NAN).is_err());
         assert!(norm_quantile(0.0).is_err());
+    }
+
+    /// R 4.2.2: dbinom(x, n, p, log = TRUE) and pbeta(..., log.p = TRUE).
+    #[test]
+    fn binomial_and_beta_tails_match_r() {
+        let rel = |a: f64, e: f64| ((a - e) / e).abs();
+        for (x, n, p, r) in [
+            (3.0, 1e9, 2.2e-9, -1.626387386955245),
+            (123456.0, 1e6, 0.1234, -6.7293685706030413),
+            (1.0, 2.0, 5e-7, -13.815511057964398),
+        ] {
+            let got = ln_dbinom(x, n, p);
+            assert!(rel(got, r) < 1e-13, "dbinom({x}, {n}, {p}): {got} vs {r}");
+        }
+        // pbeta(2.2e-8, 4, 1e9 - 3, lower.tail = FALSE, log.p = TRUE)
+        let (_, up) = ln_beta_tails(2.2e-8, 4.0, 1e9 - 3.0).unwrap(); // ok: test
+        assert!(rel(up, -14.379458507051627) < 1e-12, "{up}");
+        // pbeta(0.2, 3.5, 16.5, log.p = TRUE)
+        let (lo, _) = ln_beta_tails(0.2, 3.5, 16.5).unwrap(); // ok: test
+        assert!(rel(lo, -0.41786035819131218) < 1e-13, "{lo}");
+        // pbeta(0.9, 30.5, 2.5, lower.tail = FALSE, log.p = TRUE)
+        let (_, up) = ln_beta_tails(0.9, 30.5, 2.5).unwrap(); // ok: test
+        assert!(rel(up, -0.29251317793555487) < 1e-13, "{up}");
+    }
+
+    #[test]
+    fn beta_quantile_is_exact_for_the_uniform() {
+        // Beta(1, 1) is uniform: the quantile is the probability itself.
+        // The search runs on ln T, whose spacing near ln 1e-300 = −690.8 is
+        // 1.1e-13: that bounds the relative precision there.
+        for (t, tol) in [
+            (1e-300, 1e-12),
+            (1e-12, 1e-14),
+            (5.000000000143778e-7, 1e-14),
+            (0.025, 1e-14),
+            (0.3, 1e-14),
+        ] {
+            let q = beta_quantile(t, Tail::Lower, 1.0, 1.0).unwrap(); // ok: test
+            assert!(((q - t) / t).abs() < tol, "{t:e}: {q:e}");
+        }
     }
 
     #[test]
