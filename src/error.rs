@@ -224,6 +224,18 @@ pub enum Error {
         stratum: String,
     },
 
+    /// A text (for example a reported p-value such as `"< .001"`) could not
+    /// be read.
+    ///
+    /// Fix: pass the text in one of the documented forms.
+    #[error("{what} could not be read: expected {expected}")]
+    InvalidText {
+        /// The argument.
+        what: &'static str,
+        /// The accepted forms, in words.
+        expected: &'static str,
+    },
+
     /// Two objects that must agree (for example event tables to merge) do not.
     #[error("{what} do not match: {detail}")]
     Incompatible {

@@ -86,6 +86,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod consistency;
 mod data;
 #[rustfmt::skip]
 pub mod datasets;
@@ -96,8 +97,12 @@ mod interval;
 mod kaplan_meier;
 mod logrank;
 mod nelson_aalen;
+mod proportion;
+mod pvalue;
+mod response;
 mod special;
 
+pub use crate::consistency::{check_percentage, PercentageCheck, ReportedPercentage};
 pub use crate::data::{SurvivalData, SurvivalDataBuilder};
 pub use crate::error::{Error, Result};
 pub use crate::event_table::{
@@ -119,3 +124,9 @@ pub use crate::logrank::{
     PairwiseComparison, PairwiseLogRank, TrendTest,
 };
 pub use crate::nelson_aalen::{nelson_aalen, nelson_aalen_table, CumulativeHazard};
+pub use crate::proportion::{
+    risk_difference, BinomialTest, BinomialTestResult, Proportion, ProportionCi,
+    ProportionCiMethod, RiskDifference, MAX_TRIALS,
+};
+pub use crate::pvalue::{check_p_value, format_p_value, PValueCheck, PValueStyle, ReportedPValue};
+pub use crate::response::{Denominator, Response, ResponseCounts, ResponseSummary};

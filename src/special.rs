@@ -86,34 +86,74 @@ pub(crate) fn ln_choose(n: u64, k: u64) -> f64 {
     ln_factorial(n) - ln_factorial(k) - ln_factorial(n - k)
 }
 
-/// `ln(2π)`.
-const LN_2PI: f64 = 1.837_877_066_409_345_5;
+// ---------------------------------------------------------------------------
+// Binomial and beta numerics (used by `proportion.rs`).
+//
+// The binomial density follows Loader's saddle-point algorithm (R's
+// `dbinom_raw`: `stirlerr` and `bd0`), with one change: the deviation
+// `x − n·p` is passed in explicitly so that it is exact even when `1 − p`
+// is not representable, which keeps `n = 10⁹` accurate. The regularized
+// incomplete beta function is the continued fraction of Numerical Recipes
+// (modified Lentz) whose prefactor `pᵃ qᵇ / (a B(a, b))` is that density,
+// computed in log space; the smaller tail is always the one summed.
+
+/// `stirlerr(n) = ln Γ(n + 1) − (n + ½) ln n + n − ln √(2π)` at
+/// `n = 0, ½, 1, …, 15` (computed with mpmath at 40 digits; R's
+/// `sferr_halves` table holds the same values).
+#[allow(clippy::excessive_precision)] // the digits as printed by mpmath
+const STIRLERR_HALVES: [f64; 31] = [
+    0.0,
+    0.153_426_409_720_027_35,
+    0.081_061_466_795_327_258,
+    0.054_814_121_051_917_654,
+    0.041_340_695_955_409_294,
+    0.033_162_873_519_936_287,
+    0.027_677_925_684_998_339,
+    0.023_746_163_656_297_496,
+    0.020_790_672_103_765_093,
+    0.018_488_450_532_673_185,
+    0.016_644_691_189_821_192,
+    0.015_134_973_221_917_379,
+    0.013_876_128_823_070_748,
+    0.012_810_465_242_920_227,
+    0.011_896_709_945_891_770,
+    0.011_104_559_758_206_917,
+    0.010_411_265_261_972_096,
+    0.009_799_416_126_158_803_3,
+    0.009_255_462_182_712_733_0,
+    0.008_768_700_134_139_385_5,
+    0.008_330_563_433_362_871_3,
+    0.007_934_114_564_314_020_5,
+    0.007_573_675_487_951_840_8,
+    0.007_244_554_301_320_383_2,
+    0.006_942_840_107_209_529_9,
+    0.006_665_247_032_707_682_4,
+    0.006_408_994_188_004_207_1,
+    0.006_171_712_263_039_457_6,
+    0.005_951_370_112_758_847_7,
+    0.005_746_216_513_010_115_7,
+    0.005_554_733_551_962_801_4,
+];
+
 /// `ln √(2π)`.
 const LN_SQRT_2PI: f64 = 0.918_938_533_204_672_8;
 
-/// Stirling's error `ln n! − (n + ½) ln n + n − ln √(2π)` for integer `n ≥ 0`
-/// (Loader 2000, as R's `stirlerr`, with its series for `n > 15`).
-///
-/// For `n ≤ 15` `ln n!` is summed exactly from logarithms (absolute error
-/// about 1e-15), so no table is needed.
-pub(crate) fn stirlerr(n: f64) -> f64 {
+/// The error of Stirling's formula for `ln n!` (R's `stirlerr`).
+fn stirlerr(n: f64) -> f64 {
     const S0: f64 = 1.0 / 12.0;
     const S1: f64 = 1.0 / 360.0;
     const S2: f64 = 1.0 / 1260.0;
     const S3: f64 = 1.0 / 1680.0;
     const S4: f64 = 1.0 / 1188.0;
     if n <= 15.0 {
-        if n == 0.0 {
-            // never used with n = 0 (the callers treat x = 0 and x = n apart); R's table holds 0 here
-            return 0.0;
+        let nn = n + n;
+        if nn.fract() == 0.0 && nn >= 0.0 {
+            // ok: 0 <= nn <= 30 and integral, so the index is in bounds
+            if let Some(v) = STIRLERR_HALVES.get(nn as usize) {
+                return *v;
+            }
         }
-        let mut lf = 0.0;
-        let mut i = 2.0;
-        while i <= n {
-            lf += f64::ln(i);
-            i += 1.0;
-        }
-        return lf - (n + 0.5) * n.ln() + n - LN_SQRT_2PI;
+        return ln_gamma(n + 1.0) - (n + 0.5) * n.ln() + n - LN_SQRT_2PI;
     }
     let nn = n * n;
     if n > 500.0 {
@@ -127,34 +167,79 @@ pub(crate) fn stirlerr(n: f64) -> f64 {
     }
 }
 
-/// The deviance term `x ln(x / np) + np − x` computed without cancellation
-/// (Loader 2000; R's `bd0`). Requires `np > 0`.
-pub(crate) fn bd0(x: f64, np: f64) -> f64 {
-    if (x - np).abs() < 0.1 * (x + np) {
-        let mut v = (x - np) / (x + np);
-        let mut s = (x - np) * v;
+/// The deviance term `bd0(x, m) = x ln(x / m) + m − x` of Loader, with the
+/// difference `delta = x − m` supplied exactly by the caller.
+fn bd0(x: f64, m: f64, delta: f64) -> f64 {
+    if delta.abs() < 0.1 * (x + m) {
+        let mut v = delta / (x + m);
+        let mut s = delta * v;
         if s.abs() < f64::MIN_POSITIVE {
             return s;
         }
         let mut ej = 2.0 * x * v;
         v *= v;
-        let mut j = 1.0;
-        while j < 1000.0 {
+        for j in 1..1000 {
             ej *= v;
-            let s1 = s + ej / (2.0 * j + 1.0);
+            let s1 = s + ej / f64::from(2 * j + 1);
             if s1 == s {
                 return s1;
             }
             s = s1;
-            j += 1.0;
         }
+        s
+    } else {
+        // Far from the mean (|x − m| ≥ 0.1 (x + m)) there is no cancellation,
+        // so R's form is accurate (a log1p of −delta/x would lose the digits
+        // of a small m to the rounding of delta).
+        let ratio = x / m;
+        let ln_ratio = if ratio.is_finite() && ratio > 0.0 {
+            ratio.ln()
+        } else {
+            x.ln() - m.ln()
+        };
+        x * ln_ratio + m - x
     }
-    x * (x / np).ln() + np - x
 }
 
-/// `ln` of the binomial probability `C(n, x) pˣ qⁿ⁻ˣ` by Loader's saddle-point
-/// expansion (R's `dbinom_raw(log = TRUE)`), accurate to a few ulps of the
-/// log-density even for `n` near 2^53.
+/// `ln P(X = x)` for `X ~ Binomial(n, p)`, with real `0 ≤ x ≤ n` (Loader's
+/// algorithm; `n` need not be an integer, which the beta prefactor uses).
+pub(crate) fn ln_dbinom(x: f64, n: f64, p: f64) -> f64 {
+    let q = 1.0 - p;
+    if !(x >= 0.0 && x <= n && (0.0..=1.0).contains(&p)) {
+        return f64::NEG_INFINITY;
+    }
+    if p == 0.0 {
+        return if x == 0.0 { 0.0 } else { f64::NEG_INFINITY };
+    }
+    if q == 0.0 {
+        return if x == n { 0.0 } else { f64::NEG_INFINITY };
+    }
+    // ln q and ln p, each accurate whichever of p, q is small.
+    let ln_q = if p < 0.5 { (-p).ln_1p() } else { q.ln() };
+    let ln_p = if p < 0.5 { p.ln() } else { (-q).ln_1p() };
+    if x == 0.0 {
+        return if n == 0.0 { 0.0 } else { n * ln_q };
+    }
+    if x == n {
+        return n * ln_p;
+    }
+    let delta = x - n * p;
+    let lc = stirlerr(n)
+        - stirlerr(x)
+        - stirlerr(n - x)
+        - bd0(x, n * p, delta)
+        - bd0(n - x, n * q, -delta);
+    let lf = 2.0 * LN_SQRT_2PI + x.ln() + (-x / n).ln_1p();
+    lc - 0.5 * lf
+}
+
+/// `ln(2π)`.
+const LN_2PI: f64 = 1.837_877_066_409_345_5;
+
+/// `ln` of the binomial probability `C(n, x) pˣ qⁿ⁻ˣ` with `p` and `q = 1 − p`
+/// both supplied (R's `dbinom_raw(log = TRUE)`, Loader's saddle-point
+/// expansion), accurate to a few ulps of the log-density even for `n` near
+/// 2^53; the hypergeometric density of Fisher's test is built from it.
 pub(crate) fn ln_dbinom_raw(x: f64, n: f64, p: f64, q: f64) -> f64 {
     if p == 0.0 {
         return if x == 0.0 { 0.0 } else { f64::NEG_INFINITY };
@@ -167,14 +252,14 @@ pub(crate) fn ln_dbinom_raw(x: f64, n: f64, p: f64, q: f64) -> f64 {
             return 0.0;
         }
         return if p < 0.1 {
-            -bd0(n, n * q) - n * p
+            -bd0(n, n * q, n - n * q) - n * p
         } else {
             n * q.ln()
         };
     }
     if x == n {
         return if q < 0.1 {
-            -bd0(n, n * p) - n * q
+            -bd0(n, n * p, n - n * p) - n * q
         } else {
             n * p.ln()
         };
@@ -182,7 +267,12 @@ pub(crate) fn ln_dbinom_raw(x: f64, n: f64, p: f64, q: f64) -> f64 {
     if x < 0.0 || x > n {
         return f64::NEG_INFINITY;
     }
-    let lc = stirlerr(n) - stirlerr(x) - stirlerr(n - x) - bd0(x, n * p) - bd0(n - x, n * q);
+    let (np, nq) = (n * p, n * q);
+    let lc = stirlerr(n)
+        - stirlerr(x)
+        - stirlerr(n - x)
+        - bd0(x, np, x - np)
+        - bd0(n - x, nq, (n - x) - nq);
     // R writes log1p(-x/n), which loses digits when x is close to n (both
     // near 1e9: 1 − x/n is then known only to ~1e-8); n − x is exact here.
     let lf = LN_2PI + x.ln() + (n - x).ln() - n.ln();
@@ -207,6 +297,362 @@ pub(crate) fn ln_dhyper(x: f64, m: f64, n: f64, k: f64) -> f64 {
     let p2 = ln_dbinom_raw(k - x, n, p, q);
     let p3 = ln_dbinom_raw(k, total, p, q);
     p1 + p2 - p3
+}
+
+/// `ln(eᵃ + eᵇ)` without overflow.
+pub(crate) fn ln_add_exp(a: f64, b: f64) -> f64 {
+    let (hi, lo) = if a >= b { (a, b) } else { (b, a) };
+    if hi == f64::NEG_INFINITY {
+        return f64::NEG_INFINITY;
+    }
+    hi + (lo - hi).exp().ln_1p()
+}
+
+/// `ln(eᵃ − eᵇ)` for `a ≥ b`.
+fn ln_sub_exp(a: f64, b: f64) -> f64 {
+    if b == f64::NEG_INFINITY {
+        return a;
+    }
+    a + (-(b - a).exp_m1()).ln()
+}
+
+/// Relative convergence of the continued fraction: a few units in the
+/// last place (Numerical Recipes' `EPS` is 3e-7 in single precision; this
+/// is the double-precision counterpart).
+const BETA_CF_EPS: f64 = 4.0 * f64::EPSILON;
+
+/// The continued fraction of `I_x(a, b)` (Numerical Recipes `betacf`).
+fn beta_cf(x: f64, a: f64, b: f64) -> Option<f64> {
+    const TINY: f64 = 1e-300;
+    let qab = a + b;
+    let qap = a + 1.0;
+    let qam = a - 1.0;
+    let mut c = 1.0;
+    let mut d = 1.0 - qab * x / qap;
+    if d.abs() < TINY {
+        d = TINY;
+    }
+    d = 1.0 / d;
+    let mut h = d;
+    // The fraction needs O(√max(a, b)) terms; allow ample room.
+    let max_iter = 1000 + (20.0 * a.max(b).sqrt()) as u64;
+    let mut m = 1.0_f64;
+    for _ in 0..max_iter {
+        let m2 = 2.0 * m;
+        let aa = m * (b - m) * x / ((qam + m2) * (a + m2));
+        d = 1.0 + aa * d;
+        if d.abs() < TINY {
+            d = TINY;
+        }
+        c = 1.0 + aa / c;
+        if c.abs() < TINY {
+            c = TINY;
+        }
+        d = 1.0 / d;
+        h *= d * c;
+        let aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
+        d = 1.0 + aa * d;
+        if d.abs() < TINY {
+            d = TINY;
+        }
+        c = 1.0 + aa / c;
+        if c.abs() < TINY {
+            c = TINY;
+        }
+        d = 1.0 / d;
+        let del = d * c;
+        h *= del;
+        if (del - 1.0).abs() <= BETA_CF_EPS {
+            return Some(h);
+        }
+        m += 1.0;
+    }
+    None
+}
+
+/// `ln[pᵃ qᵇ / (a B(a, b))]` for `a ≥ 0`, `b > 0` (at `a = 0` the limit
+/// `qᵇ`): `ln dbinom(a; a + b, p) + ln(b / (a + b))`.
+fn ln_beta_prefactor(p: f64, a: f64, b: f64) -> f64 {
+    ln_dbinom(a, a + b, p) + (b / (a + b)).ln()
+}
+
+/// Relative size below which the rest of a positive series is dropped.
+const SERIES_EPS: f64 = 0.5 * f64::EPSILON;
+
+/// `ln` of both tails of the Beta(a, b) distribution at `p`:
+/// `(ln I_p(a, b), ln (1 − I_p(a, b)))`, the smaller tail summed directly.
+///
+/// `a, b > 0`, `0 ≤ p ≤ 1`; `None` if a series does not converge (not
+/// seen in testing; guarded so that no input can hang). For `p > ½` the
+/// problem is mirrored (`I_p(a, b) = 1 − I_q(b, a)`) so that the variable
+/// is always the smaller of `p` and `q = 1 − p`, which is exact.
+pub(crate) fn ln_beta_tails(p: f64, a: f64, b: f64) -> Option<(f64, f64)> {
+    if !(a > 0.0 && b > 0.0 && (0.0..=1.0).contains(&p)) {
+        return None;
+    }
+    if p == 0.0 {
+        return Some((f64::NEG_INFINITY, 0.0));
+    }
+    if p == 1.0 {
+        return Some((0.0, f64::NEG_INFINITY));
+    }
+    if p > 0.5 {
+        let (lower, upper) = ln_beta_tails_small(1.0 - p, b, a)?;
+        return Some((upper, lower));
+    }
+    ln_beta_tails_small(p, a, b)
+}
+
+/// [`ln_beta_tails`] for `0 < p ≤ ½`.
+fn ln_beta_tails_small(p: f64, a: f64, b: f64) -> Option<(f64, f64)> {
+    if p < (a + 1.0) / (a + b + 2.0) {
+        // Lower tail small: continued fraction in p.
+        let lower = (ln_beta_prefactor(p, a, b) + beta_cf(p, a, b)?.ln()).min(0.0);
+        Some((lower, ln_sub_exp(0.0, lower)))
+    } else {
+        // Upper tail small: 1 − I_p(a, b) = Σ_{j ≥ 1} pre(a − j, b), a
+        // positive series in p alone (for integer a and b it is the
+        // binomial sum P(X ≤ a − 1)); the continued fraction in 1 − p
+        // would lose about b·ε to the rounding of 1 − p.
+        let upper = ln_upper_by_sum(p, a, b)?.min(0.0);
+        Some((ln_sub_exp(0.0, upper), upper))
+    }
+}
+
+/// `ln(1 − I_p(a, b))` by the downward recurrence
+/// `1 − I_p(a, b) = pre(a − 1, b) + (1 − I_p(a − 1, b))`, with
+/// `pre(c, b) = pᶜ qᵇ / (c B(c, b))` and
+/// `pre(c − 1, b) / pre(c, b) = c / ((c + b − 1) p)`. For non-integer `a`
+/// the remainder `1 − I_p(c, b)`, `0 < c < 1`, comes from the continued
+/// fraction. Needs `p ≥ (a + 1)/(a + b + 2)` and `p ≤ ½` (then `a ≤ b` and
+/// every ratio is at most 1).
+fn ln_upper_by_sum(p: f64, a: f64, b: f64) -> Option<f64> {
+    let q = 1.0 - p;
+    let remainder = |c: f64| -> Option<f64> {
+        // 1 − I_p(c, b) = I_q(b, c), prefactor pre(c, b)·c/b.
+        Some(ln_beta_prefactor(p, c, b) + (c / b).ln() + beta_cf(q, b, c)?.ln())
+    };
+    let c0 = a - 1.0;
+    if c0 < 0.0 {
+        return remainder(a);
+    }
+    let ln_t0 = ln_beta_prefactor(p, c0, b);
+    let (mut s, mut t, mut c) = (1.0_f64, 1.0_f64, c0);
+    // The sum has at most a terms, and only O(√(a + b)) matter.
+    let max_iter = 1000 + (50.0 * (a + b).sqrt()) as u64;
+    for _ in 0..max_iter {
+        if c < 1.0 {
+            if c > 0.0 {
+                s += (remainder(c)? - ln_t0).exp();
+            }
+            return Some(ln_t0 + s.ln());
+        }
+        let ratio = c / ((c + b - 1.0) * p);
+        t *= ratio;
+        c -= 1.0;
+        s += t;
+        if ratio < 1.0 && t * ratio / (1.0 - ratio) < SERIES_EPS * s {
+            return Some(ln_t0 + s.ln());
+        }
+    }
+    None
+}
+
+/// Which tail of a distribution a probability refers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tail {
+    /// `P(X ≤ t)`.
+    Lower,
+    /// `P(X > t)`.
+    Upper,
+}
+
+/// The `p` at which the given tail of Beta(a, b) equals `target`, solved
+/// on `ln` of the tail by Brent's method (never through statrs'
+/// `Beta::inverse_cdf`, which can hang for tiny probabilities, statrs
+/// issue #435). `target` in `(0, 1)`.
+pub(crate) fn beta_quantile(target: f64, tail: Tail, a: f64, b: f64) -> Result<f64> {
+    let ln_target = target.ln();
+    let f = |p: f64| -> Option<f64> {
+        let (lo, up) = ln_beta_tails(p, a, b)?;
+        // Oriented so that g increases with p.
+        Some(match tail {
+            Tail::Lower => lo - ln_target,
+            Tail::Upper => ln_target - up,
+        })
+    };
+    let (guess, step) = beta_quantile_guess(target, tail, a, b);
+    solve_increasing(f, guess, step, "beta quantile")
+}
+
+/// A starting point and first step for a Beta(a, b) quantile search: the
+/// normal approximation `μ ± z σ` (or `μ` when that leaves `(0, 1)`), and
+/// a tenth of `σ`. Only the speed depends on it.
+pub(crate) fn beta_quantile_guess(target: f64, tail: Tail, a: f64, b: f64) -> (f64, f64) {
+    let mean = a / (a + b);
+    let sd = (a * b / ((a + b) * (a + b) * (a + b + 1.0))).sqrt();
+    let z = norm_quantile(target).unwrap_or(0.0); // ok: target is validated upstream
+    let guess = match tail {
+        Tail::Lower => mean + z * sd,
+        Tail::Upper => mean - z * sd,
+    };
+    let guess = if guess > 0.0 && guess < 1.0 {
+        guess
+    } else {
+        mean
+    };
+    (guess, 0.1 * sd)
+}
+
+/// Maximum iterations of the bracketing and of Brent's method.
+const MAX_SOLVER_ITER: usize = 2000;
+
+/// Root of a function increasing on `(0, 1)` (values may be ±∞ at the
+/// ends), started from `guess` in `(0, 1)`: brackets by steps of `step`,
+/// doubling, but always at least halving the distance to 0 or to 1 (so the
+/// search ends for any guess), then runs Brent's method to full double
+/// precision.
+pub(crate) fn solve_increasing<F>(f: F, guess: f64, step: f64, what: &'static str) -> Result<f64>
+where
+    F: Fn(f64) -> Option<f64>,
+{
+    let fail = Error::NoConvergence { what };
+    let guess = if guess > 0.0 && guess < 1.0 {
+        guess
+    } else {
+        0.5
+    };
+    let mut step = if step > 0.0 { step } else { 0.0 };
+    let g0 = f(guess).ok_or(fail.clone())?;
+    if g0 == 0.0 {
+        return Ok(guess);
+    }
+    let (mut a, mut fa, mut b, mut fb);
+    if g0 > 0.0 {
+        // Root below the guess: halve p until the sign changes.
+        b = guess;
+        fb = g0;
+        a = guess;
+        fa = g0;
+        let mut found = false;
+        for _ in 0..MAX_SOLVER_ITER {
+            let next = (a - step).max(a * 0.5);
+            step *= 2.0;
+            if next <= 0.0 {
+                break;
+            }
+            b = a;
+            fb = fa;
+            a = next;
+            fa = f(a).ok_or(fail.clone())?;
+            if fa <= 0.0 {
+                found = true;
+                break;
+            }
+        }
+        if !found {
+            return Err(fail);
+        }
+    } else {
+        // Root above the guess: halve 1 − p until the sign changes.
+        a = guess;
+        fa = g0;
+        b = guess;
+        fb = g0;
+        let mut found = false;
+        for _ in 0..MAX_SOLVER_ITER {
+            let next = (b + step).min(1.0 - (1.0 - b) * 0.5);
+            step *= 2.0;
+            if next >= 1.0 || next <= b {
+                break;
+            }
+            a = b;
+            fa = fb;
+            b = next;
+            fb = f(b).ok_or(fail.clone())?;
+            if fb >= 0.0 {
+                found = true;
+                break;
+            }
+        }
+        if !found {
+            return Err(fail);
+        }
+    }
+    if fa == 0.0 {
+        return Ok(a);
+    }
+    if fb == 0.0 {
+        return Ok(b);
+    }
+    brent(&f, a, fa, b, fb).ok_or(fail)
+}
+
+/// Brent's root finder (zeroin, Brent 1973 ch. 4) on a sign-changing
+/// bracket, to the resolution of the floating-point numbers near the root.
+fn brent<F>(f: &F, mut a: f64, mut fa: f64, mut b: f64, mut fb: f64) -> Option<f64>
+where
+    F: Fn(f64) -> Option<f64>,
+{
+    let mut c = a;
+    let mut fc = fa;
+    let mut d = b - a;
+    let mut e = d;
+    for _ in 0..MAX_SOLVER_ITER {
+        if (fb > 0.0 && fc > 0.0) || (fb < 0.0 && fc < 0.0) {
+            c = a;
+            fc = fa;
+            d = b - a;
+            e = d;
+        }
+        if fc.abs() < fb.abs() {
+            a = b;
+            b = c;
+            c = a;
+            fa = fb;
+            fb = fc;
+            fc = fa;
+        }
+        // The floor (the smallest subnormal) only keeps tol1 > 0 at b = 0.
+        let tol1 = 2.0 * f64::EPSILON * b.abs() + f64::from_bits(1);
+        let xm = 0.5 * (c - b);
+        if xm.abs() <= tol1 || fb == 0.0 {
+            return Some(b);
+        }
+        if e.abs() >= tol1 && fa.abs() > fb.abs() && fa.is_finite() && fc.is_finite() {
+            let s = fb / fa;
+            let (mut p, mut q);
+            if a == c {
+                p = 2.0 * xm * s;
+                q = 1.0 - s;
+            } else {
+                let qq = fa / fc;
+                let r = fb / fc;
+                p = s * (2.0 * xm * qq * (qq - r) - (b - a) * (r - 1.0));
+                q = (qq - 1.0) * (r - 1.0) * (s - 1.0);
+            }
+            if p > 0.0 {
+                q = -q;
+            } else {
+                p = -p;
+            }
+            if 2.0 * p < (3.0 * xm * q - (tol1 * q).abs()).min((e * q).abs()) {
+                e = d;
+                d = p / q;
+            } else {
+                d = xm;
+                e = d;
+            }
+        } else {
+            d = xm;
+            e = d;
+        }
+        a = b;
+        fa = fb;
+        b += if d.abs() > tol1 { d } else { tol1.copysign(xm) };
+        fb = f(b)?;
+    }
+    None
 }
 
 #[cfg(test)]
@@ -252,6 +698,47 @@ mod tests {
                 (got / want - 1.0).abs() < 1e-13,
                 "pnorm({x}): {got} vs {want}"
             );
+        }
+    }
+
+    /// R 4.2.2: dbinom(x, n, p, log = TRUE) and pbeta(..., log.p = TRUE).
+    #[test]
+    #[allow(clippy::excessive_precision)] // R prints 17 digits
+    fn binomial_and_beta_tails_match_r() {
+        let rel = |a: f64, e: f64| ((a - e) / e).abs();
+        for (x, n, p, r) in [
+            (3.0, 1e9, 2.2e-9, -1.626387386955245),
+            (123456.0, 1e6, 0.1234, -6.7293685706030413),
+            (1.0, 2.0, 5e-7, -13.815511057964398),
+        ] {
+            let got = ln_dbinom(x, n, p);
+            assert!(rel(got, r) < 1e-13, "dbinom({x}, {n}, {p}): {got} vs {r}");
+        }
+        // pbeta(2.2e-8, 4, 1e9 - 3, lower.tail = FALSE, log.p = TRUE)
+        let (_, up) = ln_beta_tails(2.2e-8, 4.0, 1e9 - 3.0).unwrap(); // ok: test
+        assert!(rel(up, -14.379458507051627) < 1e-12, "{up}");
+        // pbeta(0.2, 3.5, 16.5, log.p = TRUE)
+        let (lo, _) = ln_beta_tails(0.2, 3.5, 16.5).unwrap(); // ok: test
+        assert!(rel(lo, -0.41786035819131218) < 1e-13, "{lo}");
+        // pbeta(0.9, 30.5, 2.5, lower.tail = FALSE, log.p = TRUE)
+        let (_, up) = ln_beta_tails(0.9, 30.5, 2.5).unwrap(); // ok: test
+        assert!(rel(up, -0.29251317793555487) < 1e-13, "{up}");
+    }
+
+    #[test]
+    fn beta_quantile_is_exact_for_the_uniform() {
+        // Beta(1, 1) is uniform: the quantile is the probability itself.
+        // The search runs on ln T, whose spacing near ln 1e-300 = −690.8 is
+        // 1.1e-13: that bounds the relative precision there.
+        for (t, tol) in [
+            (1e-300, 1e-12),
+            (1e-12, 1e-14),
+            (5.000000000143778e-7, 1e-14),
+            (0.025, 1e-14),
+            (0.3, 1e-14),
+        ] {
+            let q = beta_quantile(t, Tail::Lower, 1.0, 1.0).unwrap(); // ok: test
+            assert!(((q - t) / t).abs() < tol, "{t:e}: {q:e}");
         }
     }
 
