@@ -86,6 +86,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod compare;
 mod consistency;
 mod data;
 #[rustfmt::skip]
@@ -102,6 +103,7 @@ mod pvalue;
 mod response;
 mod special;
 
+pub use crate::compare::{compare_proportions, ProportionComparison};
 pub use crate::consistency::{check_percentage, PercentageCheck, ReportedPercentage};
 pub use crate::data::{SurvivalData, SurvivalDataBuilder};
 pub use crate::error::{Error, Result};
