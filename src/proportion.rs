@@ -167,7 +167,9 @@ impl Proportion {
 ///   fixed 2 and 2 of Agresti & Coull's 95% shortcut.
 /// - `Jeffreys` applies the boundary modification of Brown, Cai & DasGupta
 ///   (2001): `L = 0` when `x = 0` and `U = 1` when `x = n`; statsmodels'
-///   `method="jeffreys"` does not, and otherwise agrees.
+///   `method="jeffreys"` does not, and otherwise agrees. Known limitation:
+///   the bound opposite the fix at `x = 0` or `x = n` is accurate to 1e-10
+///   only up to `n ≈ 10⁷` (3e-9 at `n = 10⁹`), see docs/validation.
 /// - `MidP` is the central mid-p interval (as `exactci::binom.exact(midp =
 ///   TRUE)` in R).
 /// - `Wald` equals statsmodels' `method="normal"`; it is **not

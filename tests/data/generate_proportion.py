@@ -229,4 +229,30 @@ for x, n in MP_CASES:
                           % (method, "(1 - level)/2" if alt == "two.sided" else "1 - level"),
                           x=x, n=n, level=lev, alternative=alt, method=method,
                           lower=float(lo), upper=float(up))
+# --- Jeffreys at x = 0 for large n: the tail of Beta(1/2, n + 1/2) by quadrature --
+# (mpmath.betainc does not converge there), 40 digits, bisection in log p.
+mp.mp.dps = 40
+for n in [10**6, 10**7, 10**8, 10**9]:
+    for lev in [0.95]:
+        a_, b_ = mp.mpf(1) / 2, n + mp.mpf(1) / 2
+        B = mp.beta(a_, b_)
+
+        def up(p):
+            f = lambda t: t**(a_ - 1) * (1 - t)**(b_ - 1)
+            pts = [p] + [p + mp.mpf(k) / n for k in (1, 2, 4, 8, 16, 32, 64, 128)] + [mp.mpf(1)]
+            return mp.quad(f, pts) / B
+
+        al = mp.mpf((1 - lev) / 2)
+        lo, hi = mp.mpf(1e-3) / n, mp.mpf(100) / n
+        for _ in range(90):
+            mid = mp.sqrt(lo * hi)
+            if up(mid) > al:
+                lo = mid
+            else:
+                hi = mid
+        out.write("mpquad/ci/jeffreys/0_of_%d/level=%r/two.sided" % (n, lev),
+                  "mpmath.quad of the Beta(1/2, n + 1/2) density over [p, 1] at 40 digits, bisection "
+                  "for the upper tail = (1 - level)/2",
+                  x=0, n=n, level=lev, alternative="two.sided", method="jeffreys",
+                  lower=0.0, upper=float(lo))
 out.close()
