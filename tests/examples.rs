@@ -38,7 +38,9 @@ fn seed_study_reproduces_the_published_figures() {
     let disagreeing = table3.iter().filter(|l| l.contains(" NO ")).count();
     assert_eq!((agreeing, disagreeing), (11, 0), "{report}");
     for p in [".011", ".468", ".628", ".272", ".303", ".338"] {
-        assert!(table3.iter().any(|l| l.contains(&format!("{p:>9} {p:>10}"))));
+        assert!(table3
+            .iter()
+            .any(|l| l.contains(&format!("{p:>9} {p:>10}"))));
     }
     // The figures that cannot be right, and only those.
     let mismatches: Vec<&str> = report.lines().filter(|l| l.contains("MISMATCH")).collect();
