@@ -41,6 +41,16 @@
 //!   hazard.
 //! - [`LogRank`] / [`log_rank`] → [`LogRankResult`]: k-group log-rank tests
 //!   with weights, strata, z, hazard ratios, trend and pairwise comparisons.
+//! - [`Table2x2`] → [`fisher_exact`] / [`FisherExact`] → [`FisherResult`]:
+//!   Fisher's exact test with the exact conditional odds ratio and interval;
+//!   [`ContingencyTable`] → [`fisher_exact_rxc`] for r x c tables.
+//! - [`Proportion`] with [`ProportionCiMethod`] intervals and the exact
+//!   [`BinomialTest`]; [`compare_proportions`] and [`risk_difference`] for two
+//!   rates.
+//! - [`Response`] → [`ResponseSummary`]: RECIST 1.1 best-response tables,
+//!   objective response and disease control rates.
+//! - [`format_p_value`], [`check_p_value`], [`check_percentage`]: journal-style
+//!   p-values and checks that reported figures can be right.
 //! - [`ConfidenceLevel`], [`ConfidenceInterval`], [`Alternative`],
 //!   [`CiTransform`]: the shared vocabulary of intervals and tests.
 //! - [`datasets`]: R's `aml`, `lung`, `ovarian` and `veteran` data, embedded.
@@ -55,6 +65,12 @@
 //!   ρ = 1 (Peto-Peto-like) or [`LogRankWeights::GehanBreslow`]; ordered
 //!   groups: [`LogRankResult::trend`]; more than two groups:
 //!   [`LogRank::pairwise`] with Holm's adjustment.
+//! - Response against a clinical variable (small counts): [`fisher_exact`];
+//!   larger tables: [`fisher_exact_rxc`], with its Monte Carlo method when an
+//!   exact answer would exceed the budget.
+//! - A response rate's interval: Clopper-Pearson (R's `binom.test`, the
+//!   default and what journals expect); Wilson or Jeffreys for shorter
+//!   intervals with near-nominal coverage; never Wald below n ≈ 100.
 //!
 //! # Conventions
 //!
@@ -63,9 +79,14 @@
 //! | [`EventTable`] | R `survival` `aeqSurv` (`timefix = TRUE`) | [`TimeFix::Exact`] for bit-exact times |
 //! | [`KaplanMeier`] | R `survfit`, `summary.survfit`, `quantile.survfit`, `survmean` | `std_err_log` is R's `fit$std.err`, `std_err_surv` is `summary(fit)$std.err` |
 //! | [`LogRank`] | R `survdiff` | weights beyond R's ρ match statsmodels and lifelines |
+//! | [`fisher_exact`] | R `fisher.test` | the conditional MLE is exact (R stops at `uniroot`'s ~1e-4); scipy's `fisher_exact` two-sided rule differs |
+//! | [`fisher_exact_rxc`] | R `fisher.test(workspace = )` (FEXACT) | also where FEXACT runs out of workspace |
+//! | [`Proportion`] | R `binom.test`, `prop.test`; statsmodels `proportion_confint` | Jeffreys with the Brown-Cai-DasGupta boundary fix |
+//! | [`format_p_value`] | journal style (APA, AMA): `.011`, `< .001`, `> .999` | rounds half away from zero |
 //!
 //! Reference values and the calls that made them are in the crate's
-//! `tests/data/`; the validation report is `docs/validation.md`.
+//! `tests/data/`; the reports are in `docs/` (`methods.md`, `validation.md`,
+//! `performance.md`).
 //!
 //! # Crate features
 //!
@@ -83,8 +104,24 @@
 //!   Extending the Cox Model*. Springer. doi:10.1007/978-1-4757-3294-8
 //! - Klein, J. P. & Moeschberger, M. L. (2003). *Survival Analysis*, 2nd ed.
 //!   Springer. doi:10.1007/b97377
+//! - Fisher, R. A. (1935). The logic of inductive inference. *JRSS* 98(1),
+//!   39–82. doi:10.2307/2342435
+//! - Mehta, C. R. & Patel, N. R. (1983). A network algorithm for performing
+//!   Fisher's exact test in r x c contingency tables. *JASA* 78, 427–434.
+//!   doi:10.1080/01621459.1983.10477973
+//! - Clopper, C. J. & Pearson, E. S. (1934). The use of confidence or fiducial
+//!   limits illustrated in the case of the binomial. *Biometrika* 26(4),
+//!   404–413. doi:10.1093/biomet/26.4.404
+//! - Eisenhauer, E. A. et al. (2009). New response evaluation criteria in
+//!   solid tumours: revised RECIST guideline (version 1.1). *Eur. J. Cancer*
+//!   45(2), 228–247. doi:10.1016/j.ejca.2008.10.026
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
+/// The README's code blocks, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
 
 mod compare;
 mod consistency;
