@@ -689,14 +689,7 @@ impl EventTable {
     /// times (the two-arm trial): a two-pointer merge of the sorted keys.
     fn append_two<T: Item>(&mut self, a: &[T], b: &[T]) -> Result<()> {
         let rows = merge_two(a, b, |_, _, _, _| {});
-        check_entries(self.n_event.len() + 2 * rows)?;
-        let base_row = self.time.len();
-        let base = self.n_event.len();
-        self.time.resize(base_row + rows, 0.0);
-        self.offsets.push(base_row + rows);
-        for col in [&mut self.n_event, &mut self.n_censor, &mut self.n_risk] {
-            col.resize(base + 2 * rows, 0.0);
-        }
+        let (base_row, base) = self.open_stratum(rows, 2, false)?;
         let (time, event, censor) = (
             &mut self.time[base_row..],
             &mut self.n_event[base..],
@@ -711,15 +704,7 @@ impl EventTable {
             };
             col[g * rows + row] += it.weight();
         });
-        for g in 0..2 {
-            let r = base + g * rows..base + (g + 1) * rows;
-            fill_risk(
-                &self.n_event[r.clone()],
-                &self.n_censor[r.clone()],
-                None,
-                &mut self.n_risk[r],
-            );
-        }
+        self.close_stratum(base, rows, 2);
         Ok(())
     }
 
@@ -730,14 +715,7 @@ impl EventTable {
         let k = groups.len();
         let times: Vec<&[f64]> = groups.iter().map(|c| c.time.as_slice()).collect();
         let rows = union_walk(&times, |_, _, _, _| {});
-        check_entries(self.n_event.len().saturating_add(k.saturating_mul(rows)))?;
-        let base_row = self.time.len();
-        let base = self.n_event.len();
-        self.time.resize(base_row + rows, 0.0);
-        self.offsets.push(base_row + rows);
-        for col in [&mut self.n_event, &mut self.n_censor, &mut self.n_risk] {
-            col.resize(base + k * rows, 0.0);
-        }
+        let (base_row, base) = self.open_stratum(rows, k, false)?;
         let (time, event, censor) = (
             &mut self.time[base_row..],
             &mut self.n_event[base..],
@@ -750,15 +728,7 @@ impl EventTable {
             event[g * rows + row] = ev[g][i];
             censor[g * rows + row] = ce[g][i];
         });
-        for g in 0..k {
-            let r = base + g * rows..base + (g + 1) * rows;
-            fill_risk(
-                &self.n_event[r.clone()],
-                &self.n_censor[r.clone()],
-                None,
-                &mut self.n_risk[r],
-            );
-        }
+        self.close_stratum(base, rows, k);
         Ok(())
     }
 
@@ -775,17 +745,7 @@ impl EventTable {
             return self.append_two(a, b);
         }
         let rows = merge_walk(buckets, |_, _, _, _| {});
-        check_entries(self.n_event.len().saturating_add(k.saturating_mul(rows)))?;
-        let base_row = self.time.len();
-        let base = self.n_event.len();
-        self.time.resize(base_row + rows, 0.0);
-        self.offsets.push(base_row + rows);
-        for col in [&mut self.n_event, &mut self.n_censor, &mut self.n_risk] {
-            col.resize(base + k * rows, 0.0);
-        }
-        if with_enter {
-            self.n_enter.resize(base + k * rows, 0.0);
-        }
+        let (base_row, base) = self.open_stratum(rows, k, with_enter)?;
         let (time, event, censor, enter) = (
             &mut self.time[base_row..],
             &mut self.n_event[base..],
@@ -805,12 +765,40 @@ impl EventTable {
                 enter[base + (b - k) * rows + row] += it.weight();
             }
         });
+        self.close_stratum(base, rows, k);
+        Ok(())
+    }
+
+    /// Opens a stratum of `rows` distinct times and `k` groups: checks the
+    /// budget, appends zeroed columns and the stratum's offset; returns the
+    /// first row and the first (row, group) entry of the stratum.
+    fn open_stratum(&mut self, rows: usize, k: usize, with_enter: bool) -> Result<(usize, usize)> {
+        let base_row = self.time.len();
+        let base = self.n_event.len();
+        let end = k
+            .checked_mul(rows)
+            .and_then(|cells| cells.checked_add(base))
+            .unwrap_or(usize::MAX);
+        check_entries(end)?;
+        self.time.resize(base_row + rows, 0.0);
+        self.offsets.push(base_row + rows);
+        for col in [&mut self.n_event, &mut self.n_censor, &mut self.n_risk] {
+            col.resize(end, 0.0);
+        }
+        if with_enter {
+            self.n_enter.resize(end, 0.0);
+        }
+        Ok((base_row, base))
+    }
+
+    /// Computes the risk sets of the stratum opened at entry `base`.
+    fn close_stratum(&mut self, base: usize, rows: usize, k: usize) {
         for g in 0..k {
             let r = base + g * rows..base + (g + 1) * rows;
-            let en = if with_enter {
-                Some(&self.n_enter[r.clone()])
-            } else {
+            let en = if self.n_enter.is_empty() {
                 None
+            } else {
+                Some(&self.n_enter[r.clone()])
             };
             fill_risk(
                 &self.n_event[r.clone()],
@@ -819,7 +807,6 @@ impl EventTable {
                 &mut self.n_risk[r],
             );
         }
-        Ok(())
     }
 
     /// Appends one stratum's columns (group-major) and computes its risk sets.

@@ -5,35 +5,11 @@
 //! error, never a panic.
 mod common;
 
-use common::{assert_all_rel, parse, Case, TOL};
+use common::{assert_all_rel, data_of, parse, TOL};
 use proptest::prelude::*;
 use survkit::{CountRow, EventTable, KaplanMeier, SurvivalData, TimeFix};
 
 const DATA: &str = include_str!("data/km.txt");
-
-fn data_of(case: &Case) -> SurvivalData {
-    let time = case.nums("in_time");
-    let event: Vec<bool> = case.nums("in_event").iter().map(|&e| e == 1.0).collect();
-    let mut b = SurvivalData::builder(time, event);
-    if case.has("in_group") {
-        let labels = case.words("in_group");
-        b = if case.has("in_levels") {
-            b.group_levels(&labels, &case.words("in_levels"))
-        } else {
-            b.groups(&labels)
-        };
-    }
-    if case.has("in_stratum") {
-        b = b.strata(&case.words("in_stratum"));
-    }
-    if case.has("in_weight") {
-        b = b.weights(case.nums("in_weight"));
-    }
-    if case.has("in_entry") {
-        b = b.entry(case.nums("in_entry"));
-    }
-    b.build().expect("reference data are valid")
-}
 
 /// R's survfit rows are the table rows where the curve's group has an exit.
 #[test]

@@ -4,7 +4,7 @@
 //! validation suite.
 mod common;
 
-use common::{assert_all_rel, assert_rel, parse, rel_err, Case, TOL};
+use common::{assert_all_rel, assert_rel, data_of, parse, rel_err, Case, TOL};
 use survkit::{
     datasets, nelson_aalen, nelson_aalen_table, CiTransform, ConfidenceLevel, EventTable,
     KaplanMeier, KaplanMeierFit, SurvivalData, TimeFix,
@@ -14,31 +14,6 @@ const DATA: &str = include_str!("data/km.txt");
 
 fn cases() -> Vec<Case> {
     parse(DATA)
-}
-
-/// Rebuilds the data of a record from its `in_*` columns.
-fn data_of(case: &Case) -> SurvivalData {
-    let time = case.nums("in_time");
-    let event: Vec<bool> = case.nums("in_event").iter().map(|&e| e == 1.0).collect();
-    let mut b = SurvivalData::builder(time, event);
-    if case.has("in_group") {
-        let labels = case.words("in_group");
-        b = if case.has("in_levels") {
-            b.group_levels(&labels, &case.words("in_levels"))
-        } else {
-            b.groups(&labels)
-        };
-    }
-    if case.has("in_stratum") {
-        b = b.strata(&case.words("in_stratum"));
-    }
-    if case.has("in_weight") {
-        b = b.weights(case.nums("in_weight"));
-    }
-    if case.has("in_entry") {
-        b = b.entry(case.nums("in_entry"));
-    }
-    b.build().expect("reference data are valid")
 }
 
 fn fit_of(case: &Case, km: KaplanMeier) -> KaplanMeierFit {

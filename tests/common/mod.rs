@@ -147,3 +147,28 @@ pub fn assert_all_rel(actual: &[f64], expected: &[f64], tol: f64, what: &str) {
 
 /// The default tolerance of the project: relative 1e-10.
 pub const TOL: f64 = 1e-10;
+
+/// Rebuilds the data of a record from its `in_*` columns.
+pub fn data_of(case: &Case) -> survkit::SurvivalData {
+    let time = case.nums("in_time");
+    let event: Vec<bool> = case.nums("in_event").iter().map(|&e| e == 1.0).collect();
+    let mut b = survkit::SurvivalData::builder(time, event);
+    if case.has("in_group") {
+        let labels = case.words("in_group");
+        b = if case.has("in_levels") {
+            b.group_levels(&labels, &case.words("in_levels"))
+        } else {
+            b.groups(&labels)
+        };
+    }
+    if case.has("in_stratum") {
+        b = b.strata(&case.words("in_stratum"));
+    }
+    if case.has("in_weight") {
+        b = b.weights(case.nums("in_weight"));
+    }
+    if case.has("in_entry") {
+        b = b.entry(case.nums("in_entry"));
+    }
+    b.build().expect("reference data are valid")
+}
