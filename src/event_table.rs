@@ -484,21 +484,35 @@ fn union_walk(lists: &[&[f64]], mut visit: impl FnMut(usize, f64, usize, usize))
 }
 
 /// The common case, one group and no entry times: one pass over one bucket.
-fn sweep_one<T: Item>(items: &[T], cols: &mut Columns) {
+fn sweep_one<T: Item>(items: &[T], cols: &mut Columns, timefix: TimeFix) {
     let (Some(event), Some(censor)) = (cols.event.first_mut(), cols.censor.first_mut()) else {
         return;
     };
-    // Count the distinct times first (one cheap pass over sorted keys), so
-    // that each column is allocated once at its exact size: tied data (integer
-    // days) then need a few kilobytes, not one slot per observation.
-    let rows = 1 + items
-        .windows(2)
-        .filter(|w| w[0].key() >> 1 != w[1].key() >> 1)
-        .count();
-    cols.time.reserve_exact(rows);
-    event.reserve_exact(rows);
-    censor.reserve_exact(rows);
+    // A first cheap pass over the sorted keys counts the distinct times (so
+    // that each column is allocated once at its exact size: tied data such as
+    // integer days need a few kilobytes, not one slot per observation) and
+    // sums them (for R's near-tie rule, which needs their mean).
+    let (mut distinct, mut sum, mut prev) = (0usize, 0.0, u64::MAX);
+    for it in items {
+        let raw = it.key() >> 1;
+        if raw != prev {
+            distinct += 1;
+            sum += f64::from_bits(raw);
+            prev = raw;
+        }
+    }
+    // R's aeqSurv on the distinct times of this one bucket (the whole data
+    // set when there is one stratum, one group and no entry times): a run of
+    // consecutive tied times is summed into the row of its first time.
+    let tied = match timefix {
+        TimeFix::Tolerance if distinct >= 2 => Some(tie_rule(sum / distinct as f64)),
+        _ => None,
+    };
+    cols.time.reserve_exact(distinct);
+    event.reserve_exact(distinct);
+    censor.reserve_exact(distinct);
     let mut i = 0;
+    let mut prev_t = f64::NAN;
     while let Some(first) = items.get(i) {
         let raw = first.key() >> 1;
         let (mut d, mut c) = (0.0, 0.0);
@@ -513,9 +527,20 @@ fn sweep_one<T: Item>(items: &[T], cols: &mut Columns) {
             }
             i += 1;
         }
-        cols.time.push(f64::from_bits(raw));
-        event.push(d);
-        censor.push(c);
+        let t = f64::from_bits(raw);
+        let merge = tied.as_ref().is_some_and(|tied| tied(prev_t, t));
+        prev_t = t;
+        match (merge, event.last_mut(), censor.last_mut()) {
+            (true, Some(e), Some(cn)) => {
+                *e += d;
+                *cn += c;
+            }
+            _ => {
+                cols.time.push(t);
+                event.push(d);
+                censor.push(c);
+            }
+        }
     }
 }
 
@@ -598,16 +623,22 @@ impl EventTable {
     /// As [`EventTable::from_data`].
     pub fn from_data_with(data: &SurvivalData, timefix: TimeFix) -> Result<Self> {
         let table = match data.weights() {
-            None => Self::build::<u64>(data, |_, key| key)?,
-            Some(w) => Self::build::<(u64, f64)>(data, |i, key| (key, w[i]))?,
+            None => Self::build::<u64>(data, timefix, |_, key| key)?,
+            Some(w) => Self::build::<(u64, f64)>(data, timefix, |i, key| (key, w[i]))?,
         };
-        match timefix {
-            TimeFix::Exact => Ok(table),
-            TimeFix::Tolerance => table.apply_timefix(Some(data)),
+        // One stratum, one group, no entry times: the sweep merged near ties.
+        if timefix == TimeFix::Exact || table.is_single() {
+            Ok(table)
+        } else {
+            table.apply_timefix(Some(data))
         }
     }
 
-    fn build<T: Item>(data: &SurvivalData, make: impl Fn(usize, u64) -> T) -> Result<Self> {
+    fn build<T: Item>(
+        data: &SurvivalData,
+        timefix: TimeFix,
+        make: impl Fn(usize, u64) -> T,
+    ) -> Result<Self> {
         let k = data.n_groups();
         let n_strata = data.n_strata();
         let n_cells = k.saturating_mul(n_strata);
@@ -654,7 +685,14 @@ impl EventTable {
             };
             if let ([only], []) = (xs.as_slice(), es.as_slice()) {
                 let mut cols = Columns::new(k, with_enter);
-                sweep_one(only, &mut cols);
+                // Near ties are merged in the sweep only when this bucket is
+                // the whole data set (R's rule uses all distinct times).
+                let fix = if n_strata == 1 {
+                    timefix
+                } else {
+                    TimeFix::Exact
+                };
+                sweep_one(only, &mut cols, fix);
                 table.push_stratum(cols);
             } else if !with_enter && k > 2 {
                 // Each group's bucket is collapsed to its distinct times by the
@@ -663,7 +701,9 @@ impl EventTable {
                     .iter()
                     .map(|b| {
                         let mut c = Columns::new(1, false);
-                        sweep_one(b, &mut c);
+                        // Exact per group: near ties are merged over the
+                        // union of all groups afterwards, as R does.
+                        sweep_one(b, &mut c, TimeFix::Exact);
                         c
                     })
                     .collect();
