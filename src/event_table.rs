@@ -517,14 +517,15 @@ fn sweep_one<T: Item>(items: &[T], cols: &mut Columns, timefix: TimeFix) {
         let raw = first.key() >> 1;
         let (mut d, mut c) = (0.0, 0.0);
         while let Some(it) = items.get(i) {
-            if it.key() >> 1 != raw {
+            let key = it.key();
+            if key >> 1 != raw {
                 break;
             }
-            if it.key() & 1 == 1 {
-                d += it.weight();
-            } else {
-                c += it.weight();
-            }
+            // Branch-free: the event flag selects the column (0·w or 1·w).
+            let w = it.weight();
+            let e = (key & 1) as f64 * w;
+            d += e;
+            c += w - e;
             i += 1;
         }
         let t = f64::from_bits(raw);
