@@ -189,39 +189,50 @@ impl SurvivalData {
 
     /// Number of group levels (1 when ungrouped).
     pub fn n_groups(&self) -> usize {
-        self.group.as_ref().map_or(1, |g| g.names.len())
+        level_count(&self.group)
     }
 
     /// Group level names (`["all"]` when ungrouped).
     pub fn group_names(&self) -> Vec<&str> {
-        match &self.group {
-            Some(g) => g.names.iter().map(String::as_str).collect(),
-            None => vec!["all"],
-        }
+        level_names(&self.group)
     }
 
     /// Group code (index into [`group_names`](Self::group_names)) of each row, when grouped.
     pub fn group_codes(&self) -> Option<&[u32]> {
-        self.group.as_ref().map(|g| g.codes.as_slice())
+        level_codes(&self.group)
     }
 
     /// Number of strata (1 when unstratified).
     pub fn n_strata(&self) -> usize {
-        self.stratum.as_ref().map_or(1, |s| s.names.len())
+        level_count(&self.stratum)
     }
 
     /// Stratum names (`["all"]` when unstratified).
     pub fn stratum_names(&self) -> Vec<&str> {
-        match &self.stratum {
-            Some(s) => s.names.iter().map(String::as_str).collect(),
-            None => vec!["all"],
-        }
+        level_names(&self.stratum)
     }
 
     /// Stratum code of each row, when stratified.
     pub fn stratum_codes(&self) -> Option<&[u32]> {
-        self.stratum.as_ref().map(|s| s.codes.as_slice())
+        level_codes(&self.stratum)
     }
+}
+
+/// Number of levels; absent levels are one level, "all".
+fn level_count(levels: &Option<Levels>) -> usize {
+    levels.as_ref().map_or(1, |l| l.names.len())
+}
+
+/// Level names; absent levels are the one level "all".
+fn level_names(levels: &Option<Levels>) -> Vec<&str> {
+    match levels {
+        Some(l) => l.names.iter().map(String::as_str).collect(),
+        None => vec!["all"],
+    }
+}
+
+fn level_codes(levels: &Option<Levels>) -> Option<&[u32]> {
+    levels.as_ref().map(|l| l.codes.as_slice())
 }
 
 /// The unvalidated form of [`SurvivalData`] that deserialisation reads; it
