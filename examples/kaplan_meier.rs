@@ -54,12 +54,15 @@ fn main() -> Result<(), survkit::Error> {
     for curve in fit.curves() {
         print_summary(curve);
     }
-    println!("        n.start events median 0.95LCL 0.95UCL");
+    println!(
+        "{:13} {:>7} {:>6} {:>6} {:>7} {:>7}",
+        "", "n.start", "events", "median", "0.95LCL", "0.95UCL"
+    );
     for curve in fit.curves() {
         let m = curve.median();
         let events: f64 = curve.n_event().iter().sum();
         println!(
-            "{:13} {:3} {:6} {:6} {:7} {:7}",
+            "{:13} {:>7} {:>6} {:>6} {:>7} {:>7}",
             curve.name(),
             curve.n_risk()[0],
             events,
