@@ -484,3 +484,74 @@ fn huge_counts_do_not_overflow() {
     assert!((r2.p_value() - 1.0).abs() < 1e-6);
     assert_rel(r2.odds_ratio(), 1.0, 1e-12, "balanced 1e9 estimate");
 }
+
+/// scipy 1.17 `odds_ratio(t, kind='sample').confidence_interval(0.95, alt)`
+/// for tables with zero cells and a zero margin (generate_fisher.py,
+/// `woolf-zero/`): scipy's NaN bounds (∞ − ∞) are reproduced, and a zero
+/// margin gives (0, ∞).
+#[test]
+fn woolf_interval_zero_cells_match_scipy() {
+    let mut n = 0;
+    for c in parse(PY_DATA)
+        .iter()
+        .filter(|c| c.name.starts_with("woolf-zero/"))
+    {
+        let r = FisherExact::default()
+            .alternative(alternative(c.text("alternative")))
+            .conf_level(ConfidenceLevel::new(c.num("conf_level")).unwrap())
+            .test(&table(c))
+            .unwrap();
+        let s = c.nums("sample_ci");
+        assert_rel(r.sample_odds_ratio(), c.num("sample"), TOL, &c.name);
+        assert_rel(
+            r.woolf_interval().lower(),
+            s[0],
+            TOL,
+            &format!("{} lower", c.name),
+        );
+        assert_rel(
+            r.woolf_interval().upper(),
+            s[1],
+            TOL,
+            &format!("{} upper", c.name),
+        );
+        n += 1;
+    }
+    assert_eq!(n, 12);
+}
+
+/// Every valid level, down to 1e-300 and up to 1 − 2⁻⁵³, gives a result for
+/// every alternative (the Woolf z once came from `(1 + level)/2`, which
+/// rounds to 1 at 1 − 2⁻⁵³).
+#[test]
+fn extreme_levels_terminate() {
+    let top = 1.0 - f64::EPSILON / 2.0; // 1 − 2⁻⁵³, the largest f64 below 1
+    assert!(top < 1.0);
+    for rows in [
+        [[3, 1], [1, 3]],
+        [[0, 10], [5, 4]],
+        [[94, 48], [3577, 16988]],
+    ] {
+        let t = Table2x2::new(rows).unwrap();
+        for level in [1e-300, 1e-12, 0.5, 0.999_999_999_999, top] {
+            for alt in [
+                Alternative::TwoSided,
+                Alternative::Less,
+                Alternative::Greater,
+            ] {
+                let r = FisherExact::default()
+                    .alternative(alt)
+                    .conf_level(ConfidenceLevel::new(level).unwrap())
+                    .test(&t)
+                    .unwrap_or_else(|e| panic!("{rows:?} {level:e} {alt:?}: {e}"));
+                let (ci, w) = (r.conf_int(), r.woolf_interval());
+                assert!(
+                    ci.lower() >= 0.0 && ci.lower() <= ci.upper(),
+                    "{rows:?} {level:e} {alt:?}"
+                );
+                assert!(!(w.lower() > w.upper()), "{rows:?} {level:e} {alt:?}");
+                assert!((0.0..=1.0).contains(&r.p_value()));
+            }
+        }
+    }
+}

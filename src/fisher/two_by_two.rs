@@ -248,9 +248,18 @@ impl FisherResult {
 
     /// Woolf's (logit) interval around the sample odds ratio,
     /// `exp(ln OR ± z √(1/a + 1/b + 1/c + 1/d))`, one-sided as the
-    /// alternative asks (scipy's `odds_ratio(kind="sample")`). With a zero
-    /// cell the standard error is infinite: the bounds are 0 and `+∞` (NaN
-    /// where the estimate itself is NaN), as scipy gives them.
+    /// alternative asks (scipy's `odds_ratio(kind="sample")`), with
+    /// `z = −Φ⁻¹(α)`, `α = (1 − level)/2` two-sided, `1 − level` one-sided.
+    ///
+    /// Zero cells follow scipy 1.17 exactly: a zero row or column margin
+    /// gives `[0, +∞]` for every alternative; otherwise a zero cell makes the
+    /// standard error infinite and the bounds are what IEEE arithmetic gives:
+    /// a finite `ln OR` yields 0 and `+∞`, but an infinite `ln OR` (a sample
+    /// odds ratio of 0 or `+∞`) meets `∓∞` and the bound is NaN. For example
+    /// `[[5, 0], [0, 5]]` gives `[NaN, +∞]` two-sided and `greater`,
+    /// `[0, +∞]` for `less`; `[[0, 1], [1, 0]]` gives `[0, NaN]` two-sided
+    /// and `less`, `[0, +∞]` for `greater`; `[[0, 0], [0, 5]]` gives
+    /// `[0, +∞]`.
     pub fn woolf_interval(&self) -> ConfidenceInterval {
         self.woolf_interval
     }
@@ -307,7 +316,9 @@ impl FisherResult {
 ///
 /// # Errors
 /// [`Error::NoConvergence`] if a root finder fails (not seen in practice);
-/// [`Error::InvalidProbability`] cannot occur for a validated level.
+/// [`Error::InvalidProbability`] cannot occur for a validated level (the
+/// normal quantile is taken at the tail mass `1 − level`, which is positive
+/// and exact for every valid level, down to `1 − 2⁻⁵³`).
 ///
 /// # Example
 /// ```
@@ -784,19 +795,34 @@ fn woolf(
     level: ConfidenceLevel,
     alt: Alternative,
 ) -> Result<ConfidenceInterval> {
+    // scipy's `odds_ratio` returns (0, ∞) when a row or column is all zero.
+    if (a + b == 0.0) || (c + d == 0.0) || (a + c == 0.0) || (b + d == 0.0) {
+        return Ok(ConfidenceInterval::new(0.0, f64::INFINITY, level));
+    }
     let se = (1.0 / a + 1.0 / b + 1.0 / c + 1.0 / d).sqrt();
     let ln_or = or.ln();
+    // z from whichever of level and α = 1 − level is at most 1/2, so its
+    // argument is exact and inside (0, 1) for every validated level:
+    // `(1 + level)/2` rounds to 1 for level = 1 − 2⁻⁵³, and 1 − level
+    // rounds to 1 for level = 1e-300.
+    let one_sided_z = || -> Result<f64> {
+        if level.value() <= 0.5 {
+            norm_quantile(level.value())
+        } else {
+            Ok(-norm_quantile(level.alpha())?)
+        }
+    };
     let (lo, hi) = match alt {
         Alternative::TwoSided => {
-            let z = norm_quantile(0.5 * level.value() + 0.5)?;
+            let z = -norm_quantile(0.5 * level.alpha())?;
             (ln_or - z * se, ln_or + z * se)
         }
         Alternative::Less => {
-            let z = norm_quantile(level.value())?;
+            let z = one_sided_z()?;
             (f64::NEG_INFINITY, ln_or + z * se)
         }
         Alternative::Greater => {
-            let z = norm_quantile(level.value())?;
+            let z = one_sided_z()?;
             (ln_or - z * se, f64::INFINITY)
         }
     };

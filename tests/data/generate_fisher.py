@@ -45,6 +45,24 @@ for name, t in TABLES.items():
                     sample=ress.statistic, sample_ci=[cis.low, cis.high], scipy_p=p)
 
 
+# Woolf interval with zero cells and zero margins (scipy's odds_ratio returns
+# (0, inf) for a zero margin; otherwise IEEE arithmetic, NaN where inf - inf).
+WOOLF_ZERO = {
+    "diag": [[5, 0], [0, 5]],
+    "antidiag": [[0, 1], [1, 0]],
+    "zero-margin": [[0, 0], [0, 5]],
+    "one-zero": [[0, 3], [2, 5]],
+}
+for name, t in WOOLF_ZERO.items():
+    for alt in ["two-sided", "less", "greater"]:
+        ress = odds_ratio(t, kind="sample")
+        cis = ress.confidence_interval(confidence_level=0.95, alternative=alt)
+        w.write("woolf-zero/%s/%s" % (name, alt),
+                "odds_ratio(%s, kind='sample').confidence_interval(confidence_level=0.95, alternative='%s')" % (t, alt),
+                table=[t[0][0], t[0][1], t[1][0], t[1][1]], alternative=alt, conf_level=0.95,
+                sample=ress.statistic, sample_ci=[float(cis.low), float(cis.high)])
+
+
 # ---- exact rational enumeration (independent of any library) ----
 def lf(n):
     return math.factorial(n)
