@@ -604,3 +604,32 @@ fn monte_carlo_large_counts_match_g_test() {
         r.p_value()
     );
 }
+
+/// The exact r x c route compares sums of `ln x!` (up to `ln N!`) against
+/// FEXACT's tie tolerance 3.45e-7; beyond totals where their rounding could
+/// reach 1/16 of it, it refuses with a typed error instead of deciding ties
+/// by rounding, and the Monte Carlo route still answers. 2 x 2 shaped
+/// tables take the accurate 2 x 2 route at any count.
+#[test]
+fn exact_rxc_refuses_totals_beyond_its_rounding_budget() {
+    let big =
+        ContingencyTable::new(vec![vec![1_000_000, 2_000_000, 3_000_000], vec![1, 2, 0]]).unwrap();
+    match fisher_exact_rxc(&big) {
+        Err(Error::BudgetExceeded { unit, limit, .. }) => {
+            assert_eq!(unit, "table total");
+            assert!(limit < 6_000_003, "{limit}");
+        }
+        other => panic!("expected BudgetExceeded, got {other:?}"),
+    }
+    let mc = FisherExactRxc::default()
+        .monte_carlo(NonZeroU64::new(200).unwrap(), 3)
+        .test(&big)
+        .unwrap();
+    assert!((0.0..=1.0).contains(&mc.p_value()));
+    // a 2 x 2 table as r x c: no limit (R: fisher.test(matrix(c(1e9, 2, 1, 3), 2)))
+    let two = ContingencyTable::new(vec![vec![1_000_000_000, 1], vec![2, 3]]).unwrap();
+    assert!(fisher_exact_rxc(&two).is_ok());
+    // just below the limit still runs exactly
+    let small = ContingencyTable::new(vec![vec![100_000, 50_000, 1], vec![1, 2, 0]]).unwrap();
+    assert!(fisher_exact_rxc(&small).is_ok());
+}

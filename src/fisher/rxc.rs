@@ -306,7 +306,11 @@ impl RxcResult {
 ///
 /// # Errors
 /// [`Error::BudgetExceeded`] past the work or memory budget (raise it, or
-/// use [`RxcMethod::MonteCarlo`]).
+/// use [`RxcMethod::MonteCarlo`]), and (unit `"table total"`) on the exact
+/// route for totals so large that the rounding of the log-factorial sums
+/// could reach 1/16 of FEXACT's tie tolerance (about 2.5e5 for 5 x 5, 6e5
+/// for 2 x 3; 2 x 2 shaped tables have no limit): use
+/// [`RxcMethod::MonteCarlo`], whose statistic is accurate at any count.
 ///
 /// # Example
 /// ```
@@ -542,6 +546,31 @@ impl LnFact {
     }
 }
 
+/// The exact route compares log-probabilities, sums of `ln x!` up to
+/// `ln N!`, with the observed one less [`FEXACT_TOL`]; each sum carries
+/// rounding of about (number of terms) · ε · `ln N!`. The route refuses a
+/// table (a typed [`Error::BudgetExceeded`]) when that bound exceeds 1/16 of
+/// [`FEXACT_TOL`], so a tie is never decided by rounding: totals up to about
+/// 2.5e5 for a 5 x 5 table, 6e5 for 2 x 3. (R's FEXACT has no such guard.)
+/// 2 x 2 shaped tables use the 2 x 2 route, whose log-densities are
+/// Loader's and accurate at every count. Monte Carlo has no such limit.
+const EXACT_ROUNDING_BUDGET: f64 = FEXACT_TOL / 16.0;
+
+/// The largest total the exact route accepts for a table with `terms`
+/// log-factorial terms (for the error message).
+fn exact_total_limit(terms: f64) -> u64 {
+    let (mut lo, mut hi) = (1u64, MAX_EXACT_TOTAL);
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if terms * f64::EPSILON * ln_factorial(mid) > EXACT_ROUNDING_BUDGET {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    lo
+}
+
 /// Bounds are computed in floating point; they are widened by this much
 /// (absolute, log scale) so that rounding can never make a bound cut a path
 /// that should have been expanded. It is 300 times below [`FEXACT_TOL`].
@@ -557,6 +586,14 @@ fn exact_p(t: &Reduced, max_nodes: u64, max_bytes: u64) -> Result<(f64, u64)> {
             p_value_2x2(&h, a, 1.0, Alternative::TwoSided, PValueKind::Exact),
             1,
         ));
+    }
+    let terms = (t.cells.len() + t.nrows + t.ncols + 1) as f64;
+    if terms * f64::EPSILON * ln_factorial(t.total) > EXACT_ROUNDING_BUDGET {
+        return Err(Error::BudgetExceeded {
+            what: "exact r x c test (log-factorial rounding against FEXACT's tie tolerance; use Monte Carlo)",
+            limit: exact_total_limit(terms),
+            unit: "table total",
+        });
     }
     let lf = LnFact::new(t.total);
     // Columns smallest first: the stages before the last two stay small, and
@@ -1591,5 +1628,14 @@ mod tests {
             - [3u64, 5, 2, 4, 1, 6].iter().map(|&v| lf(v)).sum::<f64>();
         let got = ln_p_chain(&r);
         assert!(((got - want) / want).abs() < 1e-13, "{got} {want}");
+    }
+
+    /// The documented limits of the exact route's rounding guard.
+    #[test]
+    fn exact_total_limits() {
+        let l23 = exact_total_limit(12.0); // 2 x 3: 6 cells + 2 + 3 + 1
+        let l55 = exact_total_limit(36.0); // 5 x 5: 25 + 5 + 5 + 1
+        assert!((550_000..700_000).contains(&l23), "{l23}");
+        assert!((200_000..300_000).contains(&l55), "{l55}");
     }
 }
