@@ -71,11 +71,49 @@ pub const DEFAULT_MAX_BYTES: u64 = 1 << 30;
 /// doi:10.1002/0471249688
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "RawContingencyTable"))]
 pub struct ContingencyTable {
     nrows: usize,
     ncols: usize,
     cells: Vec<u64>,
     total: u64,
+}
+
+/// The serialised form of [`ContingencyTable`], validated on
+/// deserialisation: the cells must be `nrows × ncols`, they go through
+/// [`ContingencyTable::from_rows`], and the stored total must equal theirs.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct RawContingencyTable {
+    nrows: usize,
+    ncols: usize,
+    cells: Vec<u64>,
+    total: u64,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<RawContingencyTable> for ContingencyTable {
+    type Error = Error;
+    fn try_from(raw: RawContingencyTable) -> Result<ContingencyTable> {
+        let shape = Error::LengthMismatch {
+            what: "deserialised contingency table cells",
+            expected: raw.nrows.saturating_mul(raw.ncols),
+            actual: raw.cells.len(),
+        };
+        if raw.ncols == 0 || raw.nrows.checked_mul(raw.ncols) != Some(raw.cells.len()) {
+            return Err(shape);
+        }
+        let rows: Vec<&[u64]> = raw.cells.chunks(raw.ncols).collect();
+        let t = ContingencyTable::from_rows(&rows)?;
+        if t.total != raw.total {
+            return Err(Error::InvalidParameter {
+                what: "contingency table total (deserialised)",
+                constraint: "equal to the sum of the cells",
+                value: raw.total as f64,
+            });
+        }
+        Ok(t)
+    }
 }
 
 impl ContingencyTable {
@@ -1637,5 +1675,28 @@ mod tests {
         let l55 = exact_total_limit(36.0); // 5 x 5: 25 + 5 + 5 + 1
         assert!((550_000..700_000).contains(&l23), "{l23}");
         assert!((200_000..300_000).contains(&l55), "{l55}");
+    }
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn deserialising_validates_the_shape_and_total() {
+        let raw = |nrows, ncols, cells: Vec<u64>, total| RawContingencyTable {
+            nrows,
+            ncols,
+            cells,
+            total,
+        };
+        let ok = ContingencyTable::try_from(raw(2, 3, vec![1, 2, 3, 4, 5, 6], 21));
+        assert_eq!(ok.map(|t| (t.nrows(), t.ncols())), Ok((2, 3)));
+        for bad in [
+            raw(2, 3, vec![1, 2, 3, 4, 5], 15),
+            raw(3, 3, vec![1, 2, 3, 4, 5, 6], 21),
+            raw(0, 0, vec![], 0),
+            raw(usize::MAX, 2, vec![1, 2], 3),
+            raw(2, 3, vec![1, 2, 3, 4, 5, 6], 22),
+            raw(1, 2, vec![1, 2], 3),
+        ] {
+            assert!(ContingencyTable::try_from(bad).is_err());
+        }
     }
 }

@@ -63,6 +63,7 @@ const ROOT_MAX_ITER: usize = 400;
 /// doi:10.1002/0471249688
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "RawTable2x2"))]
 pub struct Table2x2 {
     rows: [[u64; 2]; 2],
     total: u64,
@@ -159,7 +160,48 @@ pub enum PValueKind {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "f64", into = "f64"))]
 pub struct NullOddsRatio(f64);
+
+#[cfg(feature = "serde")]
+impl TryFrom<f64> for NullOddsRatio {
+    type Error = Error;
+    fn try_from(or: f64) -> Result<NullOddsRatio> {
+        NullOddsRatio::new(or)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<NullOddsRatio> for f64 {
+    fn from(or: NullOddsRatio) -> f64 {
+        or.0
+    }
+}
+
+/// The serialised form of [`Table2x2`], validated on deserialisation: the
+/// rows go through [`Table2x2::new`] and the stored total must equal theirs.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct RawTable2x2 {
+    rows: [[u64; 2]; 2],
+    total: u64,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<RawTable2x2> for Table2x2 {
+    type Error = Error;
+    fn try_from(raw: RawTable2x2) -> Result<Table2x2> {
+        let t = Table2x2::new(raw.rows)?;
+        if t.total != raw.total {
+            return Err(Error::InvalidParameter {
+                what: "2 x 2 table total (deserialised)",
+                constraint: "equal to the sum of the cells",
+                value: raw.total as f64,
+            });
+        }
+        Ok(t)
+    }
+}
 
 impl NullOddsRatio {
     /// The usual null: no association (odds ratio 1).
@@ -827,4 +869,44 @@ fn woolf(
         }
     };
     Ok(ConfidenceInterval::new(lo.exp(), hi.exp(), level))
+}
+
+#[cfg(all(test, feature = "serde"))]
+mod serde_tests {
+    use super::*;
+    use serde::de::value::{Error as DeError, F64Deserializer};
+    use serde::de::IntoDeserializer;
+    use serde::Deserialize;
+
+    #[test]
+    fn deserialising_validates_the_null_odds_ratio() {
+        let ok: F64Deserializer<DeError> = 2.0.into_deserializer();
+        assert_eq!(
+            NullOddsRatio::deserialize(ok).map(NullOddsRatio::value),
+            Ok(2.0)
+        );
+        for bad in [-1.0, f64::NAN] {
+            let d: F64Deserializer<DeError> = bad.into_deserializer();
+            assert!(NullOddsRatio::deserialize(d).is_err());
+        }
+    }
+
+    #[test]
+    fn deserialising_validates_the_table_total() {
+        let ok = RawTable2x2 {
+            rows: [[1, 2], [3, 4]],
+            total: 10,
+        };
+        assert_eq!(Table2x2::try_from(ok).map(|t| t.total()), Ok(10));
+        let bad = RawTable2x2 {
+            rows: [[1, 2], [3, 4]],
+            total: 11,
+        };
+        assert!(Table2x2::try_from(bad).is_err());
+        let huge = RawTable2x2 {
+            rows: [[u64::MAX, 1], [0, 0]],
+            total: 0,
+        };
+        assert!(Table2x2::try_from(huge).is_err());
+    }
 }
