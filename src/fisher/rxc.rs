@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::fisher::hyper::Hyper;
 use crate::fisher::two_by_two::{p_value as p_value_2x2, PValueKind, MAX_EXACT_TOTAL};
 use crate::interval::Alternative;
-use crate::special::{chisq_sf, ln_factorial};
+use crate::special::{chisq_sf, ln_dhyper, ln_factorial};
 
 /// FEXACT's tolerance for "no more probable than the observed table" in
 /// r x c tables: a table counts when `ln P(T) ≤ ln P(obs) + 3.45254e-7`
@@ -71,11 +71,49 @@ pub const DEFAULT_MAX_BYTES: u64 = 1 << 30;
 /// doi:10.1002/0471249688
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "RawContingencyTable"))]
 pub struct ContingencyTable {
     nrows: usize,
     ncols: usize,
     cells: Vec<u64>,
     total: u64,
+}
+
+/// The serialised form of [`ContingencyTable`], validated on
+/// deserialisation: the cells must be `nrows × ncols`, they go through
+/// [`ContingencyTable::from_rows`], and the stored total must equal theirs.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct RawContingencyTable {
+    nrows: usize,
+    ncols: usize,
+    cells: Vec<u64>,
+    total: u64,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<RawContingencyTable> for ContingencyTable {
+    type Error = Error;
+    fn try_from(raw: RawContingencyTable) -> Result<ContingencyTable> {
+        let shape = Error::LengthMismatch {
+            what: "deserialised contingency table cells",
+            expected: raw.nrows.saturating_mul(raw.ncols),
+            actual: raw.cells.len(),
+        };
+        if raw.ncols == 0 || raw.nrows.checked_mul(raw.ncols) != Some(raw.cells.len()) {
+            return Err(shape);
+        }
+        let rows: Vec<&[u64]> = raw.cells.chunks(raw.ncols).collect();
+        let t = ContingencyTable::from_rows(&rows)?;
+        if t.total != raw.total {
+            return Err(Error::InvalidParameter {
+                what: "contingency table total (deserialised)",
+                constraint: "equal to the sum of the cells",
+                value: raw.total as f64,
+            });
+        }
+        Ok(t)
+    }
 }
 
 impl ContingencyTable {
@@ -306,7 +344,11 @@ impl RxcResult {
 ///
 /// # Errors
 /// [`Error::BudgetExceeded`] past the work or memory budget (raise it, or
-/// use [`RxcMethod::MonteCarlo`]).
+/// use [`RxcMethod::MonteCarlo`]), and (unit `"table total"`) on the exact
+/// route for totals so large that the rounding of the log-factorial sums
+/// could reach 1/16 of FEXACT's tie tolerance (about 2.5e5 for 5 x 5, 6e5
+/// for 2 x 3; 2 x 2 shaped tables have no limit): use
+/// [`RxcMethod::MonteCarlo`], whose statistic is accurate at any count.
 ///
 /// # Example
 /// ```
@@ -542,6 +584,31 @@ impl LnFact {
     }
 }
 
+/// The exact route compares log-probabilities, sums of `ln x!` up to
+/// `ln N!`, with the observed one less [`FEXACT_TOL`]; each sum carries
+/// rounding of about (number of terms) · ε · `ln N!`. The route refuses a
+/// table (a typed [`Error::BudgetExceeded`]) when that bound exceeds 1/16 of
+/// [`FEXACT_TOL`], so a tie is never decided by rounding: totals up to about
+/// 2.5e5 for a 5 x 5 table, 6e5 for 2 x 3. (R's FEXACT has no such guard.)
+/// 2 x 2 shaped tables use the 2 x 2 route, whose log-densities are
+/// Loader's and accurate at every count. Monte Carlo has no such limit.
+const EXACT_ROUNDING_BUDGET: f64 = FEXACT_TOL / 16.0;
+
+/// The largest total the exact route accepts for a table with `terms`
+/// log-factorial terms (for the error message).
+fn exact_total_limit(terms: f64) -> u64 {
+    let (mut lo, mut hi) = (1u64, MAX_EXACT_TOTAL);
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if terms * f64::EPSILON * ln_factorial(mid) > EXACT_ROUNDING_BUDGET {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    lo
+}
+
 /// Bounds are computed in floating point; they are widened by this much
 /// (absolute, log scale) so that rounding can never make a bound cut a path
 /// that should have been expanded. It is 300 times below [`FEXACT_TOL`].
@@ -557,6 +624,14 @@ fn exact_p(t: &Reduced, max_nodes: u64, max_bytes: u64) -> Result<(f64, u64)> {
             p_value_2x2(&h, a, 1.0, Alternative::TwoSided, PValueKind::Exact),
             1,
         ));
+    }
+    let terms = (t.cells.len() + t.nrows + t.ncols + 1) as f64;
+    if terms * f64::EPSILON * ln_factorial(t.total) > EXACT_ROUNDING_BUDGET {
+        return Err(Error::BudgetExceeded {
+            what: "exact r x c test (log-factorial rounding against FEXACT's tie tolerance; use Monte Carlo)",
+            limit: exact_total_limit(terms),
+            unit: "table total",
+        });
     }
     let lf = LnFact::new(t.total);
     // Columns smallest first: the stages before the last two stay small, and
@@ -1317,98 +1392,311 @@ impl SplitMix64 {
     }
 }
 
+/// The walk from the mode stops on a side when the geometric bound on that
+/// side's remaining mass, `t r / (1 − r)` for the last term `t` and the last
+/// term ratio `r < 1` (the hypergeometric is log-concave, so the ratios keep
+/// falling), is below this fraction of the mass walked so far: 2⁻⁶⁰, far
+/// below the 2⁻⁵³ resolution of the uniform draw.
+const WALK_TAIL_EPS: f64 = 1.0 / (1u64 << 60) as f64;
+
 /// Draws the hypergeometric count of successes among `draws` taken from a
 /// population of `pop` with `succ` successes, by inversion from the mode
 /// outward (Patefield's search from the conditional mean).
-fn draw_hyper(lf: &LnFact, rng: &mut SplitMix64, pop: u64, succ: u64, draws: u64) -> u64 {
+///
+/// The mode's probability comes from Loader's saddle-point log-density
+/// (accurate to a few ulps at any count); the walk multiplies exact term
+/// ratios relative to the mode (`t = 1` there) and stops on each side once
+/// the rest is negligible ([`WALK_TAIL_EPS`]), so its work is bounded by
+/// the width of the distribution (a few dozen standard deviations), never
+/// by the support. If the uniform falls beyond the walked mass (possible
+/// only through rounding, with probability about 1e-12), it is rescaled to
+/// the walked mass and the walk repeated.
+fn draw_hyper(rng: &mut SplitMix64, pop: u64, succ: u64, draws: u64) -> u64 {
+    let u = rng.uniform();
+    draw_hyper_at(u, pop, succ, draws).0
+}
+
+/// [`draw_hyper`] for a given uniform `u` in `[0, 1)`; also returns the
+/// number of terms walked.
+fn draw_hyper_at(u: f64, pop: u64, succ: u64, draws: u64) -> (u64, u64) {
     let lo = (draws + succ).saturating_sub(pop);
     let hi = draws.min(succ);
     if lo == hi {
-        return lo;
+        return (lo, 0);
     }
     let fail = pop - succ;
     // mode of the hypergeometric
     let mode = (((draws + 1) as f64 * (succ + 1) as f64) / (pop + 2) as f64).floor() as u64;
     let mode = mode.clamp(lo, hi);
-    let ln_p = |u: u64| -> f64 {
-        lf.get(succ) - lf.get(u) - lf.get(succ - u) + lf.get(fail)
-            - lf.get(draws - u)
-            - lf.get(fail - (draws - u))
-            - (lf.get(pop) - lf.get(draws) - lf.get(pop - draws))
-    };
-    let u = rng.uniform();
-    let pm = ln_p(mode).exp();
-    let mut cum = pm;
-    if u < cum {
-        return mode;
-    }
-    let (mut up, mut down) = (mode, mode);
-    let (mut t_up, mut t_down) = (pm, pm);
-    loop {
-        let can_up = up < hi;
-        let can_down = down > lo;
-        if !can_up && !can_down {
-            return mode;
-        }
-        if can_up {
-            // P(u+1)/P(u) = (succ − u)(draws − u) / ((u + 1)(fail − draws + u + 1))
-            let uu = up as f64;
-            t_up *= (succ as f64 - uu) * (draws as f64 - uu)
-                / ((uu + 1.0) * (fail as f64 - draws as f64 + uu + 1.0));
-            up += 1;
-            cum += t_up;
-            if u < cum {
-                return up;
-            }
-        }
-        if can_down {
-            let dd = down as f64;
-            t_down *= dd * (fail as f64 - draws as f64 + dd)
-                / ((succ as f64 - dd + 1.0) * (draws as f64 - dd + 1.0));
-            down -= 1;
-            cum += t_down;
-            if u < cum {
-                return down;
-            }
-        }
+    let pm = ln_dhyper(mode as f64, succ as f64, fail as f64, draws as f64).exp();
+    // the target is u on the absolute scale, u / P(mode) on the relative one
+    let walk = |target: f64| walk_from_mode(target, mode, lo, hi, succ, fail, draws);
+    match walk(u / pm) {
+        (WalkEnd::Hit(x), work) => (x, work),
+        (WalkEnd::Total(total, _), work) => match walk(u * total) {
+            (WalkEnd::Hit(x), more) => (x, work + more),
+            // u · total rounded up to total itself: the last count walked
+            (WalkEnd::Total(_, x), more) => (x, work + more),
+        },
     }
 }
 
+/// How a walk from the mode ended.
+enum WalkEnd {
+    /// The count reached.
+    Hit(u64),
+    /// The target lay beyond the walked mass: the mass (relative to the
+    /// mode) and the last count walked.
+    Total(f64, u64),
+}
+
+/// Walks outward from the mode alternately up and down, summing terms
+/// relative to the mode, until the sum passes `target` or both sides are
+/// exhausted or negligible. Returns how it ended and the terms walked.
+fn walk_from_mode(
+    target: f64,
+    mode: u64,
+    lo: u64,
+    hi: u64,
+    succ: u64,
+    fail: u64,
+    draws: u64,
+) -> (WalkEnd, u64) {
+    let mut cum = 1.0;
+    if target < cum {
+        return (WalkEnd::Hit(mode), 1);
+    }
+    let (sf, ff, df) = (succ as f64, fail as f64, draws as f64);
+    let (mut up, mut down) = (mode, mode);
+    let (mut t_up, mut t_down) = (1.0_f64, 1.0_f64);
+    let (mut up_done, mut down_done) = (up >= hi, down <= lo);
+    let mut last = mode;
+    let mut work: u64 = 1;
+    while !(up_done && down_done) {
+        if !up_done {
+            // P(u+1)/P(u) = (succ − u)(draws − u) / ((u + 1)(fail − draws + u + 1))
+            let uu = up as f64;
+            let r = (sf - uu) * (df - uu) / ((uu + 1.0) * (ff - df + uu + 1.0));
+            t_up *= r;
+            up += 1;
+            cum += t_up;
+            work += 1;
+            last = up;
+            if target < cum {
+                return (WalkEnd::Hit(up), work);
+            }
+            up_done = up >= hi || (r < 1.0 && t_up * r < WALK_TAIL_EPS * cum * (1.0 - r));
+        }
+        if !down_done {
+            // P(d−1)/P(d) = d (fail − draws + d) / ((succ − d + 1)(draws − d + 1))
+            let dd = down as f64;
+            let r = dd * (ff - df + dd) / ((sf - dd + 1.0) * (df - dd + 1.0));
+            t_down *= r;
+            down -= 1;
+            cum += t_down;
+            work += 1;
+            last = down;
+            if target < cum {
+                return (WalkEnd::Hit(down), work);
+            }
+            down_done = down <= lo || (r < 1.0 && t_down * r < WALK_TAIL_EPS * cum * (1.0 - r));
+        }
+    }
+    (WalkEnd::Total(cum, last), work)
+}
+
+/// Totals up to this use `Σ ln x!` from the exact table of [`LnFact`] for
+/// the Monte Carlo statistic (R's own statistic; its rounding, a few ulps of
+/// numbers below 2e7, is far below R's tie tolerance). Above it the
+/// statistic is the log-probability of the drawn table, summed from the
+/// Loader log-densities of its hypergeometric draws: `Σ ln x!` would be a
+/// sum of numbers up to `N ln N` whose rounding (about 0.03 at N = 1e12)
+/// exceeds any sensible tie tolerance.
+const MC_TABLE_STAT_MAX_TOTAL: u64 = LN_FACT_TABLE_MAX;
+
 /// Monte Carlo p-value (R's rule) from `b` tables drawn with the margins.
+///
+/// R counts a drawn table when `−Σ ln x! ≤ −Σ ln o! / (1 + 64ε)`, i.e. when
+/// `ln P(drawn) ≤ ln P(observed) + tol` with `tol = Σ ln o! · 64ε/(1 + 64ε)`.
+/// Small totals compare `Σ ln x!` as R does; large ones compare the
+/// accurately computed `ln P` with the same `tol`.
 fn monte_carlo_p(t: &Reduced, b: u64, seed: u64) -> f64 {
-    let lf = LnFact::new(t.total);
+    let lf = LnFact::new(t.total.min(MC_TABLE_STAT_MAX_TOTAL));
     let v_obs: f64 = t.cells.iter().map(|&v| lf.get(v)).sum();
     let stat_obs = -v_obs;
+    let by_table = t.total <= MC_TABLE_STAT_MAX_TOTAL;
+    // ln P(observed) by the same chain of hypergeometric draws (large totals)
+    let ln_p_obs = if by_table { 0.0 } else { ln_p_chain(t) };
+    let tol = v_obs * (MC_ALMOST_ONE - 1.0) / MC_ALMOST_ONE;
     let mut rng = SplitMix64(seed);
     let mut jwork = vec![0u64; t.ncols];
     let mut hits: u64 = 0;
     for _ in 0..b {
         jwork.copy_from_slice(&t.cols);
         let mut v = 0.0;
+        let mut ln_p = 0.0;
         let mut remaining_total = t.total;
         for &row in t.rows.iter().take(t.nrows - 1) {
             let mut ia = row;
             let mut pop = remaining_total;
             for col in jwork.iter_mut().take(t.ncols - 1) {
                 let id = *col;
-                let x = draw_hyper(&lf, &mut rng, pop, id, ia);
+                let x = draw_hyper(&mut rng, pop, id, ia);
+                if by_table {
+                    v += lf.get(x);
+                } else {
+                    ln_p += ln_dhyper(x as f64, id as f64, (pop - id) as f64, ia as f64);
+                }
                 pop -= id;
                 ia -= x;
                 *col -= x;
-                v += lf.get(x);
             }
-            // last column of this row
-            v += lf.get(ia);
+            if by_table {
+                // last column of this row
+                v += lf.get(ia);
+            }
             if let Some(last) = jwork.last_mut() {
                 *last -= ia;
             }
             remaining_total -= row;
         }
-        // last row
-        v += jwork.iter().map(|&c| lf.get(c)).sum::<f64>();
-        if -v <= stat_obs / MC_ALMOST_ONE {
+        let counted = if by_table {
+            // last row
+            v += jwork.iter().map(|&c| lf.get(c)).sum::<f64>();
+            -v <= stat_obs / MC_ALMOST_ONE
+        } else {
+            ln_p <= ln_p_obs + tol
+        };
+        if counted {
             hits += 1;
         }
     }
     (1.0 + hits as f64) / (b as f64 + 1.0)
+}
+
+/// `ln P(t)` under the margins, as the sum of the Loader log-densities of
+/// the hypergeometric draws [`monte_carlo_p`] makes (cells filled row by
+/// row, column by column, all but the last row and column drawn).
+fn ln_p_chain(t: &Reduced) -> f64 {
+    let mut cols = t.cols.clone();
+    let mut ln_p = 0.0;
+    let mut remaining_total = t.total;
+    for (i, &row) in t.rows.iter().enumerate().take(t.nrows - 1) {
+        let mut ia = row;
+        let mut pop = remaining_total;
+        for (j, col) in cols.iter_mut().enumerate().take(t.ncols - 1) {
+            let id = *col;
+            let x = t.cells[i * t.ncols + j]; // ok: i < nrows, j < ncols
+            ln_p += ln_dhyper(x as f64, id as f64, (pop - id) as f64, ia as f64);
+            pop -= id;
+            ia -= x;
+            *col -= x;
+        }
+        if let Some(last) = cols.last_mut() {
+            *last -= ia;
+        }
+        remaining_total -= row;
+    }
+    ln_p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Hypergeometric standard deviation.
+    fn sd(pop: u64, succ: u64, draws: u64) -> f64 {
+        let (n, k, d) = (pop as f64, succ as f64, draws as f64);
+        (d * (k / n) * (1.0 - k / n) * (n - d) / (n - 1.0)).sqrt()
+    }
+
+    /// The walk's work is bounded by the spread, not the support, for every
+    /// uniform including the largest one (1 − 2⁻⁵³), at counts up to 2⁵³.
+    #[test]
+    fn sampler_work_is_bounded_by_the_spread() {
+        let top = 1.0 - f64::EPSILON / 2.0;
+        for &(pop, succ, draws) in &[
+            (
+                6_000_000_000_000u64,
+                2_000_000_000_000u64,
+                3_000_000_000_000u64,
+            ),
+            (1u64 << 53, 1u64 << 51, 1u64 << 20),
+            (300_000_000_000, 100_000_000_000, 150_000_000_000),
+            (1_000_000, 3, 500_000),
+            (40, 20, 20),
+        ] {
+            let s = sd(pop, succ, draws);
+            let lo = (draws + succ).saturating_sub(pop);
+            let hi = draws.min(succ);
+            for u in [0.0, 1e-300, 0.25, 0.5, 0.999, 1.0 - 1e-12, top] {
+                let (x, work) = draw_hyper_at(u, pop, succ, draws);
+                assert!((lo..=hi).contains(&x), "{pop} {succ} {draws} {u}: {x}");
+                // each side stops about 10.3 sd out (2^-60 tail); the rare
+                // restart doubles it
+                let bound = 50.0 * s + 10.0;
+                assert!(
+                    (work as f64) <= bound,
+                    "{pop} {succ} {draws} {u}: {work} > {bound}"
+                );
+            }
+        }
+    }
+
+    /// A uniform below the mode's probability gives the mode; the largest
+    /// uniform gives a value in the support.
+    #[test]
+    fn sampler_small_support() {
+        let (x, _) = draw_hyper_at(0.0, 40, 20, 20);
+        assert_eq!(x, 10);
+        let (x, _) = draw_hyper_at(1.0 - f64::EPSILON / 2.0, 40, 20, 20);
+        assert!(x <= 20);
+    }
+
+    /// ln P of a table by the chain of draws equals the multivariate
+    /// hypergeometric from factorials.
+    #[test]
+    fn chain_log_probability() {
+        let table = ContingencyTable::new(vec![vec![3, 5, 2], vec![4, 1, 6]]).unwrap(); // ok: test
+        let r = Reduced::new(&table).unwrap(); // ok: test
+        let lf = |n: u64| ln_factorial(n);
+        // margins: rows 10, 11; columns 7, 6, 8; total 21
+        let want = [10u64, 11, 7, 6, 8].iter().map(|&v| lf(v)).sum::<f64>()
+            - lf(21)
+            - [3u64, 5, 2, 4, 1, 6].iter().map(|&v| lf(v)).sum::<f64>();
+        let got = ln_p_chain(&r);
+        assert!(((got - want) / want).abs() < 1e-13, "{got} {want}");
+    }
+
+    /// The documented limits of the exact route's rounding guard.
+    #[test]
+    fn exact_total_limits() {
+        let l23 = exact_total_limit(12.0); // 2 x 3: 6 cells + 2 + 3 + 1
+        let l55 = exact_total_limit(36.0); // 5 x 5: 25 + 5 + 5 + 1
+        assert!((550_000..700_000).contains(&l23), "{l23}");
+        assert!((200_000..300_000).contains(&l55), "{l55}");
+    }
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn deserialising_validates_the_shape_and_total() {
+        let raw = |nrows, ncols, cells: Vec<u64>, total| RawContingencyTable {
+            nrows,
+            ncols,
+            cells,
+            total,
+        };
+        let ok = ContingencyTable::try_from(raw(2, 3, vec![1, 2, 3, 4, 5, 6], 21));
+        assert_eq!(ok.map(|t| (t.nrows(), t.ncols())), Ok((2, 3)));
+        for bad in [
+            raw(2, 3, vec![1, 2, 3, 4, 5], 15),
+            raw(3, 3, vec![1, 2, 3, 4, 5, 6], 21),
+            raw(0, 0, vec![], 0),
+            raw(usize::MAX, 2, vec![1, 2], 3),
+            raw(2, 3, vec![1, 2, 3, 4, 5, 6], 22),
+            raw(1, 2, vec![1, 2], 3),
+        ] {
+            assert!(ContingencyTable::try_from(bad).is_err());
+        }
+    }
 }

@@ -63,6 +63,7 @@ const ROOT_MAX_ITER: usize = 400;
 /// doi:10.1002/0471249688
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "RawTable2x2"))]
 pub struct Table2x2 {
     rows: [[u64; 2]; 2],
     total: u64,
@@ -159,7 +160,48 @@ pub enum PValueKind {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "f64", into = "f64"))]
 pub struct NullOddsRatio(f64);
+
+#[cfg(feature = "serde")]
+impl TryFrom<f64> for NullOddsRatio {
+    type Error = Error;
+    fn try_from(or: f64) -> Result<NullOddsRatio> {
+        NullOddsRatio::new(or)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<NullOddsRatio> for f64 {
+    fn from(or: NullOddsRatio) -> f64 {
+        or.0
+    }
+}
+
+/// The serialised form of [`Table2x2`], validated on deserialisation: the
+/// rows go through [`Table2x2::new`] and the stored total must equal theirs.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct RawTable2x2 {
+    rows: [[u64; 2]; 2],
+    total: u64,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<RawTable2x2> for Table2x2 {
+    type Error = Error;
+    fn try_from(raw: RawTable2x2) -> Result<Table2x2> {
+        let t = Table2x2::new(raw.rows)?;
+        if t.total != raw.total {
+            return Err(Error::InvalidParameter {
+                what: "2 x 2 table total (deserialised)",
+                constraint: "equal to the sum of the cells",
+                value: raw.total as f64,
+            });
+        }
+        Ok(t)
+    }
+}
 
 impl NullOddsRatio {
     /// The usual null: no association (odds ratio 1).
@@ -248,9 +290,18 @@ impl FisherResult {
 
     /// Woolf's (logit) interval around the sample odds ratio,
     /// `exp(ln OR ± z √(1/a + 1/b + 1/c + 1/d))`, one-sided as the
-    /// alternative asks (scipy's `odds_ratio(kind="sample")`). With a zero
-    /// cell the standard error is infinite: the bounds are 0 and `+∞` (NaN
-    /// where the estimate itself is NaN), as scipy gives them.
+    /// alternative asks (scipy's `odds_ratio(kind="sample")`), with
+    /// `z = −Φ⁻¹(α)`, `α = (1 − level)/2` two-sided, `1 − level` one-sided.
+    ///
+    /// Zero cells follow scipy 1.17 exactly: a zero row or column margin
+    /// gives `[0, +∞]` for every alternative; otherwise a zero cell makes the
+    /// standard error infinite and the bounds are what IEEE arithmetic gives:
+    /// a finite `ln OR` yields 0 and `+∞`, but an infinite `ln OR` (a sample
+    /// odds ratio of 0 or `+∞`) meets `∓∞` and the bound is NaN. For example
+    /// `[[5, 0], [0, 5]]` gives `[NaN, +∞]` two-sided and `greater`,
+    /// `[0, +∞]` for `less`; `[[0, 1], [1, 0]]` gives `[0, NaN]` two-sided
+    /// and `less`, `[0, +∞]` for `greater`; `[[0, 0], [0, 5]]` gives
+    /// `[0, +∞]`.
     pub fn woolf_interval(&self) -> ConfidenceInterval {
         self.woolf_interval
     }
@@ -307,7 +358,9 @@ impl FisherResult {
 ///
 /// # Errors
 /// [`Error::NoConvergence`] if a root finder fails (not seen in practice);
-/// [`Error::InvalidProbability`] cannot occur for a validated level.
+/// [`Error::InvalidProbability`] cannot occur for a validated level (the
+/// normal quantile is taken at the tail mass `1 − level`, which is positive
+/// and exact for every valid level, down to `1 − 2⁻⁵³`).
 ///
 /// # Example
 /// ```
@@ -784,21 +837,76 @@ fn woolf(
     level: ConfidenceLevel,
     alt: Alternative,
 ) -> Result<ConfidenceInterval> {
+    // scipy's `odds_ratio` returns (0, ∞) when a row or column is all zero.
+    if (a + b == 0.0) || (c + d == 0.0) || (a + c == 0.0) || (b + d == 0.0) {
+        return Ok(ConfidenceInterval::new(0.0, f64::INFINITY, level));
+    }
     let se = (1.0 / a + 1.0 / b + 1.0 / c + 1.0 / d).sqrt();
     let ln_or = or.ln();
+    // z from whichever of level and α = 1 − level is at most 1/2, so its
+    // argument is exact and inside (0, 1) for every validated level:
+    // `(1 + level)/2` rounds to 1 for level = 1 − 2⁻⁵³, and 1 − level
+    // rounds to 1 for level = 1e-300.
+    let one_sided_z = || -> Result<f64> {
+        if level.value() <= 0.5 {
+            norm_quantile(level.value())
+        } else {
+            Ok(-norm_quantile(level.alpha())?)
+        }
+    };
     let (lo, hi) = match alt {
         Alternative::TwoSided => {
-            let z = norm_quantile(0.5 * level.value() + 0.5)?;
+            let z = -norm_quantile(0.5 * level.alpha())?;
             (ln_or - z * se, ln_or + z * se)
         }
         Alternative::Less => {
-            let z = norm_quantile(level.value())?;
+            let z = one_sided_z()?;
             (f64::NEG_INFINITY, ln_or + z * se)
         }
         Alternative::Greater => {
-            let z = norm_quantile(level.value())?;
+            let z = one_sided_z()?;
             (ln_or - z * se, f64::INFINITY)
         }
     };
     Ok(ConfidenceInterval::new(lo.exp(), hi.exp(), level))
+}
+
+#[cfg(all(test, feature = "serde"))]
+mod serde_tests {
+    use super::*;
+    use serde::de::value::{Error as DeError, F64Deserializer};
+    use serde::de::IntoDeserializer;
+    use serde::Deserialize;
+
+    #[test]
+    fn deserialising_validates_the_null_odds_ratio() {
+        let ok: F64Deserializer<DeError> = 2.0.into_deserializer();
+        assert_eq!(
+            NullOddsRatio::deserialize(ok).map(NullOddsRatio::value),
+            Ok(2.0)
+        );
+        for bad in [-1.0, f64::NAN] {
+            let d: F64Deserializer<DeError> = bad.into_deserializer();
+            assert!(NullOddsRatio::deserialize(d).is_err());
+        }
+    }
+
+    #[test]
+    fn deserialising_validates_the_table_total() {
+        let ok = RawTable2x2 {
+            rows: [[1, 2], [3, 4]],
+            total: 10,
+        };
+        assert_eq!(Table2x2::try_from(ok).map(|t| t.total()), Ok(10));
+        let bad = RawTable2x2 {
+            rows: [[1, 2], [3, 4]],
+            total: 11,
+        };
+        assert!(Table2x2::try_from(bad).is_err());
+        let huge = RawTable2x2 {
+            rows: [[u64::MAX, 1], [0, 0]],
+            total: 0,
+        };
+        assert!(Table2x2::try_from(huge).is_err());
+    }
 }

@@ -45,6 +45,67 @@ for name, t in TABLES.items():
                     sample=ress.statistic, sample_ci=[cis.low, cis.high], scipy_p=p)
 
 
+# Woolf interval with zero cells and zero margins (scipy's odds_ratio returns
+# (0, inf) for a zero margin; otherwise IEEE arithmetic, NaN where inf - inf).
+WOOLF_ZERO = {
+    "diag": [[5, 0], [0, 5]],
+    "antidiag": [[0, 1], [1, 0]],
+    "zero-margin": [[0, 0], [0, 5]],
+    "one-zero": [[0, 3], [2, 5]],
+}
+for name, t in WOOLF_ZERO.items():
+    for alt in ["two-sided", "less", "greater"]:
+        ress = odds_ratio(t, kind="sample")
+        cis = ress.confidence_interval(confidence_level=0.95, alternative=alt)
+        w.write("woolf-zero/%s/%s" % (name, alt),
+                "odds_ratio(%s, kind='sample').confidence_interval(confidence_level=0.95, alternative='%s')" % (t, alt),
+                table=[t[0][0], t[0][1], t[1][0], t[1][1]], alternative=alt, conf_level=0.95,
+                sample=ress.statistic, sample_ci=[float(cis.low), float(cis.high)])
+
+
+# scipy's conditional estimate and interval for every distinct (table,
+# alternative, level) among the R 2 x 2 cases: R's uniroot tolerance is
+# absolute (1.22e-4 on psi below 1, on 1/psi above), too coarse to check
+# small roots (or R's exact-0 bounds at extreme levels) at 1e-3 relative.
+def read_records(path):
+    recs = []
+    for block in open(path).read().split("\n\n"):
+        rec = {}
+        for line in block.strip().splitlines():
+            k, _, v = line.partition(": ")
+            rec[k] = v
+        if rec:
+            recs.append(rec)
+    return recs
+
+
+seen = set()
+for rec in read_records("tests/data/fisher_r.txt"):
+    if rec.get("kind") != "2x2":
+        continue
+    v = [int(float(x)) for x in rec["table"].split()]
+    t = [[v[0], v[1]], [v[2], v[3]]]
+    alt = rec["alternative"].replace(".", "-")
+    lev = float(rec["conf_level"])
+    key = (tuple(v), alt, lev)
+    if key in seen or sum(v) > 100000:
+        # (scipy's noncentral hypergeometric is very slow or fails for
+        # counts near 1e9; R's roots there are large on R's scale anyway)
+        continue
+    seen.add(key)
+    try:
+        res = odds_ratio(t, kind="conditional")
+        ci = res.confidence_interval(confidence_level=lev, alternative=alt)
+    except (ValueError, OverflowError):
+        # scipy fails for counts near 1e9 (NaN in brentq, or too large for
+        # its BiasedUrn int): no reference
+        continue
+    w.write("r-roots/%s/%s/%r" % (v, alt, lev),
+            "odds_ratio(%s, kind='conditional').confidence_interval(confidence_level=%r, alternative='%s')" % (t, lev, alt),
+            table=v, alternative=alt, conf_level=lev,
+            conditional=res.statistic, conditional_ci=[float(ci.low), float(ci.high)])
+
+
 # ---- exact rational enumeration (independent of any library) ----
 def lf(n):
     return math.factorial(n)
