@@ -33,7 +33,8 @@ const BINOM_TIE_REL: f64 = 1.0 + 1e-7;
 ///
 /// # Errors
 /// [`Proportion::new`] returns [`Error::InvalidParameter`] for `n = 0` or
-/// `n > 2⁵³`, and [`Error::CountExceedsTotal`] for `x > n`.
+/// `n > 2⁵³`, and [`Error::CountExceedsTotal`] for `x > n`; with the `serde`
+/// feature, deserialisation goes through the same checks.
 ///
 /// # Example
 /// ```
@@ -50,9 +51,27 @@ const BINOM_TIE_REL: f64 = 1.0 + 1e-7;
 /// 404–413. doi:10.1093/biomet/26.4.404
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "RawProportion"))]
 pub struct Proportion {
     successes: u64,
     trials: u64,
+}
+
+/// The unvalidated form of [`Proportion`] that deserialisation reads; it
+/// becomes a `Proportion` only through [`Proportion::new`].
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct RawProportion {
+    successes: u64,
+    trials: u64,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<RawProportion> for Proportion {
+    type Error = Error;
+    fn try_from(raw: RawProportion) -> Result<Self> {
+        Proportion::new(raw.successes, raw.trials)
+    }
 }
 
 impl Proportion {
