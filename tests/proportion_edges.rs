@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::{assert_rel, Case, TOL};
+use common::{assert_rel, rel_err, Case, TOL};
 use survkit::{
     risk_difference, Alternative, BinomialTest, ConfidenceLevel, Proportion, ProportionCi,
     ProportionCiMethod,
@@ -32,6 +32,13 @@ const ALTERNATIVES: [Alternative; 3] = [
     Alternative::Less,
     Alternative::Greater,
 ];
+
+/// The spacing of doubles just below 1 is 2⁻⁵³ and just above ½ is 2⁻⁵³ too,
+/// so a bound near 1 computed as `1 − m` carries its error as an absolute
+/// `≤ 2⁻⁵²` (one rounding of the subtraction plus one of the reference).
+/// (4× this allows for the Brent tolerance `2ε|b|` when neither side of a
+/// symmetry check is mirrored, `x = n/2`.)
+const NEAR_ONE_ABS: f64 = f64::EPSILON;
 
 /// The largest `ConfidenceLevel` below 1: `1 − 2⁻⁵³`.
 const TOP_LEVEL: f64 = 1.0 - f64::EPSILON / 2.0;
@@ -64,6 +71,7 @@ fn alternative(c: &Case) -> Alternative {
 #[test]
 fn level_just_below_one() {
     assert!(ConfidenceLevel::new(TOP_LEVEL).is_ok());
+    let mut worst = 0.0_f64;
     for (x, n) in [(0, 1), (1, 1), (7, 20), (20, 20), (123_456, 1_000_000)] {
         for method in ALL_METHODS {
             for alt in ALTERNATIVES {
@@ -95,9 +103,13 @@ fn level_just_below_one() {
         .unwrap();
         assert_rel(ci.lower(), c.num("lower"), TOL, &c.name);
         assert_rel(ci.upper(), c.num("upper"), TOL, &c.name);
+        worst = worst
+            .max(rel_err(ci.lower(), c.num("lower")))
+            .max(rel_err(ci.upper(), c.num("upper")));
         seen += 1;
     }
     assert_eq!(seen, 24);
+    println!("validation: level 1 - 2^-53, normal-theory formulas in R: 48 values, max relative error {worst:.2e}");
     // Newcombe's difference uses the Wilson bounds.
     let level = ConfidenceLevel::new(TOP_LEVEL).unwrap();
     let d = risk_difference(
@@ -118,6 +130,7 @@ fn level_just_below_one() {
 #[test]
 fn bounds_near_one_for_huge_n() {
     let mut seen = 0;
+    let mut worst = 0.0_f64;
     for c in common::parse(R_DATA) {
         if !c.name.starts_with("edge/mirror/") {
             continue;
@@ -131,9 +144,25 @@ fn bounds_near_one_for_huge_n() {
             .unwrap_or_else(|e| panic!("{}: {e}", c.name));
         assert_rel(ci.lower(), 1.0 - c.num("mirror_upper"), TOL, &c.name);
         assert_rel(ci.upper(), 1.0 - c.num("mirror_lower"), TOL, &c.name);
+        // A relative 1e-10 near 1 cannot see the 1e-15 that matter: the
+        // bound must also be 1 − m to the spacing of doubles near 1.
+        for (bound, m) in [
+            (ci.lower(), c.num("mirror_upper")),
+            (ci.upper(), c.num("mirror_lower")),
+        ] {
+            assert!(
+                ((1.0 - bound) - m).abs() <= NEAR_ONE_ABS,
+                "{}: 1 - {bound:e} vs {m:e}",
+                c.name
+            );
+        }
+        worst = worst
+            .max(rel_err(ci.lower(), 1.0 - c.num("mirror_upper")))
+            .max(rel_err(ci.upper(), 1.0 - c.num("mirror_lower")));
         seen += 1;
     }
     assert_eq!(seen, 12);
+    println!("validation: bounds near 1 at n = 1e15, 2^53 vs R qbeta mirrored: 24 values, max relative error {worst:.2e}");
     // Mid-p (against mpmath in tests/proportion.rs) and every method: exact
     // mirror symmetry, L(x) = 1 − U(n − x) and U(x) = 1 − L(n − x).
     for (x, n) in [
@@ -156,6 +185,14 @@ fn bounds_near_one_for_huge_n() {
                 let what = format!("{method:?} {x}/{n} {level}");
                 assert_rel(a.lower(), 1.0 - b.upper(), TOL, &what);
                 assert_rel(a.upper(), 1.0 - b.lower(), TOL, &what);
+                assert!(
+                    (a.lower() + b.upper() - 1.0).abs() <= 4.0 * NEAR_ONE_ABS,
+                    "{what}"
+                );
+                assert!(
+                    (a.upper() + b.lower() - 1.0).abs() <= 4.0 * NEAR_ONE_ABS,
+                    "{what}"
+                );
             }
         }
     }
@@ -182,6 +219,7 @@ fn bounds_near_one_for_huge_n() {
 #[test]
 fn very_low_levels_at_x_equal_n() {
     let mut seen = 0;
+    let mut worst = 0.0_f64;
     for c in common::parse(R_DATA) {
         if !c.name.starts_with("edge/low/") {
             continue;
@@ -195,9 +233,11 @@ fn very_low_levels_at_x_equal_n() {
             .unwrap_or_else(|e| panic!("{}: {e}", c.name));
         assert_rel(ci.lower(), c.num("lower"), TOL, &c.name);
         assert_eq!(ci.upper(), 1.0);
+        worst = worst.max(rel_err(ci.lower(), c.num("lower")));
         seen += 1;
     }
     assert_eq!(seen, 6);
+    println!("validation: levels 1e-300, 1e-10, 0.2 at 10 of 10 vs R: 6 values, max relative error {worst:.2e}");
     // Closed form, one-sided and two-sided: L = tail^(1/n).
     for (level, alt, tail) in [
         (0.3, Alternative::Greater, 0.7_f64),
