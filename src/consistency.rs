@@ -32,7 +32,8 @@ const DECIMAL_MATCH_TOL: f64 = 1e-6;
 /// [`ReportedPercentage::new`] returns [`Error::InvalidParameter`] if the
 /// value is not finite, outside `[0, 100]`, has more than 9 decimals or is
 /// not a multiple of `10^-decimals`; parsing returns [`Error::InvalidText`]
-/// for text in another form.
+/// for text in another form. With the `serde` feature, deserialisation
+/// applies the same checks (decimals at most 9, at most 100%).
 ///
 /// # Example
 /// ```
@@ -51,9 +52,45 @@ const DECIMAL_MATCH_TOL: f64 = 1e-6;
 /// 363–369. doi:10.1177/1948550616673876
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "RawReportedPercentage"))]
 pub struct ReportedPercentage {
     units: u64,
     decimals: u32,
+}
+
+/// The unvalidated form of [`ReportedPercentage`] that deserialisation
+/// reads; it becomes a `ReportedPercentage` only through
+/// [`ReportedPercentage::from_units`]'s checks.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct RawReportedPercentage {
+    units: u64,
+    decimals: u32,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<RawReportedPercentage> for ReportedPercentage {
+    type Error = Error;
+    fn try_from(raw: RawReportedPercentage) -> Result<Self> {
+        ReportedPercentage::from_units(raw.units, raw.decimals)
+    }
+}
+
+/// `100·10^decimals`, the number of units in 100%, if `decimals` is at
+/// most [`MAX_PERCENT_DECIMALS`].
+fn units_in_hundred(decimals: u32) -> Result<u64> {
+    let err = Error::InvalidParameter {
+        what: "reported percentage decimals",
+        constraint: "at most 9",
+        value: f64::from(decimals),
+    };
+    if decimals > MAX_PERCENT_DECIMALS {
+        return Err(err);
+    }
+    10u64
+        .checked_pow(decimals)
+        .and_then(|p| p.checked_mul(100))
+        .ok_or(err)
 }
 
 impl ReportedPercentage {
@@ -91,6 +128,19 @@ impl ReportedPercentage {
         })
     }
 
+    /// A percentage of `units·10^-decimals`, validated: `decimals` at most 9
+    /// and `units` at most `100·10^decimals`.
+    fn from_units(units: u64, decimals: u32) -> Result<Self> {
+        if units > units_in_hundred(decimals)? {
+            return Err(Error::InvalidParameter {
+                what: "reported percentage",
+                constraint: "in [0, 100]",
+                value: units as f64 / 10f64.powi(decimals as i32),
+            });
+        }
+        Ok(ReportedPercentage { units, decimals })
+    }
+
     /// The percentage as a number, for example 10.6.
     pub fn value(&self) -> f64 {
         self.units as f64 / 10f64.powi(self.decimals as i32)
@@ -113,24 +163,10 @@ impl FromStr for ReportedPercentage {
         let s = text.trim();
         let s = s.strip_suffix('%').unwrap_or(s).trim_end();
         let (_, decimals) = parse_decimal(s).ok_or(bad.clone())?;
-        if decimals > MAX_PERCENT_DECIMALS {
-            return Err(Error::InvalidParameter {
-                what: "reported percentage decimals",
-                constraint: "at most 9",
-                value: f64::from(decimals),
-            });
-        }
+        units_in_hundred(decimals)?;
         let digits: String = s.chars().filter(|c| *c != '.').collect();
         let units: u64 = digits.parse().map_err(|_| bad)?;
-        let max = 100 * 10u64.pow(decimals);
-        if units > max {
-            return Err(Error::InvalidParameter {
-                what: "reported percentage",
-                constraint: "in [0, 100]",
-                value: units as f64 / 10f64.powi(decimals as i32),
-            });
-        }
-        Ok(ReportedPercentage { units, decimals })
+        ReportedPercentage::from_units(units, decimals)
     }
 }
 
@@ -212,7 +248,8 @@ impl PercentageCheck {
 /// See [`PercentageCheck`].
 ///
 /// # Errors
-/// [`Error::InvalidParameter`] if `n` is 0.
+/// [`Error::InvalidParameter`] if `n` is 0 (or if the report has more than
+/// 9 decimals or exceeds 100%, which the constructors already reject).
 ///
 /// # Example
 /// ```
@@ -234,19 +271,34 @@ pub fn check_percentage(reported: &ReportedPercentage, n: u64) -> Result<Percent
             value: 0.0,
         });
     }
+    // The fields may come from deserialisation or a future constructor:
+    // revalidate, so that S below is at most 10¹¹ and r ≤ S.
+    let reported = &ReportedPercentage::from_units(reported.units, reported.decimals)?;
+    let overflow = Error::CountOverflow {
+        what: "percentage check",
+    };
     let n128 = u128::from(n);
-    // S = 100·10^d ≤ 10¹¹; every product below stays under 2·10¹¹·2·10¹¹·2⁶⁴ < 2¹²⁸.
-    let s = 100u128 * 10u128.pow(reported.decimals);
+    // S = 100·10^d ≤ 10¹¹ and r ≤ S, so every product below stays under
+    // 2·10¹¹·2⁶⁴ < 2¹²⁸; checked all the same.
+    let s = u128::from(units_in_hundred(reported.decimals)?);
     let r = u128::from(reported.units);
-    let two_s = 2 * s;
+    let two_s = s.checked_mul(2).ok_or(overflow.clone())?;
+    let two_r = r.checked_mul(2).ok_or(overflow.clone())?;
     // x ≥ ceil((2r − 1)·n / 2S)   (0 when r = 0)
-    let first = if r == 0 {
-        0
-    } else {
-        ((2 * r - 1) * n128).div_ceil(two_s)
+    let first = match two_r.checked_sub(1) {
+        None => 0,
+        Some(lo) => lo
+            .checked_mul(n128)
+            .ok_or(overflow.clone())?
+            .div_ceil(two_s),
     };
     // x ≤ floor((2r + 1)·n / 2S), and x ≤ n
-    let last = (((2 * r + 1) * n128) / two_s).min(n128);
+    let last = (two_r
+        .checked_add(1)
+        .and_then(|hi| hi.checked_mul(n128))
+        .ok_or(overflow)?
+        / two_s)
+        .min(n128);
     let consistent = first <= last;
     Ok(PercentageCheck {
         reported: *reported,

@@ -33,7 +33,8 @@ const BINOM_TIE_REL: f64 = 1.0 + 1e-7;
 ///
 /// # Errors
 /// [`Proportion::new`] returns [`Error::InvalidParameter`] for `n = 0` or
-/// `n > 2⁵³`, and [`Error::CountExceedsTotal`] for `x > n`.
+/// `n > 2⁵³`, and [`Error::CountExceedsTotal`] for `x > n`; with the `serde`
+/// feature, deserialisation goes through the same checks.
 ///
 /// # Example
 /// ```
@@ -50,9 +51,27 @@ const BINOM_TIE_REL: f64 = 1.0 + 1e-7;
 /// 404–413. doi:10.1093/biomet/26.4.404
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "RawProportion"))]
 pub struct Proportion {
     successes: u64,
     trials: u64,
+}
+
+/// The unvalidated form of [`Proportion`] that deserialisation reads; it
+/// becomes a `Proportion` only through [`Proportion::new`].
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct RawProportion {
+    successes: u64,
+    trials: u64,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<RawProportion> for Proportion {
+    type Error = Error;
+    fn try_from(raw: RawProportion) -> Result<Self> {
+        Proportion::new(raw.successes, raw.trials)
+    }
 }
 
 impl Proportion {
@@ -298,50 +317,35 @@ impl ProportionCi {
         let n = proportion.trials;
         let level = self.level.value();
         let two_sided = self.alternative == Alternative::TwoSided;
-        // Tail probability of each side; R computes (1 − conf.level)/2.
-        let tail = if two_sided {
-            (1.0 - level) / 2.0
+        // Tail probability of each side and its complement; R computes
+        // (1 − conf.level)/2. The complement is exact where it is used (one
+        // side, `level`), so a tail near 1 (a one-sided level near 0) is
+        // solved as its complement instead of losing it to rounding.
+        let tails = if two_sided {
+            Tails {
+                tail: (1.0 - level) / 2.0,
+                complement: (1.0 + level) / 2.0,
+            }
         } else {
-            1.0 - level
+            Tails {
+                tail: 1.0 - level,
+                complement: level,
+            }
         };
+        let tail = tails.tail;
         let want_lower = self.alternative != Alternative::Less;
         let want_upper = self.alternative != Alternative::Greater;
         let (lower, upper) = match self.method {
-            ProportionCiMethod::ClopperPearson => (
+            ProportionCiMethod::ClopperPearson
+            | ProportionCiMethod::Jeffreys
+            | ProportionCiMethod::MidP => (
                 if want_lower {
-                    cp_lower(x, n, tail)?
+                    exact_bound(self.method, Side::Lower, x, n, tails)?
                 } else {
                     0.0
                 },
                 if want_upper {
-                    cp_upper(x, n, tail)?
-                } else {
-                    1.0
-                },
-            ),
-            ProportionCiMethod::Jeffreys => {
-                let (a, b) = (x as f64 + 0.5, (n - x) as f64 + 0.5);
-                (
-                    if want_lower && x > 0 {
-                        beta_quantile(tail, Tail::Lower, a, b)?
-                    } else {
-                        0.0
-                    },
-                    if want_upper && x < n {
-                        beta_quantile(tail, Tail::Upper, a, b)?
-                    } else {
-                        1.0
-                    },
-                )
-            }
-            ProportionCiMethod::MidP => (
-                if want_lower {
-                    midp_lower(x, n, tail)?
-                } else {
-                    0.0
-                },
-                if want_upper {
-                    midp_upper(x, n, tail)?
+                    exact_bound(self.method, Side::Upper, x, n, tails)?
                 } else {
                     1.0
                 },
@@ -350,12 +354,16 @@ impl ProportionCi {
             | ProportionCiMethod::WilsonCorrected
             | ProportionCiMethod::AgrestiCoull
             | ProportionCiMethod::Wald => {
-                // R: qnorm((1 + conf.level)/2) two-sided, qnorm(conf.level) one-sided.
-                let z = norm_quantile(if two_sided {
-                    (1.0 + level) / 2.0
+                // R: qnorm((1 + conf.level)/2) two-sided, qnorm(conf.level) one-sided;
+                // computed as −Φ⁻¹(tail) so that a level just below 1 (where
+                // (1 + level)/2 rounds to 1) still gives a finite z, and as
+                // Φ⁻¹(complement) for a tail above ½ (a one-sided level below
+                // ½, where 1 − level may round to 1).
+                let z = if tail <= 0.5 {
+                    -norm_quantile(tail)?
                 } else {
-                    level
-                })?;
+                    norm_quantile(tails.complement)?
+                };
                 let (l, u) = normal_bounds(self.method, x, n, z);
                 (
                     if want_lower { l.clamp(0.0, 1.0) } else { 0.0 },
@@ -363,6 +371,10 @@ impl ProportionCi {
                 )
             }
         };
+        // At a level near 0 both bounds are the same point (the median),
+        // reached by different paths (one through the mirror): keep them
+        // ordered when they differ by rounding.
+        let lower = lower.min(upper);
         Ok(ConfidenceInterval::new(lower, upper, self.level))
     }
 }
@@ -403,64 +415,205 @@ fn normal_bounds(method: ProportionCiMethod, x: u64, n: u64, z: f64) -> (f64, f6
     }
 }
 
-/// Clopper–Pearson lower bound: `B(tail; x, n − x + 1)`, 0 at `x = 0`.
-fn cp_lower(x: u64, n: u64, tail: f64) -> Result<f64> {
-    if x == 0 {
-        return Ok(0.0);
-    }
-    beta_quantile(tail, Tail::Lower, x as f64, (n - x + 1) as f64)
+/// The probability in one tail of a confidence bound and its complement
+/// (`tail + complement = 1`, each as accurate as the level allows).
+#[derive(Debug, Clone, Copy)]
+struct Tails {
+    tail: f64,
+    complement: f64,
 }
 
-/// Clopper–Pearson upper bound: `B(1 − tail; x + 1, n − x)`, 1 at `x = n`.
-fn cp_upper(x: u64, n: u64, tail: f64) -> Result<f64> {
-    if x == n {
-        return Ok(1.0);
-    }
-    beta_quantile(tail, Tail::Upper, (x + 1) as f64, (n - x) as f64)
+/// Which bound of an interval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Lower,
+    Upper,
 }
 
-/// Mid-p lower bound: `P(X > x) + ½ P(X = x) = tail`.
-fn midp_lower(x: u64, n: u64, tail: f64) -> Result<f64> {
-    if x == 0 {
-        return Ok(0.0);
+impl Side {
+    fn flip(self) -> Side {
+        match self {
+            Side::Lower => Side::Upper,
+            Side::Upper => Side::Lower,
+        }
     }
-    let (xf, nf) = (x as f64, n as f64);
-    let ln_target = tail.ln();
-    if x == n {
-        // ½ pⁿ = tail.
-        return Ok(((2.0 * tail).ln() / nf).exp());
+}
+
+/// A bound of the Clopper–Pearson, Jeffreys or mid-p interval.
+///
+/// The bounds with a closed form (at `x = 0` and `x = n`) are returned
+/// directly. Otherwise, when the bound lies above ½ (decided by the
+/// defining tail at `p = ½`), it is taken from the mirrored proportion,
+/// `L(x, n) = 1 − U(n − x, n)` and `U(x, n) = 1 − L(n − x, n)` (exact for
+/// all three methods: `X ↦ n − X` maps Binomial(n, p) to Binomial(n, 1 − p)
+/// and Beta(a, b) to Beta(b, a)), so that the root search always runs on a
+/// bound in `(0, ½]`, where floating-point numbers are dense, and never has
+/// to bracket a root within a few units in the last place of 1 (which it
+/// cannot: for `999 999 999 999 999` of `10¹⁵` the upper bound is
+/// `1 − 2.5e-17`).
+fn exact_bound(method: ProportionCiMethod, side: Side, x: u64, n: u64, t: Tails) -> Result<f64> {
+    let nf = n as f64;
+    let ln_2 = std::f64::consts::LN_2;
+    match (method, side) {
+        (ProportionCiMethod::ClopperPearson | ProportionCiMethod::MidP, Side::Lower) if x == 0 => {
+            return Ok(0.0)
+        }
+        (ProportionCiMethod::ClopperPearson | ProportionCiMethod::MidP, Side::Upper) if x == n => {
+            return Ok(1.0)
+        }
+        (ProportionCiMethod::Jeffreys, Side::Lower) if x == 0 => return Ok(0.0),
+        (ProportionCiMethod::Jeffreys, Side::Upper) if x == n => return Ok(1.0),
+        // P(X = n) = Lⁿ = tail.
+        (ProportionCiMethod::ClopperPearson, Side::Lower) if x == n => {
+            return Ok((ln_tail(t) / nf).exp())
+        }
+        // P(X = 0) = (1 − U)ⁿ = tail.
+        (ProportionCiMethod::ClopperPearson, Side::Upper) if x == 0 => {
+            return Ok(-(ln_tail(t) / nf).exp_m1())
+        }
+        // ½ Lⁿ = tail; no root (bound 1) when tail ≥ ½, as ½ pⁿ ≤ ½.
+        (ProportionCiMethod::MidP, Side::Lower) if x == n => {
+            return Ok(((ln_2 + ln_tail(t)) / nf).exp().min(1.0))
+        }
+        // ½ (1 − U)ⁿ = tail; no root (bound 0) when tail ≥ ½. (−0 when
+        // 2·tail = 1, so take the larger of it and +0.)
+        (ProportionCiMethod::MidP, Side::Upper) if x == 0 => {
+            return Ok((-((ln_2 + ln_tail(t)) / nf).exp_m1()).max(0.0) + 0.0)
+        }
+        _ => {}
     }
-    // P(X > x) = I_p(x + 1, n − x), increasing in p.
-    let f = |p: f64| -> Option<f64> {
-        let (ln_gt, _) = ln_beta_tails(p, xf + 1.0, nf - xf)?;
-        let ln_eq = ln_dbinom(xf, nf, p) - std::f64::consts::LN_2;
-        Some(ln_add_exp(ln_gt, ln_eq) - ln_target)
+    let (xf, ln_t) = (x as f64, ln_tail(t));
+    let half = 0.5;
+    let above_half = match (method, side) {
+        // L solves lower-tail(L) = tail with lower-tail increasing in p.
+        (ProportionCiMethod::ClopperPearson, Side::Lower) => {
+            ln_tails_at(half, xf, nf - xf + 1.0)?.0 < ln_t
+        }
+        (ProportionCiMethod::Jeffreys, Side::Lower) => {
+            ln_tails_at(half, xf + 0.5, nf - xf + 0.5)?.0 < ln_t
+        }
+        (_, Side::Lower) => {
+            let ln_gt = ln_tails_at(half, xf + 1.0, nf - xf)?.0;
+            ln_add_exp(ln_gt, ln_dbinom(xf, nf, half) - ln_2) < ln_t
+        }
+        // U solves upper-tail(U) = tail with upper-tail decreasing in p.
+        (ProportionCiMethod::ClopperPearson, Side::Upper) => {
+            ln_tails_at(half, xf + 1.0, nf - xf)?.1 > ln_t
+        }
+        (ProportionCiMethod::Jeffreys, Side::Upper) => {
+            ln_tails_at(half, xf + 0.5, nf - xf + 0.5)?.1 > ln_t
+        }
+        (_, Side::Upper) => {
+            let ln_lt = ln_tails_at(half, xf, nf - xf + 1.0)?.1;
+            ln_add_exp(ln_lt, ln_dbinom(xf, nf, half) - ln_2) > ln_t
+        }
     };
+    if above_half {
+        Ok(1.0 - solve_bound(method, side.flip(), n - x, n, t)?)
+    } else {
+        solve_bound(method, side, x, n, t)
+    }
+}
+
+/// [`ln_beta_tails`] as a `Result`.
+fn ln_tails_at(p: f64, a: f64, b: f64) -> Result<(f64, f64)> {
+    ln_beta_tails(p, a, b).ok_or(Error::NoConvergence {
+        what: "binomial tail",
+    })
+}
+
+/// The root search of [`exact_bound`] (`0 < x < n` for Clopper–Pearson and
+/// mid-p; Jeffreys' parameters are always positive).
+fn solve_bound(method: ProportionCiMethod, side: Side, x: u64, n: u64, t: Tails) -> Result<f64> {
+    let (xf, nf) = (x as f64, n as f64);
+    match (method, side) {
+        (ProportionCiMethod::ClopperPearson, Side::Lower) => {
+            beta_bound(t, Tail::Lower, xf, nf - xf + 1.0)
+        }
+        (ProportionCiMethod::ClopperPearson, Side::Upper) => {
+            beta_bound(t, Tail::Upper, xf + 1.0, nf - xf)
+        }
+        (ProportionCiMethod::Jeffreys, Side::Lower) => {
+            beta_bound(t, Tail::Lower, xf + 0.5, nf - xf + 0.5)
+        }
+        (ProportionCiMethod::Jeffreys, Side::Upper) => {
+            beta_bound(t, Tail::Upper, xf + 0.5, nf - xf + 0.5)
+        }
+        // Lower: P(X > x) + ½ P(X = x) = tail. Upper: P(X < x) + ½ P(X = x) = tail.
+        (_, Side::Lower) => midp_root(x, n, t.tail, t.complement, "mid-p lower bound"),
+        (_, Side::Upper) => midp_root(x, n, t.complement, t.tail, "mid-p upper bound"),
+    }
+}
+
+/// `ln tail`, through the complement when the tail is near 1.
+fn ln_tail(t: Tails) -> f64 {
+    if t.tail > 0.5 {
+        (-t.complement).ln_1p()
+    } else {
+        t.tail.ln()
+    }
+}
+
+/// The Beta(a, b) quantile with probability `t.tail` in the given tail; a
+/// tail above ½ is solved as the complement in the other tail (the same
+/// quantile), so that its logarithm keeps full precision.
+///
+/// A quantile below the smallest positive double (Jeffreys' `a = ½` at a
+/// one-sided level near 0: `I_p(½, b) ≈ c √p = 1e-300` needs `p ≈ 1e-600`)
+/// is returned as 0, which is what it rounds to.
+fn beta_bound(t: Tails, tail: Tail, a: f64, b: f64) -> Result<f64> {
+    let (target, tail) = if t.tail <= 0.5 {
+        (t.tail, tail)
+    } else {
+        let other = match tail {
+            Tail::Lower => Tail::Upper,
+            Tail::Upper => Tail::Lower,
+        };
+        (t.complement, other)
+    };
+    // The search function, increasing in p, is already ≥ 0 at the smallest
+    // subnormal: the root is below it.
+    let (lo, up) = ln_tails_at(SMALLEST_POSITIVE, a, b)?;
+    let at_min = match tail {
+        Tail::Lower => lo - target.ln(),
+        Tail::Upper => target.ln() - up,
+    };
+    if at_min >= 0.0 {
+        return Ok(0.0);
+    }
+    beta_quantile(target, tail, a, b)
+}
+
+/// The smallest positive (subnormal) double, `2⁻¹⁰⁷⁴ ≈ 4.9e-324`.
+const SMALLEST_POSITIVE: f64 = f64::from_bits(1);
+
+/// The `p` in `(0, 1)` where `S₊(p) = P(X > x) + ½ P(X = x)` equals
+/// `target_gt`, i.e. where `S₋(p) = P(X < x) + ½ P(X = x)` equals
+/// `target_lt = 1 − target_gt`; `0 < x < n`. The equation in the smaller
+/// target is solved (full precision of its logarithm).
+fn midp_root(x: u64, n: u64, target_gt: f64, target_lt: f64, what: &'static str) -> Result<f64> {
+    let (xf, nf) = (x as f64, n as f64);
     // Start near the Jeffreys bound, which the mid-p bound resembles.
-    let (guess, step) = beta_quantile_guess(tail, Tail::Lower, xf + 0.5, nf - xf + 0.5);
-    solve_increasing(f, guess, step, "mid-p lower bound")
-}
-
-/// Mid-p upper bound: `P(X < x) + ½ P(X = x) = tail`.
-fn midp_upper(x: u64, n: u64, tail: f64) -> Result<f64> {
-    if x == n {
-        return Ok(1.0);
+    let (guess, step) = beta_quantile_guess(target_lt, Tail::Upper, xf + 0.5, nf - xf + 0.5);
+    if target_gt <= target_lt {
+        // P(X > x) = I_p(x + 1, n − x), increasing in p.
+        let ln_target = target_gt.ln();
+        let f = |p: f64| -> Option<f64> {
+            let (ln_gt, _) = ln_beta_tails(p, xf + 1.0, nf - xf)?;
+            let ln_eq = ln_dbinom(xf, nf, p) - std::f64::consts::LN_2;
+            Some(ln_add_exp(ln_gt, ln_eq) - ln_target)
+        };
+        solve_increasing(f, guess, step, what)
+    } else {
+        // P(X < x) = 1 − I_p(x, n − x + 1), decreasing in p; negate to increase.
+        let ln_target = target_lt.ln();
+        let f = |p: f64| -> Option<f64> {
+            let (_, ln_lt) = ln_beta_tails(p, xf, nf - xf + 1.0)?;
+            let ln_eq = ln_dbinom(xf, nf, p) - std::f64::consts::LN_2;
+            Some(ln_target - ln_add_exp(ln_lt, ln_eq))
+        };
+        solve_increasing(f, guess, step, what)
     }
-    let (xf, nf) = (x as f64, n as f64);
-    let ln_target = tail.ln();
-    if x == 0 {
-        // ½ (1 − p)ⁿ = tail  ⇒  p = 1 − (2 tail)^(1/n).
-        // (−0 when 2·tail = 1, so take the larger of it and +0.)
-        return Ok((-((2.0 * tail).ln() / nf).exp_m1()).max(0.0) + 0.0);
-    }
-    // P(X < x) = 1 − I_p(x, n − x + 1), decreasing in p; negate to increase.
-    let f = |p: f64| -> Option<f64> {
-        let (_, ln_lt) = ln_beta_tails(p, xf, nf - xf + 1.0)?;
-        let ln_eq = ln_dbinom(xf, nf, p) - std::f64::consts::LN_2;
-        Some(ln_target - ln_add_exp(ln_lt, ln_eq))
-    };
-    let (guess, step) = beta_quantile_guess(tail, Tail::Upper, xf + 0.5, nf - xf + 0.5);
-    solve_increasing(f, guess, step, "mid-p upper bound")
 }
 
 /// `ln P(X ≤ k)` for `X ~ Binomial(n, p)`.

@@ -171,7 +171,11 @@ pub fn format_p_value(p: f64, style: PValueStyle) -> Result<String> {
 ///
 /// # Errors
 /// Parsing returns [`Error::InvalidText`] for any other text and
-/// [`Error::InvalidProbability`] for a number above 1.
+/// [`Error::InvalidProbability`] for a number above 1. The fields are
+/// public, so a value can also be built directly: `Display` then prints at
+/// most 15 decimals and [`check_p_value`] rejects what parsing could not
+/// give. With the `serde` feature, deserialisation checks the same (a
+/// probability in `[0, 1]`, at most 15 decimals).
 ///
 /// # Example
 /// ```
@@ -187,8 +191,10 @@ pub fn format_p_value(p: f64, style: PValueStyle) -> Result<String> {
 /// ed.), section 6.36. doi:10.1037/0000165-000
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "RawReportedPValue"))]
 pub enum ReportedPValue {
-    /// "P = value", printed with `decimals` decimals.
+    /// "P = value", printed with `decimals` decimals (at most 15: `Display`
+    /// caps a larger value, and [`check_p_value`] rejects it).
     Equal {
         /// The printed value.
         value: f64,
@@ -199,6 +205,45 @@ pub enum ReportedPValue {
     LessThan(f64),
     /// "P > threshold".
     GreaterThan(f64),
+}
+
+/// The unvalidated form of [`ReportedPValue`] that deserialisation reads;
+/// it becomes a `ReportedPValue` only if every value is a probability and
+/// `decimals` is at most 15 (what parsing can produce).
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+enum RawReportedPValue {
+    Equal { value: f64, decimals: u32 },
+    LessThan(f64),
+    GreaterThan(f64),
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<RawReportedPValue> for ReportedPValue {
+    type Error = Error;
+    fn try_from(raw: RawReportedPValue) -> Result<Self> {
+        let (value, reported) = match raw {
+            RawReportedPValue::Equal { value, decimals } => {
+                if decimals > MAX_P_DECIMALS {
+                    return Err(Error::InvalidParameter {
+                        what: "reported p-value decimals",
+                        constraint: "at most 15",
+                        value: f64::from(decimals),
+                    });
+                }
+                (value, ReportedPValue::Equal { value, decimals })
+            }
+            RawReportedPValue::LessThan(t) => (t, ReportedPValue::LessThan(t)),
+            RawReportedPValue::GreaterThan(t) => (t, ReportedPValue::GreaterThan(t)),
+        };
+        if !(0.0..=1.0).contains(&value) {
+            return Err(Error::InvalidProbability {
+                what: "reported p-value",
+                value,
+            });
+        }
+        Ok(reported)
+    }
 }
 
 const P_TEXT_FORMS: &str = "a p-value such as \".011\", \"P = 0.011\", \"< .001\" or \"> .999\"";
@@ -259,9 +304,15 @@ impl fmt::Display for ReportedPValue {
             s.strip_prefix('0').map(str::to_owned).unwrap_or(s)
         };
         match *self {
-            ReportedPValue::Equal { value, decimals } => {
-                write!(f, "{}", no_lead(value, decimals as usize))
-            }
+            // The fields are public, so `decimals` may exceed what parsing
+            // gives; a larger width than MAX_P_DECIMALS prints nothing more
+            // that a p-value can carry (and a huge one would make the
+            // formatter panic), so it is capped there.
+            ReportedPValue::Equal { value, decimals } => write!(
+                f,
+                "{}",
+                no_lead(value, decimals.min(MAX_P_DECIMALS) as usize)
+            ),
             ReportedPValue::LessThan(t) => write!(f, "< {}", no_lead(t, decimals_of(t))),
             ReportedPValue::GreaterThan(t) => write!(f, "> {}", no_lead(t, decimals_of(t))),
         }

@@ -195,7 +195,10 @@ pub struct ResponseCounts {
 ///
 /// # Errors
 /// [`Error::EmptyInput`] when `N` would be 0, and [`Error::CountOverflow`]
-/// when the counts sum beyond [`crate::MAX_TRIALS`].
+/// when the counts sum beyond [`crate::MAX_TRIALS`]. With the `serde`
+/// feature, deserialisation applies the same checks, and
+/// [`Error::InvalidParameter`] if the stored `total` is not the sum of the
+/// counts in the denominator.
 ///
 /// # Example
 /// ```
@@ -216,10 +219,39 @@ pub struct ResponseCounts {
 /// of Cancer* 45(2), 228–247. doi:10.1016/j.ejca.2008.10.026
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "RawResponseSummary"))]
 pub struct ResponseSummary {
     counts: [u64; 5],
     denominator: Denominator,
     total: u64,
+}
+
+/// The unvalidated form of [`ResponseSummary`] that deserialisation reads;
+/// it becomes a `ResponseSummary` only through the checks of
+/// [`ResponseSummary::from_counts`], and only if its `total` is the one
+/// those counts give.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct RawResponseSummary {
+    counts: [u64; 5],
+    denominator: Denominator,
+    total: u64,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<RawResponseSummary> for ResponseSummary {
+    type Error = Error;
+    fn try_from(raw: RawResponseSummary) -> Result<Self> {
+        let summary = ResponseSummary::build(raw.counts, raw.denominator)?;
+        if summary.total != raw.total {
+            return Err(Error::InvalidParameter {
+                what: "response summary total",
+                constraint: "the sum of the counts in the denominator",
+                value: raw.total as f64,
+            });
+        }
+        Ok(summary)
+    }
 }
 
 impl ResponseSummary {

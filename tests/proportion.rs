@@ -239,11 +239,11 @@ fn exact_intervals_match_mpmath() {
             "midp" => (ProportionCiMethod::MidP, "mpmath mid-p"),
             "clopper_pearson" => (
                 ProportionCiMethod::ClopperPearson,
-                "mpmath Clopper-Pearson, level 0.999999",
+                "mpmath Clopper-Pearson, levels 0.999999, 0.2, 0.01; n up to 2^53",
             ),
             "jeffreys" => (
                 ProportionCiMethod::Jeffreys,
-                "mpmath Jeffreys, level 0.999999",
+                "mpmath Jeffreys, levels 0.999999, 0.2, 0.01",
             ),
             other => panic!("method {other}"),
         };
@@ -348,30 +348,59 @@ mod properties {
         ]
     }
 
+    /// Confidence levels across (0, 1): the usual range, very low and very
+    /// high ones, and fixed values at the edges (1e-300, 0.01, 0.2,
+    /// 1 − 1e-12, 1 − 2⁻⁵³, the largest level below 1).
+    fn levels() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            0.5f64..0.999,
+            1e-6f64..0.5,
+            (-300.0f64..-1.0).prop_map(|e| 10f64.powf(e)),
+            (-15.9f64..-3.0).prop_map(|e| 1.0 - 10f64.powf(e)),
+            prop::sample::select(vec![
+                1e-300,
+                0.01,
+                0.2,
+                1.0 - 1e-12,
+                1.0 - f64::EPSILON / 2.0
+            ]),
+        ]
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(96))]
 
         /// Intervals stay in [0, 1], contain the estimate (levels ≥ 0.5) and
-        /// nest by level; a one-sided bound at level L is the two-sided bound
-        /// at level 2L − 1.
+        /// nest by level, at levels across (0, 1) (down to 1e-300, up to
+        /// 1 − 2⁻⁵³), two-sided and one-sided; a one-sided bound at level L
+        /// is the two-sided bound at level 2L − 1.
         #[test]
-        fn intervals_behave((x, n) in sizes(), l1 in 0.5f64..0.999, l2 in 0.5f64..0.999) {
+        fn intervals_behave((x, n) in sizes(), l1 in levels(), l2 in levels()) {
             let (lo_level, hi_level) = if l1 <= l2 { (l1, l2) } else { (l2, l1) };
             let p = Proportion::new(x, n).unwrap();
             for method in ALL_METHODS {
                 let fit = |level: f64, alt: Alternative| {
                     ProportionCi::default().method(method).level(ConfidenceLevel::new(level).unwrap())
-                        .alternative(alt).fit(&p).unwrap()
+                        .alternative(alt).fit(&p)
+                        .unwrap_or_else(|e| panic!("{:?} {}/{} level {} {:?}: {}", method, x, n, level, alt, e))
                 };
-                let narrow = fit(lo_level, Alternative::TwoSided);
-                let wide = fit(hi_level, Alternative::TwoSided);
-                for ci in [narrow, wide] {
-                    prop_assert!(0.0 <= ci.lower() && ci.lower() <= ci.upper() && ci.upper() <= 1.0,
-                        "{:?} {}/{}: {:?}", method, x, n, ci);
-                    prop_assert!(ci.contains(p.estimate()), "{:?} {}/{}: {:?}", method, x, n, ci);
+                for alt in [Alternative::TwoSided, Alternative::Less, Alternative::Greater] {
+                    let narrow = fit(lo_level, alt);
+                    let wide = fit(hi_level, alt);
+                    for (ci, level) in [(narrow, lo_level), (wide, hi_level)] {
+                        prop_assert!(0.0 <= ci.lower() && ci.lower() <= ci.upper() && ci.upper() <= 1.0,
+                            "{:?} {}/{} {} {:?}: {:?}", method, x, n, level, alt, ci);
+                        if level >= 0.5 && alt == Alternative::TwoSided {
+                            prop_assert!(ci.contains(p.estimate()), "{:?} {}/{} {}: {:?}", method, x, n, level, ci);
+                        }
+                    }
+                    prop_assert!(wide.lower() <= narrow.lower() && narrow.upper() <= wide.upper(),
+                        "{:?} {}/{} {:?}: {:?} vs {:?}", method, x, n, alt, narrow, wide);
                 }
-                prop_assert!(wide.lower() <= narrow.lower() && narrow.upper() <= wide.upper(),
-                    "{:?} {}/{}: {:?} vs {:?}", method, x, n, narrow, wide);
+                if !(0.5..=0.999).contains(&hi_level) {
+                    continue;
+                }
+                let wide = fit(hi_level, Alternative::TwoSided);
                 // One-sided at L = (1 + level)/2 equals the two-sided bound.
                 let one = (1.0 + hi_level) / 2.0;
                 let less = fit(one, Alternative::Less);

@@ -414,3 +414,17 @@ proptest! {
         }
     }
 }
+
+/// `ReportedPValue`'s fields are public, so `decimals` can be anything:
+/// `Display` prints at most 15 decimals (it used to panic with "Formatting
+/// argument out of range" for `decimals: 100_000_000`).
+#[test]
+fn reported_p_value_display_caps_decimals() {
+    let p = |value, decimals| ReportedPValue::Equal { value, decimals }.to_string();
+    assert_eq!(p(0.011, 3), ".011");
+    assert_eq!(p(0.5, 15), ".500000000000000");
+    assert_eq!(p(0.5, 16), ".500000000000000");
+    assert_eq!(p(0.5, 100_000_000), ".500000000000000");
+    assert_eq!(p(0.5, u32::MAX), ".500000000000000");
+    assert_eq!(p(1.0, 0), "1");
+}

@@ -63,4 +63,71 @@ for (xn in list(c(3, 10), c(7, 10), c(2, 4), c(0, 5), c(6, 12))) {
             sprintf("binom.test(%g, %g)$p.value", xn[1], xn[2]),
             x = xn[1], n = xn[2], p0 = 0.5, alternative = "two.sided", p_value = b$p.value)
 }
+# --- Edge cases (fix3) ----------------------------------------------------------
+# Bounds within a few units in the last place of 1, for huge n: R's qbeta is
+# itself inaccurate there (it warns), so the reference is the mirrored bound,
+# which R computes accurately: U(x, n) = 1 - L(n - x, n) and L(x, n) = 1 - U(n - x, n)
+# (Clopper-Pearson: qbeta(1 - a, x + 1, n - x) = 1 - qbeta(a, n - x, x + 1); Jeffreys:
+# qbeta(1 - a, x + 1/2, n - x + 1/2) = 1 - qbeta(a, n - x + 1/2, x + 1/2)).
+# The values stored are the mirrored bounds m; survkit's bound is checked as 1 - m.
+for (xn in list(c(999999999999999, 1e15), c(2^53 - 1, 2^53), c(2^53 - 2, 2^53))) {
+  x <- xn[1]; n <- xn[2]; k <- n - x
+  for (lev in c(0.95, 0.999999)) {
+    a <- (1 - lev) / 2
+    ref_write(out, sprintf("edge/mirror/clopper_pearson/%.17g_of_%.17g/level=%g", x, n, lev),
+              sprintf("a = (1 - %.17g)/2; c(qbeta(1 - a, %.17g, %.17g), qbeta(a, %.17g, %.17g)) = the mirrored (n - x) bounds",
+                      lev, k + 1, n - k, k, n - k + 1),
+              x = x, n = n, level = lev, method = "clopper_pearson",
+              mirror_upper = qbeta(1 - a, k + 1, n - k), mirror_lower = qbeta(a, k, n - k + 1))
+    ref_write(out, sprintf("edge/mirror/jeffreys/%.17g_of_%.17g/level=%g", x, n, lev),
+              sprintf("a = (1 - %.17g)/2; c(qbeta(1 - a, %.17g, %.17g), qbeta(a, %.17g, %.17g)) = the mirrored (n - x) bounds",
+                      lev, k + 0.5, n - k + 0.5, k + 0.5, n - k + 0.5),
+              x = x, n = n, level = lev, method = "jeffreys",
+              mirror_upper = qbeta(1 - a, k + 0.5, n - k + 0.5), mirror_lower = qbeta(a, k + 0.5, n - k + 0.5))
+  }
+}
+# Very low one-sided levels at x = n: binom.test's lower bound, and Jeffreys'
+# through the mirror, 1 - qbeta(level, 1/2, n + 1/2) (the tail 1 - level is near 1).
+for (lev in c(1e-300, 1e-10, 0.2)) {
+  b <- binom.test(10, 10, alternative = "greater", conf.level = lev)
+  ref_write(out, sprintf("edge/low/clopper_pearson/10_of_10/level=%g", lev),
+            sprintf("binom.test(10, 10, alternative = \"greater\", conf.level = %.17g)$conf.int", lev),
+            x = 10, n = 10, level = lev, lower = b$conf.int[1], upper = b$conf.int[2])
+  ref_write(out, sprintf("edge/low/jeffreys/10_of_10/level=%g", lev),
+            sprintf("1 - qbeta(%.17g, 0.5, 10.5) (Jeffreys lower bound of 10 of 10, alternative greater)", lev),
+            x = 10, n = 10, level = lev, lower = 1 - qbeta(lev, 0.5, 10.5), upper = 1)
+}
+# A level just below 1 (1 - 2^-53): prop.test's own qnorm((1 + conf.level)/2)
+# is qnorm(1) = Inf there, so its formula is evaluated with
+# z = qnorm(a, lower.tail = FALSE), a = (1 - level)/2 or 1 - level.
+wilson <- function(x, n, z, yates) {
+  est <- x / n; z22n <- z^2 / (2 * n)
+  pc <- est + yates / n
+  u <- if (pc >= 1) 1 else (pc + z22n + z * sqrt(pc * (1 - pc) / n + z22n / (2 * n))) / (1 + 2 * z22n)
+  pc <- est - yates / n
+  l <- if (pc <= 0) 0 else (pc + z22n - z * sqrt(pc * (1 - pc) / n + z22n / (2 * n))) / (1 + 2 * z22n)
+  c(max(l, 0), min(u, 1))
+}
+lev <- 1 - 2^-53
+for (alt in c("two.sided", "less", "greater")) {
+  a <- if (alt == "two.sided") (1 - lev) / 2 else 1 - lev
+  z <- qnorm(a, lower.tail = FALSE)
+  for (xn in list(c(7, 20), c(123456, 1e6))) {
+    x <- xn[1]; n <- xn[2]; est <- x / n
+    nt <- n + z^2; pt <- (x + z^2 / 2) / nt
+    bounds <- list(wilson = wilson(x, n, z, 0), wilson_corrected = wilson(x, n, z, 0.5),
+                   agresti_coull = pt + c(-1, 1) * z * sqrt(pt * (1 - pt) / nt),
+                   wald = est + c(-1, 1) * z * sqrt(est * (1 - est) / n))
+    for (m in names(bounds)) {
+      b <- pmin(pmax(bounds[[m]], 0), 1)
+      if (alt == "less") b[1] <- 0
+      if (alt == "greater") b[2] <- 1
+      ref_write(out, sprintf("edge/high/%s/%g_of_%g/%s", m, x, n, alt),
+                sprintf("%s formula (prop.test source for Wilson) with z = qnorm(%s, lower.tail = FALSE), level = 1 - 2^-53",
+                        m, if (alt == "two.sided") "(1 - level)/2" else "1 - level"),
+                x = x, n = n, level = lev, alternative = alt, method = m, z = z,
+                lower = b[1], upper = b[2])
+    }
+  }
+}
 close(out)

@@ -120,7 +120,8 @@ def midp_lower(x, n, a):
     if x == 0:
         return mp.mpf(0)
     if x == n:
-        return (2 * a) ** (mp.mpf(1) / n)  # p^n / 2 = a
+        # p^n / 2 = a; p^n / 2 <= 1/2, so no root (bound 1) when a >= 1/2
+        return min(mp.mpf(1), (2 * a) ** (mp.mpf(1) / n))
     # P(X > x) + P(X = x)/2 increases in p
     f = lambda p: ge(x + 1, n, p) + dbinom(x, n, p) / 2 - a
     return solve(f, mp.mpf(10)**-40, 1)
@@ -130,7 +131,8 @@ def midp_upper(x, n, a):
     if x == n:
         return mp.mpf(1)
     if x == 0:
-        return 1 - (2 * a) ** (mp.mpf(1) / n)  # (1 - p)^n / 2 = a
+        # (1 - p)^n / 2 = a; no root (bound 0) when a >= 1/2
+        return max(mp.mpf(0), 1 - (2 * a) ** (mp.mpf(1) / n))
     # P(X < x) + P(X = x)/2 decreases in p; solve in q = 1 - p
     f = lambda p: le(x - 1, n, p) + dbinom(x, n, p) / 2 - a
     return 1 - solve(lambda q: -f(1 - q), mp.mpf(10)**-40, 1)
@@ -229,6 +231,32 @@ for x, n in MP_CASES:
                           % (method, "(1 - level)/2" if alt == "two.sided" else "1 - level"),
                           x=x, n=n, level=lev, alternative=alt, method=method,
                           lower=float(lo), upper=float(up))
+# --- Low levels (a one-sided tail above 1/2) and bounds near 1 at huge n (fix3) --
+LOW_LEVELS = [0.01, 0.2]
+for x, n in [(0, 1), (1, 1), (0, 19), (19, 19), (14, 19), (2, 19), (10, 10), (3, 10),
+             (999, 1000), (500, 1000)]:
+    for method, (fl, fu) in SOLVERS.items():
+        for lev in LOW_LEVELS:
+            for alt in ["two.sided", "less", "greater"]:
+                a = mp.mpf((1 - lev) / 2 if alt == "two.sided" else 1 - lev)
+                lo = fl(x, n, a) if alt != "less" else mp.mpf(0)
+                up = fu(x, n, a) if alt != "greater" else mp.mpf(1)
+                out.write("mp/ci/%s/%d_of_%d/level=%r/%s" % (method, x, n, lev, alt),
+                          "mpmath bisection at 60 digits on the %s definition, a = %s as a double"
+                          % (method, "(1 - level)/2" if alt == "two.sided" else "1 - level"),
+                          x=x, n=n, level=lev, alternative=alt, method=method,
+                          lower=float(lo), upper=float(up))
+# x = n - 1 and n - 2: the finite sums have one to three terms at any n.
+for x, n in [(10**15 - 1, 10**15), (2**53 - 1, 2**53), (2**53 - 2, 2**53)]:
+    for method in ["midp", "clopper_pearson"]:
+        fl, fu = SOLVERS[method]
+        lev = 0.95
+        a = mp.mpf((1 - lev) / 2)
+        out.write("mp/ci/%s/%d_of_%d/level=%r/two.sided" % (method, x, n, lev),
+                  "mpmath bisection at 60 digits on the %s definition, a = (1 - level)/2 as a double"
+                  % method, x=x, n=n, level=lev, alternative="two.sided", method=method,
+                  lower=float(fl(x, n, a)), upper=float(fu(x, n, a)))
+
 # --- Jeffreys at x = 0 for large n: the tail of Beta(1/2, n + 1/2) by quadrature --
 # (mpmath.betainc does not converge there), 40 digits, bisection in log p.
 mp.mp.dps = 40
