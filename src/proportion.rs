@@ -483,6 +483,13 @@ fn exact_bound(method: ProportionCiMethod, side: Side, x: u64, n: u64, t: Tails)
         _ => {}
     }
     let (xf, ln_t) = (x as f64, ln_tail(t));
+    if let Some(above_half) = side_for_large_n(method, side, xf, nf) {
+        return if above_half {
+            Ok(1.0 - solve_bound(method, side.flip(), n - x, n, t)?)
+        } else {
+            solve_bound(method, side, x, n, t)
+        };
+    }
     let half = 0.5;
     let above_half = match (method, side) {
         // L solves lower-tail(L) = tail with lower-tail increasing in p.
@@ -513,6 +520,41 @@ fn exact_bound(method: ProportionCiMethod, side: Side, x: u64, n: u64, t: Tails)
     } else {
         solve_bound(method, side, x, n, t)
     }
+}
+
+/// Above this `a + b`, [`exact_bound`] decides the side of ½ from the mean
+/// of the Beta distribution behind the bound instead of evaluating its tail
+/// at ½: that evaluation costs `O(√(a + b))` series terms when ½ is within
+/// a few standard deviations of the mean (about 1 s at `n = 2⁵³`), and
+/// 30 µs at most below this size.
+const LARGE_BETA_SIZE: f64 = 1e6;
+
+/// The margin around ½ within which [`side_for_large_n`] leaves the bound to
+/// the direct search. Beta(a, b) is sub-Gaussian with variance proxy
+/// `1/(4(a + b + 1))` (Marchal & Arbel 2017), so a quantile at a tail
+/// `q ≥ 5e-324` (the smallest level) lies within `√(ln(1/q)/(2(a + b)))
+/// ≤ √(745/2e6) = 0.0193` of the mean when `a + b > 10⁶`; with this margin
+/// a bound whose mean is within it of ½ is within `0.07` of ½ (far from 0
+/// and 1, where the direct search is as accurate as the mirrored one), and
+/// any other bound is on the same side of ½ as its mean.
+const LARGE_BETA_HALF_MARGIN: f64 = 0.05;
+
+/// For `a + b > 10⁶` (the Beta distribution behind the bound:
+/// Clopper–Pearson's, or Jeffreys' for Jeffreys and mid-p), whether the
+/// bound lies above ½ (`Some(true)`: mirror), is below ½ or near it
+/// (`Some(false)`: direct search); `None` for smaller `a + b`, where the
+/// tail at ½ is cheap and decides exactly.
+fn side_for_large_n(method: ProportionCiMethod, side: Side, xf: f64, nf: f64) -> Option<bool> {
+    let (a, b) = match (method, side) {
+        (ProportionCiMethod::ClopperPearson, Side::Lower) => (xf, nf - xf + 1.0),
+        (ProportionCiMethod::ClopperPearson, Side::Upper) => (xf + 1.0, nf - xf),
+        _ => (xf + 0.5, nf - xf + 0.5),
+    };
+    let sum = a + b;
+    if sum <= LARGE_BETA_SIZE {
+        return None;
+    }
+    Some(a / sum > 0.5 + LARGE_BETA_HALF_MARGIN)
 }
 
 /// [`ln_beta_tails`] as a `Result`.
