@@ -154,8 +154,10 @@ impl Proportion {
 /// ```text
 /// ClopperPearson  L = B(α'; x, n − x + 1)            (0 if x = 0)
 ///                 U = B(1 − α'; x + 1, n − x)        (1 if x = n)
-/// MidP            L solves P(X > x) + ½P(X = x) = α' (0 if x = 0)
-///                 U solves P(X < x) + ½P(X = x) = α' (1 if x = n)
+/// MidP            L solves P(X > x) + ½P(X = x) = α' (0 if x = 0,
+///                   min((2α')^(1/n), 1) if x = n)
+///                 U solves P(X < x) + ½P(X = x) = α' (1 if x = n,
+///                   max(1 − (2α')^(1/n), 0) if x = 0)
 /// Jeffreys        L = B(α'; x + ½, n − x + ½)        (0 if x = 0)
 ///                 U = B(1 − α'; x + ½, n − x + ½)    (1 if x = n)
 /// Wilson          (p̃ + z²/2n ∓ z √(p̃(1 − p̃)/n + z²/4n²)) / (1 + z²/n)
@@ -169,7 +171,11 @@ impl Proportion {
 /// in its one tail. The beta quantiles and mid-p bounds are solved to full
 /// double precision by Brent's method on the log of the binomial tail,
 /// itself computed directly (Loader's binomial density as the prefactor of
-/// the incomplete-beta continued fraction), never as `1 − cdf`.
+/// the incomplete-beta continued fraction), never as `1 − cdf`. A bound
+/// above ½ is taken from the mirrored proportion, `L(x, n) = 1 − U(n − x, n)`
+/// and `U(x, n) = 1 − L(n − x, n)` (exact for these three methods), so that
+/// the search never has to bracket a root within a few units in the last
+/// place of 1; `z` is `−Φ⁻¹(α')`, finite for every valid level.
 ///
 /// # Conventions
 /// - `ClopperPearson` equals R's `binom.test(x, n)$conf.int` for every
