@@ -394,7 +394,12 @@ mod properties {
                             prop_assert!(ci.contains(p.estimate()), "{:?} {}/{} {}: {:?}", method, x, n, level, ci);
                         }
                     }
-                    prop_assert!(wide.lower() <= narrow.lower() && narrow.upper() <= wide.upper(),
+                    // Nesting up to rounding: at a one-sided level below ½ the
+                    // normal-theory bounds at x = n (or 0) are exactly 1 (or 0)
+                    // in exact arithmetic and come out a unit in the last place
+                    // off, in either direction.
+                    let ulps = 4.0 * f64::EPSILON;
+                    prop_assert!(wide.lower() <= narrow.lower() + ulps && narrow.upper() <= wide.upper() + ulps,
                         "{:?} {}/{} {:?}: {:?} vs {:?}", method, x, n, alt, narrow, wide);
                 }
                 if !(0.5..=0.999).contains(&hi_level) {
