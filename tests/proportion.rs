@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{assert_rel, rel_err, Case, TOL};
+use common::{assert_rel, rel_err, Case, ALL_METHODS, TOL};
 use survkit::{
     risk_difference, Alternative, BinomialTest, ConfidenceInterval, ConfidenceLevel, Proportion,
     ProportionCi, ProportionCiMethod,
@@ -323,18 +323,8 @@ fn extreme_levels_terminate() {
     }
 }
 
-const ALL_METHODS: [ProportionCiMethod; 7] = [
-    ProportionCiMethod::ClopperPearson,
-    ProportionCiMethod::MidP,
-    ProportionCiMethod::Jeffreys,
-    ProportionCiMethod::Wilson,
-    ProportionCiMethod::WilsonCorrected,
-    ProportionCiMethod::AgrestiCoull,
-    ProportionCiMethod::Wald,
-];
-
 mod properties {
-    use super::ALL_METHODS;
+    use super::common::ALL_METHODS;
     use proptest::prelude::*;
     use survkit::{
         Alternative, BinomialTest, ConfidenceLevel, Error, Proportion, ProportionCi, MAX_TRIALS,

@@ -9,23 +9,13 @@
 
 mod common;
 
-use common::{assert_rel, rel_err, Case, TOL};
+use common::{assert_rel, rel_err, Case, ALL_METHODS, TOL};
 use survkit::{
     risk_difference, Alternative, BinomialTest, ConfidenceLevel, Proportion, ProportionCi,
     ProportionCiMethod,
 };
 
 const R_DATA: &str = include_str!("data/proportion_r.txt");
-
-const ALL_METHODS: [ProportionCiMethod; 7] = [
-    ProportionCiMethod::ClopperPearson,
-    ProportionCiMethod::MidP,
-    ProportionCiMethod::Jeffreys,
-    ProportionCiMethod::Wilson,
-    ProportionCiMethod::WilsonCorrected,
-    ProportionCiMethod::AgrestiCoull,
-    ProportionCiMethod::Wald,
-];
 
 const ALTERNATIVES: [Alternative; 3] = [
     Alternative::TwoSided,

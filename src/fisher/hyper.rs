@@ -181,39 +181,13 @@ impl Hyper {
     /// to relative accuracy.
     pub(crate) fn pass(&self, ln_psi: f64, x: f64, cut: f64) -> Moments {
         let mode = self.mode(ln_psi);
-        let psi = ln_psi.exp();
-        let ipsi = (-ln_psi).exp();
         let mut acc = Moments::default();
         acc.add(mode, x, 1.0);
-        // upward
-        let mut t = 1.0;
-        let mut u = mode;
-        while u < self.hi {
-            let r = psi * self.ratio(u);
-            t *= r;
-            u += 1.0;
-            if t == 0.0 || !t.is_finite() {
-                break;
-            }
-            acc.add(u, x, t);
-            if r < 1.0 && t * r / (1.0 - r) <= cut * acc.s {
-                break;
-            }
-        }
-        // downward
-        let mut t = 1.0;
-        let mut u = mode;
-        while u > self.lo {
-            let r = ipsi / self.ratio(u - 1.0);
-            t *= r;
-            u -= 1.0;
-            if t == 0.0 || !t.is_finite() {
-                break;
-            }
-            acc.add(u, x, t);
-            if r < 1.0 && t * r / (1.0 - r) <= cut * acc.s {
-                break;
-            }
+        for up in [true, false] {
+            self.walk(mode, ln_psi, up, cut, |u, t| {
+                acc.add(u, x, t);
+                acc.s
+            });
         }
         acc
     }
@@ -221,44 +195,64 @@ impl Hyper {
     /// `Σ_{u ≥ start} t(u) / t(start)` for `start ≥ mode` (a decreasing
     /// tail), to full relative precision.
     pub(crate) fn upper_tail_from(&self, start: f64, ln_psi: f64) -> f64 {
-        let psi = ln_psi.exp();
-        let mut s = 1.0;
-        let mut t = 1.0;
-        let mut u = start;
-        while u < self.hi {
-            let r = psi * self.ratio(u);
-            t *= r;
-            u += 1.0;
-            if t == 0.0 || !t.is_finite() {
-                break;
-            }
-            s += t;
-            if r < 1.0 && t * r / (1.0 - r) <= SUM_REL_CUTOFF * s {
-                break;
-            }
-        }
-        s
+        self.tail_from(start, ln_psi, true)
     }
 
     /// `Σ_{u ≤ start} t(u) / t(start)` for `start ≤ mode`.
     pub(crate) fn lower_tail_from(&self, start: f64, ln_psi: f64) -> f64 {
-        let ipsi = (-ln_psi).exp();
+        self.tail_from(start, ln_psi, false)
+    }
+
+    fn tail_from(&self, start: f64, ln_psi: f64, up: bool) -> f64 {
         let mut s = 1.0;
+        self.walk(start, ln_psi, up, SUM_REL_CUTOFF, |_, t| {
+            s += t;
+            s
+        });
+        s
+    }
+
+    /// Walks the terms `t(u) / t(start)` away from `start` (upward or
+    /// downward) by their exact ratios, calling `add(u, t)`, which returns
+    /// the running sum; stops at the support's end, on underflow, or once the
+    /// geometric bound `t r / (1 − r)` on everything left is at most `cut`
+    /// times that sum.
+    fn walk(
+        &self,
+        start: f64,
+        ln_psi: f64,
+        up: bool,
+        cut: f64,
+        mut add: impl FnMut(f64, f64) -> f64,
+    ) {
+        let (psi, ipsi) = (ln_psi.exp(), (-ln_psi).exp());
         let mut t = 1.0;
         let mut u = start;
-        while u > self.lo {
-            let r = ipsi / self.ratio(u - 1.0);
+        loop {
+            let r = if up {
+                if u >= self.hi {
+                    return;
+                }
+                let r = psi * self.ratio(u);
+                u += 1.0;
+                r
+            } else {
+                if u <= self.lo {
+                    return;
+                }
+                let r = ipsi / self.ratio(u - 1.0);
+                u -= 1.0;
+                r
+            };
             t *= r;
-            u -= 1.0;
             if t == 0.0 || !t.is_finite() {
-                break;
+                return;
             }
-            s += t;
-            if r < 1.0 && t * r / (1.0 - r) <= SUM_REL_CUTOFF * s {
-                break;
+            let sum = add(u, t);
+            if r < 1.0 && t * r / (1.0 - r) <= cut * sum {
+                return;
             }
         }
-        s
     }
 }
 

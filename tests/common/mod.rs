@@ -172,3 +172,14 @@ pub fn data_of(case: &Case) -> survkit::SurvivalData {
     }
     b.build().expect("reference data are valid")
 }
+
+/// Every proportion interval method, for tests that sweep them all.
+pub const ALL_METHODS: [survkit::ProportionCiMethod; 7] = [
+    survkit::ProportionCiMethod::ClopperPearson,
+    survkit::ProportionCiMethod::MidP,
+    survkit::ProportionCiMethod::Jeffreys,
+    survkit::ProportionCiMethod::Wilson,
+    survkit::ProportionCiMethod::WilsonCorrected,
+    survkit::ProportionCiMethod::AgrestiCoull,
+    survkit::ProportionCiMethod::Wald,
+];
