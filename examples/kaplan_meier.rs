@@ -14,15 +14,16 @@ fn print_summary(curve: &SurvivalCurve) {
     );
     let se = curve.std_err_surv();
     let (lower, upper) = (curve.lower(), curve.upper());
+    let (n_risk, n_event) = (curve.n_risk(), curve.n_event());
     for i in 0..curve.len() {
-        if curve.n_event()[i] == 0.0 {
+        if n_event[i] == 0.0 {
             continue; // summary() shows event times only
         }
         println!(
             "{:5} {:6} {:7} {:8.3} {:7.4} {:12.3} {:12.3}",
             curve.time()[i],
-            curve.n_risk()[i],
-            curve.n_event()[i],
+            n_risk[i],
+            n_event[i],
             curve.survival()[i],
             se[i],
             lower[i],

@@ -250,7 +250,7 @@ impl Item for (u64, f64) {
 /// The key of a valid (finite, non-negative, `+0.0`-normalised) time: its
 /// bits fit in 63 bits, so the shift loses nothing.
 #[inline]
-fn exit_key(t: f64, event: bool) -> u64 {
+pub(crate) fn exit_key(t: f64, event: bool) -> u64 {
     (t.to_bits() << 1) | u64::from(event)
 }
 
@@ -483,6 +483,29 @@ fn union_walk(lists: &[&[f64]], mut visit: impl FnMut(usize, f64, usize, usize))
     }
 }
 
+/// The number of distinct times among sorted exit keys (time bits << 1 |
+/// event) and their sum, in increasing order (R's near-tie rule uses their
+/// mean). Shared by every one-bucket sweep so that they merge alike.
+pub(crate) fn distinct_times(keys: &[u64]) -> (usize, f64) {
+    distinct_times_by(keys, |&k| k)
+}
+
+// Not inlined: in a large caller LLVM kept `sum` on the stack (a store and
+// a load in the add chain of every distinct time; measured 2026-11-27).
+#[inline(never)]
+fn distinct_times_by<T>(items: &[T], key: impl Fn(&T) -> u64) -> (usize, f64) {
+    let (mut distinct, mut sum, mut prev) = (0usize, 0.0, u64::MAX);
+    for it in items {
+        let raw = key(it) >> 1;
+        if raw != prev {
+            distinct += 1;
+            sum += f64::from_bits(raw);
+            prev = raw;
+        }
+    }
+    (distinct, sum)
+}
+
 /// The common case, one group and no entry times: one pass over one bucket.
 fn sweep_one<T: Item>(items: &[T], cols: &mut Columns, timefix: TimeFix) {
     let (Some(event), Some(censor)) = (cols.event.first_mut(), cols.censor.first_mut()) else {
@@ -492,15 +515,7 @@ fn sweep_one<T: Item>(items: &[T], cols: &mut Columns, timefix: TimeFix) {
     // that each column is allocated once at its exact size: tied data such as
     // integer days need a few kilobytes, not one slot per observation) and
     // sums them (for R's near-tie rule, which needs their mean).
-    let (mut distinct, mut sum, mut prev) = (0usize, 0.0, u64::MAX);
-    for it in items {
-        let raw = it.key() >> 1;
-        if raw != prev {
-            distinct += 1;
-            sum += f64::from_bits(raw);
-            prev = raw;
-        }
-    }
+    let (distinct, sum) = distinct_times_by(items, |it| it.key());
     // R's aeqSurv on the distinct times of this one bucket (the whole data
     // set when there is one stratum, one group and no entry times): a run of
     // consecutive tied times is summed into the row of its first time.
@@ -1320,7 +1335,7 @@ impl EventTable {
 /// R's `aeqSurv` test for consecutive distinct times `a < b`:
 /// `b − a ≤ tol || (b − a) / mean ≤ tol`. Gaps clearly above both bounds
 /// (by a factor 2, far beyond rounding) skip the division.
-fn tie_rule(mean: f64) -> impl Fn(f64, f64) -> bool {
+pub(crate) fn tie_rule(mean: f64) -> impl Fn(f64, f64) -> bool {
     let clear = 2.0 * TIMEFIX_TOLERANCE * mean.max(1.0);
     move |a: f64, b: f64| {
         let dy = b - a;

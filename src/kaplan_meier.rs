@@ -2,9 +2,10 @@
 
 use std::collections::HashSet;
 
+use crate::curve_counts::{Counts, UnitCounts};
 use crate::data::SurvivalData;
 use crate::error::{Error, Result};
-use crate::event_table::{EventTable, GroupCounts, TimeFix};
+use crate::event_table::{distinct_times, exit_key, tie_rule, EventTable, GroupCounts, TimeFix};
 use crate::interval::{CiTransform, ConfidenceInterval, ConfidenceLevel};
 use crate::special::norm_quantile;
 
@@ -12,6 +13,10 @@ use crate::special::norm_quantile;
 /// `survmean`'s median rule: `sqrt(.Machine$double.eps)` = 2^-26. A survival
 /// value within this distance of `1 − p` counts as lying exactly on `1 − p`.
 pub const QUANTILE_TOLERANCE: f64 = 1.490_116_119_384_765_6e-8;
+
+/// Largest number of subjects fitted by the packed one-curve path: counts
+/// up to 2⁵³ are exact in f64, so its arithmetic equals the event table's.
+const MAX_UNIT_SUBJECTS: f64 = 9_007_199_254_740_992.0;
 
 /// Kaplan-Meier estimator of the survival function `S(t) = P(T > t)`, one
 /// curve per group (and stratum), with Greenwood standard errors, pointwise
@@ -125,6 +130,9 @@ impl KaplanMeier {
     /// data have no strata and a group has no exit with positive weight (a
     /// group whose case weights are all zero).
     pub fn fit(&self, data: &SurvivalData) -> Result<KaplanMeierFit> {
+        if let Some(fit) = self.fit_unit(data, false)? {
+            return Ok(fit);
+        }
         let table = EventTable::from_data_with(data, self.time_fix)?;
         self.fit_owned(table, false)
     }
@@ -149,6 +157,9 @@ impl KaplanMeier {
     /// # Errors
     /// As [`fit`](Self::fit).
     pub fn fit_reverse(&self, data: &SurvivalData) -> Result<KaplanMeierFit> {
+        if let Some(fit) = self.fit_unit(data, true)? {
+            return Ok(fit);
+        }
         let table = EventTable::from_data_with(data, self.time_fix)?;
         self.fit_owned(table, true)
     }
@@ -186,6 +197,74 @@ impl KaplanMeier {
             .iter()
             .map(SurvivalCurve::median)
             .collect())
+    }
+
+    /// The one-curve fit of unweighted data without entry times, straight
+    /// from the sorted keys (no event table): `None` when the data have
+    /// weights, entries, several groups or strata.
+    ///
+    /// One `sort_unstable` of `time bits << 1 | event` keys; a first pass
+    /// counts the distinct times and sums them (R's near-tie rule needs
+    /// their mean); a second pass merges near ties exactly as the event
+    /// table's one-bucket sweep, packs the counts (one byte a row) and
+    /// multiplies out `S`, writing the row times over the keys already read,
+    /// so the key buffer becomes the time column. Peak memory: the keys (8
+    /// bytes an observation) plus 9 bytes a row.
+    fn fit_unit(&self, data: &SurvivalData, reverse: bool) -> Result<Option<KaplanMeierFit>> {
+        let n = data.len();
+        if data.weights().is_some()
+            || data.entry().is_some()
+            || data.n_groups() != 1
+            || data.n_strata() != 1
+            || n as f64 > MAX_UNIT_SUBJECTS
+        {
+            return Ok(None);
+        }
+        let z = z_value(self.conf_level)?;
+        let flip = u64::from(reverse);
+        let mut keys: Vec<u64> = data
+            .time()
+            .iter()
+            .zip(data.event())
+            .map(|(&t, &e)| exit_key(t, e) ^ flip)
+            .collect();
+        keys.sort_unstable();
+        let (distinct, sum) = distinct_times(&keys);
+        let tied = match self.time_fix {
+            TimeFix::Tolerance if distinct >= 2 => Some(tie_rule(sum / distinct as f64)),
+            _ => None,
+        };
+        let mut counts = UnitCounts::with_capacity(n as u64, distinct);
+        let w = pack_rows(&mut keys, tied, &mut counts);
+        let surv = counts.survival();
+        keys.truncate(w);
+        // Same size and alignment: the standard library collects in place.
+        let mut time: Vec<f64> = keys.into_iter().map(f64::from_bits).collect();
+        time.shrink_to_fit();
+        let group = data
+            .group_names()
+            .first()
+            .map_or_else(String::new, |g| g.to_string());
+        let stratum = data
+            .stratum_names()
+            .first()
+            .map_or_else(String::new, |g| g.to_string());
+        let curve = SurvivalCurve {
+            name: group.clone(),
+            group,
+            stratum,
+            time,
+            counts: Counts::Unit(counts),
+            surv,
+            conf_level: self.conf_level,
+            transform: self.transform,
+            z,
+        };
+        Ok(Some(KaplanMeierFit {
+            curves: vec![curve],
+            conf_level: self.conf_level,
+            transform: self.transform,
+        }))
     }
 
     /// Fits a table the caller no longer needs: a one-group table hands its
@@ -430,11 +509,8 @@ pub struct SurvivalCurve {
     group: String,
     stratum: String,
     time: Vec<f64>,
-    n_risk: Vec<f64>,
-    n_event: Vec<f64>,
-    n_censor: Vec<f64>,
+    counts: Counts,
     surv: Vec<f64>,
-    std_err: Vec<f64>,
     conf_level: ConfidenceLevel,
     transform: CiTransform,
     z: f64,
@@ -485,37 +561,15 @@ impl SurvivalCurve {
                 c.truncate(w);
             }
         }
-        let mut surv = Vec::with_capacity(time.len());
-        let mut std_err = Vec::with_capacity(time.len());
-        let (mut s, mut green) = (1.0_f64, 0.0_f64);
-        for (&n, &d) in n_risk.iter().zip(&n_event) {
-            if d > 0.0 {
-                if n > d {
-                    s *= (n - d) / n;
-                    green += d / (n * (n - d));
-                } else {
-                    // n = d: everyone at risk dies (S = 0, σ = ∞, as R). n < d
-                    // only by rounding: with weights and entry times the
-                    // risk set is a difference of sums of weights, which can
-                    // fall a few ulps (of the total weight) below the events;
-                    // it is taken as n = d rather than a negative S.
-                    s *= 0.0;
-                    green = f64::INFINITY;
-                }
-            }
-            surv.push(s);
-            std_err.push(green.sqrt());
-        }
+        let counts = Counts::from_columns(n_risk, n_event, n_censor);
+        let surv = survival_of(counts.rows());
         SurvivalCurve {
             name: info.name,
             group: info.group,
             stratum: info.stratum,
             time,
-            n_risk,
-            n_event,
-            n_censor,
+            counts,
             surv,
-            std_err,
             conf_level: info.conf_level,
             transform: info.transform,
             z: info.z,
@@ -558,19 +612,22 @@ impl SurvivalCurve {
         self.time.last().copied().unwrap_or(f64::NAN)
     }
 
-    /// Number (or weight) at risk just before each time (R's `n.risk`).
-    pub fn n_risk(&self) -> &[f64] {
-        &self.n_risk
+    /// Number (or weight) at risk just before each time (R's `n.risk`),
+    /// computed on demand from the stored counts (see the type's docs).
+    pub fn n_risk(&self) -> Vec<f64> {
+        self.counts.column(0)
     }
 
-    /// Number (or weight) of events at each time (R's `n.event`).
-    pub fn n_event(&self) -> &[f64] {
-        &self.n_event
+    /// Number (or weight) of events at each time (R's `n.event`), computed
+    /// on demand.
+    pub fn n_event(&self) -> Vec<f64> {
+        self.counts.column(1)
     }
 
-    /// Number (or weight) censored at each time (R's `n.censor`).
-    pub fn n_censor(&self) -> &[f64] {
-        &self.n_censor
+    /// Number (or weight) censored at each time (R's `n.censor`), computed
+    /// on demand.
+    pub fn n_censor(&self) -> Vec<f64> {
+        self.counts.column(2)
     }
 
     /// The survival estimate `S(t)` after each time (R's `surv`).
@@ -579,9 +636,10 @@ impl SurvivalCurve {
     }
 
     /// Greenwood standard error of `−log S(t)`, the cumulative-hazard scale
-    /// (R's `fit$std.err`); `+∞` once the curve has dropped to 0.
-    pub fn std_err_log(&self) -> &[f64] {
-        &self.std_err
+    /// (R's `fit$std.err`); `+∞` once the curve has dropped to 0. Computed on
+    /// demand (one pass over the counts).
+    pub fn std_err_log(&self) -> Vec<f64> {
+        greenwood(self.counts.rows()).collect()
     }
 
     /// Standard error of `S(t)` itself, `S(t) × std_err_log(t)` (R's
@@ -589,7 +647,7 @@ impl SurvivalCurve {
     pub fn std_err_surv(&self) -> Vec<f64> {
         self.surv
             .iter()
-            .zip(&self.std_err)
+            .zip(greenwood(self.counts.rows()))
             .map(|(s, e)| s * e)
             .collect()
     }
@@ -598,10 +656,9 @@ impl SurvivalCurve {
     /// 1`), computed on demand.
     pub fn cumulative_hazard(&self) -> Vec<f64> {
         let mut h = 0.0;
-        self.n_risk
-            .iter()
-            .zip(&self.n_event)
-            .map(|(&n, &d)| {
+        self.counts
+            .rows()
+            .map(|(n, d, _)| {
                 if d > 0.0 {
                     h += d / n;
                 }
@@ -614,10 +671,9 @@ impl SurvivalCurve {
     /// `std.chaz`), computed on demand.
     pub fn std_err_cumulative_hazard(&self) -> Vec<f64> {
         let mut v = 0.0;
-        self.n_risk
-            .iter()
-            .zip(&self.n_event)
-            .map(|(&n, &d)| {
+        self.counts
+            .rows()
+            .map(|(n, d, _)| {
                 if d > 0.0 {
                     v += d / (n * n);
                 }
@@ -647,8 +703,8 @@ impl SurvivalCurve {
     pub fn lower(&self) -> Vec<f64> {
         self.surv
             .iter()
-            .zip(&self.std_err)
-            .map(|(&s, &e)| ci_lower(s, e, self.z, self.transform))
+            .zip(greenwood(self.counts.rows()))
+            .map(|(&s, e)| ci_lower(s, e, self.z, self.transform))
             .collect()
     }
 
@@ -656,16 +712,16 @@ impl SurvivalCurve {
     pub fn upper(&self) -> Vec<f64> {
         self.surv
             .iter()
-            .zip(&self.std_err)
-            .map(|(&s, &e)| ci_upper(s, e, self.z, self.transform))
+            .zip(greenwood(self.counts.rows()))
+            .map(|(&s, e)| ci_upper(s, e, self.z, self.transform))
             .collect()
     }
 
     /// Both pointwise bounds in one pass: `(lower, upper)`.
     fn bounds(&self) -> (Vec<f64>, Vec<f64>) {
-        let rows = self.surv.len().min(self.std_err.len());
+        let rows = self.surv.len().min(self.counts.len());
         let (mut lower, mut upper) = (Vec::with_capacity(rows), Vec::with_capacity(rows));
-        for (&s, &e) in self.surv.iter().zip(&self.std_err) {
+        for (&s, e) in self.surv.iter().zip(greenwood(self.counts.rows())) {
             let [lo, hi] = ci_bounds(s, e, self.z, self.transform);
             lower.push(lo);
             upper.push(hi);
@@ -689,8 +745,8 @@ impl SurvivalCurve {
         Ok(self
             .surv
             .iter()
-            .zip(&self.std_err)
-            .map(|(&s, &e)| {
+            .zip(greenwood(self.counts.rows()))
+            .map(|(&s, e)| {
                 let [lo, hi] = ci_bounds(s, e, z, transform);
                 ConfidenceInterval::new(lo, hi, level)
             })
@@ -837,6 +893,8 @@ impl SurvivalCurve {
         let mut sorted = times.to_vec();
         sorted.sort_unstable_by(f64::total_cmp);
         let (lower, upper) = self.bounds();
+        let (n_risk, n_event, n_censor) = (self.n_risk(), self.n_event(), self.n_censor());
+        let std_err = self.std_err_log();
         // Row 0 of R's survfit0 is inserted unless the first time is 0.
         let insert = self.time.first().is_some_and(|&t| t != 0.0);
         let mut out = Vec::with_capacity(sorted.len());
@@ -846,8 +904,8 @@ impl SurvivalCurve {
             // Rows (of the curve, without the inserted row) with time ≤ t.
             let rows = self.time.partition_point(|&x| x <= t);
             for i in prev_rows..rows {
-                ev_sum += self.n_event.get(i).copied().unwrap_or(0.0);
-                ce_sum += self.n_censor.get(i).copied().unwrap_or(0.0);
+                ev_sum += n_event.get(i).copied().unwrap_or(0.0);
+                ce_sum += n_censor.get(i).copied().unwrap_or(0.0);
             }
             prev_rows = prev_rows.max(rows);
             let at_start = rows == 0;
@@ -855,14 +913,14 @@ impl SurvivalCurve {
                 if insert {
                     (1.0, 0.0, 1.0, 1.0)
                 } else {
-                    self.row_values(0, &lower, &upper)
+                    self.row_values(0, &std_err, &lower, &upper)
                 }
             } else {
-                self.row_values(rows - 1, &lower, &upper)
+                self.row_values(rows - 1, &std_err, &lower, &upper)
             };
             // First row with time ≥ t; 0 beyond the last row.
             let first_ge = self.time.partition_point(|&x| x < t);
-            let n_risk = self.n_risk.get(first_ge).copied().unwrap_or(0.0);
+            let n_risk = n_risk.get(first_ge).copied().unwrap_or(0.0);
             out.push(SurvivalAtTime {
                 time: t,
                 n_risk,
@@ -878,10 +936,16 @@ impl SurvivalCurve {
         Ok(out)
     }
 
-    fn row_values(&self, i: usize, lower: &[f64], upper: &[f64]) -> (f64, f64, f64, f64) {
+    fn row_values(
+        &self,
+        i: usize,
+        std_err: &[f64],
+        lower: &[f64],
+        upper: &[f64],
+    ) -> (f64, f64, f64, f64) {
         (
             self.surv.get(i).copied().unwrap_or(f64::NAN),
-            self.std_err.get(i).copied().unwrap_or(f64::NAN),
+            std_err.get(i).copied().unwrap_or(f64::NAN),
             lower.get(i).copied().unwrap_or(f64::NAN),
             upper.get(i).copied().unwrap_or(f64::NAN),
         )
@@ -939,12 +1003,13 @@ impl SurvivalCurve {
         // Row i (0-based, i < keep) carries hh_i and the area after it is
         // Σ_{j > i} rects[j + 1 ..]: rects[j] is the rectangle ending at row j
         // (or at tau for j = keep), so the area after row i is rects[i+1..].
+        let (n_risk, n_event) = (self.n_risk(), self.n_event());
         let mut var = 0.0;
         let mut tail = 0.0;
         for i in (0..keep).rev() {
             tail += rects.get(i + 1).copied().unwrap_or(0.0);
-            let n = self.n_risk.get(i).copied().unwrap_or(0.0);
-            let d = self.n_event.get(i).copied().unwrap_or(0.0);
+            let n = n_risk.get(i).copied().unwrap_or(0.0);
+            let d = n_event.get(i).copied().unwrap_or(0.0);
             // n ≤ d: R's n = d rule (n < d only by rounding, see from_columns).
             let hh = if n - d <= 0.0 { 0.0 } else { d / (n * (n - d)) };
             var += tail * tail * hh;
@@ -955,6 +1020,93 @@ impl SurvivalCurve {
             std_err: var.sqrt(),
         })
     }
+}
+
+/// The sweep of [`KaplanMeier::fit_unit`] over sorted exit keys: runs of
+/// equal times, near-tied runs (when `tied` is given) merged into the row of
+/// their first time, exactly as the event table's one-bucket sweep. Each
+/// row's time bits overwrite the keys already read (row `w` is closed only
+/// after all its keys, which start at index ≥ `w`, were read) and its counts
+/// are packed into `counts`. Returns the number of rows.
+fn pack_rows(
+    keys: &mut [u64],
+    tied: Option<impl Fn(f64, f64) -> bool>,
+    counts: &mut UnitCounts,
+) -> usize {
+    // The open row: time bits, events, censored.
+    let (mut row_raw, mut row_d, mut row_c) = (u64::MAX, 0u64, 0u64);
+    let (mut w, mut i, mut prev_t) = (0usize, 0usize, f64::NAN);
+    loop {
+        // The next run of equal times, if any: (time bits, events, censored).
+        let next = match keys.get(i) {
+            Some(&first) => {
+                let raw = first >> 1;
+                let (mut d, mut c) = (0u64, 0u64);
+                while let Some(&key) = keys.get(i) {
+                    if key >> 1 != raw {
+                        break;
+                    }
+                    d += key & 1;
+                    c += (key & 1) ^ 1;
+                    i += 1;
+                }
+                Some((raw, d, c))
+            }
+            None => None,
+        };
+        if let (Some((raw, d, c)), Some(tied)) = (next, tied.as_ref()) {
+            let t = f64::from_bits(raw);
+            let merge = tied(prev_t, t);
+            prev_t = t;
+            if merge {
+                row_d += d;
+                row_c += c;
+                continue;
+            }
+        }
+        if row_raw != u64::MAX {
+            if let Some(slot) = keys.get_mut(w) {
+                *slot = row_raw;
+            }
+            w += 1;
+            counts.push(row_d, row_c);
+        }
+        match next {
+            Some((raw, d, c)) => (row_raw, row_d, row_c) = (raw, d, c),
+            None => return w,
+        }
+    }
+}
+
+/// Kaplan-Meier `S` after each row: `S *= (n − d)/n` at rows with events;
+/// `n ≤ d` drops the curve to 0 (R's `n = d`; `n < d` only by rounding of
+/// weighted sums with entries, taken as `n = d` rather than a negative S).
+fn survival_of(rows: impl Iterator<Item = (f64, f64, f64)>) -> Vec<f64> {
+    let mut surv = Vec::with_capacity(rows.size_hint().0);
+    let mut s = 1.0_f64;
+    for (n, d, _) in rows {
+        if d > 0.0 {
+            s *= if n > d { (n - d) / n } else { 0.0 };
+        }
+        surv.push(s);
+    }
+    surv
+}
+
+/// Greenwood σ (the `−log S` scale) after each row: `σ² = Σ d / (n (n −
+/// d))`, `+∞` from the first row with `n ≤ d` on, as R.
+fn greenwood(rows: impl Iterator<Item = (f64, f64, f64)>) -> impl Iterator<Item = f64> {
+    let mut green = 0.0_f64;
+    rows.map(move |(n, d, _)| {
+        if d > 0.0 {
+            green += if n > d {
+                d / (n * (n - d))
+            } else {
+                f64::INFINITY
+            };
+        }
+        green.sqrt()
+    })
 }
 
 /// R's `survfit_confint` for one row: `[lower, upper]`, NaN for R's NA.

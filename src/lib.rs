@@ -125,6 +125,7 @@ pub struct ReadmeDoctests;
 
 mod compare;
 mod consistency;
+mod curve_counts;
 mod data;
 #[rustfmt::skip]
 pub mod datasets;

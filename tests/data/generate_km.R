@@ -101,6 +101,10 @@ deg <- de; deg$group <- lung$sex
 km_case("lung-left-truncated-by-sex", deg, "group", 500, c(0, 180, 365), levels = c("1", "2"))
 dgs <- dg; dgs$stratum <- ifelse(is.na(lung$ph.ecog), 9, pmin(lung$ph.ecog, 2))
 km_case("lung-by-sex-and-ecog", dgs, "group + stratum", 500, c(0, 180, 365), levels = c("1", "2"))
+# lung in quarters of a year: up to ~40 events at one time (survkit's packed counts escape
+# rows with 15 or more events or censorings).
+dq <- data.frame(time = ceiling(lung$time / 91.3125), status = st(lung$status == 2))
+km_case("lung-quarters", dq, "1", 6, c(0, 1, 2, 4, 8, 12))
 
 # ovarian
 d <- data.frame(time = ovarian$futime, status = ovarian$fustat, group = ovarian$rx)

@@ -1,0 +1,270 @@
+//! The count columns of a Kaplan-Meier curve, stored compactly when they are
+//! plain counts of subjects.
+//!
+//! With continuous times every observation is its own row, so the curve is
+//! as long as its input. Storing n at risk, events and censored as three f64
+//! columns (24 bytes a row) would triple the input's memory on their own.
+//! When the counts are whole numbers and the risk set only shrinks (no entry
+//! times), one byte a row holds them: the events in the low nibble, the
+//! censored in the high one, and the number at risk follows from the total
+//! minus the exits before the row. Rows with 15 or more of either are
+//! escaped to a side list. Everything else (case weights, left truncation)
+//! keeps the three f64 columns.
+//!
+//! The representation is a function of the counts alone (see
+//! [`Counts::from_columns`]), so two curves with the same rows compare equal.
+
+/// Escape code of a row whose counts do not fit a nibble each.
+const ESCAPE: u8 = 0xFF;
+
+/// Largest count held in a nibble (15 would let `15 | 15 << 4` collide with
+/// [`ESCAPE`]).
+const NIBBLE_MAX: u64 = 14;
+
+/// Largest count stored as a whole number: every integer up to 2⁵³ is exact
+/// in an f64, so sums of such counts reproduce the f64 arithmetic of the
+/// general columns exactly.
+const EXACT_INT_MAX: f64 = 9_007_199_254_740_992.0;
+
+/// Per-row counts of a curve.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub(crate) enum Counts {
+    /// Whole counts of subjects, no entry times.
+    Unit(UnitCounts),
+    /// Sums of case weights, or risk sets with entries: three f64 columns.
+    Weighted {
+        n_risk: Vec<f64>,
+        n_event: Vec<f64>,
+        n_censor: Vec<f64>,
+    },
+}
+
+/// Whole counts of subjects packed one byte a row.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub(crate) struct UnitCounts {
+    /// Number at risk at the first row (all subjects of the curve).
+    n_total: u64,
+    /// `events | censored << 4`, or [`ESCAPE`].
+    codes: Vec<u8>,
+    /// `(events, censored)` of the escaped rows, in row order.
+    large: Vec<(u64, u64)>,
+}
+
+impl UnitCounts {
+    /// Counts for `n_total` subjects, rows appended with [`push`](Self::push).
+    pub(crate) fn with_capacity(n_total: u64, rows: usize) -> Self {
+        UnitCounts {
+            n_total,
+            codes: Vec::with_capacity(rows),
+            large: Vec::new(),
+        }
+    }
+
+    /// Appends a row with `d` events and `c` censored.
+    #[inline]
+    pub(crate) fn push(&mut self, d: u64, c: u64) {
+        if d <= NIBBLE_MAX && c <= NIBBLE_MAX {
+            self.codes.push((d | c << 4) as u8); // ok: both ≤ 14, the value is < 256
+        } else {
+            self.codes.push(ESCAPE);
+            self.large.push((d, c));
+        }
+    }
+}
+
+impl UnitCounts {
+    /// Kaplan-Meier `S` after each row, in one pass over the codes. The
+    /// output is allocated zeroed and written through a slice: with no call
+    /// in the loop `S` stays in a register (a `push` or a `collect` kept it
+    /// in memory, a store and a load in every step of the product chain;
+    /// measured 2026-11-27).
+    ///
+    /// Branch-free: with `d = 0` the factor `(n − d)/n` is exactly 1 and
+    /// with `d = n` exactly 0, so this is bit for bit the general
+    /// `if d > 0 { S *= (n − d)/n }` (here `n ≥ d + c ≥ 1`).
+    pub(crate) fn survival(&self) -> Vec<f64> {
+        let mut out = vec![0.0; self.codes.len()];
+        let mut large = self.large.iter();
+        let mut at_risk = self.n_total;
+        let mut s = 1.0_f64;
+        for (slot, &code) in out.iter_mut().zip(&self.codes) {
+            let (d, c) = if code == ESCAPE {
+                large.next().copied().unwrap_or((0, 0))
+            } else {
+                (u64::from(code & 0x0F), u64::from(code >> 4))
+            };
+            let (nf, df) = (at_risk as f64, d as f64);
+            if nf > 0.0 {
+                s *= (nf - df) / nf;
+            }
+            at_risk = at_risk.saturating_sub(d.saturating_add(c));
+            *slot = s;
+        }
+        out
+    }
+}
+
+impl Counts {
+    /// The compact form of whole counts without entries, else the columns
+    /// as given. Whole means: every event and censored count an integer in
+    /// `[0, 2⁵³]`, and every number at risk equal to the exits from its row
+    /// on (`n_risk[i] = Σ_{j ≥ i} (d_j + c_j)`, which fails with entries).
+    pub(crate) fn from_columns(n_risk: Vec<f64>, n_event: Vec<f64>, n_censor: Vec<f64>) -> Self {
+        match Self::unit_of(&n_risk, &n_event, &n_censor) {
+            Some(unit) => Counts::Unit(unit),
+            None => Counts::Weighted {
+                n_risk,
+                n_event,
+                n_censor,
+            },
+        }
+    }
+
+    fn unit_of(n_risk: &[f64], n_event: &[f64], n_censor: &[f64]) -> Option<UnitCounts> {
+        let rows = n_risk.len();
+        if n_event.len() != rows || n_censor.len() != rows {
+            return None;
+        }
+        let whole = |x: f64| (0.0..=EXACT_INT_MAX).contains(&x) && x.fract() == 0.0;
+        // Suffix sums of the exits, from the last row back.
+        let mut after = 0.0_f64;
+        for i in (0..rows).rev() {
+            let (n, d, c) = (n_risk[i], n_event[i], n_censor[i]); // ok: i < rows = every length
+            if !whole(d) || !whole(c) {
+                return None;
+            }
+            after += d + c;
+            if after > EXACT_INT_MAX || n != after {
+                return None;
+            }
+        }
+        let mut unit = UnitCounts::with_capacity(after as u64, rows); // ok: whole, ≤ 2⁵³
+        for (&d, &c) in n_event.iter().zip(n_censor) {
+            unit.push(d as u64, c as u64); // ok: whole, ≤ 2⁵³
+        }
+        Some(unit)
+    }
+
+    /// Number of rows.
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            Counts::Unit(u) => u.codes.len(),
+            Counts::Weighted { n_risk, .. } => n_risk.len(),
+        }
+    }
+
+    /// `(n at risk, events, censored)` of every row, in order.
+    pub(crate) fn rows(&self) -> Rows<'_> {
+        match self {
+            Counts::Unit(u) => Rows::Unit {
+                codes: u.codes.iter(),
+                large: u.large.iter(),
+                at_risk: u.n_total,
+            },
+            Counts::Weighted {
+                n_risk,
+                n_event,
+                n_censor,
+            } => Rows::Weighted {
+                n: n_risk.iter(),
+                d: n_event.iter(),
+                c: n_censor.iter(),
+            },
+        }
+    }
+
+    /// One column materialised: 0 = at risk, 1 = events, 2 = censored.
+    pub(crate) fn column(&self, which: usize) -> Vec<f64> {
+        match (self, which) {
+            (Counts::Weighted { n_risk, .. }, 0) => n_risk.clone(),
+            (Counts::Weighted { n_event, .. }, 1) => n_event.clone(),
+            (Counts::Weighted { n_censor, .. }, _) => n_censor.clone(),
+            (Counts::Unit(_), _) => self
+                .rows()
+                .map(|(n, d, c)| match which {
+                    0 => n,
+                    1 => d,
+                    _ => c,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Iterator over the rows of [`Counts`].
+pub(crate) enum Rows<'a> {
+    Unit {
+        codes: std::slice::Iter<'a, u8>,
+        large: std::slice::Iter<'a, (u64, u64)>,
+        at_risk: u64,
+    },
+    Weighted {
+        n: std::slice::Iter<'a, f64>,
+        d: std::slice::Iter<'a, f64>,
+        c: std::slice::Iter<'a, f64>,
+    },
+}
+
+impl Iterator for Rows<'_> {
+    type Item = (f64, f64, f64);
+
+    #[inline]
+    fn next(&mut self) -> Option<(f64, f64, f64)> {
+        match self {
+            Rows::Unit {
+                codes,
+                large,
+                at_risk,
+            } => {
+                let code = *codes.next()?;
+                let (d, c) = if code == ESCAPE {
+                    // A deserialised curve with too short a list reads zeros
+                    // rather than panicking.
+                    large.next().copied().unwrap_or((0, 0))
+                } else {
+                    (u64::from(code & 0x0F), u64::from(code >> 4))
+                };
+                let n = *at_risk;
+                *at_risk = n.saturating_sub(d.saturating_add(c));
+                Some((n as f64, d as f64, c as f64))
+            }
+            Rows::Weighted { n, d, c } => Some((*n.next()?, *d.next()?, *c.next()?)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unit_round_trip_with_escapes() {
+        let n_event = vec![1.0, 0.0, 20.0, 3.0, 0.0];
+        let n_censor = vec![0.0, 15.0, 1.0, 0.0, 2.0];
+        let mut n_risk = vec![0.0; 5];
+        let mut after = 0.0;
+        for i in (0..5).rev() {
+            after += n_event[i] + n_censor[i];
+            n_risk[i] = after;
+        }
+        let counts = Counts::from_columns(n_risk.clone(), n_event.clone(), n_censor.clone());
+        assert!(matches!(&counts, Counts::Unit(u) if u.large.len() == 2));
+        assert_eq!(counts.column(0), n_risk);
+        assert_eq!(counts.column(1), n_event);
+        assert_eq!(counts.column(2), n_censor);
+        assert_eq!(counts.len(), 5);
+    }
+
+    #[test]
+    fn weights_and_entries_keep_the_columns() {
+        // fractional weight
+        let c = Counts::from_columns(vec![1.5], vec![1.5], vec![0.0]);
+        assert!(matches!(c, Counts::Weighted { .. }));
+        // an entry: 3 at risk at the second row, only 2 exits from there on
+        let c = Counts::from_columns(vec![3.0, 3.0], vec![1.0, 1.0], vec![0.0, 1.0]);
+        assert!(matches!(c, Counts::Weighted { .. }));
+        assert_eq!(c.column(0), vec![3.0, 3.0]);
+    }
+}
