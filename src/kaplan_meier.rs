@@ -125,6 +125,17 @@ impl KaplanMeier {
 
     /// Fits one curve per group (and stratum) of the data.
     ///
+    /// # Method
+    /// Unweighted data with one group, no strata and no entry times (the
+    /// common single curve) are fitted straight from their sorted exit keys
+    /// (`time bits << 1 | event`, one `sort_unstable`), without an event
+    /// table: one pass counts the distinct times (and sums them for R's
+    /// near-tie rule), one pass merges near ties and packs the counts,
+    /// writing the row times over the keys already read, one pass
+    /// multiplies out `S`. The result is bit for bit the event-table path's
+    /// (a property test checks it); peak memory is the 8-byte keys plus 9
+    /// bytes a row. Everything else goes through [`EventTable`].
+    ///
     /// # Errors
     /// As [`EventTable::from_data_with`], and [`Error::EmptyGroup`] when the
     /// data have no strata and a group has no exit with positive weight (a
@@ -475,6 +486,19 @@ impl KaplanMeierFit {
 /// # Method
 /// See [`KaplanMeier`] for the estimate, Greenwood's variance, the interval
 /// transforms and the cumulative hazard; each method documents its own rule.
+///
+/// # Storage
+/// A curve stores its row times, `S` and the counts; every other column
+/// (number at risk, events, censored, standard errors, bounds, cumulative
+/// hazard) is computed on demand in one pass and returned as a `Vec`. Whole
+/// counts of subjects without entry times (unweighted data, or integer
+/// weights, without left truncation) are packed one byte a row (events and
+/// censored in a nibble each, rows with 15 or more escaped to a side list;
+/// the number at risk is the total minus the exits before the row), so a
+/// curve costs 17 bytes a row instead of 48; weighted or left-truncated
+/// curves keep f64 columns of n at risk, events and censored. The form is
+/// chosen by the counts alone, so equal curves compare equal. Call an
+/// accessor once and keep its `Vec` when reading it row by row.
 ///
 /// # Conventions
 /// Accessors named after R's `survfit` components; the scale of each
