@@ -61,6 +61,57 @@ pub(crate) struct Moments {
     pub(crate) le1: f64,
 }
 
+/// What a walk accumulates: its running sum decides where the walk stops.
+trait Accumulate {
+    fn add(&mut self, u: f64, t: f64);
+    fn sum(&self) -> f64;
+}
+
+/// [`Moments`] centred at `x`.
+struct MomentsAt {
+    m: Moments,
+    x: f64,
+}
+
+impl Accumulate for MomentsAt {
+    #[inline(always)]
+    fn add(&mut self, u: f64, t: f64) {
+        self.m.add(u, self.x, t);
+    }
+    #[inline(always)]
+    fn sum(&self) -> f64 {
+        self.m.s
+    }
+}
+
+/// A plain sum of the terms.
+struct Sum(f64);
+
+impl Accumulate for Sum {
+    #[inline(always)]
+    fn add(&mut self, _u: f64, t: f64) {
+        self.0 += t;
+    }
+    #[inline(always)]
+    fn sum(&self) -> f64 {
+        self.0
+    }
+}
+
+/// One step of a walk by the ratio `r` to the term at `u`: multiplies the
+/// term, adds it, and tells whether to go on. The stop test `t r / (1 − r)
+/// ≤ cut · sum` is evaluated as `t r ≤ cut · sum · (1 − r)` (1 − r > 0),
+/// without a division per term.
+#[inline(always)]
+fn step<A: Accumulate>(t: &mut f64, acc: &mut A, u: f64, r: f64, cut: f64) -> bool {
+    *t *= r;
+    if *t == 0.0 || !t.is_finite() {
+        return false;
+    }
+    acc.add(u, *t);
+    !(r < 1.0 && *t * r <= cut * acc.sum() * (1.0 - r))
+}
+
 impl Moments {
     #[inline]
     fn add(&mut self, u: f64, x: f64, t: f64) {
@@ -181,15 +232,13 @@ impl Hyper {
     /// to relative accuracy.
     pub(crate) fn pass(&self, ln_psi: f64, x: f64, cut: f64) -> Moments {
         let mode = self.mode(ln_psi);
-        let mut acc = Moments::default();
-        acc.add(mode, x, 1.0);
-        for up in [true, false] {
-            self.walk(mode, ln_psi, up, cut, |u, t| {
-                acc.add(u, x, t);
-                acc.s
-            });
-        }
-        acc
+        let mut acc = MomentsAt {
+            m: Moments::default(),
+            x,
+        };
+        acc.add(mode, 1.0);
+        acc = self.walk(mode, ln_psi, true, cut, acc);
+        self.walk(mode, ln_psi, false, cut, acc).m
     }
 
     /// `Σ_{u ≥ start} t(u) / t(start)` for `start ≥ mode` (a decreasing
@@ -204,55 +253,66 @@ impl Hyper {
     }
 
     fn tail_from(&self, start: f64, ln_psi: f64, up: bool) -> f64 {
-        let mut s = 1.0;
-        self.walk(start, ln_psi, up, SUM_REL_CUTOFF, |_, t| {
-            s += t;
-            s
-        });
-        s
+        self.walk(start, ln_psi, up, SUM_REL_CUTOFF, Sum(1.0)).0
     }
 
     /// Walks the terms `t(u) / t(start)` away from `start` (upward or
-    /// downward) by their exact ratios, calling `add(u, t)`, which returns
-    /// the running sum; stops at the support's end, on underflow, or once the
-    /// geometric bound `t r / (1 − r)` on everything left is at most `cut`
-    /// times that sum.
-    fn walk(
-        &self,
-        start: f64,
-        ln_psi: f64,
-        up: bool,
-        cut: f64,
-        mut add: impl FnMut(f64, f64) -> f64,
-    ) {
+    /// downward) by their exact ratios, adding them to `acc`; stops at the
+    /// support's end, on underflow, or once the geometric bound `t r / (1 −
+    /// r)` on everything left is at most `cut` times the running sum.
+    ///
+    /// The accumulator is owned by the walk (a local, so its sums stay in
+    /// registers: through a closure capturing them by reference they were
+    /// stored and reloaded on every term, measured 2026-11-27), and the
+    /// cached window of ratios is read as a slice before ratios are
+    /// computed on the fly.
+    #[inline(always)]
+    fn walk<A: Accumulate>(&self, start: f64, ln_psi: f64, up: bool, cut: f64, mut acc: A) -> A {
         let (psi, ipsi) = (ln_psi.exp(), (-ln_psi).exp());
         let mut t = 1.0;
         let mut u = start;
-        loop {
-            let r = if up {
-                if u >= self.hi {
-                    return;
+        let first = start - self.cache_lo;
+        if up {
+            if first >= 0.0 && first < self.cache.len() as f64 {
+                for &ratio in self.cache.get(first as usize..).unwrap_or(&[]) {
+                    if u >= self.hi {
+                        return acc;
+                    }
+                    u += 1.0;
+                    if !step(&mut t, &mut acc, u, psi * ratio, cut) {
+                        return acc;
+                    }
                 }
-                let r = psi * self.ratio(u);
-                u += 1.0;
-                r
-            } else {
-                if u <= self.lo {
-                    return;
-                }
-                let r = ipsi / self.ratio(u - 1.0);
-                u -= 1.0;
-                r
-            };
-            t *= r;
-            if t == 0.0 || !t.is_finite() {
-                return;
             }
-            let sum = add(u, t);
-            if r < 1.0 && t * r / (1.0 - r) <= cut * sum {
-                return;
+            while u < self.hi {
+                let r = psi * self.ratio_raw(u);
+                u += 1.0;
+                if !step(&mut t, &mut acc, u, r, cut) {
+                    return acc;
+                }
+            }
+        } else {
+            // ratio(u − 1) for u = start, start − 1, …: cache indices first − 1 down.
+            if first >= 1.0 && first <= self.cache.len() as f64 {
+                for &ratio in self.cache.get(..first as usize).unwrap_or(&[]).iter().rev() {
+                    if u <= self.lo {
+                        return acc;
+                    }
+                    u -= 1.0;
+                    if !step(&mut t, &mut acc, u, ipsi / ratio, cut) {
+                        return acc;
+                    }
+                }
+            }
+            while u > self.lo {
+                let r = ipsi / self.ratio_raw(u - 1.0);
+                u -= 1.0;
+                if !step(&mut t, &mut acc, u, r, cut) {
+                    return acc;
+                }
             }
         }
+        acc
     }
 }
 
