@@ -30,7 +30,8 @@ const EXACT_INT_MAX: f64 = 9_007_199_254_740_992.0;
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) enum Counts {
-    /// Whole counts of subjects, no entry times.
+    /// Whole counts whose number at risk is the exits from each row on
+    /// (typically unweighted data without entry times).
     Unit(UnitCounts),
     /// Sums of case weights, or risk sets with entries: three f64 columns.
     Weighted {
@@ -81,9 +82,11 @@ impl UnitCounts {
     /// in memory, a store and a load in every step of the product chain;
     /// measured 2026-11-27).
     ///
-    /// Branch-free: with `d = 0` the factor `(n − d)/n` is exactly 1 and
-    /// with `d = n` exactly 0, so this is bit for bit the general
-    /// `if d > 0 { S *= (n − d)/n }` (here `n ≥ d + c ≥ 1`).
+    /// No branch on the events (they come in random order): with `d = 0`
+    /// the factor `(n − d)/n` is exactly 1 and with `d = n` exactly 0, so
+    /// this is bit for bit the general `if d > 0 { S *= (n − d)/n }` (here
+    /// `n ≥ d + c ≥ 1`; the `n > 0` test, always true for a fitted curve,
+    /// only keeps inconsistent deserialised counts from producing NaN).
     pub(crate) fn survival(&self) -> Vec<f64> {
         let mut out = vec![0.0; self.codes.len()];
         let mut large = self.large.iter();
@@ -128,19 +131,23 @@ impl Counts {
             return None;
         }
         let whole = |x: f64| (0.0..=EXACT_INT_MAX).contains(&x) && x.fract() == 0.0;
-        // Suffix sums of the exits, from the last row back.
-        let mut after = 0.0_f64;
+        // Suffix sums of the exits, from the last row back, in integers (an
+        // f64 sum could round 2⁵³ + 1 down to 2⁵³ and pass the bound).
+        let mut after = 0u64;
         for i in (0..rows).rev() {
             let (n, d, c) = (n_risk[i], n_event[i], n_censor[i]); // ok: i < rows = every length
             if !whole(d) || !whole(c) {
                 return None;
             }
-            after += d + c;
-            if after > EXACT_INT_MAX || n != after {
+            after = after
+                .checked_add(d as u64) // ok: whole, ≤ 2⁵³
+                .and_then(|a| a.checked_add(c as u64))
+                .filter(|&a| a <= EXACT_INT_MAX as u64)?; // ok: 2⁵³ is exact
+            if n != after as f64 {
                 return None;
             }
         }
-        let mut unit = UnitCounts::with_capacity(after as u64, rows); // ok: whole, ≤ 2⁵³
+        let mut unit = UnitCounts::with_capacity(after, rows);
         for (&d, &c) in n_event.iter().zip(n_censor) {
             unit.push(d as u64, c as u64); // ok: whole, ≤ 2⁵³
         }

@@ -16,7 +16,7 @@ pub const QUANTILE_TOLERANCE: f64 = 1.490_116_119_384_765_6e-8;
 
 /// Largest number of subjects fitted by the packed one-curve path: counts
 /// up to 2⁵³ are exact in f64, so its arithmetic equals the event table's.
-const MAX_UNIT_SUBJECTS: f64 = 9_007_199_254_740_992.0;
+const MAX_UNIT_SUBJECTS: u64 = 1 << 53;
 
 /// Kaplan-Meier estimator of the survival function `S(t) = P(T > t)`, one
 /// curve per group (and stratum), with Greenwood standard errors, pointwise
@@ -217,17 +217,17 @@ impl KaplanMeier {
     /// One `sort_unstable` of `time bits << 1 | event` keys; a first pass
     /// counts the distinct times and sums them (R's near-tie rule needs
     /// their mean); a second pass merges near ties exactly as the event
-    /// table's one-bucket sweep, packs the counts (one byte a row) and
-    /// multiplies out `S`, writing the row times over the keys already read,
-    /// so the key buffer becomes the time column. Peak memory: the keys (8
-    /// bytes an observation) plus 9 bytes a row.
+    /// table's one-bucket sweep and packs the counts (one byte a row),
+    /// writing the row times over the keys already read, so the key buffer
+    /// becomes the time column; a third pass multiplies out `S`. Peak
+    /// memory: the keys (8 bytes an observation) plus 9 bytes a row.
     fn fit_unit(&self, data: &SurvivalData, reverse: bool) -> Result<Option<KaplanMeierFit>> {
         let n = data.len();
         if data.weights().is_some()
             || data.entry().is_some()
             || data.n_groups() != 1
             || data.n_strata() != 1
-            || n as f64 > MAX_UNIT_SUBJECTS
+            || n as u64 > MAX_UNIT_SUBJECTS
         {
             return Ok(None);
         }
@@ -491,14 +491,15 @@ impl KaplanMeierFit {
 /// A curve stores its row times, `S` and the counts; every other column
 /// (number at risk, events, censored, standard errors, bounds, cumulative
 /// hazard) is computed on demand in one pass and returned as a `Vec`. Whole
-/// counts of subjects without entry times (unweighted data, or integer
-/// weights, without left truncation) are packed one byte a row (events and
-/// censored in a nibble each, rows with 15 or more escaped to a side list;
-/// the number at risk is the total minus the exits before the row), so a
-/// curve costs 17 bytes a row instead of 48; weighted or left-truncated
-/// curves keep f64 columns of n at risk, events and censored. The form is
-/// chosen by the counts alone, so equal curves compare equal. Call an
-/// accessor once and keep its `Vec` when reading it row by row.
+/// counts whose number at risk is the exits from each row on (typically
+/// unweighted data without entry times) are packed one byte a row (events
+/// and censored in a nibble each, rows with 15 or more escaped to a side
+/// list; the number at risk is the total minus the exits before the row),
+/// so a curve costs 17 bytes a row instead of 48; other curves (fractional
+/// weights, entries after the first exit) keep f64 columns of n at risk,
+/// events and censored. The form is chosen by the counts alone, so curves
+/// fitted from the same rows compare equal. Call an accessor once and keep
+/// its `Vec` when reading it row by row.
 ///
 /// # Conventions
 /// Accessors named after R's `survfit` components; the scale of each

@@ -517,3 +517,22 @@ fn all_zero_weight_group_is_empty_group() {
         other => panic!("expected EmptyGroup, got {other:?}"),
     }
 }
+
+#[test]
+fn weights_summing_past_2_pow_53_keep_exact_risk_sets() {
+    // Closed form: weight 2^53 dies at t = 1, weight 1 dies at t = 2, so 1 is
+    // at risk at t = 2 and the Nelson-Aalen increment there is 1/1. The
+    // total 2^53 + 1 is not an f64; the packed integer form must not be
+    // chosen (it once rounded the total and lost the last subject).
+    let big = 9_007_199_254_740_992.0_f64;
+    let data = SurvivalData::builder(vec![1.0, 2.0], vec![true, true])
+        .weights(vec![big, 1.0])
+        .build()
+        .unwrap();
+    let fit = KaplanMeier::default().fit(&data).unwrap();
+    let c = &fit.curves()[0];
+    assert_eq!(c.n_risk()[1], 1.0);
+    assert_eq!(c.n_event(), [big, 1.0]);
+    assert_eq!(c.cumulative_hazard()[1], 2.0);
+    assert_eq!(c.survival_at(&[1.5]).unwrap()[0].n_risk(), 1.0);
+}

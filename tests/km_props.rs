@@ -183,12 +183,13 @@ proptest! {
         };
         for c in fit.curves() {
             let mut last = 1.0;
+            let se = c.std_err_log();
             for (i, &s) in c.survival().iter().enumerate() {
                 prop_assert!(!s.is_nan(), "NaN survival at row {}", i);
                 prop_assert!((0.0..=1.0).contains(&s), "S = {} at row {}", s, i);
                 prop_assert!(s <= last, "S rises at row {}", i);
                 last = s;
-                prop_assert!(!c.std_err_log()[i].is_nan(), "NaN std err at row {}", i);
+                prop_assert!(!se[i].is_nan(), "NaN std err at row {}", i);
             }
             for (lo, hi) in c.lower().iter().zip(c.upper()) {
                 prop_assert!(lo.is_nan() || (0.0..=1.0).contains(lo));

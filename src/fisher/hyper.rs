@@ -265,7 +265,8 @@ impl Hyper {
     /// registers: through a closure capturing them by reference they were
     /// stored and reloaded on every term, measured 2026-11-27), and the
     /// cached window of ratios is read as a slice before ratios are
-    /// computed on the fly.
+    /// computed on the fly. A walk that starts outside the window computes
+    /// every ratio on the fly (same values; the callers start inside it).
     #[inline(always)]
     fn walk<A: Accumulate>(&self, start: f64, ln_psi: f64, up: bool, cut: f64, mut acc: A) -> A {
         let (psi, ipsi) = (ln_psi.exp(), (-ln_psi).exp());
