@@ -1320,7 +1320,7 @@ impl EventTable {
 /// R's `aeqSurv` test for consecutive distinct times `a < b`:
 /// `b − a ≤ tol || (b − a) / mean ≤ tol`. Gaps clearly above both bounds
 /// (by a factor 2, far beyond rounding) skip the division.
-fn tie_rule(mean: f64) -> impl Fn(f64, f64) -> bool {
+pub(crate) fn tie_rule(mean: f64) -> impl Fn(f64, f64) -> bool {
     let clear = 2.0 * TIMEFIX_TOLERANCE * mean.max(1.0);
     move |a: f64, b: f64| {
         let dy = b - a;

@@ -7,6 +7,8 @@ use crate::event_table::{EventTable, TimeFix};
 use crate::interval::{Alternative, ConfidenceInterval, ConfidenceLevel};
 use crate::special::{chisq_sf, norm_cdf as normal_lower, norm_quantile, norm_sf as normal_upper};
 
+mod stream;
+
 /// Relative pivot tolerance of the generalized inverse of the variance
 /// matrix: a pivot below `CHOLESKY_TOLERANCE × (largest diagonal)` marks a
 /// redundant direction. It is the default `toler.chol = 1e-9` of R survival's
@@ -251,6 +253,11 @@ impl LogRank {
     pub fn test(&self, data: &SurvivalData) -> Result<LogRankResult> {
         let weights = self.weights.validate()?;
         check_groups(data.n_groups())?;
+        // Without entry times or case weights: one sort of packed keys and
+        // one sweep, the same numbers without building the table.
+        if let Some(res) = stream::test(data, self.time_fix, weights)? {
+            return Ok(res);
+        }
         let table = EventTable::from_data_with(data, self.time_fix)?;
         check_budget(&table, table.n_groups(), 1)?;
         test_groups(&table, &all_groups(table.n_groups()), weights)
@@ -360,7 +367,7 @@ pub fn log_rank(data: &SurvivalData) -> Result<LogRankResult> {
     LogRank::default().test(data)
 }
 
-fn all_groups(k: usize) -> Vec<usize> {
+pub(crate) fn all_groups(k: usize) -> Vec<usize> {
     (0..k).collect()
 }
 
@@ -429,29 +436,38 @@ fn check_groups(k: usize) -> Result<()> {
 }
 
 /// O, E (length m) and V (m × m, row-major) of the selected groups, with n.
-struct Sums {
-    n: Vec<f64>,
-    observed: Vec<f64>,
-    expected: Vec<f64>,
-    variance: Vec<f64>,
-    events: f64,
+pub(crate) struct Sums {
+    pub(crate) n: Vec<f64>,
+    pub(crate) observed: Vec<f64>,
+    pub(crate) expected: Vec<f64>,
+    pub(crate) variance: Vec<f64>,
+    pub(crate) events: f64,
+}
+
+impl Sums {
+    /// Zero sums for `m` groups.
+    pub(crate) fn zeros(m: usize) -> Self {
+        Sums {
+            n: vec![0.0; m],
+            observed: vec![0.0; m],
+            expected: vec![0.0; m],
+            variance: vec![0.0; m * m],
+            events: 0.0,
+        }
+    }
 }
 
 /// Accumulates the score statistics of the groups `sel` over all strata.
 fn accumulate(table: &EventTable, sel: &[usize], weights: LogRankWeights) -> Sums {
     let m = sel.len();
-    let mut s = Sums {
-        n: vec![0.0; m],
-        observed: vec![0.0; m],
-        expected: vec![0.0; m],
-        variance: vec![0.0; m * m],
-        events: 0.0,
-    };
+    let mut s = Sums::zeros(m);
     let mut risk: Vec<&[f64]> = Vec::with_capacity(m);
     let mut event: Vec<&[f64]> = Vec::with_capacity(m);
-    // The numbers at risk of the current row, gathered once per row so that
-    // the m² update reads one contiguous buffer instead of m columns.
+    // The numbers at risk and the events of the current row, gathered once
+    // per row so that the m² update reads contiguous buffers instead of m
+    // columns.
     let mut at_risk: Vec<f64> = Vec::with_capacity(m);
+    let mut dead: Vec<f64> = Vec::with_capacity(m);
     for st in table.strata() {
         risk.clear();
         event.clear();
@@ -467,7 +483,11 @@ fn accumulate(table: &EventTable, sel: &[usize], weights: LogRankWeights) -> Sum
             }
         }
         if let ([r0, r1], [e0, e1]) = (risk.as_slice(), event.as_slice()) {
-            two_groups(r0, r1, e0, e1, weights, &mut s);
+            let mut two = TwoGroupSums::NEW;
+            for (((&a, &b), &da), &db) in r0.iter().zip(*r1).zip(*e0).zip(*e1) {
+                two.row(a, b, da, db, weights);
+            }
+            two.add_to(&mut s);
             continue;
         }
         let rows = st.times().len();
@@ -475,117 +495,169 @@ fn accumulate(table: &EventTable, sel: &[usize], weights: LogRankWeights) -> Sum
         let mut km = 1.0;
         let mut peto = 1.0;
         for i in 0..rows {
-            let mut n = 0.0;
-            let mut d = 0.0;
             at_risk.clear();
+            dead.clear();
             for (r, e) in risk.iter().zip(&event) {
-                let ri = r.get(i).copied().unwrap_or(0.0);
-                at_risk.push(ri);
-                n += ri;
-                d += e.get(i).copied().unwrap_or(0.0);
+                at_risk.push(r.get(i).copied().unwrap_or(0.0));
+                dead.push(e.get(i).copied().unwrap_or(0.0));
             }
-            if d <= 0.0 || n <= 0.0 {
-                continue;
-            }
-            peto *= 1.0 - d / (n + 1.0);
-            let w = weights.weight(n, km, peto);
-            km *= (n - d) / n;
-            s.events += d;
-            let dn = w * d / n;
-            for (((o, x), e), &r) in s
-                .observed
-                .iter_mut()
-                .zip(s.expected.iter_mut())
-                .zip(&event)
-                .zip(&at_risk)
-            {
-                *o += w * e.get(i).copied().unwrap_or(0.0);
-                *x += dn * r;
-            }
-            if n > 1.0 {
-                let f = w * w * d * (n - d) / (n * (n - 1.0));
-                for (j, (row, &rj)) in s
-                    .variance
-                    .chunks_exact_mut(m.max(1))
-                    .zip(&at_risk)
-                    .enumerate()
-                {
-                    let t = f * rj;
-                    if let Some(vjj) = row.get_mut(j) {
-                        *vjj += t;
-                    }
-                    for (v, &rk) in row.iter_mut().zip(&at_risk) {
-                        *v -= t * rk / n;
-                    }
-                }
-            }
+            general_row(&at_risk, &dead, weights, &mut km, &mut peto, &mut s);
         }
     }
     s
 }
 
-/// The loop of [`accumulate`] for one stratum of two groups, with the same
-/// formulas as the general loop but without its indirections (the
-/// two-group test is the common, large case).
-fn two_groups(
-    r0: &[f64],
-    r1: &[f64],
-    e0: &[f64],
-    e1: &[f64],
+/// One row (distinct time) of the k-group loop: with `at_risk` and `dead`
+/// the numbers at risk and the events of each selected group, adds the
+/// row's terms to `O`, `E` and `V` and updates the pooled Kaplan-Meier `km`
+/// (S(t−)) and Peto-Peto `peto` estimates. Rows without events or without
+/// anyone at risk add nothing. The event table and the streaming path
+/// ([`stream`]) both call it, so their sums are the same operations in the
+/// same order.
+#[inline]
+pub(crate) fn general_row(
+    at_risk: &[f64],
+    dead: &[f64],
     weights: LogRankWeights,
+    km: &mut f64,
+    peto: &mut f64,
     s: &mut Sums,
 ) {
-    let (mut o0, mut o1, mut x0, mut x1) = (0.0, 0.0, 0.0, 0.0);
-    let (mut v00, mut v01, mut v10, mut v11) = (0.0, 0.0, 0.0, 0.0);
-    let mut events = 0.0;
-    let mut km = 1.0;
-    let mut peto = 1.0;
-    for (((&a, &b), &da), &db) in r0.iter().zip(r1).zip(e0).zip(e1) {
+    let m = at_risk.len();
+    let mut n = 0.0;
+    let mut d = 0.0;
+    for (&r, &e) in at_risk.iter().zip(dead) {
+        n += r;
+        d += e;
+    }
+    if d <= 0.0 || n <= 0.0 {
+        return;
+    }
+    *peto *= 1.0 - d / (n + 1.0);
+    let w = weights.weight(n, *km, *peto);
+    *km *= (n - d) / n;
+    s.events += d;
+    let dn = w * d / n;
+    for (((o, x), &e), &r) in s
+        .observed
+        .iter_mut()
+        .zip(s.expected.iter_mut())
+        .zip(dead)
+        .zip(at_risk)
+    {
+        *o += w * e;
+        *x += dn * r;
+    }
+    if n > 1.0 {
+        let f = w * w * d * (n - d) / (n * (n - 1.0));
+        for (j, (row, &rj)) in s
+            .variance
+            .chunks_exact_mut(m.max(1))
+            .zip(at_risk)
+            .enumerate()
+        {
+            let t = f * rj;
+            if let Some(vjj) = row.get_mut(j) {
+                *vjj += t;
+            }
+            for (v, &rk) in row.iter_mut().zip(at_risk) {
+                *v -= t * rk / n;
+            }
+        }
+    }
+}
+
+/// The running sums of one stratum of a two-group test: the loop of
+/// [`accumulate`] for two groups, with the same formulas as
+/// [`general_row`] but without its indirections (the two-group test is the
+/// common, large case). The event table and the streaming path ([`stream`])
+/// both feed it, row by row, so their sums agree bit for bit.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TwoGroupSums {
+    o0: f64,
+    o1: f64,
+    x0: f64,
+    x1: f64,
+    v00: f64,
+    v01: f64,
+    v10: f64,
+    v11: f64,
+    events: f64,
+    /// Pooled left-continuous Kaplan-Meier S(t−).
+    km: f64,
+    /// Pooled Peto-Peto S̃(t).
+    peto: f64,
+}
+
+impl TwoGroupSums {
+    /// The sums before the first row of a stratum.
+    pub(crate) const NEW: Self = TwoGroupSums {
+        o0: 0.0,
+        o1: 0.0,
+        x0: 0.0,
+        x1: 0.0,
+        v00: 0.0,
+        v01: 0.0,
+        v10: 0.0,
+        v11: 0.0,
+        events: 0.0,
+        km: 1.0,
+        peto: 1.0,
+    };
+
+    /// Adds the row with `a` and `b` at risk and `da` and `db` events in the
+    /// two groups (nothing when the row has no event or no one at risk).
+    #[inline(always)]
+    pub(crate) fn row(&mut self, a: f64, b: f64, da: f64, db: f64, weights: LogRankWeights) {
         let n = a + b;
         let d = da + db;
         if d <= 0.0 || n <= 0.0 {
-            continue;
+            return;
         }
-        peto *= 1.0 - d / (n + 1.0);
-        let w = weights.weight(n, km, peto);
-        km *= (n - d) / n;
-        events += d;
+        self.peto *= 1.0 - d / (n + 1.0);
+        let w = weights.weight(n, self.km, self.peto);
+        self.km *= (n - d) / n;
+        self.events += d;
         let dn = w * d / n;
-        o0 += w * da;
-        o1 += w * db;
-        x0 += dn * a;
-        x1 += dn * b;
+        self.o0 += w * da;
+        self.o1 += w * db;
+        self.x0 += dn * a;
+        self.x1 += dn * b;
         if n > 1.0 {
             let f = w * w * d * (n - d) / (n * (n - 1.0));
             let t0 = f * a;
             let t1 = f * b;
-            v00 += t0;
-            v00 -= t0 * a / n;
-            v01 -= t0 * b / n;
-            v11 += t1;
-            v10 -= t1 * a / n;
-            v11 -= t1 * b / n;
+            self.v00 += t0;
+            self.v00 -= t0 * a / n;
+            self.v01 -= t0 * b / n;
+            self.v11 += t1;
+            self.v10 -= t1 * a / n;
+            self.v11 -= t1 * b / n;
         }
     }
-    if let ([so0, so1], [sx0, sx1], [sv00, sv01, sv10, sv11]) = (
-        s.observed.as_mut_slice(),
-        s.expected.as_mut_slice(),
-        s.variance.as_mut_slice(),
-    ) {
-        *so0 += o0;
-        *so1 += o1;
-        *sx0 += x0;
-        *sx1 += x1;
-        *sv00 += v00;
-        *sv01 += v01;
-        *sv10 += v10;
-        *sv11 += v11;
+
+    /// Adds this stratum's sums to the totals over strata.
+    pub(crate) fn add_to(&self, s: &mut Sums) {
+        if let ([so0, so1], [sx0, sx1], [sv00, sv01, sv10, sv11]) = (
+            s.observed.as_mut_slice(),
+            s.expected.as_mut_slice(),
+            s.variance.as_mut_slice(),
+        ) {
+            *so0 += self.o0;
+            *so1 += self.o1;
+            *sx0 += self.x0;
+            *sx1 += self.x1;
+            *sv00 += self.v00;
+            *sv01 += self.v01;
+            *sv10 += self.v10;
+            *sv11 += self.v11;
+        }
+        s.events += self.events;
     }
-    s.events += events;
 }
 
 /// The log-rank test of the groups `sel` of `table`.
-fn test_groups(
+pub(crate) fn test_groups(
     table: &EventTable,
     sel: &[usize],
     weights: LogRankWeights,
@@ -607,11 +679,22 @@ fn test_sel(
     weights: LogRankWeights,
 ) -> Result<(LogRankResult, bool)> {
     let sums = accumulate(table, sel, weights);
+    finish(sums, table.group_names(), sel, weights, table.n_strata())
+}
+
+/// The test from the accumulated sums of the groups `sel` (indices into
+/// `names`), and whether they had any event.
+pub(crate) fn finish(
+    sums: Sums,
+    names: &[String],
+    sel: &[usize],
+    weights: LogRankWeights,
+    n_strata: usize,
+) -> Result<(LogRankResult, bool)> {
     if let Some(j) = sums.n.iter().position(|&n| n <= 0.0) {
         return Err(Error::EmptyGroup {
             what: "group",
-            level: table
-                .group_names()
+            level: names
                 .get(sel.get(j).copied().unwrap_or(0))
                 .cloned()
                 .unwrap_or_default(),
@@ -656,7 +739,6 @@ fn test_sel(
     } else {
         chisq_sf(chisq, df as f64)
     };
-    let names = table.group_names();
     let res = LogRankResult {
         group_names: sel
             .iter()
@@ -670,7 +752,7 @@ fn test_sel(
         df,
         p_value,
         weights,
-        n_strata: table.n_strata(),
+        n_strata,
     };
     Ok((res, has_events))
 }

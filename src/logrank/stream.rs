@@ -1,0 +1,470 @@
+//! The streaming log-rank test: one sort of packed keys and one sweep, no
+//! event table.
+//!
+//! Each observation becomes one `u64` key holding its time, stratum, group
+//! and event flag, in that order from the high bits down:
+//!
+//! ```text
+//! key = tk << (s_bits + g_bits + 1) | stratum << (g_bits + 1) | group << 1 | event
+//! tk  = 0                                for t = 0
+//!       bits(t) − bits(t_min⁺) + 1       for t > 0   (t_min⁺: the smallest positive time)
+//! ```
+//!
+//! A valid time is finite and ≥ 0 (`+0.0` after validation), so its bits
+//! order like its value and `tk` keeps that order. The path applies only
+//! when the largest `tk` fits above the low bits. One `sort_unstable` of the
+//! keys then orders the data by time (then stratum, group, event), and one
+//! sequential sweep cuts the keys into R's near-tie runs (the same
+//! [`tie_rule`] on the same distinct times as the event table), counts the
+//! events and the subjects leaving of each (stratum, group) in the run, and
+//! feeds the row straight into the same per-row code as the table path
+//! ([`TwoGroupSums::row`], [`general_row`]). The numbers at risk are the
+//! group sizes minus the subjects already gone: integer counts, exact in
+//! `f64`, so every row's inputs equal the table's and the sums are the same
+//! operations in the same order.
+
+use super::{
+    finish, general_row, LogRankResult, LogRankWeights, Sums, TwoGroupSums, MAX_VARIANCE_OPS,
+};
+use crate::data::SurvivalData;
+use crate::error::{Error, Result};
+use crate::event_table::{tie_rule, TimeFix};
+
+/// At most this many (stratum, group) cells take the streaming path: it
+/// keeps a few `f64` of state per cell (8 MiB at this bound); beyond it the
+/// event table, with its own budget, is used.
+const MAX_STREAM_CELLS: usize = 1 << 18;
+
+/// How the keys of one data set are packed.
+#[derive(Debug, Clone, Copy)]
+struct Layout {
+    /// `bits(t_min⁺) − 1`: positive times map to `bits − base ≥ 1`.
+    base: u64,
+    /// Bits below the time: stratum, group and event.
+    low: u32,
+    /// Bits of the group code.
+    g_bits: u32,
+}
+
+impl Layout {
+    /// The time of a key's time part.
+    #[inline(always)]
+    fn time(self, tk: u64) -> f64 {
+        if tk == 0 {
+            0.0
+        } else {
+            f64::from_bits(tk + self.base)
+        }
+    }
+}
+
+/// Bits needed for the codes `0..levels`.
+fn bits_for(levels: usize) -> u32 {
+    if levels <= 1 {
+        0
+    } else {
+        usize::BITS - (levels - 1).leading_zeros()
+    }
+}
+
+/// The log-rank test of all groups by the streaming path, or `None` when the
+/// data need the event table: entry times, case weights, more than two
+/// groups together with strata, too many strata × groups, data whose size
+/// could approach the variance budget, or a time range too wide for the key.
+///
+/// # Errors
+/// [`Error::NoEvents`] and the errors of [`finish`], as the table path.
+pub(super) fn test(
+    data: &SurvivalData,
+    time_fix: TimeFix,
+    weights: LogRankWeights,
+) -> Result<Option<LogRankResult>> {
+    let Some(sums) = sweep(data, time_fix, weights) else {
+        return Ok(None);
+    };
+    let k = data.n_groups();
+    let names: Vec<String> = data.group_names().iter().map(|s| s.to_string()).collect();
+    let sel: Vec<usize> = (0..k).collect();
+    match finish(sums, &names, &sel, weights, data.n_strata())? {
+        (_, false) => Err(Error::NoEvents {
+            what: "log-rank test",
+        }),
+        (res, true) => Ok(Some(res)),
+    }
+}
+
+/// The key layout for `data`, or `None` when the streaming path does not apply.
+fn plan(data: &SurvivalData) -> Option<Layout> {
+    if data.entry().is_some() || data.weights().is_some() {
+        return None;
+    }
+    let k = data.n_groups();
+    let ns = data.n_strata();
+    // More than two groups with strata: the table path sums the strata's rows
+    // into one accumulator, which a time-ordered sweep cannot reproduce.
+    if k < 2 || (k > 2 && ns > 1) || k.checked_mul(ns)? > MAX_STREAM_CELLS {
+        return None;
+    }
+    // Rows ≤ n, so n · k² bounds the variance work: within the budget the
+    // table path never refuses these data; beyond it the table decides.
+    let k2 = (k as u64).saturating_mul(k as u64);
+    if (data.len() as u64).saturating_mul(k2) > MAX_VARIANCE_OPS {
+        return None;
+    }
+    let n = data.len();
+    if data.group_codes().map(<[u32]>::len) != Some(n)
+        || data.stratum_codes().is_some_and(|s| s.len() != n)
+        || data.event().len() != n
+    {
+        return None;
+    }
+    // bits − 1 wraps 0 (time 0) to u64::MAX, out of the minimum.
+    let (mut min_m1, mut max) = (u64::MAX, 0u64);
+    for &t in data.time() {
+        let b = t.to_bits();
+        min_m1 = min_m1.min(b.wrapping_sub(1));
+        max = max.max(b);
+    }
+    let base = if min_m1 == u64::MAX { 0 } else { min_m1 };
+    let g_bits = bits_for(k);
+    let low = g_bits + bits_for(ns) + 1;
+    // Valid time bits are below 2^63 (sign clear); the time part must fit above `low`.
+    if low >= 63 || (max.saturating_sub(base) >> (64 - low)) != 0 || max >> 63 != 0 {
+        return None;
+    }
+    Some(Layout { base, low, g_bits })
+}
+
+/// The packed keys of `data`, sorted, and the number of subjects of each
+/// (stratum, group) cell.
+fn sorted_keys(data: &SurvivalData, lay: Layout) -> (Vec<u64>, Vec<u64>) {
+    let k = data.n_groups();
+    let ns = data.n_strata();
+    let groups = data.group_codes().unwrap_or(&[]);
+    let mut cells = vec![0u64; k * ns];
+    let mut keys: Vec<u64> = Vec::with_capacity(data.len());
+    let tk = |t: f64| t.to_bits().saturating_sub(lay.base) << lay.low;
+    let rows = data.time().iter().zip(data.event()).zip(groups);
+    match data.stratum_codes() {
+        None => {
+            keys.extend(rows.map(|((&t, &e), &g)| {
+                if let Some(c) = cells.get_mut(g as usize) {
+                    *c += 1;
+                }
+                tk(t) | u64::from(g) << 1 | u64::from(e)
+            }));
+        }
+        Some(strata) => {
+            let s_shift = lay.g_bits + 1;
+            keys.extend(rows.zip(strata).map(|(((&t, &e), &g), &s)| {
+                if let Some(c) = cells.get_mut(s as usize * k + g as usize) {
+                    *c += 1;
+                }
+                tk(t) | u64::from(s) << s_shift | u64::from(g) << 1 | u64::from(e)
+            }));
+        }
+    }
+    keys.sort_unstable();
+    (keys, cells)
+}
+
+/// Calls `row` with each run of keys that forms one row of the event table:
+/// the keys of one distinct time, or with [`TimeFix::Tolerance`] of a run of
+/// consecutive distinct times tied by R's rule (summed into the row of the
+/// first, as the table does).
+fn for_each_row(keys: &[u64], lay: Layout, time_fix: TimeFix, row: impl FnMut(&[u64])) {
+    let low = lay.low;
+    match time_fix {
+        TimeFix::Exact => runs(keys, lay, |_, _| false, row),
+        TimeFix::Tolerance => {
+            // The number and the mean of the distinct times (over all strata
+            // and groups, as R's aeqSurv and the table's near-tie pass), summed
+            // in increasing order like the table's column of times.
+            let (mut distinct, mut sum, mut prev) = (0usize, 0.0, u64::MAX);
+            for &key in keys {
+                let tk = key >> low;
+                if tk != prev {
+                    distinct += 1;
+                    sum += lay.time(tk);
+                    prev = tk;
+                }
+            }
+            if distinct < 2 {
+                runs(keys, lay, |_, _| false, row);
+            } else {
+                runs(keys, lay, tie_rule(sum / distinct as f64), row);
+            }
+        }
+    }
+}
+
+/// [`for_each_row`] with the tie test `tied(previous distinct time, time)`.
+#[inline(always)]
+fn runs(keys: &[u64], lay: Layout, tied: impl Fn(f64, f64) -> bool, mut row: impl FnMut(&[u64])) {
+    let low = lay.low;
+    let Some(&first) = keys.first() else {
+        return;
+    };
+    let mut start = 0;
+    let mut prev_tk = first >> low;
+    let mut prev_t = lay.time(prev_tk);
+    for (i, &key) in keys.iter().enumerate().skip(1) {
+        let tk = key >> low;
+        if tk != prev_tk {
+            let t = lay.time(tk);
+            if !tied(prev_t, t) {
+                row(keys.get(start..i).unwrap_or_default());
+                start = i;
+            }
+            prev_tk = tk;
+            prev_t = t;
+        }
+    }
+    row(keys.get(start..).unwrap_or_default());
+}
+
+/// O, E, V and n of all groups by the streaming path, or `None` when it does
+/// not apply (see [`test`]).
+fn sweep(data: &SurvivalData, time_fix: TimeFix, weights: LogRankWeights) -> Option<Sums> {
+    let lay = plan(data)?;
+    let k = data.n_groups();
+    let ns = data.n_strata();
+    let (keys, cells) = sorted_keys(data, lay);
+    let mut sums = Sums::zeros(k);
+    // n per group, summed over strata in stratum order (integers: exact).
+    for st in cells.chunks_exact(k) {
+        for (n, &c) in sums.n.iter_mut().zip(st) {
+            *n += c as f64;
+        }
+    }
+    let g_mask = (1u64 << lay.g_bits) - 1;
+    let s_shift = lay.g_bits + 1;
+    let s_mask = (1u64 << (lay.low - s_shift)) - 1;
+    match (k, ns) {
+        (2, 1) => {
+            // The two-arm trial: at-risk counts in registers, branch-free counting.
+            let (mut r0, mut r1) = (sums.n[0], sums.n[1]); // ok: k = 2
+            let mut two = TwoGroupSums::NEW;
+            for_each_row(&keys, lay, time_fix, |run| {
+                let (mut d, mut d1, mut l1) = (0.0, 0.0, 0.0);
+                for &key in run {
+                    let e = (key & 1) as f64;
+                    let g = ((key >> 1) & 1) as f64;
+                    d += e;
+                    d1 += e * g;
+                    l1 += g;
+                }
+                let l0 = run.len() as f64 - l1;
+                two.row(r0, r1, d - d1, d1, weights);
+                r0 -= l0;
+                r1 -= l1;
+            });
+            two.add_to(&mut sums);
+        }
+        (2, _) => {
+            // Two groups in several strata: one running state per stratum,
+            // added to the totals in stratum order (as the table path does).
+            let mut risk: Vec<f64> = cells.iter().map(|&c| c as f64).collect();
+            let mut dead = vec![0.0; 2 * ns];
+            let mut gone = vec![0.0; 2 * ns];
+            let mut state = vec![TwoGroupSums::NEW; ns];
+            // The strata with a key in the current run, each listed once.
+            let mut touched: Vec<usize> = Vec::new();
+            let mut listed = vec![false; ns];
+            for_each_row(&keys, lay, time_fix, |run| {
+                for &key in run {
+                    let s = ((key >> s_shift) & s_mask) as usize;
+                    let c = 2 * s + ((key >> 1) & 1) as usize;
+                    if let (Some(d), Some(l), Some(m)) =
+                        (dead.get_mut(c), gone.get_mut(c), listed.get_mut(s))
+                    {
+                        if !*m {
+                            *m = true;
+                            touched.push(s);
+                        }
+                        *d += (key & 1) as f64;
+                        *l += 1.0;
+                    }
+                }
+                for &s in &touched {
+                    let c = 2 * s;
+                    if let (Some(r), Some(d), Some(l), Some(st)) = (
+                        risk.get_mut(c..c + 2),
+                        dead.get_mut(c..c + 2),
+                        gone.get_mut(c..c + 2),
+                        state.get_mut(s),
+                    ) {
+                        st.row(r[0], r[1], d[0], d[1], weights); // ok: slices of length 2
+                        r[0] -= l[0];
+                        r[1] -= l[1];
+                        d.fill(0.0);
+                        l.fill(0.0);
+                    }
+                    if let Some(m) = listed.get_mut(s) {
+                        *m = false;
+                    }
+                }
+                touched.clear();
+            });
+            for st in &state {
+                st.add_to(&mut sums);
+            }
+        }
+        _ => {
+            // More than two groups, one stratum.
+            let mut risk: Vec<f64> = cells.iter().map(|&c| c as f64).collect();
+            let mut dead = vec![0.0; k];
+            let mut gone = vec![0.0; k];
+            let (mut km, mut peto) = (1.0, 1.0);
+            for_each_row(&keys, lay, time_fix, |run| {
+                for &key in run {
+                    let g = ((key >> 1) & g_mask) as usize;
+                    if let (Some(d), Some(l)) = (dead.get_mut(g), gone.get_mut(g)) {
+                        *d += (key & 1) as f64;
+                        *l += 1.0;
+                    }
+                }
+                general_row(&risk, &dead, weights, &mut km, &mut peto, &mut sums);
+                for ((r, d), l) in risk.iter_mut().zip(dead.iter_mut()).zip(gone.iter_mut()) {
+                    *r -= *l;
+                    *d = 0.0;
+                    *l = 0.0;
+                }
+            });
+        }
+    }
+    Some(sums)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::datasets::{aml, lung, ovarian, veteran};
+    use crate::event_table::EventTable;
+    use crate::logrank::{all_groups, test_groups};
+
+    /// The reference data sets of tests/logrank.rs, built the same way.
+    fn reference_data() -> Vec<(&'static str, SurvivalData)> {
+        let lung_event: Vec<bool> = lung::STATUS.iter().map(|&s| s == 2).collect();
+        let ecog: Vec<usize> = (0..lung::TIME.len())
+            .filter(|&i| lung::PH_ECOG[i].is_some())
+            .collect();
+        let inst: Vec<usize> = (0..lung::TIME.len())
+            .filter(|&i| lung::INST[i].is_some())
+            .collect();
+        let pick = |keep: &[usize]| -> (Vec<f64>, Vec<bool>) {
+            (
+                keep.iter().map(|&i| lung::TIME[i]).collect(),
+                keep.iter().map(|&i| lung_event[i]).collect(),
+            )
+        };
+        let (te, ee) = pick(&ecog);
+        let (ti, ei) = pick(&inst);
+        let ge: Vec<u32> = ecog
+            .iter()
+            .map(|&i| lung::PH_ECOG[i].unwrap_or(0.0) as u32)
+            .collect();
+        let gi: Vec<u8> = inst.iter().map(|&i| lung::SEX[i]).collect();
+        let si: Vec<u32> = inst
+            .iter()
+            .map(|&i| lung::INST[i].unwrap_or(0.0) as u32)
+            .collect();
+        let ok = |r: Result<SurvivalData>| r.expect("reference data are valid"); // ok: test
+        vec![
+            (
+                "aml",
+                ok(SurvivalData::builder(&aml::TIME[..], aml::event())
+                    .groups(&aml::X)
+                    .build()),
+            ),
+            (
+                "lung-sex",
+                ok(SurvivalData::builder(&lung::TIME[..], lung_event.clone())
+                    .groups(&lung::SEX)
+                    .build()),
+            ),
+            (
+                "lung-ecog",
+                ok(SurvivalData::builder(te, ee).groups(&ge).build()),
+            ),
+            (
+                "lung-sex-inst",
+                ok(SurvivalData::builder(ti, ei).groups(&gi).strata(&si).build()),
+            ),
+            (
+                "ovarian",
+                ok(SurvivalData::builder(&ovarian::FUTIME[..], ovarian::event())
+                    .groups(&ovarian::RX)
+                    .build()),
+            ),
+            (
+                "veteran-trt-cell",
+                ok(SurvivalData::builder(&veteran::TIME[..], veteran::event())
+                    .groups(&veteran::TRT)
+                    .strata(&veteran::CELLTYPE)
+                    .build()),
+            ),
+            (
+                "veteran-cell",
+                ok(SurvivalData::builder(&veteran::TIME[..], veteran::event())
+                    .groups(&veteran::CELLTYPE)
+                    .build()),
+            ),
+        ]
+    }
+
+    const ALL_WEIGHTS: [LogRankWeights; 6] = [
+        LogRankWeights::LogRank,
+        LogRankWeights::FlemingHarrington {
+            rho: 1.0,
+            gamma: 0.0,
+        },
+        LogRankWeights::FlemingHarrington {
+            rho: 0.5,
+            gamma: 2.0,
+        },
+        LogRankWeights::GehanBreslow,
+        LogRankWeights::TaroneWare,
+        LogRankWeights::PetoPeto,
+    ];
+
+    /// Every reference data set of tests/logrank.rs (except the one with
+    /// entry times) takes the streaming path, and gives exactly the table's
+    /// numbers, bit for bit, for every weight and near-tie rule.
+    #[test]
+    fn reference_data_take_the_stream_and_equal_the_table() {
+        for (name, data) in reference_data() {
+            assert!(plan(&data).is_some(), "{name} must take the streaming path");
+            for tf in [TimeFix::Tolerance, TimeFix::Exact] {
+                let table = EventTable::from_data_with(&data, tf).expect("table"); // ok: test
+                for w in ALL_WEIGHTS {
+                    let a = test(&data, tf, w).expect("stream"); // ok: test
+                    let b = test_groups(&table, &all_groups(data.n_groups()), w);
+                    assert_eq!(a, Some(b.expect("table test")), "{name} {tf:?} {w:?}"); // ok: test
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn keys_keep_the_order_of_times() {
+        // 1e-200 .. 7.5e10 spans fewer than 1024 binades: the time part
+        // needs fewer than 62 bits.
+        let t = vec![0.0, 1e-200, 1.0, 1.0 + f64::EPSILON, 7.5e10, 7.5e10];
+        let data = SurvivalData::builder(t.clone(), vec![true; t.len()])
+            .groups(&[0, 1, 0, 1, 0, 1])
+            .build()
+            .expect("valid"); // ok: test
+        let lay = plan(&data).expect("fits"); // ok: test
+        let (keys, cells) = sorted_keys(&data, lay);
+        assert_eq!(cells, vec![3, 3]);
+        let back: Vec<f64> = keys.iter().map(|&k| lay.time(k >> lay.low)).collect();
+        assert_eq!(back, t);
+        // The smallest subnormal and f64::MAX: the range needs 63 bits.
+        let wide = SurvivalData::builder(vec![5e-324, 1.0, f64::MAX], vec![true; 3])
+            .groups(&[0, 1, 0])
+            .build()
+            .expect("valid"); // ok: test
+        assert!(plan(&wide).is_none());
+    }
+}
