@@ -323,6 +323,9 @@ impl LogRank {
     pub fn pairwise(&self, data: &SurvivalData) -> Result<PairwiseLogRank> {
         let weights = self.weights.validate()?;
         check_groups(data.n_groups())?;
+        if let Some(tests) = stream::pairwise(data, self.time_fix, weights)? {
+            return adjust(tests);
+        }
         let table = EventTable::from_data_with(data, self.time_fix)?;
         pairwise_table(&table, weights)
     }
@@ -673,7 +676,7 @@ pub(crate) fn test_groups(
 /// The log-rank test of the groups `sel`, and whether they had any event;
 /// without events the result is the degenerate test (O = E = V = 0, χ² = 0
 /// on 0 df, p = 1).
-fn test_sel(
+pub(crate) fn test_sel(
     table: &EventTable,
     sel: &[usize],
     weights: LogRankWeights,
@@ -1502,25 +1505,31 @@ fn pairwise_table(table: &EventTable, weights: LogRankWeights) -> Result<Pairwis
     let pairs = (k as u64).saturating_mul(k.saturating_sub(1) as u64) / 2;
     check_budget(table, 2, pairs)?;
     let mut tests = Vec::with_capacity(k * k.saturating_sub(1) / 2);
-    let mut any_events = false;
     for a in 0..k {
         for b in a + 1..k {
-            let (test, events) = test_sel(table, &[a, b], weights)?;
-            any_events |= events;
-            tests.push((a, b, test));
+            tests.push((a, b, test_sel(table, &[a, b], weights)?));
         }
     }
-    if !any_events {
+    adjust(tests)
+}
+
+/// One pair's test: the two group indices, the test and whether the pair
+/// had any event.
+pub(crate) type PairTest = (usize, usize, (LogRankResult, bool));
+
+/// The pairwise result from each pair's test and whether it had events.
+fn adjust(tests: Vec<PairTest>) -> Result<PairwiseLogRank> {
+    if !tests.iter().any(|t| t.2 .1) {
         return Err(Error::NoEvents {
             what: "pairwise log-rank test",
         });
     }
-    let p: Vec<f64> = tests.iter().map(|t| t.2.p_value).collect();
+    let p: Vec<f64> = tests.iter().map(|t| t.2 .0.p_value).collect();
     let (bonf, holm, bh) = (bonferroni(&p), holm(&p), benjamini_hochberg(&p));
     let comparisons = tests
         .into_iter()
         .enumerate()
-        .map(|(i, (first, second, test))| PairwiseComparison {
+        .map(|(i, (first, second, (test, _)))| PairwiseComparison {
             first,
             second,
             test,

@@ -24,7 +24,8 @@
 //! operations in the same order.
 
 use super::{
-    finish, general_row, LogRankResult, LogRankWeights, Sums, TwoGroupSums, MAX_VARIANCE_OPS,
+    finish, general_row, LogRankResult, LogRankWeights, PairTest, Sums, TwoGroupSums,
+    MAX_VARIANCE_OPS,
 };
 use crate::data::SurvivalData;
 use crate::error::{Error, Result};
@@ -93,22 +94,22 @@ pub(super) fn test(
     }
 }
 
-/// The key layout for `data`, or `None` when the streaming path does not apply.
-fn plan(data: &SurvivalData) -> Option<Layout> {
+/// The key layout for `data`, or `None` when the streaming path does not
+/// apply: entry times, case weights, fewer than two or too many groups ×
+/// strata, data whose size could approach the variance budget (`n ·
+/// ops_per_row`, an upper bound of the table path's `rows · ops_per_row`), or
+/// a time range too wide for the key.
+fn plan(data: &SurvivalData, k: usize, ops_per_row: u64) -> Option<Layout> {
     if data.entry().is_some() || data.weights().is_some() {
         return None;
     }
-    let k = data.n_groups();
     let ns = data.n_strata();
-    // More than two groups with strata: the table path sums the strata's rows
-    // into one accumulator, which a time-ordered sweep cannot reproduce.
-    if k < 2 || (k > 2 && ns > 1) || k.checked_mul(ns)? > MAX_STREAM_CELLS {
+    if k < 2 || k.checked_mul(ns)? > MAX_STREAM_CELLS {
         return None;
     }
-    // Rows ≤ n, so n · k² bounds the variance work: within the budget the
-    // table path never refuses these data; beyond it the table decides.
-    let k2 = (k as u64).saturating_mul(k as u64);
-    if (data.len() as u64).saturating_mul(k2) > MAX_VARIANCE_OPS {
+    // Rows ≤ n: within the budget the table path never refuses these data;
+    // beyond it the table decides.
+    if (data.len() as u64).saturating_mul(ops_per_row) > MAX_VARIANCE_OPS {
         return None;
     }
     let n = data.len();
@@ -226,114 +227,180 @@ fn runs(keys: &[u64], lay: Layout, tied: impl Fn(f64, f64) -> bool, mut row: imp
 /// O, E, V and n of all groups by the streaming path, or `None` when it does
 /// not apply (see [`test`]).
 fn sweep(data: &SurvivalData, time_fix: TimeFix, weights: LogRankWeights) -> Option<Sums> {
-    let lay = plan(data)?;
     let k = data.n_groups();
     let ns = data.n_strata();
+    // More than two groups with strata: the table path sums the strata's rows
+    // into one accumulator, which a time-ordered sweep cannot reproduce.
+    if k > 2 && ns > 1 {
+        return None;
+    }
+    let lay = plan(data, k, (k as u64).saturating_mul(k as u64))?;
     let (keys, cells) = sorted_keys(data, lay);
     let mut sums = Sums::zeros(k);
-    // n per group, summed over strata in stratum order (integers: exact).
-    for st in cells.chunks_exact(k) {
-        for (n, &c) in sums.n.iter_mut().zip(st) {
+    sums.n = group_sizes(&cells, k);
+    if (k, ns) == (2, 1) {
+        // The two-arm trial: at-risk counts in registers, branch-free counting.
+        let (mut r0, mut r1) = (sums.n[0], sums.n[1]); // ok: k = 2
+        let mut two = TwoGroupSums::NEW;
+        for_each_row(&keys, lay, time_fix, |run| {
+            let (mut d, mut d1, mut l1) = (0.0, 0.0, 0.0);
+            for &key in run {
+                let e = (key & 1) as f64;
+                let g = ((key >> 1) & 1) as f64;
+                d += e;
+                d1 += e * g;
+                l1 += g;
+            }
+            let l0 = run.len() as f64 - l1;
+            two.row(r0, r1, d - d1, d1, weights);
+            r0 -= l0;
+            r1 -= l1;
+        });
+        two.add_to(&mut sums);
+    } else if k == 2 {
+        // Two groups in several strata: one running state per stratum, added
+        // to the totals in stratum order (as the table path does).
+        let mut state = vec![TwoGroupSums::NEW; ns];
+        sweep_cells(&keys, lay, time_fix, &cells, k, |s, r, d| {
+            if let (Some(st), [r0, r1], [d0, d1]) = (state.get_mut(s), r, d) {
+                st.row(*r0, *r1, *d0, *d1, weights);
+            }
+        });
+        for st in &state {
+            st.add_to(&mut sums);
+        }
+    } else {
+        // More than two groups, one stratum.
+        let (mut km, mut peto) = (1.0, 1.0);
+        sweep_cells(&keys, lay, time_fix, &cells, k, |_, r, d| {
+            general_row(r, d, weights, &mut km, &mut peto, &mut sums);
+        });
+    }
+    Some(sums)
+}
+
+/// Subjects per group, summed over strata in stratum order (integers: exact),
+/// as the table path sums each stratum's number at risk at its first time.
+fn group_sizes(cells: &[u64], k: usize) -> Vec<f64> {
+    let mut n = vec![0.0; k];
+    for st in cells.chunks_exact(k.max(1)) {
+        for (n, &c) in n.iter_mut().zip(st) {
             *n += c as f64;
         }
     }
+    n
+}
+
+/// The sweep over (stratum, group) cells: for each row (run of keys, see
+/// [`for_each_row`]) and each stratum with a key in it, calls
+/// `row(stratum, at_risk, events)` with the stratum's `k` numbers at risk
+/// and events, then removes the row's subjects from the risk sets.
+fn sweep_cells(
+    keys: &[u64],
+    lay: Layout,
+    time_fix: TimeFix,
+    cells: &[u64],
+    k: usize,
+    mut row: impl FnMut(usize, &[f64], &[f64]),
+) {
+    let ns = cells.len() / k.max(1);
     let g_mask = (1u64 << lay.g_bits) - 1;
     let s_shift = lay.g_bits + 1;
     let s_mask = (1u64 << (lay.low - s_shift)) - 1;
-    match (k, ns) {
-        (2, 1) => {
-            // The two-arm trial: at-risk counts in registers, branch-free counting.
-            let (mut r0, mut r1) = (sums.n[0], sums.n[1]); // ok: k = 2
-            let mut two = TwoGroupSums::NEW;
-            for_each_row(&keys, lay, time_fix, |run| {
-                let (mut d, mut d1, mut l1) = (0.0, 0.0, 0.0);
-                for &key in run {
-                    let e = (key & 1) as f64;
-                    let g = ((key >> 1) & 1) as f64;
-                    d += e;
-                    d1 += e * g;
-                    l1 += g;
+    let mut risk: Vec<f64> = cells.iter().map(|&c| c as f64).collect();
+    let mut dead = vec![0.0; cells.len()];
+    let mut gone = vec![0.0; cells.len()];
+    // The strata with a key in the current row, each listed once.
+    let mut touched: Vec<usize> = Vec::new();
+    let mut listed = vec![false; ns];
+    for_each_row(keys, lay, time_fix, |run| {
+        for &key in run {
+            let s = ((key >> s_shift) & s_mask) as usize;
+            let c = s * k + ((key >> 1) & g_mask) as usize;
+            if let (Some(d), Some(l), Some(m)) =
+                (dead.get_mut(c), gone.get_mut(c), listed.get_mut(s))
+            {
+                if !*m {
+                    *m = true;
+                    touched.push(s);
                 }
-                let l0 = run.len() as f64 - l1;
-                two.row(r0, r1, d - d1, d1, weights);
-                r0 -= l0;
-                r1 -= l1;
-            });
-            two.add_to(&mut sums);
-        }
-        (2, _) => {
-            // Two groups in several strata: one running state per stratum,
-            // added to the totals in stratum order (as the table path does).
-            let mut risk: Vec<f64> = cells.iter().map(|&c| c as f64).collect();
-            let mut dead = vec![0.0; 2 * ns];
-            let mut gone = vec![0.0; 2 * ns];
-            let mut state = vec![TwoGroupSums::NEW; ns];
-            // The strata with a key in the current run, each listed once.
-            let mut touched: Vec<usize> = Vec::new();
-            let mut listed = vec![false; ns];
-            for_each_row(&keys, lay, time_fix, |run| {
-                for &key in run {
-                    let s = ((key >> s_shift) & s_mask) as usize;
-                    let c = 2 * s + ((key >> 1) & 1) as usize;
-                    if let (Some(d), Some(l), Some(m)) =
-                        (dead.get_mut(c), gone.get_mut(c), listed.get_mut(s))
-                    {
-                        if !*m {
-                            *m = true;
-                            touched.push(s);
-                        }
-                        *d += (key & 1) as f64;
-                        *l += 1.0;
-                    }
-                }
-                for &s in &touched {
-                    let c = 2 * s;
-                    if let (Some(r), Some(d), Some(l), Some(st)) = (
-                        risk.get_mut(c..c + 2),
-                        dead.get_mut(c..c + 2),
-                        gone.get_mut(c..c + 2),
-                        state.get_mut(s),
-                    ) {
-                        st.row(r[0], r[1], d[0], d[1], weights); // ok: slices of length 2
-                        r[0] -= l[0];
-                        r[1] -= l[1];
-                        d.fill(0.0);
-                        l.fill(0.0);
-                    }
-                    if let Some(m) = listed.get_mut(s) {
-                        *m = false;
-                    }
-                }
-                touched.clear();
-            });
-            for st in &state {
-                st.add_to(&mut sums);
+                *d += (key & 1) as f64;
+                *l += 1.0;
             }
         }
-        _ => {
-            // More than two groups, one stratum.
-            let mut risk: Vec<f64> = cells.iter().map(|&c| c as f64).collect();
-            let mut dead = vec![0.0; k];
-            let mut gone = vec![0.0; k];
-            let (mut km, mut peto) = (1.0, 1.0);
-            for_each_row(&keys, lay, time_fix, |run| {
-                for &key in run {
-                    let g = ((key >> 1) & g_mask) as usize;
-                    if let (Some(d), Some(l)) = (dead.get_mut(g), gone.get_mut(g)) {
-                        *d += (key & 1) as f64;
-                        *l += 1.0;
-                    }
-                }
-                general_row(&risk, &dead, weights, &mut km, &mut peto, &mut sums);
-                for ((r, d), l) in risk.iter_mut().zip(dead.iter_mut()).zip(gone.iter_mut()) {
+        for &s in &touched {
+            let c = s * k..(s + 1) * k;
+            if let (Some(r), Some(d), Some(l)) = (
+                risk.get_mut(c.clone()),
+                dead.get_mut(c.clone()),
+                gone.get_mut(c),
+            ) {
+                row(s, r, d);
+                for (r, l) in r.iter_mut().zip(l.iter_mut()) {
                     *r -= *l;
-                    *d = 0.0;
                     *l = 0.0;
                 }
-            });
+                d.fill(0.0);
+            }
+            if let Some(m) = listed.get_mut(s) {
+                *m = false;
+            }
         }
+        touched.clear();
+    });
+}
+
+/// Every pair's two-group test by the streaming path (each pair on its own
+/// subjects, with the near ties of the whole data merged), in the order
+/// (0, 1), (0, 2), …, (1, 2), …, with whether the pair had any event; or
+/// `None` when the data need the event table.
+///
+/// # Errors
+/// The errors of [`finish`], as the table path.
+pub(super) fn pairwise(
+    data: &SurvivalData,
+    time_fix: TimeFix,
+    weights: LogRankWeights,
+) -> Result<Option<Vec<PairTest>>> {
+    let k = data.n_groups();
+    let ns = data.n_strata();
+    let pairs: Vec<(usize, usize)> = (0..k)
+        .flat_map(|a| (a + 1..k).map(move |b| (a, b)))
+        .collect();
+    let np = pairs.len();
+    if np.saturating_mul(ns) > MAX_STREAM_CELLS {
+        return Ok(None);
     }
-    Some(sums)
+    let Some(lay) = plan(data, k, (np as u64).saturating_mul(4)) else {
+        return Ok(None);
+    };
+    let (keys, cells) = sorted_keys(data, lay);
+    let n = group_sizes(&cells, k);
+    let mut state = vec![TwoGroupSums::NEW; np * ns];
+    sweep_cells(&keys, lay, time_fix, &cells, k, |s, r, d| {
+        let st = state.get_mut(s * np..(s + 1) * np).unwrap_or_default();
+        for (st, &(a, b)) in st.iter_mut().zip(&pairs) {
+            if let (Some(&ra), Some(&rb), Some(&da), Some(&db)) =
+                (r.get(a), r.get(b), d.get(a), d.get(b))
+            {
+                st.row(ra, rb, da, db, weights);
+            }
+        }
+    });
+    let names: Vec<String> = data.group_names().iter().map(|s| s.to_string()).collect();
+    let mut out = Vec::with_capacity(np);
+    for (p, &(a, b)) in pairs.iter().enumerate() {
+        let mut sums = Sums::zeros(2);
+        sums.n = vec![
+            n.get(a).copied().unwrap_or(0.0),
+            n.get(b).copied().unwrap_or(0.0),
+        ];
+        for st in state.iter().skip(p).step_by(np.max(1)) {
+            st.add_to(&mut sums);
+        }
+        out.push((a, b, finish(sums, &names, &[a, b], weights, ns)?));
+    }
+    Ok(Some(out))
 }
 
 #[cfg(test)]
@@ -389,13 +456,18 @@ mod tests {
             ),
             (
                 "lung-sex-inst",
-                ok(SurvivalData::builder(ti, ei).groups(&gi).strata(&si).build()),
+                ok(SurvivalData::builder(ti, ei)
+                    .groups(&gi)
+                    .strata(&si)
+                    .build()),
             ),
             (
                 "ovarian",
-                ok(SurvivalData::builder(&ovarian::FUTIME[..], ovarian::event())
-                    .groups(&ovarian::RX)
-                    .build()),
+                ok(
+                    SurvivalData::builder(&ovarian::FUTIME[..], ovarian::event())
+                        .groups(&ovarian::RX)
+                        .build(),
+                ),
             ),
             (
                 "veteran-trt-cell",
@@ -434,13 +506,40 @@ mod tests {
     #[test]
     fn reference_data_take_the_stream_and_equal_the_table() {
         for (name, data) in reference_data() {
-            assert!(plan(&data).is_some(), "{name} must take the streaming path");
+            assert!(
+                plan(&data, data.n_groups(), 1).is_some(),
+                "{name} must take the streaming path"
+            );
             for tf in [TimeFix::Tolerance, TimeFix::Exact] {
                 let table = EventTable::from_data_with(&data, tf).expect("table"); // ok: test
                 for w in ALL_WEIGHTS {
                     let a = test(&data, tf, w).expect("stream"); // ok: test
                     let b = test_groups(&table, &all_groups(data.n_groups()), w);
-                    assert_eq!(a, Some(b.expect("table test")), "{name} {tf:?} {w:?}"); // ok: test
+                    assert_eq!(a, Some(b.expect("table test")), "{name} {tf:?} {w:?}");
+                    // ok: test
+                }
+            }
+        }
+    }
+
+    /// The same for every pair of groups.
+    #[test]
+    fn pairwise_equals_the_table() {
+        for (name, data) in reference_data() {
+            for tf in [TimeFix::Tolerance, TimeFix::Exact] {
+                let table = EventTable::from_data_with(&data, tf).expect("table"); // ok: test
+                for w in ALL_WEIGHTS {
+                    let a = pairwise(&data, tf, w).expect("stream"); // ok: test
+                    let a = a.expect("the stream applies"); // ok: test
+                    let mut i = 0;
+                    for x in 0..data.n_groups() {
+                        for y in x + 1..data.n_groups() {
+                            let b = crate::logrank::test_sel(&table, &[x, y], w).expect("table"); // ok: test
+                            assert_eq!(a.get(i), Some(&(x, y, b)), "{name} {tf:?} {w:?}");
+                            i += 1;
+                        }
+                    }
+                    assert_eq!(a.len(), i);
                 }
             }
         }
@@ -455,7 +554,7 @@ mod tests {
             .groups(&[0, 1, 0, 1, 0, 1])
             .build()
             .expect("valid"); // ok: test
-        let lay = plan(&data).expect("fits"); // ok: test
+        let lay = plan(&data, 2, 4).expect("fits"); // ok: test
         let (keys, cells) = sorted_keys(&data, lay);
         assert_eq!(cells, vec![3, 3]);
         let back: Vec<f64> = keys.iter().map(|&k| lay.time(k >> lay.low)).collect();
@@ -465,6 +564,6 @@ mod tests {
             .groups(&[0, 1, 0])
             .build()
             .expect("valid"); // ok: test
-        assert!(plan(&wide).is_none());
+        assert!(plan(&wide, 2, 4).is_none());
     }
 }
