@@ -114,6 +114,20 @@ impl LogRankWeights {
         Ok(self)
     }
 
+    /// Whether the weight reads the pooled left-continuous Kaplan-Meier
+    /// estimate (otherwise its running product is not kept: one division
+    /// less per row, and no other number changes).
+    #[inline(always)]
+    fn uses_km(self) -> bool {
+        matches!(self, LogRankWeights::FlemingHarrington { .. })
+    }
+
+    /// Whether the weight reads the Peto-Peto estimate (as [`uses_km`](Self::uses_km)).
+    #[inline(always)]
+    fn uses_peto(self) -> bool {
+        matches!(self, LogRankWeights::PetoPeto)
+    }
+
     /// Whether every weight is 1 (`LogRank`, or Fleming-Harrington G(0, 0)).
     fn is_log_rank(self) -> bool {
         match self {
@@ -536,9 +550,13 @@ pub(crate) fn general_row(
     if d <= 0.0 || n <= 0.0 {
         return;
     }
-    *peto *= 1.0 - d / (n + 1.0);
+    if weights.uses_peto() {
+        *peto *= 1.0 - d / (n + 1.0);
+    }
     let w = weights.weight(n, *km, *peto);
-    *km *= (n - d) / n;
+    if weights.uses_km() {
+        *km *= (n - d) / n;
+    }
     s.events += d;
     let dn = w * d / n;
     for (((o, x), &e), &r) in s
@@ -617,9 +635,13 @@ impl TwoGroupSums {
         if d <= 0.0 || n <= 0.0 {
             return;
         }
-        self.peto *= 1.0 - d / (n + 1.0);
+        if weights.uses_peto() {
+            self.peto *= 1.0 - d / (n + 1.0);
+        }
         let w = weights.weight(n, self.km, self.peto);
-        self.km *= (n - d) / n;
+        if weights.uses_km() {
+            self.km *= (n - d) / n;
+        }
         self.events += d;
         let dn = w * d / n;
         self.o0 += w * da;

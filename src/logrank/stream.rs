@@ -174,28 +174,12 @@ fn sorted_keys(data: &SurvivalData, lay: Layout) -> (Vec<u64>, Vec<u64>) {
 /// consecutive distinct times tied by R's rule (summed into the row of the
 /// first, as the table does).
 fn for_each_row(keys: &[u64], lay: Layout, time_fix: TimeFix, row: impl FnMut(&[u64])) {
-    let low = lay.low;
     match time_fix {
         TimeFix::Exact => runs(keys, lay, |_, _| false, row),
-        TimeFix::Tolerance => {
-            // The number and the mean of the distinct times (over all strata
-            // and groups, as R's aeqSurv and the table's near-tie pass), summed
-            // in increasing order like the table's column of times.
-            let (mut distinct, mut sum, mut prev) = (0usize, 0.0, u64::MAX);
-            for &key in keys {
-                let tk = key >> low;
-                if tk != prev {
-                    distinct += 1;
-                    sum += lay.time(tk);
-                    prev = tk;
-                }
-            }
-            if distinct < 2 {
-                runs(keys, lay, |_, _| false, row);
-            } else {
-                runs(keys, lay, tie_rule(sum / distinct as f64), row);
-            }
-        }
+        TimeFix::Tolerance => match mean_distinct(keys, lay) {
+            Some(mean) => runs(keys, lay, tie_rule(mean), row),
+            None => runs(keys, lay, |_, _| false, row),
+        },
     }
 }
 
@@ -239,24 +223,9 @@ fn sweep(data: &SurvivalData, time_fix: TimeFix, weights: LogRankWeights) -> Opt
     let mut sums = Sums::zeros(k);
     sums.n = group_sizes(&cells, k);
     if (k, ns) == (2, 1) {
-        // The two-arm trial: at-risk counts in registers, branch-free counting.
-        let (mut r0, mut r1) = (sums.n[0], sums.n[1]); // ok: k = 2
-        let mut two = TwoGroupSums::NEW;
-        for_each_row(&keys, lay, time_fix, |run| {
-            let (mut d, mut d1, mut l1) = (0.0, 0.0, 0.0);
-            for &key in run {
-                let e = (key & 1) as f64;
-                let g = ((key >> 1) & 1) as f64;
-                d += e;
-                d1 += e * g;
-                l1 += g;
-            }
-            let l0 = run.len() as f64 - l1;
-            two.row(r0, r1, d - d1, d1, weights);
-            r0 -= l0;
-            r1 -= l1;
-        });
-        two.add_to(&mut sums);
+        // The two-arm trial: one tight loop, the state in registers.
+        two_arms(&keys, lay, time_fix, [sums.n[0], sums.n[1]], weights).add_to(&mut sums);
+    // ok: k = 2
     } else if k == 2 {
         // Two groups in several strata: one running state per stratum, added
         // to the totals in stratum order (as the table path does).
@@ -277,6 +246,94 @@ fn sweep(data: &SurvivalData, time_fix: TimeFix, weights: LogRankWeights) -> Opt
         });
     }
     Some(sums)
+}
+
+/// The sweep of one stratum of two groups (the two-arm trial): the loop of
+/// [`for_each_row`] written out with the row's counts and the running sums
+/// in locals, counting branch-free (the group and event bits select the
+/// counters by multiplication, exact for these integer counts).
+fn two_arms(
+    keys: &[u64],
+    lay: Layout,
+    time_fix: TimeFix,
+    n: [f64; 2],
+    weights: LogRankWeights,
+) -> TwoGroupSums {
+    let mean = match time_fix {
+        TimeFix::Exact => None,
+        TimeFix::Tolerance => mean_distinct(keys, lay),
+    };
+    // The plain log-rank weight as a constant, so that its loop carries no
+    // weight function (multiplications by 1.0 fold away: same bits).
+    match (mean, weights) {
+        (Some(m), LogRankWeights::LogRank) => {
+            two_arms_with(keys, lay, tie_rule(m), n, LogRankWeights::LogRank)
+        }
+        (Some(m), w) => two_arms_with(keys, lay, tie_rule(m), n, w),
+        (None, LogRankWeights::LogRank) => {
+            two_arms_with(keys, lay, |_, _| false, n, LogRankWeights::LogRank)
+        }
+        (None, w) => two_arms_with(keys, lay, |_, _| false, n, w),
+    }
+}
+
+/// [`two_arms`] with the tie test `tied(previous distinct time, time)`.
+#[inline(always)]
+fn two_arms_with(
+    keys: &[u64],
+    lay: Layout,
+    tied: impl Fn(f64, f64) -> bool,
+    n: [f64; 2],
+    weights: LogRankWeights,
+) -> TwoGroupSums {
+    let mut two = TwoGroupSums::NEW;
+    let [mut r0, mut r1] = n;
+    // Events and subjects leaving in the current row: all, and of group 1.
+    let (mut d, mut d1, mut l, mut l1) = (0.0, 0.0, 0.0, 0.0);
+    let low = lay.low;
+    let mut prev_tk = keys.first().map_or(0, |&k| k >> low);
+    let mut prev_t = lay.time(prev_tk);
+    for &key in keys {
+        let tk = key >> low;
+        if tk != prev_tk {
+            let t = lay.time(tk);
+            if !tied(prev_t, t) {
+                two.row(r0, r1, d - d1, d1, weights);
+                r0 -= l - l1;
+                r1 -= l1;
+                (d, d1, l, l1) = (0.0, 0.0, 0.0, 0.0);
+            }
+            prev_tk = tk;
+            prev_t = t;
+        }
+        let e = (key & 1) as f64;
+        let g = ((key >> 1) & 1) as f64;
+        d += e;
+        d1 += e * g;
+        l += 1.0;
+        l1 += g;
+    }
+    if l > 0.0 {
+        two.row(r0, r1, d - d1, d1, weights);
+    }
+    two
+}
+
+/// The mean of the distinct times (over all strata and groups, as R's
+/// aeqSurv and the table's near-tie pass), summed in increasing order like
+/// the table's column of times; `None` for fewer than two distinct times
+/// (nothing to merge).
+fn mean_distinct(keys: &[u64], lay: Layout) -> Option<f64> {
+    let (mut distinct, mut sum, mut prev) = (0usize, 0.0, u64::MAX);
+    for &key in keys {
+        let tk = key >> lay.low;
+        if tk != prev {
+            distinct += 1;
+            sum += lay.time(tk);
+            prev = tk;
+        }
+    }
+    (distinct >= 2).then(|| sum / distinct as f64)
 }
 
 /// Subjects per group, summed over strata in stratum order (integers: exact),
