@@ -188,9 +188,7 @@ proptest! {
 
 /// A time for the streaming-path properties: ties (small integers), near
 /// ties within and just beyond R's tolerance (2⁻²⁶ ≈ 1.49e-8, absolute or
-/// relative to the mean distinct time), zero, continuous values, and rarely
-/// extreme values (the smallest subnormal with the largest double spans more
-/// than 63 bits of key and forces the event-table fallback).
+/// relative to the mean distinct time), zero and continuous values.
 fn stream_time() -> impl Strategy<Value = f64> {
     let gap = prop_oneof![
         Just(1e-12),
@@ -205,23 +203,37 @@ fn stream_time() -> impl Strategy<Value = f64> {
         4 => (0u32..6, 0u32..4, gap).prop_map(|(b, j, d)| f64::from(b) + f64::from(j) * d),
         1 => Just(0.0),
         2 => 0.0..20.0f64,
-        1 => prop_oneof![Just(5e-324), Just(1e-310), Just(1e300), Just(f64::MAX)],
     ]
 }
 
 /// Unweighted data for the streaming path: time, event, group (up to 4
-/// levels, possibly fewer present), stratum (up to 3 levels), and a scale
-/// (relative near ties at 10⁶, absolute ones at 10⁻⁶).
+/// levels, possibly fewer present), stratum (up to 3 levels), a scale
+/// (relative near ties at 10⁶, absolute ones at 10⁻⁶) and, in one data set
+/// out of six, one extreme time (the smallest subnormal or the largest
+/// double with ordinary times spans more key bits than there are, which
+/// forces the event-table fallback; 1e-310 and 1e300 fit).
 #[allow(clippy::type_complexity)]
 fn stream_rows() -> impl Strategy<Value = (Vec<f64>, Vec<bool>, Vec<u8>, Vec<u8>, f64)> {
-    (1usize..50, 2u8..5, 1u8..4).prop_flat_map(|(n, k, ns)| {
+    let extreme = prop_oneof![
+        5 => Just(None),
+        1 => (any::<prop::sample::Index>(), prop_oneof![Just(5e-324), Just(1e-310), Just(1e300), Just(f64::MAX)]).prop_map(Some),
+    ];
+    (1usize..50, 2u8..5, 1u8..4).prop_flat_map(move |(n, k, ns)| {
         (
             prop::collection::vec(stream_time(), n),
             prop::collection::vec(prop::bool::weighted(0.6), n),
             prop::collection::vec(0..k, n),
             prop::collection::vec(0..ns, n),
             prop_oneof![Just(1.0), Just(1e6), Just(1e-6)],
+            extreme.clone(),
         )
+            .prop_map(|(mut t, e, g, s, scale, x)| {
+                if let Some((i, v)) = x {
+                    let i = i.index(t.len());
+                    t[i] = v / scale;
+                }
+                (t, e, g, s, scale)
+            })
     })
 }
 
@@ -268,6 +280,33 @@ proptest! {
         let table = EventTable::from_data_with(&data, tf);
         same(lr.test(&data), table.clone().and_then(|t| lr.test_table(&t)))?;
         same(lr.pairwise(&data), table.and_then(|t| lr.pairwise_table(&t)))?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// The same on larger two-group data (hundreds to thousands of rows,
+    /// several of the streaming path's 256-row chunks), with and without
+    /// strata, continuous times mixed with ties and near ties.
+    #[test]
+    fn streaming_test_equals_the_table_on_larger_data(
+        rows in (300usize..3000).prop_flat_map(|n| (
+            prop::collection::vec(prop_oneof![3 => 0.0..50.0f64, 1 => stream_time()], n),
+            prop::collection::vec(prop::bool::weighted(0.7), n),
+            prop::collection::vec(0u8..2, n),
+            prop::collection::vec(0u8..3, n),
+            prop_oneof![Just(1.0), Just(1e6)],
+        )),
+        strata in any::<bool>(),
+        w in weights(),
+        exact in any::<bool>(),
+    ) {
+        let data = stream_data(&rows, strata);
+        let tf = if exact { TimeFix::Exact } else { TimeFix::Tolerance };
+        let lr = LogRank::default().weights(w).time_fix(tf);
+        let table = EventTable::from_data_with(&data, tf);
+        same(lr.test(&data), table.and_then(|t| lr.test_table(&t)))?;
     }
 }
 
