@@ -187,6 +187,18 @@ impl LogRankWeights {
 /// running product of `1 − dᵢ/nᵢ` over the stratum's rows (a row's own
 /// factor is applied after its weight is taken).
 ///
+/// [`test`](Self::test) and [`pairwise`](Self::pairwise) on data without
+/// entry times or case weights (and, for [`test`](Self::test), without
+/// strata when there are more than two groups) take a streaming path: one
+/// sort of one `u64` key per subject (time, stratum, group and event flag
+/// packed together) and one sweep that cuts the sorted keys into the rows of
+/// the event table (R's near ties merged by the same rule, on the same
+/// distinct times) and adds each row to the sums at once. The numbers at
+/// risk are integer counts, exact in `f64`, and every row goes through the
+/// same code in the same order as on the table: the results are the table
+/// path's, bit for bit. Other data (and times spanning more binades than
+/// the key holds, e.g. 5e-324 with 1e300) use the event table.
+///
 /// # Conventions
 /// Matches R survival's `survdiff` (`rho = ρ` is
 /// `FlemingHarrington { rho: ρ, gamma: 0.0 }`; `strata()` terms are the
@@ -261,6 +273,12 @@ impl LogRank {
     }
 
     /// Tests equality of the groups' survival distributions.
+    ///
+    /// Without entry times or case weights the test streams over one sort of
+    /// packed keys instead of building an [`EventTable`] (same numbers, bit
+    /// for bit; see [`LogRank`]); it then needs 8 bytes per subject, and the
+    /// table's size limit ([`MAX_TABLE_ENTRIES`](crate::MAX_TABLE_ENTRIES))
+    /// does not apply.
     ///
     /// # Errors
     /// As listed on [`LogRank`].

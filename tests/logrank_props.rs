@@ -209,9 +209,10 @@ fn stream_time() -> impl Strategy<Value = f64> {
 /// Unweighted data for the streaming path: time, event, group (up to 4
 /// levels, possibly fewer present), stratum (up to 3 levels), a scale
 /// (relative near ties at 10⁶, absolute ones at 10⁻⁶) and, in one data set
-/// out of six, one extreme time (the smallest subnormal or the largest
-/// double with ordinary times spans more key bits than there are, which
-/// forces the event-table fallback; 1e-310 and 1e300 fit).
+/// out of six, one extreme time: two groups in one stratum leave 62 key bits
+/// for the time, 2¹⁰ binades, so 5e-324 or 1e-310 with times ≥ 2, and
+/// f64::MAX with times below 1, force the event-table fallback, while 1e300
+/// fits with times above about 6e-9.
 #[allow(clippy::type_complexity)]
 fn stream_rows() -> impl Strategy<Value = (Vec<f64>, Vec<bool>, Vec<u8>, Vec<u8>, f64)> {
     let extreme = prop_oneof![
