@@ -233,13 +233,7 @@ fn sweep(data: &SurvivalData, time_fix: TimeFix, weights: LogRankWeights) -> Opt
     } else if k == 2 {
         // Two groups in several strata: one running state per stratum, added
         // to the totals in stratum order (as the table path does).
-        let mut state = vec![TwoGroupSums::NEW; ns];
-        sweep_cells(&keys, lay, time_fix, &cells, k, |s, r, d| {
-            if let (Some(st), [r0, r1], [d0, d1]) = (state.get_mut(s), r, d) {
-                st.row(*r0, *r1, *d0, *d1, weights);
-            }
-        });
-        for st in &state {
+        for st in &two_arms_strata(&keys, lay, time_fix, &cells, weights) {
             st.add_to(&mut sums);
         }
     } else {
@@ -339,6 +333,152 @@ fn two_arms_with(
         two.row(r0, r1, d - d1, d1, weights);
     }
     two
+}
+
+/// The sweep of two groups in several strata: [`two_arms`] with one set of
+/// counters per stratum (a row's keys may come from several strata) and the
+/// buffered rows tagged with their stratum; each stratum's rows reach its
+/// running sums in time order, as on the table.
+fn two_arms_strata(
+    keys: &[u64],
+    lay: Layout,
+    time_fix: TimeFix,
+    cells: &[u64],
+    weights: LogRankWeights,
+) -> Vec<TwoGroupSums> {
+    match time_fix {
+        TimeFix::Tolerance => match mean_distinct(keys, lay) {
+            Some(mean) => two_arms_strata_with(keys, lay, tie_rule(mean), cells, weights),
+            None => two_arms_strata_with(keys, lay, |_, _| false, cells, weights),
+        },
+        TimeFix::Exact => two_arms_strata_with(keys, lay, |_, _| false, cells, weights),
+    }
+}
+
+/// The state of [`two_arms_strata`].
+struct StrataSweep {
+    /// Running sums per stratum.
+    state: Vec<TwoGroupSums>,
+    /// Numbers at risk of both groups, per stratum.
+    risk: Vec<[f64; 2]>,
+    /// The current row's events and leavers (all, and of group 1), per stratum.
+    count: Vec<[f64; 4]>,
+    /// The strata with a key in the current row, each listed once.
+    touched: Vec<usize>,
+    listed: Vec<bool>,
+    /// Closed rows with events, `(stratum, [a, b, da, db])`: the first `len`
+    /// are not yet added.
+    buf: [(usize, [f64; 4]); ROW_CHUNK],
+    len: usize,
+}
+
+impl StrataSweep {
+    /// Closes the current row of every touched stratum: buffers it (kept
+    /// when it had an event), removes its leavers from the risk sets and
+    /// clears its counters.
+    #[inline]
+    fn close_rows(&mut self, weights: LogRankWeights) {
+        let StrataSweep {
+            state,
+            risk,
+            count,
+            touched,
+            listed,
+            buf,
+            len,
+        } = self;
+        for &s in touched.iter() {
+            if *len == ROW_CHUNK {
+                add_rows(buf, len, state, weights);
+            }
+            if let (Some(c), Some(r), Some(m)) =
+                (count.get_mut(s), risk.get_mut(s), listed.get_mut(s))
+            {
+                let [d, d1, l, l1] = *c;
+                // Written always, kept only with an event: no branch.
+                if let Some(slot) = buf.get_mut(*len) {
+                    *slot = (s, [r[0], r[1], d - d1, d1]);
+                }
+                *len += usize::from(d > 0.0);
+                r[0] -= l - l1;
+                r[1] -= l1;
+                *c = [0.0; 4];
+                *m = false;
+            }
+        }
+        touched.clear();
+    }
+}
+
+/// Adds the first `len` buffered rows, in order, to their strata's sums.
+fn add_rows(
+    buf: &[(usize, [f64; 4])],
+    len: &mut usize,
+    state: &mut [TwoGroupSums],
+    weights: LogRankWeights,
+) {
+    for &(s, [a, b, da, db]) in buf.get(..*len).unwrap_or_default() {
+        if let Some(st) = state.get_mut(s) {
+            st.row(a, b, da, db, weights);
+        }
+    }
+    *len = 0;
+}
+
+/// [`two_arms_strata`] with the tie test `tied(previous distinct time, time)`.
+#[inline(always)]
+fn two_arms_strata_with(
+    keys: &[u64],
+    lay: Layout,
+    tied: impl Fn(f64, f64) -> bool,
+    cells: &[u64],
+    weights: LogRankWeights,
+) -> Vec<TwoGroupSums> {
+    let ns = cells.len() / 2;
+    let mut sw = StrataSweep {
+        state: vec![TwoGroupSums::NEW; ns],
+        risk: cells
+            .chunks_exact(2)
+            .map(|c| [c[0] as f64, c[1] as f64]) // ok: chunks of 2
+            .collect(),
+        count: vec![[0.0; 4]; ns],
+        touched: Vec::new(),
+        listed: vec![false; ns],
+        buf: [(0, [0.0; 4]); ROW_CHUNK],
+        len: 0,
+    };
+    let low = lay.low;
+    let s_shift = lay.g_bits + 1;
+    let s_mask = (1u64 << (low - s_shift)) - 1;
+    let mut prev_tk = keys.first().map_or(0, |&k| k >> low);
+    let mut prev_t = lay.time(prev_tk);
+    for &key in keys {
+        let tk = key >> low;
+        if tk != prev_tk {
+            let t = lay.time(tk);
+            if !tied(prev_t, t) {
+                sw.close_rows(weights);
+            }
+            prev_tk = tk;
+            prev_t = t;
+        }
+        let s = ((key >> s_shift) & s_mask) as usize;
+        if let (Some(c), Some(m)) = (sw.count.get_mut(s), sw.listed.get_mut(s)) {
+            if !*m {
+                *m = true;
+                sw.touched.push(s);
+            }
+            let e = (key & 1) as f64;
+            let g = ((key >> 1) & 1) as f64;
+            c[0] += e;
+            c[1] += e * g;
+            c[2] += 1.0;
+            c[3] += g;
+        }
+    }
+    sw.close_rows(weights);
+    add_rows(&sw.buf, &mut sw.len, &mut sw.state, weights);
+    sw.state
 }
 
 /// The mean of the distinct times (over all strata and groups, as R's
@@ -620,6 +760,36 @@ mod tests {
                     }
                     assert_eq!(a.len(), i);
                 }
+            }
+        }
+    }
+
+    /// More strata in one row than the two-arm buffer holds (600 strata
+    /// share each time): the buffer is emptied within the row. (With 600
+    /// strata the key keeps 52 bits for the time: one binade, [1, 2) here.)
+    #[test]
+    fn many_strata_in_one_row_equal_the_table() {
+        let (mut t, mut e, mut g, mut st) = (vec![], vec![], vec![], vec![]);
+        for s in 0..600u32 {
+            for (i, time) in [1.0, 1.25, 1.25 + 1e-9, 1.5].into_iter().enumerate() {
+                t.push(time + 0.1 * f64::from(s % 3));
+                e.push((i + s as usize) % 3 != 0);
+                g.push(i % 2);
+                st.push(s);
+            }
+        }
+        let data = SurvivalData::builder(t, e)
+            .groups(&g)
+            .strata(&st)
+            .build()
+            .expect("valid"); // ok: test
+        assert!(plan(&data, 2, 4).is_some());
+        for tf in [TimeFix::Tolerance, TimeFix::Exact] {
+            let table = EventTable::from_data_with(&data, tf).expect("table"); // ok: test
+            for w in ALL_WEIGHTS {
+                let a = test(&data, tf, w).expect("stream"); // ok: test
+                let b = test_groups(&table, &all_groups(2), w).expect("table test"); // ok: test
+                assert_eq!(a, Some(b), "{tf:?} {w:?}");
             }
         }
     }
