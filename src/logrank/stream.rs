@@ -773,7 +773,7 @@ mod tests {
         for s in 0..600u32 {
             for (i, time) in [1.0, 1.25, 1.25 + 1e-9, 1.5].into_iter().enumerate() {
                 t.push(time + 0.1 * f64::from(s % 3));
-                e.push((i + s as usize) % 3 != 0);
+                e.push(!(i + s as usize).is_multiple_of(3));
                 g.push(i % 2);
                 st.push(s);
             }
