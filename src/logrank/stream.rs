@@ -22,6 +22,12 @@
 //! group sizes minus the subjects already gone: integer counts, exact in
 //! `f64`, so every row's inputs equal the table's and the sums are the same
 //! operations in the same order.
+//!
+//! Two groups (one stratum or several) have their own loops
+//! ([`two_arms`], [`two_arms_strata`]) that buffer the rows with events,
+//! [`ROW_CHUNK`] at a time, before adding them in order; more than two groups
+//! and the pairwise comparisons use the general loop over cells
+//! ([`sweep_cells`]).
 
 use super::{
     finish, general_row, LogRankResult, LogRankWeights, PairTest, Sums, TwoGroupSums,
@@ -31,9 +37,10 @@ use crate::data::SurvivalData;
 use crate::error::{Error, Result};
 use crate::event_table::{tie_rule, TimeFix};
 
-/// At most this many (stratum, group) cells take the streaming path: it
-/// keeps a few `f64` of state per cell (8 MiB at this bound); beyond it the
-/// event table, with its own budget, is used.
+/// At most this many (stratum, group) cells, or (stratum, pair) cells for
+/// the pairwise comparisons, take the streaming path: it keeps up to a dozen
+/// `f64` of state per cell (at most ~25 MiB at this bound); beyond it the
+/// event table, with its own budgets, is used.
 const MAX_STREAM_CELLS: usize = 1 << 18;
 
 /// Rows buffered by the two-arm sweep before their statistics are added
@@ -213,7 +220,7 @@ fn runs(keys: &[u64], lay: Layout, tied: impl Fn(f64, f64) -> bool, mut row: imp
 }
 
 /// O, E, V and n of all groups by the streaming path, or `None` when it does
-/// not apply (see [`test`]).
+/// not apply (see [`test()`]).
 fn sweep(data: &SurvivalData, time_fix: TimeFix, weights: LogRankWeights) -> Option<Sums> {
     let k = data.n_groups();
     let ns = data.n_strata();
@@ -226,10 +233,9 @@ fn sweep(data: &SurvivalData, time_fix: TimeFix, weights: LogRankWeights) -> Opt
     let (keys, cells) = sorted_keys(data, lay);
     let mut sums = Sums::zeros(k);
     sums.n = group_sizes(&cells, k);
-    if (k, ns) == (2, 1) {
+    if let (&[n0, n1], 1) = (sums.n.as_slice(), ns) {
         // The two-arm trial: one tight loop, the state in registers.
-        two_arms(&keys, lay, time_fix, [sums.n[0], sums.n[1]], weights).add_to(&mut sums);
-    // ok: k = 2
+        two_arms(&keys, lay, time_fix, [n0, n1], weights).add_to(&mut sums);
     } else if k == 2 {
         // Two groups in several strata: one running state per stratum, added
         // to the totals in stratum order (as the table path does).
