@@ -142,13 +142,18 @@ proptest! {
             prop::collection::vec(prop_oneof![Just(f64::NAN), Just(0.0), Just(1e308), 0.0..5.0f64, 1.0..2.0f64], n),
             prop::collection::vec(prop_oneof![Just(f64::NAN), Just(-1.0), 0.0..5.0f64], n),
             any::<bool>(),
+            any::<bool>(),
         )),
         rho in prop_oneof![Just(f64::NAN), Just(-1.0), Just(f64::INFINITY), 0.0..10.0f64],
         gamma in prop_oneof![Just(f64::NAN), Just(-0.5), 0.0..10.0f64],
         scores in prop::collection::vec(prop_oneof![Just(f64::NAN), Just(1e308), -5.0..5.0f64], 0..4),
     ) {
-        let (t, e, g, wt, entry, with_entry) = rows;
-        let mut builder = SurvivalData::builder(t, e).groups(&g).weights(wt);
+        // Without case weights and entry times the data take the streaming path.
+        let (t, e, g, wt, entry, with_entry, with_weights) = rows;
+        let mut builder = SurvivalData::builder(t, e).groups(&g);
+        if with_weights {
+            builder = builder.weights(wt);
+        }
         if with_entry {
             builder = builder.entry(entry);
         }
