@@ -67,6 +67,22 @@ fn bench(c: &mut Criterion) {
         );
         // The statistics alone, from an event table built beforehand.
         let table = EventTable::from_data(&data).expect("table builds");
+        // `test` takes the streaming path (one sort of packed keys, one
+        // sweep); it must give the table path's numbers bit for bit.
+        let via_table = LogRank::default().test_table(&table).expect("test runs");
+        assert_eq!(res, via_table);
+        // The whole test through the event table (the path used for entry
+        // times and case weights): the cost the streaming path avoids.
+        group.bench_with_input(
+            BenchmarkId::from_parameter(format!("table_path/n={n}")),
+            &data,
+            |b, d| {
+                b.iter(|| {
+                    let t = EventTable::from_data(d).expect("table builds");
+                    LogRank::default().test_table(&t).expect("test runs")
+                })
+            },
+        );
         group.bench_with_input(
             BenchmarkId::from_parameter(format!("from_table/n={n}")),
             &table,

@@ -7,6 +7,8 @@ use crate::event_table::{EventTable, TimeFix};
 use crate::interval::{Alternative, ConfidenceInterval, ConfidenceLevel};
 use crate::special::{chisq_sf, norm_cdf as normal_lower, norm_quantile, norm_sf as normal_upper};
 
+mod stream;
+
 /// Relative pivot tolerance of the generalized inverse of the variance
 /// matrix: a pivot below `CHOLESKY_TOLERANCE × (largest diagonal)` marks a
 /// redundant direction. It is the default `toler.chol = 1e-9` of R survival's
@@ -112,6 +114,20 @@ impl LogRankWeights {
         Ok(self)
     }
 
+    /// Whether the weight reads the pooled left-continuous Kaplan-Meier
+    /// estimate (otherwise its running product is not kept: one division
+    /// less per row, and no other number changes).
+    #[inline(always)]
+    fn uses_km(self) -> bool {
+        matches!(self, LogRankWeights::FlemingHarrington { .. })
+    }
+
+    /// Whether the weight reads the Peto-Peto estimate (as [`uses_km`](Self::uses_km)).
+    #[inline(always)]
+    fn uses_peto(self) -> bool {
+        matches!(self, LogRankWeights::PetoPeto)
+    }
+
     /// Whether every weight is 1 (`LogRank`, or Fleming-Harrington G(0, 0)).
     fn is_log_rank(self) -> bool {
         match self {
@@ -170,6 +186,18 @@ impl LogRankWeights {
 /// estimate of each stratum, computed inline from the event table as the
 /// running product of `1 − dᵢ/nᵢ` over the stratum's rows (a row's own
 /// factor is applied after its weight is taken).
+///
+/// [`test`](Self::test) and [`pairwise`](Self::pairwise) on data without
+/// entry times or case weights (and, for [`test`](Self::test), without
+/// strata when there are more than two groups) take a streaming path: one
+/// sort of one `u64` key per subject (time, stratum, group and event flag
+/// packed together) and one sweep that cuts the sorted keys into the rows of
+/// the event table (R's near ties merged by the same rule, on the same
+/// distinct times) and adds each row to the sums at once. The numbers at
+/// risk are integer counts, exact in `f64`, and every row goes through the
+/// same code in the same order as on the table: the results are the table
+/// path's, bit for bit. Other data (and times spanning more binades than
+/// the key holds, e.g. 5e-324 with 1e300) use the event table.
 ///
 /// # Conventions
 /// Matches R survival's `survdiff` (`rho = ρ` is
@@ -246,11 +274,22 @@ impl LogRank {
 
     /// Tests equality of the groups' survival distributions.
     ///
+    /// Without entry times or case weights the test streams over one sort of
+    /// packed keys instead of building an [`EventTable`] (same numbers, bit
+    /// for bit; see [`LogRank`]); it then needs 8 bytes per subject, and the
+    /// table's size limit ([`MAX_TABLE_ENTRIES`](crate::MAX_TABLE_ENTRIES))
+    /// does not apply.
+    ///
     /// # Errors
     /// As listed on [`LogRank`].
     pub fn test(&self, data: &SurvivalData) -> Result<LogRankResult> {
         let weights = self.weights.validate()?;
         check_groups(data.n_groups())?;
+        // Without entry times or case weights: one sort of packed keys and
+        // one sweep, the same numbers without building the table.
+        if let Some(res) = stream::test(data, self.time_fix, weights)? {
+            return Ok(res);
+        }
         let table = EventTable::from_data_with(data, self.time_fix)?;
         check_budget(&table, table.n_groups(), 1)?;
         test_groups(&table, &all_groups(table.n_groups()), weights)
@@ -316,6 +355,9 @@ impl LogRank {
     pub fn pairwise(&self, data: &SurvivalData) -> Result<PairwiseLogRank> {
         let weights = self.weights.validate()?;
         check_groups(data.n_groups())?;
+        if let Some(tests) = stream::pairwise(data, self.time_fix, weights)? {
+            return adjust(tests);
+        }
         let table = EventTable::from_data_with(data, self.time_fix)?;
         pairwise_table(&table, weights)
     }
@@ -360,7 +402,7 @@ pub fn log_rank(data: &SurvivalData) -> Result<LogRankResult> {
     LogRank::default().test(data)
 }
 
-fn all_groups(k: usize) -> Vec<usize> {
+pub(crate) fn all_groups(k: usize) -> Vec<usize> {
     (0..k).collect()
 }
 
@@ -429,29 +471,38 @@ fn check_groups(k: usize) -> Result<()> {
 }
 
 /// O, E (length m) and V (m × m, row-major) of the selected groups, with n.
-struct Sums {
-    n: Vec<f64>,
-    observed: Vec<f64>,
-    expected: Vec<f64>,
-    variance: Vec<f64>,
-    events: f64,
+pub(crate) struct Sums {
+    pub(crate) n: Vec<f64>,
+    pub(crate) observed: Vec<f64>,
+    pub(crate) expected: Vec<f64>,
+    pub(crate) variance: Vec<f64>,
+    pub(crate) events: f64,
+}
+
+impl Sums {
+    /// Zero sums for `m` groups.
+    pub(crate) fn zeros(m: usize) -> Self {
+        Sums {
+            n: vec![0.0; m],
+            observed: vec![0.0; m],
+            expected: vec![0.0; m],
+            variance: vec![0.0; m * m],
+            events: 0.0,
+        }
+    }
 }
 
 /// Accumulates the score statistics of the groups `sel` over all strata.
 fn accumulate(table: &EventTable, sel: &[usize], weights: LogRankWeights) -> Sums {
     let m = sel.len();
-    let mut s = Sums {
-        n: vec![0.0; m],
-        observed: vec![0.0; m],
-        expected: vec![0.0; m],
-        variance: vec![0.0; m * m],
-        events: 0.0,
-    };
+    let mut s = Sums::zeros(m);
     let mut risk: Vec<&[f64]> = Vec::with_capacity(m);
     let mut event: Vec<&[f64]> = Vec::with_capacity(m);
-    // The numbers at risk of the current row, gathered once per row so that
-    // the m² update reads one contiguous buffer instead of m columns.
+    // The numbers at risk and the events of the current row, gathered once
+    // per row so that the m² update reads contiguous buffers instead of m
+    // columns.
     let mut at_risk: Vec<f64> = Vec::with_capacity(m);
+    let mut dead: Vec<f64> = Vec::with_capacity(m);
     for st in table.strata() {
         risk.clear();
         event.clear();
@@ -467,7 +518,11 @@ fn accumulate(table: &EventTable, sel: &[usize], weights: LogRankWeights) -> Sum
             }
         }
         if let ([r0, r1], [e0, e1]) = (risk.as_slice(), event.as_slice()) {
-            two_groups(r0, r1, e0, e1, weights, &mut s);
+            let mut two = TwoGroupSums::NEW;
+            for (((&a, &b), &da), &db) in r0.iter().zip(*r1).zip(*e0).zip(*e1) {
+                two.row(a, b, da, db, weights);
+            }
+            two.add_to(&mut s);
             continue;
         }
         let rows = st.times().len();
@@ -475,117 +530,177 @@ fn accumulate(table: &EventTable, sel: &[usize], weights: LogRankWeights) -> Sum
         let mut km = 1.0;
         let mut peto = 1.0;
         for i in 0..rows {
-            let mut n = 0.0;
-            let mut d = 0.0;
             at_risk.clear();
+            dead.clear();
             for (r, e) in risk.iter().zip(&event) {
-                let ri = r.get(i).copied().unwrap_or(0.0);
-                at_risk.push(ri);
-                n += ri;
-                d += e.get(i).copied().unwrap_or(0.0);
+                at_risk.push(r.get(i).copied().unwrap_or(0.0));
+                dead.push(e.get(i).copied().unwrap_or(0.0));
             }
-            if d <= 0.0 || n <= 0.0 {
-                continue;
-            }
-            peto *= 1.0 - d / (n + 1.0);
-            let w = weights.weight(n, km, peto);
-            km *= (n - d) / n;
-            s.events += d;
-            let dn = w * d / n;
-            for (((o, x), e), &r) in s
-                .observed
-                .iter_mut()
-                .zip(s.expected.iter_mut())
-                .zip(&event)
-                .zip(&at_risk)
-            {
-                *o += w * e.get(i).copied().unwrap_or(0.0);
-                *x += dn * r;
-            }
-            if n > 1.0 {
-                let f = w * w * d * (n - d) / (n * (n - 1.0));
-                for (j, (row, &rj)) in s
-                    .variance
-                    .chunks_exact_mut(m.max(1))
-                    .zip(&at_risk)
-                    .enumerate()
-                {
-                    let t = f * rj;
-                    if let Some(vjj) = row.get_mut(j) {
-                        *vjj += t;
-                    }
-                    for (v, &rk) in row.iter_mut().zip(&at_risk) {
-                        *v -= t * rk / n;
-                    }
-                }
-            }
+            general_row(&at_risk, &dead, weights, &mut km, &mut peto, &mut s);
         }
     }
     s
 }
 
-/// The loop of [`accumulate`] for one stratum of two groups, with the same
-/// formulas as the general loop but without its indirections (the
-/// two-group test is the common, large case).
-fn two_groups(
-    r0: &[f64],
-    r1: &[f64],
-    e0: &[f64],
-    e1: &[f64],
+/// One row (distinct time) of the k-group loop: with `at_risk` and `dead`
+/// the numbers at risk and the events of each selected group, adds the
+/// row's terms to `O`, `E` and `V` and updates the pooled Kaplan-Meier `km`
+/// (S(t−)) and Peto-Peto `peto` estimates. Rows without events or without
+/// anyone at risk add nothing. The event table and the streaming path
+/// ([`stream`]) both call it, so their sums are the same operations in the
+/// same order.
+#[inline]
+pub(crate) fn general_row(
+    at_risk: &[f64],
+    dead: &[f64],
     weights: LogRankWeights,
+    km: &mut f64,
+    peto: &mut f64,
     s: &mut Sums,
 ) {
-    let (mut o0, mut o1, mut x0, mut x1) = (0.0, 0.0, 0.0, 0.0);
-    let (mut v00, mut v01, mut v10, mut v11) = (0.0, 0.0, 0.0, 0.0);
-    let mut events = 0.0;
-    let mut km = 1.0;
-    let mut peto = 1.0;
-    for (((&a, &b), &da), &db) in r0.iter().zip(r1).zip(e0).zip(e1) {
+    let m = at_risk.len();
+    let mut n = 0.0;
+    let mut d = 0.0;
+    for (&r, &e) in at_risk.iter().zip(dead) {
+        n += r;
+        d += e;
+    }
+    if d <= 0.0 || n <= 0.0 {
+        return;
+    }
+    if weights.uses_peto() {
+        *peto *= 1.0 - d / (n + 1.0);
+    }
+    let w = weights.weight(n, *km, *peto);
+    if weights.uses_km() {
+        *km *= (n - d) / n;
+    }
+    s.events += d;
+    let dn = w * d / n;
+    for (((o, x), &e), &r) in s
+        .observed
+        .iter_mut()
+        .zip(s.expected.iter_mut())
+        .zip(dead)
+        .zip(at_risk)
+    {
+        *o += w * e;
+        *x += dn * r;
+    }
+    if n > 1.0 {
+        let f = w * w * d * (n - d) / (n * (n - 1.0));
+        for (j, (row, &rj)) in s
+            .variance
+            .chunks_exact_mut(m.max(1))
+            .zip(at_risk)
+            .enumerate()
+        {
+            let t = f * rj;
+            if let Some(vjj) = row.get_mut(j) {
+                *vjj += t;
+            }
+            for (v, &rk) in row.iter_mut().zip(at_risk) {
+                *v -= t * rk / n;
+            }
+        }
+    }
+}
+
+/// The running sums of one stratum of a two-group test: the loop of
+/// [`accumulate`] for two groups, with the same formulas as
+/// [`general_row`] but without its indirections (the two-group test is the
+/// common, large case). The event table and the streaming path ([`stream`])
+/// both feed it, row by row, so their sums agree bit for bit.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TwoGroupSums {
+    o0: f64,
+    o1: f64,
+    x0: f64,
+    x1: f64,
+    v00: f64,
+    v01: f64,
+    v10: f64,
+    v11: f64,
+    events: f64,
+    /// Pooled left-continuous Kaplan-Meier S(t−).
+    km: f64,
+    /// Pooled Peto-Peto S̃(t).
+    peto: f64,
+}
+
+impl TwoGroupSums {
+    /// The sums before the first row of a stratum.
+    pub(crate) const NEW: Self = TwoGroupSums {
+        o0: 0.0,
+        o1: 0.0,
+        x0: 0.0,
+        x1: 0.0,
+        v00: 0.0,
+        v01: 0.0,
+        v10: 0.0,
+        v11: 0.0,
+        events: 0.0,
+        km: 1.0,
+        peto: 1.0,
+    };
+
+    /// Adds the row with `a` and `b` at risk and `da` and `db` events in the
+    /// two groups (nothing when the row has no event or no one at risk).
+    #[inline(always)]
+    pub(crate) fn row(&mut self, a: f64, b: f64, da: f64, db: f64, weights: LogRankWeights) {
         let n = a + b;
         let d = da + db;
         if d <= 0.0 || n <= 0.0 {
-            continue;
+            return;
         }
-        peto *= 1.0 - d / (n + 1.0);
-        let w = weights.weight(n, km, peto);
-        km *= (n - d) / n;
-        events += d;
+        if weights.uses_peto() {
+            self.peto *= 1.0 - d / (n + 1.0);
+        }
+        let w = weights.weight(n, self.km, self.peto);
+        if weights.uses_km() {
+            self.km *= (n - d) / n;
+        }
+        self.events += d;
         let dn = w * d / n;
-        o0 += w * da;
-        o1 += w * db;
-        x0 += dn * a;
-        x1 += dn * b;
+        self.o0 += w * da;
+        self.o1 += w * db;
+        self.x0 += dn * a;
+        self.x1 += dn * b;
         if n > 1.0 {
             let f = w * w * d * (n - d) / (n * (n - 1.0));
             let t0 = f * a;
             let t1 = f * b;
-            v00 += t0;
-            v00 -= t0 * a / n;
-            v01 -= t0 * b / n;
-            v11 += t1;
-            v10 -= t1 * a / n;
-            v11 -= t1 * b / n;
+            self.v00 += t0;
+            self.v00 -= t0 * a / n;
+            self.v01 -= t0 * b / n;
+            self.v11 += t1;
+            self.v10 -= t1 * a / n;
+            self.v11 -= t1 * b / n;
         }
     }
-    if let ([so0, so1], [sx0, sx1], [sv00, sv01, sv10, sv11]) = (
-        s.observed.as_mut_slice(),
-        s.expected.as_mut_slice(),
-        s.variance.as_mut_slice(),
-    ) {
-        *so0 += o0;
-        *so1 += o1;
-        *sx0 += x0;
-        *sx1 += x1;
-        *sv00 += v00;
-        *sv01 += v01;
-        *sv10 += v10;
-        *sv11 += v11;
+
+    /// Adds this stratum's sums to the totals over strata.
+    pub(crate) fn add_to(&self, s: &mut Sums) {
+        if let ([so0, so1], [sx0, sx1], [sv00, sv01, sv10, sv11]) = (
+            s.observed.as_mut_slice(),
+            s.expected.as_mut_slice(),
+            s.variance.as_mut_slice(),
+        ) {
+            *so0 += self.o0;
+            *so1 += self.o1;
+            *sx0 += self.x0;
+            *sx1 += self.x1;
+            *sv00 += self.v00;
+            *sv01 += self.v01;
+            *sv10 += self.v10;
+            *sv11 += self.v11;
+        }
+        s.events += self.events;
     }
-    s.events += events;
 }
 
 /// The log-rank test of the groups `sel` of `table`.
-fn test_groups(
+pub(crate) fn test_groups(
     table: &EventTable,
     sel: &[usize],
     weights: LogRankWeights,
@@ -601,17 +716,28 @@ fn test_groups(
 /// The log-rank test of the groups `sel`, and whether they had any event;
 /// without events the result is the degenerate test (O = E = V = 0, χ² = 0
 /// on 0 df, p = 1).
-fn test_sel(
+pub(crate) fn test_sel(
     table: &EventTable,
     sel: &[usize],
     weights: LogRankWeights,
 ) -> Result<(LogRankResult, bool)> {
     let sums = accumulate(table, sel, weights);
+    finish(sums, table.group_names(), sel, weights, table.n_strata())
+}
+
+/// The test from the accumulated sums of the groups `sel` (indices into
+/// `names`), and whether they had any event.
+pub(crate) fn finish(
+    sums: Sums,
+    names: &[String],
+    sel: &[usize],
+    weights: LogRankWeights,
+    n_strata: usize,
+) -> Result<(LogRankResult, bool)> {
     if let Some(j) = sums.n.iter().position(|&n| n <= 0.0) {
         return Err(Error::EmptyGroup {
             what: "group",
-            level: table
-                .group_names()
+            level: names
                 .get(sel.get(j).copied().unwrap_or(0))
                 .cloned()
                 .unwrap_or_default(),
@@ -656,7 +782,6 @@ fn test_sel(
     } else {
         chisq_sf(chisq, df as f64)
     };
-    let names = table.group_names();
     let res = LogRankResult {
         group_names: sel
             .iter()
@@ -670,7 +795,7 @@ fn test_sel(
         df,
         p_value,
         weights,
-        n_strata: table.n_strata(),
+        n_strata,
     };
     Ok((res, has_events))
 }
@@ -1420,25 +1545,31 @@ fn pairwise_table(table: &EventTable, weights: LogRankWeights) -> Result<Pairwis
     let pairs = (k as u64).saturating_mul(k.saturating_sub(1) as u64) / 2;
     check_budget(table, 2, pairs)?;
     let mut tests = Vec::with_capacity(k * k.saturating_sub(1) / 2);
-    let mut any_events = false;
     for a in 0..k {
         for b in a + 1..k {
-            let (test, events) = test_sel(table, &[a, b], weights)?;
-            any_events |= events;
-            tests.push((a, b, test));
+            tests.push((a, b, test_sel(table, &[a, b], weights)?));
         }
     }
-    if !any_events {
+    adjust(tests)
+}
+
+/// One pair's test: the two group indices, the test and whether the pair
+/// had any event.
+pub(crate) type PairTest = (usize, usize, (LogRankResult, bool));
+
+/// The pairwise result from each pair's test and whether it had events.
+fn adjust(tests: Vec<PairTest>) -> Result<PairwiseLogRank> {
+    if !tests.iter().any(|t| t.2 .1) {
         return Err(Error::NoEvents {
             what: "pairwise log-rank test",
         });
     }
-    let p: Vec<f64> = tests.iter().map(|t| t.2.p_value).collect();
+    let p: Vec<f64> = tests.iter().map(|t| t.2 .0.p_value).collect();
     let (bonf, holm, bh) = (bonferroni(&p), holm(&p), benjamini_hochberg(&p));
     let comparisons = tests
         .into_iter()
         .enumerate()
-        .map(|(i, (first, second, test))| PairwiseComparison {
+        .map(|(i, (first, second, (test, _)))| PairwiseComparison {
             first,
             second,
             test,

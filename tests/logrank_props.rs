@@ -1,7 +1,9 @@
 //! Property tests of the log-rank family.
 
 use proptest::prelude::*;
-use survkit::{log_rank, LogRank, LogRankResult, LogRankWeights, SurvivalData};
+use survkit::{
+    log_rank, Error, EventTable, LogRank, LogRankResult, LogRankWeights, SurvivalData, TimeFix,
+};
 
 /// Relative closeness with a floor on the scale, for statistics that may be 0.
 /// The floor is the size of the numbers summed (counts ≤ 60), times 1e-12:
@@ -140,13 +142,18 @@ proptest! {
             prop::collection::vec(prop_oneof![Just(f64::NAN), Just(0.0), Just(1e308), 0.0..5.0f64, 1.0..2.0f64], n),
             prop::collection::vec(prop_oneof![Just(f64::NAN), Just(-1.0), 0.0..5.0f64], n),
             any::<bool>(),
+            any::<bool>(),
         )),
         rho in prop_oneof![Just(f64::NAN), Just(-1.0), Just(f64::INFINITY), 0.0..10.0f64],
         gamma in prop_oneof![Just(f64::NAN), Just(-0.5), 0.0..10.0f64],
         scores in prop::collection::vec(prop_oneof![Just(f64::NAN), Just(1e308), -5.0..5.0f64], 0..4),
     ) {
-        let (t, e, g, wt, entry, with_entry) = rows;
-        let mut builder = SurvivalData::builder(t, e).groups(&g).weights(wt);
+        // Without case weights and entry times the data take the streaming path.
+        let (t, e, g, wt, entry, with_entry, with_weights) = rows;
+        let mut builder = SurvivalData::builder(t, e).groups(&g);
+        if with_weights {
+            builder = builder.weights(wt);
+        }
         if with_entry {
             builder = builder.entry(entry);
         }
@@ -182,4 +189,202 @@ proptest! {
             .build();
         prop_assert!(built.is_err());
     }
+}
+
+/// A time for the streaming-path properties: ties (small integers), near
+/// ties within and just beyond R's tolerance (2⁻²⁶ ≈ 1.49e-8, absolute or
+/// relative to the mean distinct time), zero and continuous values.
+fn stream_time() -> impl Strategy<Value = f64> {
+    let gap = prop_oneof![
+        Just(1e-12),
+        Just(5e-9),
+        Just(1.4e-8),
+        Just(1.5e-8),
+        Just(1.6e-8),
+        Just(3e-8)
+    ];
+    prop_oneof![
+        4 => (0u32..12).prop_map(f64::from),
+        4 => (0u32..6, 0u32..4, gap).prop_map(|(b, j, d)| f64::from(b) + f64::from(j) * d),
+        1 => Just(0.0),
+        2 => 0.0..20.0f64,
+    ]
+}
+
+/// Unweighted data for the streaming path: time, event, group (up to 4
+/// levels, possibly fewer present), stratum (up to 3 levels), a scale
+/// (relative near ties at 10⁶, absolute ones at 10⁻⁶) and, in one data set
+/// out of six, one extreme time: two groups in one stratum leave 62 key bits
+/// for the time, 2¹⁰ binades, so 5e-324 or 1e-310 with times ≥ 2, and
+/// f64::MAX with times below 1, force the event-table fallback, while 1e300
+/// fits with times above about 6e-9.
+#[allow(clippy::type_complexity)]
+fn stream_rows() -> impl Strategy<Value = (Vec<f64>, Vec<bool>, Vec<u8>, Vec<u8>, f64)> {
+    let extreme = prop_oneof![
+        5 => Just(None),
+        1 => (any::<prop::sample::Index>(), prop_oneof![Just(5e-324), Just(1e-310), Just(1e300), Just(f64::MAX)]).prop_map(Some),
+    ];
+    (1usize..50, 2u8..5, 1u8..4).prop_flat_map(move |(n, k, ns)| {
+        (
+            prop::collection::vec(stream_time(), n),
+            prop::collection::vec(prop::bool::weighted(0.6), n),
+            prop::collection::vec(0..k, n),
+            prop::collection::vec(0..ns, n),
+            prop_oneof![Just(1.0), Just(1e6), Just(1e-6)],
+            extreme.clone(),
+        )
+            .prop_map(|(mut t, e, g, s, scale, x)| {
+                if let Some((i, v)) = x {
+                    let i = i.index(t.len());
+                    t[i] = v / scale;
+                }
+                (t, e, g, s, scale)
+            })
+    })
+}
+
+fn stream_data(
+    (t, e, g, s, scale): &(Vec<f64>, Vec<bool>, Vec<u8>, Vec<u8>, f64),
+    strata: bool,
+) -> SurvivalData {
+    let t: Vec<f64> = t.iter().map(|x| (x * scale).min(f64::MAX)).collect();
+    let b = SurvivalData::builder(t, e.clone()).groups(g);
+    let b = if strata { b.strata(s) } else { b };
+    b.build().unwrap()
+}
+
+/// The same result, bit for bit, or the same error.
+fn same<T: PartialEq + std::fmt::Debug>(
+    a: Result<T, Error>,
+    b: Result<T, Error>,
+) -> Result<(), TestCaseError> {
+    match (a, b) {
+        (Ok(x), Ok(y)) => prop_assert_eq!(x, y),
+        (Err(x), Err(y)) => prop_assert_eq!(x, y),
+        (a, b) => prop_assert!(false, "{:?} vs {:?}", a, b),
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// `LogRank::test` on data (the streaming path whenever the data have no
+    /// entry times or case weights) equals the test on the event table, bit
+    /// for bit, for every weight, both near-tie rules, with and without
+    /// strata; and never panics.
+    #[test]
+    fn streaming_test_equals_the_table(
+        rows in stream_rows(),
+        strata in any::<bool>(),
+        w in weights(),
+        exact in any::<bool>(),
+    ) {
+        let data = stream_data(&rows, strata);
+        let tf = if exact { TimeFix::Exact } else { TimeFix::Tolerance };
+        let lr = LogRank::default().weights(w).time_fix(tf);
+        let table = EventTable::from_data_with(&data, tf);
+        same(lr.test(&data), table.clone().and_then(|t| lr.test_table(&t)))?;
+        same(lr.pairwise(&data), table.and_then(|t| lr.pairwise_table(&t)))?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// The same on larger two-group data (hundreds to thousands of rows,
+    /// several of the streaming path's 256-row chunks), with and without
+    /// strata, continuous times mixed with ties and near ties.
+    #[test]
+    fn streaming_test_equals_the_table_on_larger_data(
+        rows in (300usize..3000).prop_flat_map(|n| (
+            prop::collection::vec(prop_oneof![3 => 0.0..50.0f64, 1 => stream_time()], n),
+            prop::collection::vec(prop::bool::weighted(0.7), n),
+            prop::collection::vec(0u8..2, n),
+            prop::collection::vec(0u8..3, n),
+            prop_oneof![Just(1.0), Just(1e6)],
+        )),
+        strata in any::<bool>(),
+        w in weights(),
+        exact in any::<bool>(),
+    ) {
+        let data = stream_data(&rows, strata);
+        let tf = if exact { TimeFix::Exact } else { TimeFix::Tolerance };
+        let lr = LogRank::default().weights(w).time_fix(tf);
+        let table = EventTable::from_data_with(&data, tf);
+        same(lr.test(&data), table.and_then(|t| lr.test_table(&t)))?;
+    }
+}
+
+/// R's near-tie merging chains: 1, 1 + 1e-8 and 1 + 2e-8 form one row
+/// (consecutive gaps below 2⁻²⁶), although 1 and 1 + 2e-8 are further apart
+/// than the tolerance; the streaming path must merge them as the table does.
+#[test]
+fn streaming_near_tie_chains_match_the_table() {
+    let t = vec![1.0, 1.0 + 1e-8, 1.0 + 2e-8, 2.0, 2.0 + 3e-8, 3.0];
+    let e = vec![true, true, false, true, true, true];
+    let g = vec![0u8, 1, 0, 1, 0, 1];
+    let data = SurvivalData::builder(t, e).groups(&g).build().unwrap();
+    for w in [LogRankWeights::LogRank, LogRankWeights::PetoPeto] {
+        for tf in [TimeFix::Tolerance, TimeFix::Exact] {
+            let lr = LogRank::default().weights(w).time_fix(tf);
+            let table = EventTable::from_data_with(&data, tf).unwrap();
+            assert_eq!(lr.test(&data).unwrap(), lr.test_table(&table).unwrap());
+        }
+    }
+    let merged = EventTable::from_data(&data).unwrap();
+    assert_eq!(merged.n_rows(), 4);
+}
+
+/// Bad input through the data entry point (streaming path) gives the typed
+/// errors of the table path.
+#[test]
+fn streaming_bad_input_is_a_typed_error() {
+    // One group only.
+    let one = SurvivalData::builder(vec![1.0, 2.0], vec![true, false])
+        .groups(&[7, 7])
+        .build()
+        .unwrap();
+    assert!(matches!(
+        LogRank::default().test(&one),
+        Err(Error::TooFewGroups { found: 1, .. })
+    ));
+    assert!(matches!(
+        LogRank::default().pairwise(&one),
+        Err(Error::TooFewGroups { found: 1, .. })
+    ));
+    // A declared group with no rows is refused when the data are built.
+    let empty = SurvivalData::builder(vec![1.0, 2.0], vec![true, false])
+        .group_levels(&[0, 1], &[0, 1, 2])
+        .build();
+    assert!(matches!(empty, Err(Error::EmptyGroup { .. })));
+    // No events, with and without strata, and with zero times.
+    for strata in [false, true] {
+        let b =
+            SurvivalData::builder(vec![0.0, 2.0, 3.0, 0.0], vec![false; 4]).groups(&[0, 1, 0, 1]);
+        let b = if strata {
+            b.strata(&["a", "a", "b", "b"])
+        } else {
+            b
+        };
+        let none = b.build().unwrap();
+        for w in [LogRankWeights::LogRank, LogRankWeights::GehanBreslow] {
+            let lr = LogRank::default().weights(w);
+            assert!(matches!(lr.test(&none), Err(Error::NoEvents { .. })));
+            assert!(matches!(lr.pairwise(&none), Err(Error::NoEvents { .. })));
+        }
+    }
+    // Bad Fleming-Harrington exponents are refused before any sorting.
+    let two = SurvivalData::builder(vec![1.0, 2.0], vec![true, true])
+        .groups(&[0, 1])
+        .build()
+        .unwrap();
+    let bad = LogRankWeights::FlemingHarrington {
+        rho: f64::NAN,
+        gamma: 0.0,
+    };
+    assert!(matches!(
+        LogRank::default().weights(bad).test(&two),
+        Err(Error::InvalidParameter { .. })
+    ));
 }

@@ -1,0 +1,824 @@
+//! The streaming log-rank test: one sort of packed keys and one sweep, no
+//! event table.
+//!
+//! Each observation becomes one `u64` key holding its time, stratum, group
+//! and event flag, in that order from the high bits down:
+//!
+//! ```text
+//! key = tk << (s_bits + g_bits + 1) | stratum << (g_bits + 1) | group << 1 | event
+//! tk  = 0                                for t = 0
+//!       bits(t) − bits(t_min⁺) + 1       for t > 0   (t_min⁺: the smallest positive time)
+//! ```
+//!
+//! A valid time is finite and ≥ 0 (`+0.0` after validation), so its bits
+//! order like its value and `tk` keeps that order. The path applies only
+//! when the largest `tk` fits above the low bits. One `sort_unstable` of the
+//! keys then orders the data by time (then stratum, group, event), and one
+//! sequential sweep cuts the keys into R's near-tie runs (the same
+//! [`tie_rule`] on the same distinct times as the event table), counts the
+//! events and the subjects leaving of each (stratum, group) in the run, and
+//! feeds the row straight into the same per-row code as the table path
+//! ([`TwoGroupSums::row`], [`general_row`]). The numbers at risk are the
+//! group sizes minus the subjects already gone: integer counts, exact in
+//! `f64`, so every row's inputs equal the table's and the sums are the same
+//! operations in the same order.
+//!
+//! Two groups (one stratum or several) have their own loops
+//! ([`two_arms`], [`two_arms_strata`]) that buffer the rows with events,
+//! [`ROW_CHUNK`] at a time, before adding them in order; more than two groups
+//! and the pairwise comparisons use the general loop over cells
+//! ([`sweep_cells`]).
+
+use super::{
+    finish, general_row, LogRankResult, LogRankWeights, PairTest, Sums, TwoGroupSums,
+    MAX_VARIANCE_OPS,
+};
+use crate::data::SurvivalData;
+use crate::error::{Error, Result};
+use crate::event_table::{tie_rule, TimeFix};
+
+/// At most this many (stratum, group) cells, or (stratum, pair) cells for
+/// the pairwise comparisons, take the streaming path: it keeps up to a dozen
+/// `f64` of state per cell (at most ~25 MiB at this bound); beyond it the
+/// event table, with its own budgets, is used.
+const MAX_STREAM_CELLS: usize = 1 << 18;
+
+/// Rows buffered by the two-arm sweep before their statistics are added
+/// (8 KiB: stays in the L1 cache).
+const ROW_CHUNK: usize = 256;
+
+/// How the keys of one data set are packed.
+#[derive(Debug, Clone, Copy)]
+struct Layout {
+    /// `bits(t_min⁺) − 1`: positive times map to `bits − base ≥ 1`.
+    base: u64,
+    /// Bits below the time: stratum, group and event.
+    low: u32,
+    /// Bits of the group code.
+    g_bits: u32,
+}
+
+impl Layout {
+    /// The time of a key's time part.
+    #[inline(always)]
+    fn time(self, tk: u64) -> f64 {
+        if tk == 0 {
+            0.0
+        } else {
+            f64::from_bits(tk + self.base)
+        }
+    }
+}
+
+/// Bits needed for the codes `0..levels`.
+fn bits_for(levels: usize) -> u32 {
+    if levels <= 1 {
+        0
+    } else {
+        usize::BITS - (levels - 1).leading_zeros()
+    }
+}
+
+/// The log-rank test of all groups by the streaming path, or `None` when the
+/// data need the event table: entry times, case weights, more than two
+/// groups together with strata, too many strata × groups, data whose size
+/// could approach the variance budget, or a time range too wide for the key.
+///
+/// # Errors
+/// [`Error::NoEvents`] and the errors of [`finish`], as the table path.
+pub(super) fn test(
+    data: &SurvivalData,
+    time_fix: TimeFix,
+    weights: LogRankWeights,
+) -> Result<Option<LogRankResult>> {
+    let Some(sums) = sweep(data, time_fix, weights) else {
+        return Ok(None);
+    };
+    let k = data.n_groups();
+    let names: Vec<String> = data.group_names().iter().map(|s| s.to_string()).collect();
+    let sel: Vec<usize> = (0..k).collect();
+    match finish(sums, &names, &sel, weights, data.n_strata())? {
+        (_, false) => Err(Error::NoEvents {
+            what: "log-rank test",
+        }),
+        (res, true) => Ok(Some(res)),
+    }
+}
+
+/// The key layout for `data`, or `None` when the streaming path does not
+/// apply: entry times, case weights, fewer than two or too many groups ×
+/// strata, data whose size could approach the variance budget (`n ·
+/// ops_per_row`, an upper bound of the table path's `rows · ops_per_row`), or
+/// a time range too wide for the key.
+fn plan(data: &SurvivalData, k: usize, ops_per_row: u64) -> Option<Layout> {
+    if data.entry().is_some() || data.weights().is_some() {
+        return None;
+    }
+    let ns = data.n_strata();
+    if k < 2 || k.checked_mul(ns)? > MAX_STREAM_CELLS {
+        return None;
+    }
+    // Rows ≤ n: within the budget the table path never refuses these data;
+    // beyond it the table decides.
+    if (data.len() as u64).saturating_mul(ops_per_row) > MAX_VARIANCE_OPS {
+        return None;
+    }
+    let n = data.len();
+    if data.group_codes().map(<[u32]>::len) != Some(n)
+        || data.stratum_codes().is_some_and(|s| s.len() != n)
+        || data.event().len() != n
+    {
+        return None;
+    }
+    // bits − 1 wraps 0 (time 0) to u64::MAX, out of the minimum.
+    let (mut min_m1, mut max) = (u64::MAX, 0u64);
+    for &t in data.time() {
+        let b = t.to_bits();
+        min_m1 = min_m1.min(b.wrapping_sub(1));
+        max = max.max(b);
+    }
+    let base = if min_m1 == u64::MAX { 0 } else { min_m1 };
+    let g_bits = bits_for(k);
+    let low = g_bits + bits_for(ns) + 1;
+    // Valid time bits are below 2^63 (sign clear); the time part must fit above `low`.
+    if low >= 63 || (max.saturating_sub(base) >> (64 - low)) != 0 || max >> 63 != 0 {
+        return None;
+    }
+    Some(Layout { base, low, g_bits })
+}
+
+/// The packed keys of `data`, sorted, and the number of subjects of each
+/// (stratum, group) cell.
+fn sorted_keys(data: &SurvivalData, lay: Layout) -> (Vec<u64>, Vec<u64>) {
+    let k = data.n_groups();
+    let ns = data.n_strata();
+    let groups = data.group_codes().unwrap_or(&[]);
+    let mut cells = vec![0u64; k * ns];
+    let mut keys: Vec<u64> = Vec::with_capacity(data.len());
+    let tk = |t: f64| t.to_bits().saturating_sub(lay.base) << lay.low;
+    let rows = data.time().iter().zip(data.event()).zip(groups);
+    match data.stratum_codes() {
+        None => {
+            keys.extend(rows.map(|((&t, &e), &g)| {
+                if let Some(c) = cells.get_mut(g as usize) {
+                    *c += 1;
+                }
+                tk(t) | u64::from(g) << 1 | u64::from(e)
+            }));
+        }
+        Some(strata) => {
+            let s_shift = lay.g_bits + 1;
+            keys.extend(rows.zip(strata).map(|(((&t, &e), &g), &s)| {
+                if let Some(c) = cells.get_mut(s as usize * k + g as usize) {
+                    *c += 1;
+                }
+                tk(t) | u64::from(s) << s_shift | u64::from(g) << 1 | u64::from(e)
+            }));
+        }
+    }
+    keys.sort_unstable();
+    (keys, cells)
+}
+
+/// Calls `row` with each run of keys that forms one row of the event table:
+/// the keys of one distinct time, or with [`TimeFix::Tolerance`] of a run of
+/// consecutive distinct times tied by R's rule (summed into the row of the
+/// first, as the table does).
+fn for_each_row(keys: &[u64], lay: Layout, time_fix: TimeFix, row: impl FnMut(&[u64])) {
+    match time_fix {
+        TimeFix::Exact => runs(keys, lay, |_, _| false, row),
+        TimeFix::Tolerance => match mean_distinct(keys, lay) {
+            Some(mean) => runs(keys, lay, tie_rule(mean), row),
+            None => runs(keys, lay, |_, _| false, row),
+        },
+    }
+}
+
+/// [`for_each_row`] with the tie test `tied(previous distinct time, time)`.
+#[inline(always)]
+fn runs(keys: &[u64], lay: Layout, tied: impl Fn(f64, f64) -> bool, mut row: impl FnMut(&[u64])) {
+    let low = lay.low;
+    let Some(&first) = keys.first() else {
+        return;
+    };
+    let mut start = 0;
+    let mut prev_tk = first >> low;
+    let mut prev_t = lay.time(prev_tk);
+    for (i, &key) in keys.iter().enumerate().skip(1) {
+        let tk = key >> low;
+        if tk != prev_tk {
+            let t = lay.time(tk);
+            if !tied(prev_t, t) {
+                row(keys.get(start..i).unwrap_or_default());
+                start = i;
+            }
+            prev_tk = tk;
+            prev_t = t;
+        }
+    }
+    row(keys.get(start..).unwrap_or_default());
+}
+
+/// O, E, V and n of all groups by the streaming path, or `None` when it does
+/// not apply (see [`test()`]).
+fn sweep(data: &SurvivalData, time_fix: TimeFix, weights: LogRankWeights) -> Option<Sums> {
+    let k = data.n_groups();
+    let ns = data.n_strata();
+    // More than two groups with strata: the table path sums the strata's rows
+    // into one accumulator, which a time-ordered sweep cannot reproduce.
+    if k > 2 && ns > 1 {
+        return None;
+    }
+    let lay = plan(data, k, (k as u64).saturating_mul(k as u64))?;
+    let (keys, cells) = sorted_keys(data, lay);
+    let mut sums = Sums::zeros(k);
+    sums.n = group_sizes(&cells, k);
+    if let (&[n0, n1], 1) = (sums.n.as_slice(), ns) {
+        // The two-arm trial: one tight loop, the state in registers.
+        two_arms(&keys, lay, time_fix, [n0, n1], weights).add_to(&mut sums);
+    } else if k == 2 {
+        // Two groups in several strata: one running state per stratum, added
+        // to the totals in stratum order (as the table path does).
+        for st in &two_arms_strata(&keys, lay, time_fix, &cells, weights) {
+            st.add_to(&mut sums);
+        }
+    } else {
+        // More than two groups, one stratum.
+        let (mut km, mut peto) = (1.0, 1.0);
+        sweep_cells(&keys, lay, time_fix, &cells, k, |_, r, d| {
+            general_row(r, d, weights, &mut km, &mut peto, &mut sums);
+        });
+    }
+    Some(sums)
+}
+
+/// The sweep of one stratum of two groups (the two-arm trial): the loop of
+/// [`for_each_row`] written out with the row's counts and the running sums
+/// in locals, counting branch-free (the group and event bits select the
+/// counters by multiplication, exact for these integer counts).
+fn two_arms(
+    keys: &[u64],
+    lay: Layout,
+    time_fix: TimeFix,
+    n: [f64; 2],
+    weights: LogRankWeights,
+) -> TwoGroupSums {
+    let mean = match time_fix {
+        TimeFix::Exact => None,
+        TimeFix::Tolerance => mean_distinct(keys, lay),
+    };
+    // The plain log-rank weight as a constant, so that its loop carries no
+    // weight function (multiplications by 1.0 fold away: same bits).
+    match (mean, weights) {
+        (Some(m), LogRankWeights::LogRank) => {
+            two_arms_with(keys, lay, tie_rule(m), n, LogRankWeights::LogRank)
+        }
+        (Some(m), w) => two_arms_with(keys, lay, tie_rule(m), n, w),
+        (None, LogRankWeights::LogRank) => {
+            two_arms_with(keys, lay, |_, _| false, n, LogRankWeights::LogRank)
+        }
+        (None, w) => two_arms_with(keys, lay, |_, _| false, n, w),
+    }
+}
+
+/// [`two_arms`] with the tie test `tied(previous distinct time, time)`.
+#[inline(always)]
+fn two_arms_with(
+    keys: &[u64],
+    lay: Layout,
+    tied: impl Fn(f64, f64) -> bool,
+    n: [f64; 2],
+    weights: LogRankWeights,
+) -> TwoGroupSums {
+    let mut two = TwoGroupSums::NEW;
+    let [mut r0, mut r1] = n;
+    // Rows with events, `[a, b, da, db]`, gathered in a small buffer and fed
+    // to the statistics in order: the sweep's counting and the statistics'
+    // divisions then run as two short independent loops, and rows without
+    // events (which add nothing) are dropped without a branch.
+    let mut buf = [[0.0f64; 4]; ROW_CHUNK];
+    let mut len = 0usize;
+    // Events and subjects leaving in the current row: all, and of group 1.
+    let (mut d, mut d1, mut l, mut l1) = (0.0, 0.0, 0.0, 0.0);
+    let low = lay.low;
+    let mut prev_tk = keys.first().map_or(0, |&k| k >> low);
+    let mut prev_t = lay.time(prev_tk);
+    for &key in keys {
+        let tk = key >> low;
+        if tk != prev_tk {
+            let t = lay.time(tk);
+            if !tied(prev_t, t) {
+                if let Some(slot) = buf.get_mut(len) {
+                    *slot = [r0, r1, d - d1, d1];
+                }
+                len += usize::from(d > 0.0);
+                r0 -= l - l1;
+                r1 -= l1;
+                (d, d1, l, l1) = (0.0, 0.0, 0.0, 0.0);
+                if len == ROW_CHUNK {
+                    for &[a, b, da, db] in &buf {
+                        two.row(a, b, da, db, weights);
+                    }
+                    len = 0;
+                }
+            }
+            prev_tk = tk;
+            prev_t = t;
+        }
+        let e = (key & 1) as f64;
+        let g = ((key >> 1) & 1) as f64;
+        d += e;
+        d1 += e * g;
+        l += 1.0;
+        l1 += g;
+    }
+    for &[a, b, da, db] in buf.get(..len).unwrap_or_default() {
+        two.row(a, b, da, db, weights);
+    }
+    if l > 0.0 {
+        two.row(r0, r1, d - d1, d1, weights);
+    }
+    two
+}
+
+/// The sweep of two groups in several strata: [`two_arms`] with one set of
+/// counters per stratum (a row's keys may come from several strata) and the
+/// buffered rows tagged with their stratum; each stratum's rows reach its
+/// running sums in time order, as on the table.
+fn two_arms_strata(
+    keys: &[u64],
+    lay: Layout,
+    time_fix: TimeFix,
+    cells: &[u64],
+    weights: LogRankWeights,
+) -> Vec<TwoGroupSums> {
+    match time_fix {
+        TimeFix::Tolerance => match mean_distinct(keys, lay) {
+            Some(mean) => two_arms_strata_with(keys, lay, tie_rule(mean), cells, weights),
+            None => two_arms_strata_with(keys, lay, |_, _| false, cells, weights),
+        },
+        TimeFix::Exact => two_arms_strata_with(keys, lay, |_, _| false, cells, weights),
+    }
+}
+
+/// The state of [`two_arms_strata`].
+struct StrataSweep {
+    /// Running sums per stratum.
+    state: Vec<TwoGroupSums>,
+    /// Numbers at risk of both groups, per stratum.
+    risk: Vec<[f64; 2]>,
+    /// The current row's events and leavers (all, and of group 1), per stratum.
+    count: Vec<[f64; 4]>,
+    /// The strata with a key in the current row, each listed once.
+    touched: Vec<usize>,
+    listed: Vec<bool>,
+    /// Closed rows with events, `(stratum, [a, b, da, db])`: the first `len`
+    /// are not yet added.
+    buf: [(usize, [f64; 4]); ROW_CHUNK],
+    len: usize,
+}
+
+impl StrataSweep {
+    /// Closes the current row of every touched stratum: buffers it (kept
+    /// when it had an event), removes its leavers from the risk sets and
+    /// clears its counters.
+    #[inline]
+    fn close_rows(&mut self, weights: LogRankWeights) {
+        let StrataSweep {
+            state,
+            risk,
+            count,
+            touched,
+            listed,
+            buf,
+            len,
+        } = self;
+        for &s in touched.iter() {
+            if *len == ROW_CHUNK {
+                add_rows(buf, len, state, weights);
+            }
+            if let (Some(c), Some(r), Some(m)) =
+                (count.get_mut(s), risk.get_mut(s), listed.get_mut(s))
+            {
+                let [d, d1, l, l1] = *c;
+                // Written always, kept only with an event: no branch.
+                if let Some(slot) = buf.get_mut(*len) {
+                    *slot = (s, [r[0], r[1], d - d1, d1]);
+                }
+                *len += usize::from(d > 0.0);
+                r[0] -= l - l1;
+                r[1] -= l1;
+                *c = [0.0; 4];
+                *m = false;
+            }
+        }
+        touched.clear();
+    }
+}
+
+/// Adds the first `len` buffered rows, in order, to their strata's sums.
+fn add_rows(
+    buf: &[(usize, [f64; 4])],
+    len: &mut usize,
+    state: &mut [TwoGroupSums],
+    weights: LogRankWeights,
+) {
+    for &(s, [a, b, da, db]) in buf.get(..*len).unwrap_or_default() {
+        if let Some(st) = state.get_mut(s) {
+            st.row(a, b, da, db, weights);
+        }
+    }
+    *len = 0;
+}
+
+/// [`two_arms_strata`] with the tie test `tied(previous distinct time, time)`.
+#[inline(always)]
+fn two_arms_strata_with(
+    keys: &[u64],
+    lay: Layout,
+    tied: impl Fn(f64, f64) -> bool,
+    cells: &[u64],
+    weights: LogRankWeights,
+) -> Vec<TwoGroupSums> {
+    let ns = cells.len() / 2;
+    let mut sw = StrataSweep {
+        state: vec![TwoGroupSums::NEW; ns],
+        risk: cells
+            .chunks_exact(2)
+            .map(|c| [c[0] as f64, c[1] as f64]) // ok: chunks of 2
+            .collect(),
+        count: vec![[0.0; 4]; ns],
+        touched: Vec::new(),
+        listed: vec![false; ns],
+        buf: [(0, [0.0; 4]); ROW_CHUNK],
+        len: 0,
+    };
+    let low = lay.low;
+    let s_shift = lay.g_bits + 1;
+    let s_mask = (1u64 << (low - s_shift)) - 1;
+    let mut prev_tk = keys.first().map_or(0, |&k| k >> low);
+    let mut prev_t = lay.time(prev_tk);
+    for &key in keys {
+        let tk = key >> low;
+        if tk != prev_tk {
+            let t = lay.time(tk);
+            if !tied(prev_t, t) {
+                sw.close_rows(weights);
+            }
+            prev_tk = tk;
+            prev_t = t;
+        }
+        let s = ((key >> s_shift) & s_mask) as usize;
+        if let (Some(c), Some(m)) = (sw.count.get_mut(s), sw.listed.get_mut(s)) {
+            if !*m {
+                *m = true;
+                sw.touched.push(s);
+            }
+            let e = (key & 1) as f64;
+            let g = ((key >> 1) & 1) as f64;
+            c[0] += e;
+            c[1] += e * g;
+            c[2] += 1.0;
+            c[3] += g;
+        }
+    }
+    sw.close_rows(weights);
+    add_rows(&sw.buf, &mut sw.len, &mut sw.state, weights);
+    sw.state
+}
+
+/// The mean of the distinct times (over all strata and groups, as R's
+/// aeqSurv and the table's near-tie pass), summed in increasing order like
+/// the table's column of times; `None` for fewer than two distinct times
+/// (nothing to merge).
+fn mean_distinct(keys: &[u64], lay: Layout) -> Option<f64> {
+    let (mut distinct, mut sum, mut prev) = (0usize, 0.0, u64::MAX);
+    for &key in keys {
+        let tk = key >> lay.low;
+        if tk != prev {
+            distinct += 1;
+            sum += lay.time(tk);
+            prev = tk;
+        }
+    }
+    (distinct >= 2).then(|| sum / distinct as f64)
+}
+
+/// Subjects per group, summed over strata in stratum order (integers: exact),
+/// as the table path sums each stratum's number at risk at its first time.
+fn group_sizes(cells: &[u64], k: usize) -> Vec<f64> {
+    let mut n = vec![0.0; k];
+    for st in cells.chunks_exact(k.max(1)) {
+        for (n, &c) in n.iter_mut().zip(st) {
+            *n += c as f64;
+        }
+    }
+    n
+}
+
+/// The sweep over (stratum, group) cells: for each row (run of keys, see
+/// [`for_each_row`]) and each stratum with a key in it, calls
+/// `row(stratum, at_risk, events)` with the stratum's `k` numbers at risk
+/// and events, then removes the row's subjects from the risk sets.
+fn sweep_cells(
+    keys: &[u64],
+    lay: Layout,
+    time_fix: TimeFix,
+    cells: &[u64],
+    k: usize,
+    mut row: impl FnMut(usize, &[f64], &[f64]),
+) {
+    let ns = cells.len() / k.max(1);
+    let g_mask = (1u64 << lay.g_bits) - 1;
+    let s_shift = lay.g_bits + 1;
+    let s_mask = (1u64 << (lay.low - s_shift)) - 1;
+    let mut risk: Vec<f64> = cells.iter().map(|&c| c as f64).collect();
+    let mut dead = vec![0.0; cells.len()];
+    let mut gone = vec![0.0; cells.len()];
+    // The strata with a key in the current row, each listed once.
+    let mut touched: Vec<usize> = Vec::new();
+    let mut listed = vec![false; ns];
+    for_each_row(keys, lay, time_fix, |run| {
+        for &key in run {
+            let s = ((key >> s_shift) & s_mask) as usize;
+            let c = s * k + ((key >> 1) & g_mask) as usize;
+            if let (Some(d), Some(l), Some(m)) =
+                (dead.get_mut(c), gone.get_mut(c), listed.get_mut(s))
+            {
+                if !*m {
+                    *m = true;
+                    touched.push(s);
+                }
+                *d += (key & 1) as f64;
+                *l += 1.0;
+            }
+        }
+        for &s in &touched {
+            let c = s * k..(s + 1) * k;
+            if let (Some(r), Some(d), Some(l)) = (
+                risk.get_mut(c.clone()),
+                dead.get_mut(c.clone()),
+                gone.get_mut(c),
+            ) {
+                row(s, r, d);
+                for (r, l) in r.iter_mut().zip(l.iter_mut()) {
+                    *r -= *l;
+                    *l = 0.0;
+                }
+                d.fill(0.0);
+            }
+            if let Some(m) = listed.get_mut(s) {
+                *m = false;
+            }
+        }
+        touched.clear();
+    });
+}
+
+/// Every pair's two-group test by the streaming path (each pair on its own
+/// subjects, with the near ties of the whole data merged), in the order
+/// (0, 1), (0, 2), …, (1, 2), …, with whether the pair had any event; or
+/// `None` when the data need the event table.
+///
+/// # Errors
+/// The errors of [`finish`], as the table path.
+pub(super) fn pairwise(
+    data: &SurvivalData,
+    time_fix: TimeFix,
+    weights: LogRankWeights,
+) -> Result<Option<Vec<PairTest>>> {
+    let k = data.n_groups();
+    let ns = data.n_strata();
+    let pairs: Vec<(usize, usize)> = (0..k)
+        .flat_map(|a| (a + 1..k).map(move |b| (a, b)))
+        .collect();
+    let np = pairs.len();
+    if np.saturating_mul(ns) > MAX_STREAM_CELLS {
+        return Ok(None);
+    }
+    let Some(lay) = plan(data, k, (np as u64).saturating_mul(4)) else {
+        return Ok(None);
+    };
+    let (keys, cells) = sorted_keys(data, lay);
+    let n = group_sizes(&cells, k);
+    let mut state = vec![TwoGroupSums::NEW; np * ns];
+    sweep_cells(&keys, lay, time_fix, &cells, k, |s, r, d| {
+        let st = state.get_mut(s * np..(s + 1) * np).unwrap_or_default();
+        for (st, &(a, b)) in st.iter_mut().zip(&pairs) {
+            if let (Some(&ra), Some(&rb), Some(&da), Some(&db)) =
+                (r.get(a), r.get(b), d.get(a), d.get(b))
+            {
+                st.row(ra, rb, da, db, weights);
+            }
+        }
+    });
+    let names: Vec<String> = data.group_names().iter().map(|s| s.to_string()).collect();
+    let mut out = Vec::with_capacity(np);
+    for (p, &(a, b)) in pairs.iter().enumerate() {
+        let mut sums = Sums::zeros(2);
+        sums.n = vec![
+            n.get(a).copied().unwrap_or(0.0),
+            n.get(b).copied().unwrap_or(0.0),
+        ];
+        for st in state.iter().skip(p).step_by(np.max(1)) {
+            st.add_to(&mut sums);
+        }
+        out.push((a, b, finish(sums, &names, &[a, b], weights, ns)?));
+    }
+    Ok(Some(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::datasets::{aml, lung, ovarian, veteran};
+    use crate::event_table::EventTable;
+    use crate::logrank::{all_groups, test_groups};
+
+    /// The reference data sets of tests/logrank.rs, built the same way.
+    fn reference_data() -> Vec<(&'static str, SurvivalData)> {
+        let lung_event: Vec<bool> = lung::STATUS.iter().map(|&s| s == 2).collect();
+        let ecog: Vec<usize> = (0..lung::TIME.len())
+            .filter(|&i| lung::PH_ECOG[i].is_some())
+            .collect();
+        let inst: Vec<usize> = (0..lung::TIME.len())
+            .filter(|&i| lung::INST[i].is_some())
+            .collect();
+        let pick = |keep: &[usize]| -> (Vec<f64>, Vec<bool>) {
+            (
+                keep.iter().map(|&i| lung::TIME[i]).collect(),
+                keep.iter().map(|&i| lung_event[i]).collect(),
+            )
+        };
+        let (te, ee) = pick(&ecog);
+        let (ti, ei) = pick(&inst);
+        let ge: Vec<u32> = ecog
+            .iter()
+            .map(|&i| lung::PH_ECOG[i].unwrap_or(0.0) as u32)
+            .collect();
+        let gi: Vec<u8> = inst.iter().map(|&i| lung::SEX[i]).collect();
+        let si: Vec<u32> = inst
+            .iter()
+            .map(|&i| lung::INST[i].unwrap_or(0.0) as u32)
+            .collect();
+        let ok = |r: Result<SurvivalData>| r.expect("reference data are valid"); // ok: test
+        vec![
+            (
+                "aml",
+                ok(SurvivalData::builder(&aml::TIME[..], aml::event())
+                    .groups(&aml::X)
+                    .build()),
+            ),
+            (
+                "lung-sex",
+                ok(SurvivalData::builder(&lung::TIME[..], lung_event.clone())
+                    .groups(&lung::SEX)
+                    .build()),
+            ),
+            (
+                "lung-ecog",
+                ok(SurvivalData::builder(te, ee).groups(&ge).build()),
+            ),
+            (
+                "lung-sex-inst",
+                ok(SurvivalData::builder(ti, ei)
+                    .groups(&gi)
+                    .strata(&si)
+                    .build()),
+            ),
+            (
+                "ovarian",
+                ok(
+                    SurvivalData::builder(&ovarian::FUTIME[..], ovarian::event())
+                        .groups(&ovarian::RX)
+                        .build(),
+                ),
+            ),
+            (
+                "veteran-trt-cell",
+                ok(SurvivalData::builder(&veteran::TIME[..], veteran::event())
+                    .groups(&veteran::TRT)
+                    .strata(&veteran::CELLTYPE)
+                    .build()),
+            ),
+            (
+                "veteran-cell",
+                ok(SurvivalData::builder(&veteran::TIME[..], veteran::event())
+                    .groups(&veteran::CELLTYPE)
+                    .build()),
+            ),
+        ]
+    }
+
+    const ALL_WEIGHTS: [LogRankWeights; 6] = [
+        LogRankWeights::LogRank,
+        LogRankWeights::FlemingHarrington {
+            rho: 1.0,
+            gamma: 0.0,
+        },
+        LogRankWeights::FlemingHarrington {
+            rho: 0.5,
+            gamma: 2.0,
+        },
+        LogRankWeights::GehanBreslow,
+        LogRankWeights::TaroneWare,
+        LogRankWeights::PetoPeto,
+    ];
+
+    /// Every reference data set of tests/logrank.rs (except the one with
+    /// entry times) takes the streaming path, and gives exactly the table's
+    /// numbers, bit for bit, for every weight and near-tie rule.
+    #[test]
+    fn reference_data_take_the_stream_and_equal_the_table() {
+        for (name, data) in reference_data() {
+            assert!(
+                plan(&data, data.n_groups(), 1).is_some(),
+                "{name} must take the streaming path"
+            );
+            for tf in [TimeFix::Tolerance, TimeFix::Exact] {
+                let table = EventTable::from_data_with(&data, tf).expect("table"); // ok: test
+                for w in ALL_WEIGHTS {
+                    let a = test(&data, tf, w).expect("stream"); // ok: test
+                    let b = test_groups(&table, &all_groups(data.n_groups()), w);
+                    assert_eq!(a, Some(b.expect("table test")), "{name} {tf:?} {w:?}");
+                    // ok: test
+                }
+            }
+        }
+    }
+
+    /// The same for every pair of groups.
+    #[test]
+    fn pairwise_equals_the_table() {
+        for (name, data) in reference_data() {
+            for tf in [TimeFix::Tolerance, TimeFix::Exact] {
+                let table = EventTable::from_data_with(&data, tf).expect("table"); // ok: test
+                for w in ALL_WEIGHTS {
+                    let a = pairwise(&data, tf, w).expect("stream"); // ok: test
+                    let a = a.expect("the stream applies"); // ok: test
+                    let mut i = 0;
+                    for x in 0..data.n_groups() {
+                        for y in x + 1..data.n_groups() {
+                            let b = crate::logrank::test_sel(&table, &[x, y], w).expect("table"); // ok: test
+                            assert_eq!(a.get(i), Some(&(x, y, b)), "{name} {tf:?} {w:?}");
+                            i += 1;
+                        }
+                    }
+                    assert_eq!(a.len(), i);
+                }
+            }
+        }
+    }
+
+    /// More strata in one row than the two-arm buffer holds (600 strata
+    /// share each time): the buffer is emptied within the row. (With 600
+    /// strata the key keeps 52 bits for the time: one binade, [1, 2) here.)
+    #[test]
+    fn many_strata_in_one_row_equal_the_table() {
+        let (mut t, mut e, mut g, mut st) = (vec![], vec![], vec![], vec![]);
+        for s in 0..600u32 {
+            for (i, time) in [1.0, 1.25, 1.25 + 1e-9, 1.5].into_iter().enumerate() {
+                t.push(time + 0.1 * f64::from(s % 3));
+                e.push(!(i + s as usize).is_multiple_of(3));
+                g.push(i % 2);
+                st.push(s);
+            }
+        }
+        let data = SurvivalData::builder(t, e)
+            .groups(&g)
+            .strata(&st)
+            .build()
+            .expect("valid"); // ok: test
+        assert!(plan(&data, 2, 4).is_some());
+        for tf in [TimeFix::Tolerance, TimeFix::Exact] {
+            let table = EventTable::from_data_with(&data, tf).expect("table"); // ok: test
+            for w in ALL_WEIGHTS {
+                let a = test(&data, tf, w).expect("stream"); // ok: test
+                let b = test_groups(&table, &all_groups(2), w).expect("table test"); // ok: test
+                assert_eq!(a, Some(b), "{tf:?} {w:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn keys_keep_the_order_of_times() {
+        // 1e-200 .. 7.5e10 spans fewer than 1024 binades: the time part
+        // needs fewer than 62 bits.
+        let t = vec![0.0, 1e-200, 1.0, 1.0 + f64::EPSILON, 7.5e10, 7.5e10];
+        let data = SurvivalData::builder(t.clone(), vec![true; t.len()])
+            .groups(&[0, 1, 0, 1, 0, 1])
+            .build()
+            .expect("valid"); // ok: test
+        let lay = plan(&data, 2, 4).expect("fits"); // ok: test
+        let (keys, cells) = sorted_keys(&data, lay);
+        assert_eq!(cells, vec![3, 3]);
+        let back: Vec<f64> = keys.iter().map(|&k| lay.time(k >> lay.low)).collect();
+        assert_eq!(back, t);
+        // The smallest subnormal and f64::MAX: the range needs 63 bits.
+        let wide = SurvivalData::builder(vec![5e-324, 1.0, f64::MAX], vec![true; 3])
+            .groups(&[0, 1, 0])
+            .build()
+            .expect("valid"); // ok: test
+        assert!(plan(&wide, 2, 4).is_none());
+    }
+}
