@@ -15,7 +15,8 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use criterion::measurement::WallTime;
+use criterion::{criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion};
 use survkit::{KaplanMeier, SurvivalData};
 
 struct Counting;
@@ -88,6 +89,32 @@ fn peak_of_fit(data: &SurvivalData) -> usize {
     peak - before
 }
 
+/// `fit/{kind}/n=…` and `sort_baseline/{kind}/n=…` in `group`.
+fn fit_and_baseline(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    kind: &str,
+    n: usize,
+    data: &SurvivalData,
+    time: &[f64],
+) {
+    group.bench_with_input(
+        BenchmarkId::new(format!("fit/{kind}"), format!("n={n}")),
+        data,
+        |b, d| b.iter(|| KaplanMeier::default().fit(black_box(d)).expect("fit")),
+    );
+    group.bench_with_input(
+        BenchmarkId::new(format!("sort_baseline/{kind}"), format!("n={n}")),
+        time,
+        |b, t| {
+            b.iter(|| {
+                let mut v = black_box(t).to_vec();
+                v.sort_unstable_by(f64::total_cmp);
+                v
+            })
+        },
+    );
+}
+
 /// The fit and its baseline at 10⁶ continuous times with glibc's default
 /// dynamic trim threshold (run first, before [`warm_allocator`]): the
 /// baseline's 8 MB stays in the heap between iterations, while the fit's
@@ -100,22 +127,7 @@ fn bench_cold_heap(c: &mut Criterion) {
     let n = 1_000_000;
     let (time, event) = generate(n, false);
     let data = SurvivalData::new(time.clone(), event).expect("valid");
-    group.bench_with_input(
-        BenchmarkId::new("fit/continuous", format!("n={n}")),
-        &data,
-        |b, d| b.iter(|| KaplanMeier::default().fit(black_box(d)).expect("fit")),
-    );
-    group.bench_with_input(
-        BenchmarkId::new("sort_baseline/continuous", format!("n={n}")),
-        &time,
-        |b, t| {
-            b.iter(|| {
-                let mut v = black_box(t).clone();
-                v.sort_unstable_by(f64::total_cmp);
-                v
-            })
-        },
-    );
+    fit_and_baseline(&mut group, "continuous", n, &data, &time);
     group.finish();
 }
 
@@ -154,22 +166,7 @@ fn bench(c: &mut Criterion) {
                 extra as f64 / input as f64,
                 (input + extra) as f64 / input as f64
             );
-            group.bench_with_input(
-                BenchmarkId::new(format!("fit/{kind}"), format!("n={n}")),
-                &data,
-                |b, d| b.iter(|| KaplanMeier::default().fit(black_box(d)).expect("fit")),
-            );
-            group.bench_with_input(
-                BenchmarkId::new(format!("sort_baseline/{kind}"), format!("n={n}")),
-                &time,
-                |b, t| {
-                    b.iter(|| {
-                        let mut v = black_box(t).clone();
-                        v.sort_unstable_by(f64::total_cmp);
-                        v
-                    })
-                },
-            );
+            fit_and_baseline(&mut group, kind, n, &data, &time);
         }
     }
     group.finish();
