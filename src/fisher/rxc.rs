@@ -749,6 +749,12 @@ struct Scratch {
     /// two-column bounds `(fmin, fmax, ln_mass)` by `i * two_stride + left`
     two_cache: Vec<(f64, f64, f64)>,
     two_stride: usize,
+    /// last-two-rows memo of the node by `left`
+    bottom_meta: Vec<Option<BottomRow>>,
+    /// their costs `g(x)`
+    bottom_g: Vec<f64>,
+    /// their interleaved `(prefix, suffix)` masses
+    bottom_pre: Vec<f64>,
     x: Vec<u64>,
     child: Vec<u64>,
     cap_suffix: Vec<u64>,
@@ -1130,6 +1136,10 @@ impl Network<'_> {
             if size <= TWO_CACHE_MAX {
                 scratch.two_cache.resize(size, (f64::NAN, 0.0, 0.0));
             }
+            scratch.bottom_meta.clear();
+            scratch.bottom_meta.resize(scratch.two_stride, None);
+            scratch.bottom_g.clear();
+            scratch.bottom_pre.clear();
             return self.fill_two(&ctx, scratch, 0, c, 0.0, 0, n);
         }
         self.fill(&mut ctx, scratch, 0, c, 0.0, next)
@@ -1210,6 +1220,16 @@ impl Network<'_> {
         if a == b || rest.len() == 1 {
             return Ok(());
         }
+        if let [c1, c2] = *rest {
+            // Last two rows: one free cell x. Per undecided past, the counted
+            // x form an interval or its complement (the cost is convex in
+            // x), summed from memoised prefix masses; worth it when there
+            // are no more pasts than values of x.
+            let n_x = c1.min(left) - left.saturating_sub(c2) + 1;
+            if (b - a) as u64 <= n_x {
+                return self.last_two_rows(ctx, scratch, [c1, c2], left, v, a, b);
+            }
+        }
         let cap = rest.first().copied().unwrap_or(0);
         let rest_caps = scratch.cap_suffix.get(i + 1).copied().unwrap_or(0);
         let lo_x = left.saturating_sub(rest_caps);
@@ -1219,6 +1239,78 @@ impl Network<'_> {
             let vv = v + lf.get(xi) + lf.get(cap - xi);
             self.fill_two(ctx, scratch, i + 1, left - xi, vv, a, b)?;
             xi += 1;
+        }
+        Ok(())
+    }
+
+    /// The last two rows of the two-column network (rows `c` of the
+    /// remaining sub-table, `left` still to place in the current column):
+    /// the table is fixed by the first row's cell `x`, with cost
+    /// `g(x) = ln x! + ln (c₀ − x)! + ln (left − x)! + ln (c₁ − left + x)!`,
+    /// convex in `x`. For each past `p` in `[a, b)` the counted `x` are
+    /// those with `g(x) ≥ thr − v − p` (p-value: two tails around the
+    /// minimum) or `g(x) < thr − v − p` (complement: one interval), found by
+    /// binary search on the two monotone halves and summed from prefix
+    /// masses `Σ e^{g_min − g(x)}` memoised per `left` for the node. The
+    /// decisions are those of the row-by-row recursion, table by table
+    /// (the same [`BOUND_SLACK`] either side).
+    #[allow(clippy::too_many_arguments)]
+    fn last_two_rows(
+        &mut self,
+        ctx: &FillCtx<'_>,
+        scratch: &mut Scratch,
+        c: [u64; 2],
+        left: u64,
+        v: f64,
+        a: usize,
+        b: usize,
+    ) -> Result<()> {
+        self.charge(1 + (b - a) as u64)?;
+        let lf = self.lf;
+        let row = match scratch.bottom_meta.get(left as usize).copied().flatten() {
+            Some(row) => row,
+            None => {
+                let row = bottom_row(lf, c, left, &mut scratch.bottom_g, &mut scratch.bottom_pre);
+                if let Some(slot) = scratch.bottom_meta.get_mut(left as usize) {
+                    *slot = Some(row);
+                }
+                row
+            }
+        };
+        let g = scratch
+            .bottom_g
+            .get(row.off..row.off + row.len)
+            .unwrap_or(&[]);
+        // pre[k] = Σ_{j<k} t_j and suf[k] = Σ_{j≥k} t_j, k = 0..=len
+        let pre = scratch
+            .bottom_pre
+            .get(2 * row.off_p..2 * (row.off_p + row.len + 1))
+            .unwrap_or(&[]);
+        let (dec, inc) = g.split_at(row.argmin.min(g.len()));
+        for &(p, w) in ctx.pasts.get(a..b).unwrap_or(&[]) {
+            let mass = if self.complement {
+                // counted: g(x) < thr − v − p − slack, an interval around the minimum
+                let t = self.thr - v - p - BOUND_SLACK;
+                let k1 = dec.partition_point(|&gx| gx >= t);
+                let k2 = row.argmin + inc.partition_point(|&gx| gx < t);
+                if k2 <= k1 {
+                    continue;
+                }
+                pre.get(2 * k2).copied().unwrap_or(0.0) - pre.get(2 * k1).copied().unwrap_or(0.0)
+            } else {
+                // counted: g(x) ≥ thr − v − p + slack, the two tails
+                let t = self.thr - v - p + BOUND_SLACK;
+                let k1 = dec.partition_point(|&gx| gx >= t);
+                let k2 = row.argmin + inc.partition_point(|&gx| gx < t);
+                if k2 <= k1 {
+                    // even the minimum is counted: every table
+                    pre.get(1).copied().unwrap_or(0.0)
+                } else {
+                    pre.get(2 * k1).copied().unwrap_or(0.0)
+                        + pre.get(2 * k2 + 1).copied().unwrap_or(0.0)
+                }
+            };
+            self.acc += w * mass * (self.k_const - v - p - row.gmin).exp();
         }
         Ok(())
     }
@@ -1320,6 +1412,74 @@ impl Network<'_> {
             self.charge_bytes(16 * und.len() as u64)?;
         }
         Ok(())
+    }
+}
+
+/// Memoised costs of the last two rows of the two-column network for one
+/// `left` (see [`Network::last_two_rows`]).
+#[derive(Debug, Clone, Copy)]
+struct BottomRow {
+    /// start of the costs `g(x)`, `x = x_lo..`, in `Scratch::bottom_g`
+    off: usize,
+    /// start (in pairs) of `(pre, suf)` in `Scratch::bottom_pre`
+    off_p: usize,
+    /// number of values of `x`
+    len: usize,
+    /// index of the smallest cost (the first one if tied)
+    argmin: usize,
+    /// the smallest cost
+    gmin: f64,
+}
+
+/// Computes and appends the costs and the prefix/suffix masses
+/// `Σ e^{g_min − g}` of the last two rows (sums of positive terms, each
+/// accumulated from its own end: no cancellation in the tails).
+fn bottom_row(
+    lf: &LnFact,
+    c: [u64; 2],
+    left: u64,
+    g_out: &mut Vec<f64>,
+    pre_out: &mut Vec<f64>,
+) -> BottomRow {
+    let [c1, c2] = c;
+    let x_lo = left.saturating_sub(c2);
+    let x_hi = c1.min(left);
+    let off = g_out.len();
+    let off_p = pre_out.len() / 2;
+    let mut gmin = f64::INFINITY;
+    let mut argmin = 0;
+    let mut x = x_lo;
+    while x <= x_hi {
+        let gx = lf.get(x) + lf.get(c1 - x) + lf.get(left - x) + lf.get(c2 + x - left);
+        if gx < gmin {
+            gmin = gx;
+            argmin = (x - x_lo) as usize;
+        }
+        g_out.push(gx);
+        x += 1;
+    }
+    let len = g_out.len() - off;
+    let g = g_out.get(off..).unwrap_or(&[]);
+    pre_out.resize(2 * (off_p + len + 1), 0.0);
+    let pre = pre_out.get_mut(2 * off_p..).unwrap_or(&mut []);
+    let mut run = 0.0;
+    for (k, &gx) in g.iter().enumerate() {
+        pre[2 * k] = run; // ok: 2k < 2(len + 1)
+        run += (gmin - gx).exp();
+    }
+    pre[2 * len] = run; // ok: 2 len < 2(len + 1)
+    let mut run = 0.0;
+    pre[2 * len + 1] = 0.0; // ok: within 2(len + 1)
+    for (k, &gx) in g.iter().enumerate().rev() {
+        run += (gmin - gx).exp();
+        pre[2 * k + 1] = run; // ok: 2k + 1 < 2(len + 1)
+    }
+    BottomRow {
+        off,
+        off_p,
+        len,
+        argmin,
+        gmin,
     }
 }
 
