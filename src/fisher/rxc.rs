@@ -1462,16 +1462,20 @@ fn bottom_row(
     let g = g_out.get(off..).unwrap_or(&[]);
     pre_out.resize(2 * (off_p + len + 1), 0.0);
     let pre = pre_out.get_mut(2 * off_p..).unwrap_or(&mut []);
-    let mut run = 0.0;
+    // terms first (one exp each, parked in the suffix slots), then both sums
     for (k, &gx) in g.iter().enumerate() {
+        pre[2 * k + 1] = (gmin - gx).exp(); // ok: 2k + 1 < 2(len + 1)
+    }
+    let mut run = 0.0;
+    for k in 0..len {
         pre[2 * k] = run; // ok: 2k < 2(len + 1)
-        run += (gmin - gx).exp();
+        run += pre[2 * k + 1]; // ok: as above
     }
     pre[2 * len] = run; // ok: 2 len < 2(len + 1)
     let mut run = 0.0;
     pre[2 * len + 1] = 0.0; // ok: within 2(len + 1)
-    for (k, &gx) in g.iter().enumerate().rev() {
-        run += (gmin - gx).exp();
+    for k in (0..len).rev() {
+        run += pre[2 * k + 1]; // ok: the term, read before it is overwritten
         pre[2 * k + 1] = run; // ok: 2k + 1 < 2(len + 1)
     }
     BottomRow {
