@@ -913,6 +913,49 @@ fn two_column_min(lf: &LnFact, rows: &[u64], a: u64) -> f64 {
         .sum()
 }
 
+/// Exact minimum and maximum of the cost of an r x 2 table with two rows
+/// `c1`, `c2` and `left` in the first column: one free cell `x`, and the
+/// cost `g(x) = ln x! + ln (c1 − x)! + ln (left − x)! + ln (c2 − left + x)!`
+/// is convex, so the maximum is at an end and the minimum is found by
+/// walking downhill from the proportional split (the same values
+/// [`two_column_min`] and [`two_column_max`] would find, in a few steps).
+fn two_row_bounds(lf: &LnFact, c1: u64, c2: u64, left: u64) -> (f64, f64) {
+    let x_lo = left.saturating_sub(c2);
+    let x_hi = c1.min(left);
+    if x_lo > x_hi {
+        // infeasible (not reached: callers check left ≤ c1 + c2)
+        return (f64::INFINITY, f64::NEG_INFINITY);
+    }
+    let g = |x: u64| (lf.get(x) + lf.get(c1 - x)) + (lf.get(left - x) + lf.get(c2 + x - left));
+    let fmax = g(x_lo).max(g(x_hi));
+    let n = c1 + c2;
+    let start = if n == 0 {
+        x_lo
+    } else {
+        ((left as f64 * c1 as f64 / n as f64).round() as u64).clamp(x_lo, x_hi)
+    };
+    let (mut x, mut gx) = (start, g(start));
+    while x > x_lo {
+        let gd = g(x - 1);
+        if gd < gx {
+            x -= 1;
+            gx = gd;
+        } else {
+            break;
+        }
+    }
+    while x < x_hi {
+        let gu = g(x + 1);
+        if gu < gx {
+            x += 1;
+            gx = gu;
+        } else {
+            break;
+        }
+    }
+    (gx, fmax)
+}
+
 /// Rows up to which [`two_column_min`] uses its exact greedy (a fixed
 /// buffer); above, a relaxation.
 const TWO_COLUMN_MIN_ROWS_MAX: usize = 32;
@@ -1191,6 +1234,8 @@ impl Network<'_> {
                 let (fmin, fmax) = if rest.len() == 1 {
                     let f = lf.get(left) + lf.get(r_s - left);
                     (f, f)
+                } else if let [c1, c2] = *rest {
+                    two_row_bounds(lf, c1, c2, left)
                 } else {
                     let fmax = if rest.len() <= TWO_COLUMN_MAX_ROWS_EXACT {
                         two_column_max(lf, rest, left)
