@@ -764,6 +764,8 @@ struct Scratch {
     /// their interleaved `(prefix, suffix)` masses
     bottom_pre: Vec<f64>,
     x: Vec<u64>,
+    /// the later columns' row caps during a column fill
+    caps_buf: Vec<u64>,
     child: Vec<u64>,
     cap_suffix: Vec<u64>,
     /// suffix sums Σ_{k ≥ i} w_k exp(p_i − p_k)
@@ -1387,15 +1389,51 @@ impl Network<'_> {
         // partial-fill cut: bounds over this column's remaining rows + later columns
         if i > 0 {
             let caps = ctx.key.get(i..).unwrap_or(&[]);
+            let lf = self.lf;
+            // the later columns' caps once rows 0..i have taken their cells
+            // of this column (still at least the final ones: a relaxation)
+            let later_caps = |scratch: &mut Scratch| {
+                scratch.caps_buf.clear();
+                for (k, &rk) in ctx.key.iter().enumerate() {
+                    let taken = if k < i {
+                        scratch.x.get(k).copied().unwrap_or(0)
+                    } else {
+                        0
+                    };
+                    scratch.caps_buf.push(rk - taken);
+                }
+                scratch.caps_buf.sort_unstable();
+            };
+            let later = self.cols.get(ctx.j + 1..).unwrap_or(&[]);
             if self.complement {
-                let lo = v + even_fill(self.lf, left, caps) + ctx.later_lo;
-                if ctx.pmin + lo >= self.thr {
+                let here = v + even_fill(lf, left, caps);
+                if ctx.pmin + here + ctx.later_lo >= self.thr {
                     return Ok(()); // every completion counted: none in the complement
                 }
+                if !later.is_empty() {
+                    later_caps(scratch);
+                    let lo: f64 = later
+                        .iter()
+                        .map(|&cc| even_fill(lf, cc, &scratch.caps_buf))
+                        .sum();
+                    if ctx.pmin + here + lo - BOUND_SLACK >= self.thr {
+                        return Ok(());
+                    }
+                }
             } else {
-                let hi = v + uneven_fill(self.lf, left, caps) + ctx.later_hi;
-                if ctx.pmax + hi < self.thr {
+                let here = v + uneven_fill(lf, left, caps);
+                if ctx.pmax + here + ctx.later_hi < self.thr {
                     return Ok(()); // no completion counted
+                }
+                if !later.is_empty() {
+                    later_caps(scratch);
+                    let hi: f64 = later
+                        .iter()
+                        .map(|&cc| uneven_fill(lf, cc, &scratch.caps_buf))
+                        .sum();
+                    if ctx.pmax + here + hi + BOUND_SLACK < self.thr {
+                        return Ok(());
+                    }
                 }
             }
         }
