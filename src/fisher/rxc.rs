@@ -323,7 +323,10 @@ impl RxcResult {
 /// are expanded. Within a column the fill is enumerated row by row with
 /// relaxation bounds, so whole branches of fills are cut; with two columns
 /// left every row level is itself a node with exact bounds and a closed-form
-/// mass (Vandermonde's identity). When the chi-square approximation says the
+/// mass (Vandermonde's identity), and at the last two rows, where one cell
+/// fixes the table and its cost is convex, each undecided past gets its
+/// counted cells by binary search and their mass from memoised prefix sums.
+/// When the chi-square approximation says the
 /// p-value is large, the complement (tables more probable than the observed
 /// one) is summed instead. Rows are the shorter dimension; columns are
 /// processed smallest first (the two largest go through the two-column
