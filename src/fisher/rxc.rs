@@ -1193,7 +1193,9 @@ impl Network<'_> {
                 scratch.two_cache.resize(size, (f64::NAN, 0.0, 0.0));
             }
             scratch.bottom_meta.clear();
-            scratch.bottom_meta.resize(scratch.two_stride, None);
+            if scratch.two_stride <= TWO_CACHE_MAX {
+                scratch.bottom_meta.resize(scratch.two_stride, None);
+            }
             scratch.bottom_g.clear();
             scratch.bottom_pre.clear();
             return self.fill_two(&ctx, scratch, 0, c, 0.0, 0, n);
@@ -1284,7 +1286,13 @@ impl Network<'_> {
             // x), summed from memoised prefix masses; worth it when there
             // are no more pasts than values of x.
             let n_x = c1.min(left) - left.saturating_sub(c2) + 1;
-            if (b - a) as u64 <= n_x {
+            // the memo must exist for this `left` or fit in its cap
+            let memo_ok = match scratch.bottom_meta.get(left as usize) {
+                Some(Some(_)) => true,
+                Some(None) => scratch.bottom_g.len() as u64 + n_x <= BOTTOM_MEMO_MAX,
+                None => false,
+            };
+            if memo_ok && (b - a) as u64 <= n_x {
                 return self.last_two_rows(ctx, scratch, [c1, c2], left, v, a, b);
             }
         }
@@ -1328,6 +1336,8 @@ impl Network<'_> {
         let row = match scratch.bottom_meta.get(left as usize).copied().flatten() {
             Some(row) => row,
             None => {
+                // building the row is work too: one unit per value of x
+                self.charge(c[0].min(left) - left.saturating_sub(c[1]) + 1)?;
                 let row = bottom_row(lf, c, left, &mut scratch.bottom_g, &mut scratch.bottom_pre);
                 if let Some(slot) = scratch.bottom_meta.get_mut(left as usize) {
                     *slot = Some(row);
@@ -1508,6 +1518,10 @@ impl Network<'_> {
         Ok(())
     }
 }
+
+/// Largest number of memoised last-two-rows costs per node (3 f64 each:
+/// 96 MiB); past it the two-column network goes on table by table.
+const BOTTOM_MEMO_MAX: u64 = 1 << 22;
 
 /// Memoised costs of the last two rows of the two-column network for one
 /// `left` (see [`Network::last_two_rows`]).
