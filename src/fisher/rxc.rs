@@ -36,8 +36,9 @@ const COMPLEMENT_SWITCH_P: f64 = 0.5;
 /// simulated table when `−Σ ln t! ≤ STATISTIC / (1 + 64 ε)`.
 const MC_ALMOST_ONE: f64 = 1.0 + 64.0 * f64::EPSILON;
 
-/// Default budget of work units (one unit: one column fill or one past path
-/// visited), about 2 to 10 seconds on one core of a 2020s machine.
+/// Default budget of work units (one unit: one column fill, one past path
+/// visited or one memoised table of the last two rows), about 2 to 6
+/// seconds on one core of a 2020s machine.
 pub const DEFAULT_MAX_NODES: u64 = 50_000_000;
 
 /// Default memory budget for the stored nodes and past paths: 1 GiB.
@@ -294,8 +295,9 @@ impl RxcResult {
         self.method
     }
 
-    /// Work units spent (exact: column fills and past paths visited; Monte
-    /// Carlo: tables drawn), to compare with the budget.
+    /// Work units spent (exact: column fills, past paths visited and
+    /// memoised two-row tables; Monte Carlo: tables drawn), to compare with
+    /// the budget.
     pub fn work(&self) -> u64 {
         self.work
     }
