@@ -36,8 +36,9 @@ const COMPLEMENT_SWITCH_P: f64 = 0.5;
 /// simulated table when `−Σ ln t! ≤ STATISTIC / (1 + 64 ε)`.
 const MC_ALMOST_ONE: f64 = 1.0 + 64.0 * f64::EPSILON;
 
-/// Default budget of work units (one unit: one column fill or one past path
-/// visited), about 2 to 10 seconds on one core of a 2020s machine.
+/// Default budget of work units (one unit: one column fill, one past path
+/// visited or one memoised table of the last two rows), about 2 to 6
+/// seconds on one core of a 2020s machine.
 pub const DEFAULT_MAX_NODES: u64 = 50_000_000;
 
 /// Default memory budget for the stored nodes and past paths: 1 GiB.
@@ -294,8 +295,9 @@ impl RxcResult {
         self.method
     }
 
-    /// Work units spent (exact: column fills and past paths visited; Monte
-    /// Carlo: tables drawn), to compare with the budget.
+    /// Work units spent (exact: column fills, past paths visited and
+    /// memoised two-row tables; Monte Carlo: tables drawn), to compare with
+    /// the budget.
     pub fn work(&self) -> u64 {
         self.work
     }
@@ -323,7 +325,10 @@ impl RxcResult {
 /// are expanded. Within a column the fill is enumerated row by row with
 /// relaxation bounds, so whole branches of fills are cut; with two columns
 /// left every row level is itself a node with exact bounds and a closed-form
-/// mass (Vandermonde's identity). When the chi-square approximation says the
+/// mass (Vandermonde's identity), and at the last two rows, where one cell
+/// fixes the table and its cost is convex, each undecided past gets its
+/// counted cells by binary search and their mass from memoised prefix sums.
+/// When the chi-square approximation says the
 /// p-value is large, the complement (tables more probable than the observed
 /// one) is summed instead. Rows are the shorter dimension; columns are
 /// processed smallest first (the two largest go through the two-column
@@ -543,7 +548,15 @@ struct FxHasher(u64);
 
 impl Hasher for FxHasher {
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
+        // a slice of u64 arrives here as its raw bytes in one call: take
+        // them eight at a time (byte by byte was half of a column fill)
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.write_u64(u64::from_le_bytes(w));
+        }
+        for &b in chunks.remainder() {
             self.write_u64(u64::from(b));
         }
     }
@@ -749,7 +762,15 @@ struct Scratch {
     /// two-column bounds `(fmin, fmax, ln_mass)` by `i * two_stride + left`
     two_cache: Vec<(f64, f64, f64)>,
     two_stride: usize,
+    /// last-two-rows memo of the node by `left`
+    bottom_meta: Vec<Option<BottomRow>>,
+    /// their costs `g(x)`
+    bottom_g: Vec<f64>,
+    /// their interleaved `(prefix, suffix)` masses
+    bottom_pre: Vec<f64>,
     x: Vec<u64>,
+    /// the later columns' row caps during a column fill
+    caps_buf: Vec<u64>,
     child: Vec<u64>,
     cap_suffix: Vec<u64>,
     /// suffix sums Σ_{k ≥ i} w_k exp(p_i − p_k)
@@ -897,6 +918,49 @@ fn two_column_min(lf: &LnFact, rows: &[u64], a: u64) -> f64 {
         .zip(rows)
         .map(|(&xi, &ri)| lf.get(xi) + lf.get(ri - xi))
         .sum()
+}
+
+/// Exact minimum and maximum of the cost of an r x 2 table with two rows
+/// `c1`, `c2` and `left` in the first column: one free cell `x`, and the
+/// cost `g(x) = ln x! + ln (c1 − x)! + ln (left − x)! + ln (c2 − left + x)!`
+/// is convex, so the maximum is at an end and the minimum is found by
+/// walking downhill from the proportional split (the same values
+/// [`two_column_min`] and [`two_column_max`] would find, in a few steps).
+fn two_row_bounds(lf: &LnFact, c1: u64, c2: u64, left: u64) -> (f64, f64) {
+    let x_lo = left.saturating_sub(c2);
+    let x_hi = c1.min(left);
+    if x_lo > x_hi {
+        // infeasible (not reached: callers check left ≤ c1 + c2)
+        return (f64::INFINITY, f64::NEG_INFINITY);
+    }
+    let g = |x: u64| (lf.get(x) + lf.get(c1 - x)) + (lf.get(left - x) + lf.get(c2 + x - left));
+    let fmax = g(x_lo).max(g(x_hi));
+    let n = c1 + c2;
+    let start = if n == 0 {
+        x_lo
+    } else {
+        ((left as f64 * c1 as f64 / n as f64).round() as u64).clamp(x_lo, x_hi)
+    };
+    let (mut x, mut gx) = (start, g(start));
+    while x > x_lo {
+        let gd = g(x - 1);
+        if gd < gx {
+            x -= 1;
+            gx = gd;
+        } else {
+            break;
+        }
+    }
+    while x < x_hi {
+        let gu = g(x + 1);
+        if gu < gx {
+            x += 1;
+            gx = gu;
+        } else {
+            break;
+        }
+    }
+    (gx, fmax)
 }
 
 /// Rows up to which [`two_column_min`] uses its exact greedy (a fixed
@@ -1130,6 +1194,12 @@ impl Network<'_> {
             if size <= TWO_CACHE_MAX {
                 scratch.two_cache.resize(size, (f64::NAN, 0.0, 0.0));
             }
+            scratch.bottom_meta.clear();
+            if scratch.two_stride <= TWO_CACHE_MAX {
+                scratch.bottom_meta.resize(scratch.two_stride, None);
+            }
+            scratch.bottom_g.clear();
+            scratch.bottom_pre.clear();
             return self.fill_two(&ctx, scratch, 0, c, 0.0, 0, n);
         }
         self.fill(&mut ctx, scratch, 0, c, 0.0, next)
@@ -1173,6 +1243,8 @@ impl Network<'_> {
                 let (fmin, fmax) = if rest.len() == 1 {
                     let f = lf.get(left) + lf.get(r_s - left);
                     (f, f)
+                } else if let [c1, c2] = *rest {
+                    two_row_bounds(lf, c1, c2, left)
                 } else {
                     let fmax = if rest.len() <= TWO_COLUMN_MAX_ROWS_EXACT {
                         two_column_max(lf, rest, left)
@@ -1210,6 +1282,22 @@ impl Network<'_> {
         if a == b || rest.len() == 1 {
             return Ok(());
         }
+        if let [c1, c2] = *rest {
+            // Last two rows: one free cell x. Per undecided past, the counted
+            // x form an interval or its complement (the cost is convex in
+            // x), summed from memoised prefix masses; worth it when there
+            // are no more pasts than values of x.
+            let n_x = c1.min(left) - left.saturating_sub(c2) + 1;
+            // the memo must exist for this `left` or fit in its cap
+            let memo_ok = match scratch.bottom_meta.get(left as usize) {
+                Some(Some(_)) => true,
+                Some(None) => scratch.bottom_g.len() as u64 + n_x <= BOTTOM_MEMO_MAX,
+                None => false,
+            };
+            if memo_ok && (b - a) as u64 <= n_x {
+                return self.last_two_rows(ctx, scratch, [c1, c2], left, v, a, b);
+            }
+        }
         let cap = rest.first().copied().unwrap_or(0);
         let rest_caps = scratch.cap_suffix.get(i + 1).copied().unwrap_or(0);
         let lo_x = left.saturating_sub(rest_caps);
@@ -1219,6 +1307,80 @@ impl Network<'_> {
             let vv = v + lf.get(xi) + lf.get(cap - xi);
             self.fill_two(ctx, scratch, i + 1, left - xi, vv, a, b)?;
             xi += 1;
+        }
+        Ok(())
+    }
+
+    /// The last two rows of the two-column network (rows `c` of the
+    /// remaining sub-table, `left` still to place in the current column):
+    /// the table is fixed by the first row's cell `x`, with cost
+    /// `g(x) = ln x! + ln (c₀ − x)! + ln (left − x)! + ln (c₁ − left + x)!`,
+    /// convex in `x`. For each past `p` in `[a, b)` the counted `x` are
+    /// those with `g(x) ≥ thr − v − p` (p-value: two tails around the
+    /// minimum) or `g(x) < thr − v − p` (complement: one interval), found by
+    /// binary search on the two monotone halves and summed from prefix
+    /// masses `Σ e^{g_min − g(x)}` memoised per `left` for the node. The
+    /// decisions are those of the row-by-row recursion, table by table
+    /// (the same [`BOUND_SLACK`] either side).
+    #[allow(clippy::too_many_arguments)]
+    fn last_two_rows(
+        &mut self,
+        ctx: &FillCtx<'_>,
+        scratch: &mut Scratch,
+        c: [u64; 2],
+        left: u64,
+        v: f64,
+        a: usize,
+        b: usize,
+    ) -> Result<()> {
+        self.charge(1 + (b - a) as u64)?;
+        let lf = self.lf;
+        let row = match scratch.bottom_meta.get(left as usize).copied().flatten() {
+            Some(row) => row,
+            None => {
+                // building the row is work too: one unit per value of x
+                self.charge(c[0].min(left) - left.saturating_sub(c[1]) + 1)?;
+                let row = bottom_row(lf, c, left, &mut scratch.bottom_g, &mut scratch.bottom_pre);
+                if let Some(slot) = scratch.bottom_meta.get_mut(left as usize) {
+                    *slot = Some(row);
+                }
+                row
+            }
+        };
+        let g = scratch
+            .bottom_g
+            .get(row.off..row.off + row.len)
+            .unwrap_or(&[]);
+        // pre[k] = Σ_{j<k} t_j and suf[k] = Σ_{j≥k} t_j, k = 0..=len
+        let pre = scratch
+            .bottom_pre
+            .get(2 * row.off_p..2 * (row.off_p + row.len + 1))
+            .unwrap_or(&[]);
+        let (dec, inc) = g.split_at(row.argmin.min(g.len()));
+        for &(p, w) in ctx.pasts.get(a..b).unwrap_or(&[]) {
+            let mass = if self.complement {
+                // counted: g(x) < thr − v − p − slack, an interval around the minimum
+                let t = self.thr - v - p - BOUND_SLACK;
+                let k1 = dec.partition_point(|&gx| gx >= t);
+                let k2 = row.argmin + inc.partition_point(|&gx| gx < t);
+                if k2 <= k1 {
+                    continue;
+                }
+                pre.get(2 * k2).copied().unwrap_or(0.0) - pre.get(2 * k1).copied().unwrap_or(0.0)
+            } else {
+                // counted: g(x) ≥ thr − v − p + slack, the two tails
+                let t = self.thr - v - p + BOUND_SLACK;
+                let k1 = dec.partition_point(|&gx| gx >= t);
+                let k2 = row.argmin + inc.partition_point(|&gx| gx < t);
+                if k2 <= k1 {
+                    // even the minimum is counted: every table
+                    pre.get(1).copied().unwrap_or(0.0)
+                } else {
+                    pre.get(2 * k1).copied().unwrap_or(0.0)
+                        + pre.get(2 * k2 + 1).copied().unwrap_or(0.0)
+                }
+            };
+            self.acc += w * mass * (self.k_const - v - p - row.gmin).exp();
         }
         Ok(())
     }
@@ -1242,15 +1404,51 @@ impl Network<'_> {
         // partial-fill cut: bounds over this column's remaining rows + later columns
         if i > 0 {
             let caps = ctx.key.get(i..).unwrap_or(&[]);
+            let lf = self.lf;
+            // the later columns' caps once rows 0..i have taken their cells
+            // of this column (still at least the final ones: a relaxation)
+            let later_caps = |scratch: &mut Scratch| {
+                scratch.caps_buf.clear();
+                for (k, &rk) in ctx.key.iter().enumerate() {
+                    let taken = if k < i {
+                        scratch.x.get(k).copied().unwrap_or(0)
+                    } else {
+                        0
+                    };
+                    scratch.caps_buf.push(rk - taken);
+                }
+                scratch.caps_buf.sort_unstable();
+            };
+            let later = self.cols.get(ctx.j + 1..).unwrap_or(&[]);
             if self.complement {
-                let lo = v + even_fill(self.lf, left, caps) + ctx.later_lo;
-                if ctx.pmin + lo >= self.thr {
+                let here = v + even_fill(lf, left, caps);
+                if ctx.pmin + here + ctx.later_lo >= self.thr {
                     return Ok(()); // every completion counted: none in the complement
                 }
+                if !later.is_empty() {
+                    later_caps(scratch);
+                    let lo: f64 = later
+                        .iter()
+                        .map(|&cc| even_fill(lf, cc, &scratch.caps_buf))
+                        .sum();
+                    if ctx.pmin + here + lo - BOUND_SLACK >= self.thr {
+                        return Ok(());
+                    }
+                }
             } else {
-                let hi = v + uneven_fill(self.lf, left, caps) + ctx.later_hi;
-                if ctx.pmax + hi < self.thr {
+                let here = v + uneven_fill(lf, left, caps);
+                if ctx.pmax + here + ctx.later_hi < self.thr {
                     return Ok(()); // no completion counted
+                }
+                if !later.is_empty() {
+                    later_caps(scratch);
+                    let hi: f64 = later
+                        .iter()
+                        .map(|&cc| uneven_fill(lf, cc, &scratch.caps_buf))
+                        .sum();
+                    if ctx.pmax + here + hi + BOUND_SLACK < self.thr {
+                        return Ok(());
+                    }
                 }
             }
         }
@@ -1320,6 +1518,82 @@ impl Network<'_> {
             self.charge_bytes(16 * und.len() as u64)?;
         }
         Ok(())
+    }
+}
+
+/// Largest number of memoised last-two-rows costs per node (3 f64 each:
+/// 96 MiB); past it the two-column network goes on table by table.
+const BOTTOM_MEMO_MAX: u64 = 1 << 22;
+
+/// Memoised costs of the last two rows of the two-column network for one
+/// `left` (see [`Network::last_two_rows`]).
+#[derive(Debug, Clone, Copy)]
+struct BottomRow {
+    /// start of the costs `g(x)`, `x = x_lo..`, in `Scratch::bottom_g`
+    off: usize,
+    /// start (in pairs) of `(pre, suf)` in `Scratch::bottom_pre`
+    off_p: usize,
+    /// number of values of `x`
+    len: usize,
+    /// index of the smallest cost (the first one if tied)
+    argmin: usize,
+    /// the smallest cost
+    gmin: f64,
+}
+
+/// Computes and appends the costs and the prefix/suffix masses
+/// `Σ e^{g_min − g}` of the last two rows (sums of positive terms, each
+/// accumulated from its own end: no cancellation in the tails).
+fn bottom_row(
+    lf: &LnFact,
+    c: [u64; 2],
+    left: u64,
+    g_out: &mut Vec<f64>,
+    pre_out: &mut Vec<f64>,
+) -> BottomRow {
+    let [c1, c2] = c;
+    let x_lo = left.saturating_sub(c2);
+    let x_hi = c1.min(left);
+    let off = g_out.len();
+    let off_p = pre_out.len() / 2;
+    let mut gmin = f64::INFINITY;
+    let mut argmin = 0;
+    let mut x = x_lo;
+    while x <= x_hi {
+        let gx = lf.get(x) + lf.get(c1 - x) + lf.get(left - x) + lf.get(c2 + x - left);
+        if gx < gmin {
+            gmin = gx;
+            argmin = (x - x_lo) as usize;
+        }
+        g_out.push(gx);
+        x += 1;
+    }
+    let len = g_out.len() - off;
+    let g = g_out.get(off..).unwrap_or(&[]);
+    pre_out.resize(2 * (off_p + len + 1), 0.0);
+    let pre = pre_out.get_mut(2 * off_p..).unwrap_or(&mut []);
+    // terms first (one exp each, parked in the suffix slots), then both sums
+    for (k, &gx) in g.iter().enumerate() {
+        pre[2 * k + 1] = (gmin - gx).exp(); // ok: 2k + 1 < 2(len + 1)
+    }
+    let mut run = 0.0;
+    for k in 0..len {
+        pre[2 * k] = run; // ok: 2k < 2(len + 1)
+        run += pre[2 * k + 1]; // ok: as above
+    }
+    pre[2 * len] = run; // ok: 2 len < 2(len + 1)
+    let mut run = 0.0;
+    pre[2 * len + 1] = 0.0; // ok: within 2(len + 1)
+    for k in (0..len).rev() {
+        run += pre[2 * k + 1]; // ok: the term, read before it is overwritten
+        pre[2 * k + 1] = run; // ok: 2k + 1 < 2(len + 1)
+    }
+    BottomRow {
+        off,
+        off_p,
+        len,
+        argmin,
+        gmin,
     }
 }
 

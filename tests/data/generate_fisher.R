@@ -115,4 +115,17 @@ for (nm in names(big)) {
             sprintf("fisher.test(x, simulate.p.value = TRUE, B = %d) after set.seed(20261127); fisher.test(x, workspace = 2e8) gives: %s", B, err),
             kind = "rxc-mc", dim = dim(x), cells = t(x), p_value = p, replicates = B)
 }
+
+# ---- the same tables with many more replicates: survkit's exact p must lie within
+# 4 Monte Carlo standard errors sqrt(p (1 - p) / B) of these (issue 4) ----
+set.seed(20261128)
+for (nm in names(big)) {
+  x <- big[[nm]]
+  B <- if (nm == "5x5_n400_assoc") 1e8 else 1e7
+  tm <- system.time(p <- fisher.test(x, simulate.p.value = TRUE, B = B)$p.value)[["elapsed"]]
+  ref_write(out, paste0("rxc-mc-big/", nm),
+            sprintf("fisher.test(x, simulate.p.value = TRUE, B = %.0f) after set.seed(20261128) (%.0f s); standard error sqrt(p (1 - p) / B)", B, tm),
+            kind = "rxc-mc-big", dim = dim(x), cells = t(x), p_value = p, replicates = B,
+            hits = round(p * (B + 1) - 1), standard_error = sqrt(p * (1 - p) / B))
+}
 close(out)
