@@ -483,27 +483,30 @@ fn union_walk(lists: &[&[f64]], mut visit: impl FnMut(usize, f64, usize, usize))
     }
 }
 
-/// The number of distinct times among sorted exit keys (time bits << 1 |
-/// event) and their sum, in increasing order (R's near-tie rule uses their
-/// mean). Shared by every one-bucket sweep so that they merge alike.
-pub(crate) fn distinct_times(keys: &[u64]) -> (usize, f64) {
-    distinct_times_by(keys, |&k| k)
-}
-
-// Not inlined: in a large caller LLVM kept `sum` on the stack (a store and
-// a load in the add chain of every distinct time; measured 2026-11-27).
+/// The number of distinct values of a sorted sequence of times and their
+/// sum, in increasing order: R's near-tie rule ([`tie_rule`]) uses their
+/// mean. Every path that merges near ties (the event table's sweeps and
+/// near-tie pass, the one-curve Kaplan-Meier fit, the streaming log-rank
+/// test) takes it from here, so that they merge alike.
+///
+/// Not inlined: in a large caller LLVM kept `sum` on the stack (a store and
+/// a load in the add chain of every distinct time; measured 2026-11-27).
 #[inline(never)]
-fn distinct_times_by<T>(items: &[T], key: impl Fn(&T) -> u64) -> (usize, f64) {
-    let (mut distinct, mut sum, mut prev) = (0usize, 0.0, u64::MAX);
-    for it in items {
-        let raw = key(it) >> 1;
-        if raw != prev {
+pub(crate) fn distinct_time_sum(sorted: impl IntoIterator<Item = f64>) -> (usize, f64) {
+    let (mut distinct, mut sum, mut prev) = (0usize, 0.0, f64::NAN);
+    for t in sorted {
+        if t != prev {
             distinct += 1;
-            sum += f64::from_bits(raw);
-            prev = raw;
+            sum += t;
+            prev = t;
         }
     }
     (distinct, sum)
+}
+
+/// [`distinct_time_sum`] of sorted exit keys (time bits << 1 | event).
+pub(crate) fn distinct_times(keys: &[u64]) -> (usize, f64) {
+    distinct_time_sum(keys.iter().map(|&k| f64::from_bits(k >> 1)))
 }
 
 /// The common case, one group and no entry times: one pass over one bucket.
@@ -515,7 +518,7 @@ fn sweep_one<T: Item>(items: &[T], cols: &mut Columns, timefix: TimeFix) {
     // that each column is allocated once at its exact size: tied data such as
     // integer days need a few kilobytes, not one slot per observation) and
     // sums them (for R's near-tie rule, which needs their mean).
-    let (distinct, sum) = distinct_times_by(items, |it| it.key());
+    let (distinct, sum) = distinct_time_sum(items.iter().map(|it| f64::from_bits(it.key() >> 1)));
     // R's aeqSurv on the distinct times of this one bucket (the whole data
     // set when there is one stratum, one group and no entry times): a run of
     // consecutive tied times is summed into the row of its first time.
@@ -1192,7 +1195,8 @@ impl EventTable {
             return;
         }
         // Valid times are ≥ 0, so mean(|y|) is the plain mean.
-        let mean = self.time.iter().sum::<f64>() / n as f64;
+        let (distinct, sum) = distinct_time_sum(self.time.iter().copied());
+        let mean = sum / distinct as f64;
         let tied = tie_rule(mean);
         if !self.time.windows(2).any(|w| tied(w[0], w[1])) {
             return;
@@ -1256,7 +1260,9 @@ impl EventTable {
         if distinct.len() < 2 {
             return None;
         }
-        let mean = distinct.iter().map(|t| t.abs()).sum::<f64>() / distinct.len() as f64;
+        // Valid times are ≥ 0, so mean(|y|) is the plain mean.
+        let (count, sum) = distinct_time_sum(distinct.iter().copied());
+        let mean = sum / count as f64;
         let tied = tie_rule(mean);
         if !distinct.windows(2).any(|w| tied(w[0], w[1])) {
             return None;

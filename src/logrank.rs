@@ -196,8 +196,10 @@ impl LogRankWeights {
 /// distinct times) and adds each row to the sums at once. The numbers at
 /// risk are integer counts, exact in `f64`, and every row goes through the
 /// same code in the same order as on the table: the results are the table
-/// path's, bit for bit. Other data (and times spanning more binades than
-/// the key holds, e.g. 5e-324 with 1e300) use the event table.
+/// path's, bit for bit. Other data (times spanning more binades than the
+/// key holds, e.g. 5e-324 with 1e300; more than 2¹⁸ (stratum, group) or
+/// (stratum, pair) cells; more than 10¹⁰ variance operations) use the event
+/// table.
 ///
 /// # Conventions
 /// Matches R survival's `survdiff` (`rho = ρ` is
@@ -219,8 +221,9 @@ impl LogRankWeights {
 /// [`Error::EmptyGroup`] when a group has no subjects,
 /// [`Error::NoEvents`] when no subject has an event,
 /// [`Error::InvalidParameter`] for bad Fleming-Harrington exponents or case
-/// weights so large that their sums overflow, and the
-/// errors of [`EventTable::from_data_with`].
+/// weights so large that their sums overflow, and, for data that go
+/// through the event table, the errors of [`EventTable::from_data_with`]
+/// (the streaming path builds no table and never returns them).
 ///
 /// # Example
 /// ```

@@ -35,12 +35,12 @@ use super::{
 };
 use crate::data::SurvivalData;
 use crate::error::{Error, Result};
-use crate::event_table::{tie_rule, TimeFix};
+use crate::event_table::{distinct_time_sum, tie_rule, TimeFix};
 
 /// At most this many (stratum, group) cells, or (stratum, pair) cells for
 /// the pairwise comparisons, take the streaming path: it keeps up to a dozen
-/// `f64` of state per cell (at most ~25 MiB at this bound); beyond it the
-/// event table, with its own budgets, is used.
+/// `f64` of state per cell (at most ~30 MiB at this bound, pairwise); beyond
+/// it the event table, with its own budgets, is used.
 const MAX_STREAM_CELLS: usize = 1 << 18;
 
 /// Rows buffered by the two-arm sweep before their statistics are added
@@ -118,8 +118,9 @@ fn plan(data: &SurvivalData, k: usize, ops_per_row: u64) -> Option<Layout> {
     if k < 2 || k.checked_mul(ns)? > MAX_STREAM_CELLS {
         return None;
     }
-    // Rows ≤ n: within the budget the table path never refuses these data;
-    // beyond it the table decides.
+    // Rows ≤ n: within this bound the table path's variance budget never
+    // refuses these data (its table-size bound may; the stream needs no
+    // table); beyond it the table decides.
     if (data.len() as u64).saturating_mul(ops_per_row) > MAX_VARIANCE_OPS {
         return None;
     }
@@ -492,15 +493,7 @@ fn two_arms_strata_with(
 /// the table's column of times; `None` for fewer than two distinct times
 /// (nothing to merge).
 fn mean_distinct(keys: &[u64], lay: Layout) -> Option<f64> {
-    let (mut distinct, mut sum, mut prev) = (0usize, 0.0, u64::MAX);
-    for &key in keys {
-        let tk = key >> lay.low;
-        if tk != prev {
-            distinct += 1;
-            sum += lay.time(tk);
-            prev = tk;
-        }
-    }
+    let (distinct, sum) = distinct_time_sum(keys.iter().map(|&key| lay.time(key >> lay.low)));
     (distinct >= 2).then(|| sum / distinct as f64)
 }
 
@@ -769,15 +762,16 @@ mod tests {
         }
     }
 
-    /// More strata in one row than the two-arm buffer holds (600 strata
-    /// share each time): the buffer is emptied within the row. (With 600
-    /// strata the key keeps 52 bits for the time: one binade, [1, 2) here.)
+    /// More strata in one row than the two-arm buffer holds (all 600 strata
+    /// share each time, against 256 buffered rows): the buffer is emptied
+    /// within the row. (With 600 strata the key keeps 52 bits for the time:
+    /// one binade, [1, 2) here.)
     #[test]
     fn many_strata_in_one_row_equal_the_table() {
         let (mut t, mut e, mut g, mut st) = (vec![], vec![], vec![], vec![]);
         for s in 0..600u32 {
             for (i, time) in [1.0, 1.25, 1.25 + 1e-9, 1.5].into_iter().enumerate() {
-                t.push(time + 0.1 * f64::from(s % 3));
+                t.push(time);
                 e.push(!(i + s as usize).is_multiple_of(3));
                 g.push(i % 2);
                 st.push(s);
