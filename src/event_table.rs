@@ -484,29 +484,42 @@ fn union_walk(lists: &[&[f64]], mut visit: impl FnMut(usize, f64, usize, usize))
 }
 
 /// The number of distinct values of a sorted sequence of times and their
-/// sum, in increasing order: R's near-tie rule ([`tie_rule`]) uses their
-/// mean. Every path that merges near ties (the event table's sweeps and
+/// mean, summed in increasing order: R's near-tie rule ([`tie_rule`]) uses
+/// the mean. Every path that merges near ties (the event table's sweeps and
 /// near-tie pass, the one-curve Kaplan-Meier fit, the streaming log-rank
-/// test) takes it from here, so that they merge alike.
+/// test) takes it from here, so that they merge alike. When the plain sum
+/// overflows (times near `f64::MAX`; R sums in long double and does not),
+/// the mean is recomputed as `Σ t / count`. The mean is NaN for no times.
 ///
-/// Not inlined: in a large caller LLVM kept `sum` on the stack (a store and
-/// a load in the add chain of every distinct time; measured 2026-11-27).
+/// Not inlined: in a large caller LLVM kept the sum on the stack (a store
+/// and a load in the add chain of every distinct time; measured 2026-11-27).
 #[inline(never)]
-pub(crate) fn distinct_time_sum(sorted: impl IntoIterator<Item = f64>) -> (usize, f64) {
+pub(crate) fn distinct_time_mean(sorted: impl Iterator<Item = f64> + Clone) -> (usize, f64) {
     let (mut distinct, mut sum, mut prev) = (0usize, 0.0, f64::NAN);
-    for t in sorted {
+    for t in sorted.clone() {
         if t != prev {
             distinct += 1;
             sum += t;
             prev = t;
         }
     }
-    (distinct, sum)
+    let count = distinct as f64;
+    if sum.is_finite() {
+        return (distinct, sum / count);
+    }
+    let (mut mean, mut prev) = (0.0, f64::NAN);
+    for t in sorted {
+        if t != prev {
+            mean += t / count;
+            prev = t;
+        }
+    }
+    (distinct, mean)
 }
 
-/// [`distinct_time_sum`] of sorted exit keys (time bits << 1 | event).
+/// [`distinct_time_mean`] of sorted exit keys (time bits << 1 | event).
 pub(crate) fn distinct_times(keys: &[u64]) -> (usize, f64) {
-    distinct_time_sum(keys.iter().map(|&k| f64::from_bits(k >> 1)))
+    distinct_time_mean(keys.iter().map(|&k| f64::from_bits(k >> 1)))
 }
 
 /// The common case, one group and no entry times: one pass over one bucket.
@@ -518,12 +531,12 @@ fn sweep_one<T: Item>(items: &[T], cols: &mut Columns, timefix: TimeFix) {
     // that each column is allocated once at its exact size: tied data such as
     // integer days need a few kilobytes, not one slot per observation) and
     // sums them (for R's near-tie rule, which needs their mean).
-    let (distinct, sum) = distinct_time_sum(items.iter().map(|it| f64::from_bits(it.key() >> 1)));
+    let (distinct, mean) = distinct_time_mean(items.iter().map(|it| f64::from_bits(it.key() >> 1)));
     // R's aeqSurv on the distinct times of this one bucket (the whole data
     // set when there is one stratum, one group and no entry times): a run of
     // consecutive tied times is summed into the row of its first time.
     let tied = match timefix {
-        TimeFix::Tolerance if distinct >= 2 => Some(tie_rule(sum / distinct as f64)),
+        TimeFix::Tolerance if distinct >= 2 => Some(tie_rule(mean)),
         _ => None,
     };
     cols.time.reserve_exact(distinct);
@@ -1195,8 +1208,7 @@ impl EventTable {
             return;
         }
         // Valid times are ≥ 0, so mean(|y|) is the plain mean.
-        let (distinct, sum) = distinct_time_sum(self.time.iter().copied());
-        let mean = sum / distinct as f64;
+        let (_, mean) = distinct_time_mean(self.time.iter().copied());
         let tied = tie_rule(mean);
         if !self.time.windows(2).any(|w| tied(w[0], w[1])) {
             return;
@@ -1261,8 +1273,7 @@ impl EventTable {
             return None;
         }
         // Valid times are ≥ 0, so mean(|y|) is the plain mean.
-        let (count, sum) = distinct_time_sum(distinct.iter().copied());
-        let mean = sum / count as f64;
+        let (_, mean) = distinct_time_mean(distinct.iter().copied());
         let tied = tie_rule(mean);
         if !distinct.windows(2).any(|w| tied(w[0], w[1])) {
             return None;

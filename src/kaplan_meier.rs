@@ -240,9 +240,9 @@ impl KaplanMeier {
             .map(|(&t, &e)| exit_key(t, e) ^ flip)
             .collect();
         keys.sort_unstable();
-        let (distinct, sum) = distinct_times(&keys);
+        let (distinct, mean) = distinct_times(&keys);
         let tied = match self.time_fix {
-            TimeFix::Tolerance if distinct >= 2 => Some(tie_rule(sum / distinct as f64)),
+            TimeFix::Tolerance if distinct >= 2 => Some(tie_rule(mean)),
             _ => None,
         };
         let mut counts = UnitCounts::with_capacity(n as u64, distinct);

@@ -12,8 +12,8 @@ use std::sync::Mutex;
 use common::{assert_rel, parse, rel_err, Case, TOL};
 use survkit::datasets::{aml, lung, ovarian, veteran};
 use survkit::{
-    log_rank, Alternative, ConfidenceLevel, Error, EventTable, HazardRatioEstimator, LogRank,
-    LogRankResult, LogRankWeights, SurvivalData, TimeFix,
+    log_rank, Alternative, ConfidenceLevel, Error, EventTable, HazardRatioEstimator, KaplanMeier,
+    LogRank, LogRankResult, LogRankWeights, SurvivalData, TimeFix,
 };
 
 const R_REF: &str = include_str!("data/logrank_r.txt");
@@ -675,4 +675,34 @@ fn pairwise_pair_without_events_is_degenerate() {
 #[test]
 fn new_is_default() {
     assert_eq!(LogRank::new(), LogRank::default());
+}
+
+#[test]
+fn near_tie_rule_survives_times_near_f64_max() {
+    // R 4.2.2, survival 3.5-3 (its mean of the distinct times is a long
+    // double sum, which does not overflow; no two of these times are near):
+    //   m <- .Machine$double.xmax; t <- c(m, m/2, m/4, m/8)
+    //   length(survfit(Surv(t, rep(1, 4)) ~ 1)$time) = 4
+    //   survdiff(Surv(t, rep(1, 4)) ~ c(0, 1, 0, 1))$chisq = 0.61538461538461564
+    let m = f64::MAX;
+    let t = vec![m, m / 2.0, m / 4.0, m / 8.0];
+    let data = SurvivalData::builder(t.clone(), vec![true; 4])
+        .groups(&[0, 1, 0, 1])
+        .build()
+        .unwrap();
+    for fix in [TimeFix::Tolerance, TimeFix::Exact] {
+        let res = LogRank::default().time_fix(fix).test(&data).unwrap();
+        assert_rel(
+            res.chisq(),
+            0.615_384_615_384_615_64,
+            TOL,
+            "chisq near f64::MAX",
+        );
+        let table = EventTable::from_data_with(&data, fix).unwrap();
+        assert_eq!(table.n_rows(), 4);
+    }
+    let km = KaplanMeier::default()
+        .fit(&SurvivalData::new(t, vec![true; 4]).unwrap())
+        .unwrap();
+    assert_eq!(km.curves()[0].len(), 4);
 }

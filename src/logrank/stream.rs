@@ -35,7 +35,7 @@ use super::{
 };
 use crate::data::SurvivalData;
 use crate::error::{Error, Result};
-use crate::event_table::{distinct_time_sum, tie_rule, TimeFix};
+use crate::event_table::{distinct_time_mean, tie_rule, TimeFix};
 
 /// At most this many (stratum, group) cells, or (stratum, pair) cells for
 /// the pairwise comparisons, take the streaming path: it keeps up to a dozen
@@ -493,8 +493,8 @@ fn two_arms_strata_with(
 /// the table's column of times; `None` for fewer than two distinct times
 /// (nothing to merge).
 fn mean_distinct(keys: &[u64], lay: Layout) -> Option<f64> {
-    let (distinct, sum) = distinct_time_sum(keys.iter().map(|&key| lay.time(key >> lay.low)));
-    (distinct >= 2).then(|| sum / distinct as f64)
+    let (distinct, mean) = distinct_time_mean(keys.iter().map(|&key| lay.time(key >> lay.low)));
+    (distinct >= 2).then_some(mean)
 }
 
 /// Subjects per group, summed over strata in stratum order (integers: exact),
