@@ -182,22 +182,33 @@ impl Counts {
         }
     }
 
-    /// One column materialised: 0 = at risk, 1 = events, 2 = censored.
-    pub(crate) fn column(&self, which: usize) -> Vec<f64> {
+    /// One column materialised.
+    pub(crate) fn column(&self, which: Column) -> Vec<f64> {
         match (self, which) {
-            (Counts::Weighted { n_risk, .. }, 0) => n_risk.clone(),
-            (Counts::Weighted { n_event, .. }, 1) => n_event.clone(),
-            (Counts::Weighted { n_censor, .. }, _) => n_censor.clone(),
+            (Counts::Weighted { n_risk, .. }, Column::AtRisk) => n_risk.clone(),
+            (Counts::Weighted { n_event, .. }, Column::Events) => n_event.clone(),
+            (Counts::Weighted { n_censor, .. }, Column::Censored) => n_censor.clone(),
             (Counts::Unit(_), _) => self
                 .rows()
                 .map(|(n, d, c)| match which {
-                    0 => n,
-                    1 => d,
-                    _ => c,
+                    Column::AtRisk => n,
+                    Column::Events => d,
+                    Column::Censored => c,
                 })
                 .collect(),
         }
     }
+}
+
+/// A count column of a curve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Column {
+    /// Number (or weight) at risk just before the row.
+    AtRisk,
+    /// Events at the row.
+    Events,
+    /// Censored at the row.
+    Censored,
 }
 
 /// Iterator over the rows of [`Counts`].
@@ -258,9 +269,9 @@ mod tests {
         }
         let counts = Counts::from_columns(n_risk.clone(), n_event.clone(), n_censor.clone());
         assert!(matches!(&counts, Counts::Unit(u) if u.large.len() == 2));
-        assert_eq!(counts.column(0), n_risk);
-        assert_eq!(counts.column(1), n_event);
-        assert_eq!(counts.column(2), n_censor);
+        assert_eq!(counts.column(Column::AtRisk), n_risk);
+        assert_eq!(counts.column(Column::Events), n_event);
+        assert_eq!(counts.column(Column::Censored), n_censor);
         assert_eq!(counts.len(), 5);
     }
 
@@ -272,6 +283,6 @@ mod tests {
         // an entry: 3 at risk at the second row, only 2 exits from there on
         let c = Counts::from_columns(vec![3.0, 3.0], vec![1.0, 1.0], vec![0.0, 1.0]);
         assert!(matches!(c, Counts::Weighted { .. }));
-        assert_eq!(c.column(0), vec![3.0, 3.0]);
+        assert_eq!(c.column(Column::AtRisk), vec![3.0, 3.0]);
     }
 }

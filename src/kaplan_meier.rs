@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use crate::curve_counts::{Counts, UnitCounts};
+use crate::curve_counts::{Column, Counts, UnitCounts};
 use crate::data::SurvivalData;
 use crate::error::{Error, Result};
 use crate::event_table::{distinct_times, exit_key, tie_rule, EventTable, GroupCounts, TimeFix};
@@ -640,19 +640,19 @@ impl SurvivalCurve {
     /// Number (or weight) at risk just before each time (R's `n.risk`),
     /// computed on demand from the stored counts (see the type's docs).
     pub fn n_risk(&self) -> Vec<f64> {
-        self.counts.column(0)
+        self.counts.column(Column::AtRisk)
     }
 
     /// Number (or weight) of events at each time (R's `n.event`), computed
     /// on demand.
     pub fn n_event(&self) -> Vec<f64> {
-        self.counts.column(1)
+        self.counts.column(Column::Events)
     }
 
     /// Number (or weight) censored at each time (R's `n.censor`), computed
     /// on demand.
     pub fn n_censor(&self) -> Vec<f64> {
-        self.counts.column(2)
+        self.counts.column(Column::Censored)
     }
 
     /// The survival estimate `S(t)` after each time (R's `surv`).
