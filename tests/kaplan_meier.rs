@@ -16,12 +16,17 @@ fn cases() -> Vec<Case> {
     parse(DATA)
 }
 
-fn fit_of(case: &Case, km: KaplanMeier) -> KaplanMeierFit {
-    let fix = if case.num("timefix") == 1.0 {
+/// The near-tie rule R used for the record (`timefix = TRUE` or `FALSE`).
+fn time_fix_of(case: &Case) -> TimeFix {
+    if case.num("timefix") == 1.0 {
         TimeFix::Tolerance
     } else {
         TimeFix::Exact
-    };
+    }
+}
+
+fn fit_of(case: &Case, km: KaplanMeier) -> KaplanMeierFit {
+    let fix = time_fix_of(case);
     km.time_fix(fix).fit(&data_of(case)).expect("fit")
 }
 
@@ -95,11 +100,7 @@ fn steps_standard_errors_and_cumulative_hazard_match_r() {
 fn nelson_aalen_matches_r() {
     let mut worst = 0.0_f64;
     for case in cases().iter().filter(|c| c.has("std_chaz")) {
-        let fix = if case.num("timefix") == 1.0 {
-            TimeFix::Tolerance
-        } else {
-            TimeFix::Exact
-        };
+        let fix = time_fix_of(case);
         let table = EventTable::from_data_with(&data_of(case), fix).expect("table");
         let na = nelson_aalen_table(&table).expect("nelson-aalen");
         let h: Vec<f64> = na
@@ -305,11 +306,7 @@ fn survival_at_times_matches_r_summary_extend() {
 fn reverse_km_median_follow_up_matches_r() {
     let mut worst = 0.0_f64;
     for case in cases().iter().filter(|c| c.has("rev_median")) {
-        let fix = if case.num("timefix") == 1.0 {
-            TimeFix::Tolerance
-        } else {
-            TimeFix::Exact
-        };
+        let fix = time_fix_of(case);
         let fu = KaplanMeier::default()
             .time_fix(fix)
             .median_follow_up(&data_of(case))
