@@ -136,9 +136,11 @@ mod interval;
 mod kaplan_meier;
 mod logrank;
 mod nelson_aalen;
+mod print;
 mod proportion;
 mod pvalue;
 mod response;
+mod rformat;
 mod special;
 
 pub use crate::compare::{compare_proportions, ProportionComparison};
@@ -164,6 +166,7 @@ pub use crate::logrank::{
     PairwiseComparison, PairwiseLogRank, TrendTest,
 };
 pub use crate::nelson_aalen::{nelson_aalen, nelson_aalen_table, CumulativeHazard};
+pub use crate::print::{KaplanMeierTable, KaplanMeierTableRow, SurvivalSummary};
 pub use crate::proportion::{
     risk_difference, BinomialTest, BinomialTestResult, Proportion, ProportionCi,
     ProportionCiMethod, RiskDifference, MAX_TRIALS,
