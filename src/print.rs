@@ -19,7 +19,9 @@ use crate::kaplan_meier::{
 use crate::logrank::{HazardRatio, LogRankResult, PairwiseLogRank, TrendTest};
 use crate::proportion::{BinomialTestResult, Proportion, RiskDifference};
 use crate::response::{Response, ResponseSummary};
-use crate::rformat::{format_column, format_number, format_pval, matrix, named_value};
+use crate::rformat::{
+    format_column, format_number, format_pval, format_pvals, matrix, named_value,
+};
 
 /// R's `print.survfit` and `print.summary.survfit` digits:
 /// `max(getOption("digits") - 4, 3)` with R's default `digits = 7`.
@@ -557,7 +559,7 @@ impl fmt::Display for PairwiseLogRank {
         let values: Vec<f64> = (1..k)
             .flat_map(|r| (0..r).filter_map(move |c| cell(r, c)))
             .collect();
-        let formatted = format_pval_all(&values, 2);
+        let formatted = format_pvals(&values, 2);
         let mut it = formatted.into_iter();
         let mut grid: Vec<Vec<String>> = vec![vec!["-".to_string(); k - 1]; k - 1];
         for (r, row) in grid.iter_mut().enumerate() {
@@ -597,35 +599,6 @@ impl fmt::Display for PairwiseLogRank {
         writeln!(f)?;
         writeln!(f, "P value adjustment method: holm ")
     }
-}
-
-/// R's `format.pval` on a vector: values at or above 1e-3 share one fixed
-/// layout, smaller ones another; below machine epsilon `< 2.2e-16`-style.
-fn format_pval_all(values: &[f64], digits: usize) -> Vec<String> {
-    let fix: Vec<f64> = values
-        .iter()
-        .copied()
-        .filter(|&p| p >= f64::EPSILON && (p == 0.0 || p.log10().floor() >= -3.0))
-        .collect();
-    let sci: Vec<f64> = values
-        .iter()
-        .copied()
-        .filter(|&p| p >= f64::EPSILON && p.log10().floor() < -3.0)
-        .collect();
-    let (fix_s, sci_s) = (format_column(&fix, digits), format_column(&sci, digits));
-    let (mut fi, mut si) = (fix_s.into_iter(), sci_s.into_iter());
-    values
-        .iter()
-        .map(|&p| {
-            if p < f64::EPSILON {
-                format_pval(p, digits)
-            } else if p.log10().floor() >= -3.0 {
-                fi.next().expect("counted above").trim().to_string()
-            } else {
-                si.next().expect("counted above").trim().to_string()
-            }
-        })
-        .collect()
 }
 
 impl fmt::Display for Proportion {
@@ -752,6 +725,176 @@ impl std::str::FromStr for Response {
                     expected: "one of CR, PR, SD, PD, NE (any case) or their full names",
                 })
             }
+        })
+    }
+}
+
+impl fmt::Display for SurvivalCurve {
+    /// R's `summary(fit)` for one curve: the event rows (time, n.risk,
+    /// n.event, survival, std.err on the survival scale, bounds), 3
+    /// significant digits per column.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (n_event, n_risk) = (self.n_event(), self.n_risk());
+        let (se, lower, upper) = (self.std_err_surv(), self.lower(), self.upper());
+        let rows: Vec<usize> = (0..self.len()).filter(|&i| n_event[i] > 0.0).collect();
+        let pick = |v: &[f64]| {
+            format_column(
+                &rows.iter().map(|&i| v[i]).collect::<Vec<_>>(),
+                SURVIVAL_DIGITS,
+            )
+        };
+        let pct = percent(self.conf_level());
+        let (lo, hi) = (format!("lower {pct}% CI"), format!("upper {pct}% CI"));
+        let header = ["time", "n.risk", "n.event", "survival", "std.err", &lo, &hi];
+        let columns = [
+            pick(self.time()),
+            pick(&n_risk),
+            pick(&n_event),
+            pick(self.survival()),
+            pick(&se),
+            pick(&lower),
+            pick(&upper),
+        ];
+        if self.name() != "all" {
+            writeln!(f, "                {} ", self.name())?;
+        }
+        f.write_str(&matrix(&header, &vec![String::new(); rows.len()], &columns))
+    }
+}
+
+impl fmt::Display for crate::nelson_aalen::CumulativeHazard {
+    /// The Nelson-Aalen rows with events: time, n.risk, n.event, cumulative
+    /// hazard and its standard error, 3 significant digits per column.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let rows: Vec<usize> = (0..self.time().len())
+            .filter(|&i| self.n_event()[i] > 0.0)
+            .collect();
+        let pick = |v: &[f64]| {
+            format_column(
+                &rows.iter().map(|&i| v[i]).collect::<Vec<_>>(),
+                SURVIVAL_DIGITS,
+            )
+        };
+        let header = ["time", "n.risk", "n.event", "cumhaz", "std.err"];
+        let columns = [
+            pick(self.time()),
+            pick(self.n_risk()),
+            pick(self.n_event()),
+            pick(self.cumulative_hazard()),
+            pick(self.std_err()),
+        ];
+        if self.name() != "all" {
+            writeln!(f, "                {} ", self.name())?;
+        }
+        f.write_str(&matrix(&header, &vec![String::new(); rows.len()], &columns))
+    }
+}
+
+impl fmt::Display for crate::logrank::PairwiseComparison {
+    /// `1 vs 2: Chisq= 10.3, p= 0.001, Holm p= 0.003`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let g = self.test().group_names();
+        write!(
+            f,
+            "{} vs {}: Chisq= {}, p= {}, Holm p= {}",
+            g[0],
+            g[1],
+            format_number((self.chisq() * 10.0).round() / 10.0, SURVIVAL_DIGITS),
+            format_pval(self.p_value(), 2),
+            format_pval(self.p_holm(), 2)
+        )
+    }
+}
+
+impl fmt::Display for crate::fisher::Table2x2 {
+    /// The two rows, right-aligned: `  0 10` / `  5  4`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let rows = self.rows();
+        let w = rows
+            .iter()
+            .flatten()
+            .map(|c| c.to_string().len())
+            .max()
+            .unwrap_or(1);
+        for r in rows {
+            writeln!(f, "{:>w$} {:>w$}", r[0], r[1])?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for crate::fisher::ContingencyTable {
+    /// The rows, right-aligned in columns of a common width.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let cell = |i, j| self.get(i, j).expect("indices within the shape");
+        let w = (0..self.nrows())
+            .flat_map(|i| (0..self.ncols()).map(move |j| (i, j)))
+            .map(|(i, j)| cell(i, j).to_string().len())
+            .max()
+            .unwrap_or(1);
+        for i in 0..self.nrows() {
+            let row: Vec<String> = (0..self.ncols())
+                .map(|j| format!("{:>w$}", cell(i, j)))
+                .collect();
+            writeln!(f, "{}", row.join(" "))?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for crate::compare::ProportionComparison {
+    /// The 2 x 2 table, the risk difference with its interval and Fisher's
+    /// test as R prints it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.table())?;
+        writeln!(f, "risk difference: {}", self.difference())?;
+        write!(f, "{}", self.fisher())
+    }
+}
+
+impl fmt::Display for crate::pvalue::PValueCheck {
+    /// `reported p = .011, recomputed 0.01084: consistent`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "reported p {}, recomputed {}: {}",
+            self.reported(),
+            format_pval(self.recomputed(), 4),
+            if self.is_consistent() {
+                "consistent"
+            } else {
+                "INCONSISTENT"
+            }
+        )
+    }
+}
+
+impl fmt::Display for crate::consistency::PercentageCheck {
+    /// `73.7% of 19: counts 14..=14 round to it: consistent`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let r = self.reported();
+        let counts = self.possible_counts();
+        write!(
+            f,
+            "{:.*}% of {}: ",
+            r.decimals() as usize,
+            r.value(),
+            self.trials()
+        )?;
+        if counts.is_empty() {
+            write!(f, "no count rounds to it: ")?;
+        } else {
+            write!(
+                f,
+                "counts {}..={} round to it: ",
+                counts.start(),
+                counts.end()
+            )?;
+        }
+        f.write_str(if self.is_consistent() {
+            "consistent"
+        } else {
+            "INCONSISTENT"
         })
     }
 }

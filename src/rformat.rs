@@ -146,14 +146,68 @@ pub(crate) fn format_number(x: f64, digits: usize) -> String {
 
 /// R's `format.pval(p, digits)` for one p-value (`eps` = machine epsilon).
 pub(crate) fn format_pval(p: f64, digits: usize) -> String {
-    if p.is_nan() {
-        return "NA".to_string();
-    }
-    if p < f64::EPSILON {
-        let d = digits.saturating_sub(2).max(1);
-        return format!("< {}", format_number(f64::EPSILON, d));
-    }
-    format_number(p, digits.max(1))
+    format_pvals(&[p], digits)
+        .pop()
+        .expect("one value in, one out")
+}
+
+/// R's `format.pval(values, digits)` (R 4.x): values with decimal exponent
+/// at least -3 (or -4 when `digits > 1`) share one layout, the others
+/// another; values below machine epsilon print as `< 2.2e-16` (fewer digits,
+/// and no space at one digit, as R). NaN prints as `NA`.
+pub(crate) fn format_pvals(values: &[f64], digits: usize) -> Vec<String> {
+    let digits = digits.max(1);
+    let expo = |p: f64| if p > 0.0 { p.log10().floor() } else { -50.0 };
+    let fixp = |p: f64| expo(p) >= -3.0 || (expo(p) == -4.0 && digits > 1);
+    let ok = |p: f64| !p.is_nan() && p >= f64::EPSILON;
+    let fix: Vec<f64> = values
+        .iter()
+        .copied()
+        .filter(|&p| ok(p) && fixp(p))
+        .collect();
+    let sci: Vec<f64> = values
+        .iter()
+        .copied()
+        .filter(|&p| ok(p) && !fixp(p))
+        .collect();
+    let (fix_s, sci_s) = (format_column(&fix, digits), format_column(&sci, digits));
+    let nc = fix_s.iter().chain(&sci_s).map(|s| s.chars().count()).max();
+    let mut d = digits.saturating_sub(2).max(1);
+    let sep = match nc {
+        Some(nc) => {
+            if d > 1 && d + 6 > nc {
+                d = nc.saturating_sub(7).max(1);
+            }
+            if d == 1 && nc <= 6 {
+                ""
+            } else {
+                " "
+            }
+        }
+        None => {
+            if d == 1 {
+                ""
+            } else {
+                " "
+            }
+        }
+    };
+    let tiny = format!("<{sep}{}", format_number(f64::EPSILON, d));
+    let (mut fi, mut si) = (fix_s.into_iter(), sci_s.into_iter());
+    values
+        .iter()
+        .map(|&p| {
+            if p.is_nan() {
+                "NA".to_string()
+            } else if p < f64::EPSILON {
+                tiny.clone()
+            } else if fixp(p) {
+                fi.next().expect("counted above")
+            } else {
+                si.next().expect("counted above")
+            }
+        })
+        .collect()
 }
 
 /// A right-aligned text table: `header` cells over `rows`, the first
@@ -225,6 +279,7 @@ mod tests {
         assert_eq!(format_pval(0.010_835_91, 4), "0.01084");
         assert_eq!(format_pval(1e-300, 4), "< 2.2e-16");
         assert_eq!(format_number(9996.0, 3), "9996");
-        assert_eq!(format_number(21.97_f64.mul_add(1.0, 0.0), 3), "22");
+        assert_eq!(format_number(21.97, 3), "22");
+        assert_eq!(format_pval(1e-300, 1), "<2e-16");
     }
 }

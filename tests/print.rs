@@ -39,9 +39,12 @@ fn blocks() -> BTreeMap<String, String> {
 fn check(name: &str, ours: &str) {
     let all = blocks();
     let r = all.get(name).unwrap_or_else(|| panic!("no R block {name}"));
+    let r = r.replace("\n\ndata:  d and g \n\n", "\n\n");
     let r: String = r
         .lines()
-        .filter(|l| !(l.starts_with("data:  matrix") || *l == "data:  x"))
+        .filter(|l| {
+            !(l.starts_with("data:  matrix") || *l == "data:  x" || *l == "data:  d and g ")
+        })
         .map(|l| format!("{l}\n"))
         .collect();
     assert_eq!(ours, r, "case {name}\n--- survkit\n{ours}\n--- R\n{r}");
@@ -58,11 +61,11 @@ fn lung_by_sex() -> SurvivalData {
 fn lung_ecog() -> (Vec<f64>, Vec<bool>, Vec<u8>, Vec<u8>) {
     let ev = lung::event();
     let mut out = (vec![], vec![], vec![], vec![]);
-    for i in 0..lung::TIME.len() {
-        if let Some(e) = lung::PH_ECOG[i] {
+    for (i, ecog) in lung::PH_ECOG.iter().enumerate() {
+        if let Some(e) = ecog {
             out.0.push(lung::TIME[i]);
             out.1.push(ev[i]);
-            out.2.push(e as u8);
+            out.2.push(*e as u8);
             out.3.push(lung::SEX[i]);
         }
     }
@@ -111,6 +114,21 @@ fn survfit_summaries() -> Result<(), survkit::Error> {
 }
 
 #[test]
+fn curve_rows() -> Result<(), survkit::Error> {
+    let fit = KaplanMeier::new().fit(&SurvivalData::new(&aml::TIME[..], aml::event())?)?;
+    check("curve/aml-all", &fit.curves()[0].to_string());
+    let (t, e): (Vec<f64>, Vec<bool>) = (0..lung::TIME.len())
+        .filter(|&i| lung::SEX[i] == 2)
+        .map(|i| (lung::TIME[i], lung::event()[i]))
+        .unzip();
+    let fit = KaplanMeier::new()
+        .transform(CiTransform::LogLog)
+        .fit(&SurvivalData::new(t, e)?)?;
+    check("curve/lung-sex-2-loglog", &fit.curves()[0].to_string());
+    Ok(())
+}
+
+#[test]
 fn survdiff_tables() -> Result<(), survkit::Error> {
     check(
         "survdiff/lung-sex",
@@ -141,6 +159,24 @@ fn survdiff_tables() -> Result<(), survkit::Error> {
     check(
         "survdiff/veteran-celltype",
         &LogRank::new().test(&vet)?.to_string(),
+    );
+    Ok(())
+}
+
+#[test]
+fn pairwise_tables() -> Result<(), survkit::Error> {
+    let (t, e, ecog, _) = lung_ecog();
+    let by_ecog = SurvivalData::builder(t, e).groups(&ecog).build()?;
+    check(
+        "pairwise/lung-ecog",
+        &LogRank::new().pairwise(&by_ecog)?.to_string(),
+    );
+    let vet = SurvivalData::builder(&veteran::TIME[..], veteran::event())
+        .group_levels(&veteran::CELLTYPE, &veteran::CELLTYPE_LEVELS)
+        .build()?;
+    check(
+        "pairwise/veteran-celltype",
+        &LogRank::new().pairwise(&vet)?.to_string(),
     );
     Ok(())
 }

@@ -83,6 +83,10 @@ emit("summary/lung-sex", "summary(survfit(Surv(time, status) ~ sex, lung), times
      bare_sum(summary(survfit(Surv(time, status) ~ sex, lung), times = c(180, 365, 730)), c("1", "2")))
 emit("summary/lung-all", "summary(survfit(Surv(time, status) ~ 1, lung), times = c(0, 100, 500, 1000))",
      bare_sum(summary(survfit(Surv(time, status) ~ 1, lung), times = c(0, 100, 500, 1000)), NULL))
+emit("curve/aml-all", "summary(survfit(Surv(time, status) ~ 1, aml))",
+     bare_sum(summary(survfit(Surv(time, status) ~ 1, aml)), NULL))
+emit("curve/lung-sex-2-loglog", "summary(survfit(Surv(time, status) ~ 1, subset(lung, sex == 2), conf.type = 'log-log'))",
+     bare_sum(summary(survfit(Surv(time, status) ~ 1, subset(lung, sex == 2), conf.type = "log-log")), NULL))
 emit("survdiff/lung-sex", "print(survdiff(Surv(time, status) ~ sex, lung))",
      bare_sd(survdiff(Surv(time, status) ~ sex, lung), c("1", "2")))
 emit("survdiff/lung-ecog", "print(survdiff(Surv(time, status) ~ ph.ecog, lung))",
@@ -91,6 +95,26 @@ emit("survdiff/lung-sex-rho1-strata-ecog", "print(survdiff(Surv(time, status) ~ 
      bare_sd(survdiff(Surv(time, status) ~ sex + strata(ph.ecog), lung, rho = 1), c("1", "2")))
 emit("survdiff/veteran-celltype", "print(survdiff(Surv(time, status) ~ celltype, veteran))",
      bare_sd(survdiff(Surv(time, status) ~ celltype, veteran), levels(veteran$celltype)))
+# Pairwise log-rank tests as R's pairwise.htest prints them (survminer's
+# pairwise_survdiff builds the same object): two-group survdiff per pair,
+# Holm-adjusted with p.adjust.
+pairwise_logrank <- function(d, g, lv) {
+  k <- length(lv)
+  p <- matrix(NA_real_, k - 1, k - 1, dimnames = list(lv[-1], lv[-k]))
+  for (i in 2:k) for (j in 1:(i - 1)) {
+    s <- d[d[[g]] %in% c(lv[i], lv[j]), ]
+    sd <- survdiff(as.formula(paste("Surv(time, status) ~", g)), s)
+    p[i - 1, j] <- pchisq(sd$chisq, 1, lower.tail = FALSE)
+  }
+  lt <- lower.tri(p, diag = TRUE)
+  p[lt] <- p.adjust(p[lt], "holm")
+  structure(list(method = "Log-Rank test", data.name = "d and g", p.value = p,
+                 p.adjust.method = "holm"), class = "pairwise.htest")
+}
+emit("pairwise/lung-ecog", "pairwise survdiff(Surv(time, status) ~ ph.ecog) per pair of lung (NA dropped), p.adjust holm, print.pairwise.htest",
+     pairwise_logrank(subset(lung, !is.na(ph.ecog)), "ph.ecog", c("0", "1", "2", "3")))
+emit("pairwise/veteran-celltype", "pairwise survdiff(Surv(time, status) ~ celltype) per pair of veteran, p.adjust holm, print.pairwise.htest",
+     pairwise_logrank(veteran, "celltype", levels(veteran$celltype)))
 emit("fisher/age", "print(fisher.test(matrix(c(0, 5, 10, 4), 2))); conf.int and estimate re-solved at tol 1e-13 by fisher_exact_r",
      fisher_exact_r(matrix(c(0, 5, 10, 4), 2)))
 emit("fisher/3131-greater", "print(fisher.test(matrix(c(3, 1, 1, 3), 2), alternative = 'greater')); conf.int and estimate re-solved at tol 1e-13 by fisher_exact_r",
