@@ -135,6 +135,7 @@ mod fisher;
 mod interval;
 mod kaplan_meier;
 mod logrank;
+mod missing;
 mod nelson_aalen;
 mod print;
 mod proportion;
@@ -165,6 +166,7 @@ pub use crate::logrank::{
     log_rank, HazardRatio, HazardRatioEstimator, LogRank, LogRankResult, LogRankWeights,
     PairwiseComparison, PairwiseLogRank, TrendTest,
 };
+pub use crate::missing::{CompleteCases, CompleteCasesBuilder, Level};
 pub use crate::nelson_aalen::{nelson_aalen, nelson_aalen_table, CumulativeHazard};
 pub use crate::print::{KaplanMeierTable, KaplanMeierTableRow, SurvivalSummary};
 pub use crate::proportion::{

@@ -1,5 +1,7 @@
-//! `Display` of every result against R's own printed output
-//! (`tests/data/print_r.txt`, made by `tests/data/generate_print.R`).
+//! The public API as a user meets it: `Display` of every result against R's
+//! own printed output (`tests/data/print_r.txt`, made by
+//! `tests/data/generate_print.R`), missing values and level order as R, and
+//! the public API listing (module `listing`).
 //!
 //! R prints calls (`Call:`, `data:  ...`) that survkit does not have: the
 //! generator drops them from survfit/survdiff objects, and the `data:` line
@@ -8,9 +10,13 @@
 use std::collections::BTreeMap;
 
 use survkit::datasets::{aml, lung, ovarian, veteran};
+#[path = "api/listing.rs"]
+mod listing;
+
 use survkit::{
-    fisher_exact_rxc, Alternative, BinomialTest, CiTransform, ConfidenceLevel, ContingencyTable,
-    FisherExact, KaplanMeier, LogRank, LogRankWeights, Proportion, SurvivalData, Table2x2,
+    fisher_exact_rxc, Alternative, BinomialTest, CiTransform, CompleteCasesBuilder,
+    ConfidenceLevel, ContingencyTable, FisherExact, KaplanMeier, Level, LogRank, LogRankWeights,
+    Proportion, SurvivalData, Table2x2,
 };
 
 fn blocks() -> BTreeMap<String, String> {
@@ -222,4 +228,92 @@ fn binom_htest() -> Result<(), survkit::Error> {
         .test(&Proportion::new(0, 25)?)?;
     check("binom/0-25-less-99", &l.to_string());
     Ok(())
+}
+
+#[test]
+fn missing_values_dropped_as_r_na_omit() -> Result<(), survkit::Error> {
+    // R: survdiff(Surv(time, status) ~ ph.ecog, lung) drops the one row
+    // with a missing ph.ecog ("n=227, 1 observation deleted").
+    let time: Vec<Option<f64>> = lung::TIME.iter().map(|&t| Some(t)).collect();
+    let status: Vec<Option<f64>> = lung::STATUS.iter().map(|&s| Some(f64::from(s))).collect();
+    let complete = CompleteCasesBuilder::with_status(&time, &status, 2.0)
+        .groups(&lung::PH_ECOG)
+        .build()?;
+    assert_eq!(complete.dropped(), &[13]);
+    assert_eq!(
+        complete.to_string(),
+        "1 observation deleted due to missingness"
+    );
+    assert_eq!(complete.data().len(), 227);
+    check(
+        "survdiff/lung-ecog",
+        &LogRank::new().test(complete.data())?.to_string(),
+    );
+    Ok(())
+}
+
+#[test]
+fn numeric_levels_in_r_factor_order() -> Result<(), survkit::Error> {
+    // R: levels(factor(lung$inst)) is numeric order: 1 2 3 4 5 6 7 10 11 ...
+    let time: Vec<Option<f64>> = lung::TIME.iter().map(|&t| Some(t)).collect();
+    let event: Vec<Option<bool>> = lung::event().into_iter().map(Some).collect();
+    let complete = CompleteCasesBuilder::new(&time, &event)
+        .groups(&lung::INST)
+        .build()?;
+    let names = complete.data().group_names();
+    let expected = [
+        "1", "2", "3", "4", "5", "6", "7", "10", "11", "12", "13", "15", "16", "21", "22", "26",
+        "32", "33",
+    ];
+    assert_eq!(names, expected);
+    assert_eq!(complete.dropped().len(), 1);
+    // Text sorts after numbers; -0 is 0; NaN is missing.
+    let labels = [
+        Some(Level::from("b")),
+        Some(Level::from(-0.0)),
+        Some(Level::from(f64::NAN)),
+    ];
+    let complete = CompleteCasesBuilder::new(&[Some(1.0); 3], &[Some(true); 3])
+        .groups(&labels)
+        .build()?;
+    assert_eq!(complete.data().group_names(), ["0", "b"]);
+    assert_eq!(complete.dropped(), &[2]);
+    Ok(())
+}
+
+#[test]
+fn missing_value_errors() {
+    let t = [Some(1.0), None];
+    let e = [Some(true)];
+    assert!(matches!(
+        CompleteCasesBuilder::new(&t, &e).build(),
+        Err(survkit::Error::LengthMismatch { what: "event", .. })
+    ));
+    assert!(matches!(
+        CompleteCasesBuilder::new(&[None, Some(f64::NAN)], &[Some(true), Some(true)]).build(),
+        Err(survkit::Error::EmptyInput { .. })
+    ));
+    // Present but invalid is an error, not a missing value.
+    assert!(matches!(
+        CompleteCasesBuilder::new(&[Some(-1.0)], &[Some(true)]).build(),
+        Err(survkit::Error::Negative { .. })
+    ));
+}
+
+#[test]
+fn response_parses_from_text() {
+    use survkit::Response;
+    for (s, r) in [
+        ("CR", Response::Complete),
+        (" pr ", Response::Partial),
+        ("Sd", Response::Stable),
+        ("progressive disease", Response::Progressive),
+        ("ne", Response::NotEvaluable),
+    ] {
+        assert_eq!(s.parse::<Response>(), Ok(r));
+        assert_eq!(r.to_string().parse::<Response>(), Ok(r));
+    }
+    for bad in ["", "C R", "partial", "CRR", "1"] {
+        assert!(bad.parse::<Response>().is_err(), "{bad:?}");
+    }
 }
