@@ -142,6 +142,7 @@ mod proportion;
 mod pvalue;
 mod response;
 mod rformat;
+mod rmst;
 mod special;
 
 pub use crate::compare::{compare_proportions, ProportionComparison};
@@ -175,3 +176,4 @@ pub use crate::proportion::{
 };
 pub use crate::pvalue::{check_p_value, format_p_value, PValueCheck, PValueStyle, ReportedPValue};
 pub use crate::response::{Denominator, Response, ResponseCounts, ResponseSummary};
+pub use crate::rmst::{RmstArm, RmstComparison, RmstComparisonResult, RmstContrast, TauRule};
