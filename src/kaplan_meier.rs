@@ -1135,7 +1135,7 @@ fn greenwood(rows: impl Iterator<Item = (f64, f64, f64)>) -> impl Iterator<Item 
 }
 
 /// R's `survfit_confint` for one row: `[lower, upper]`, NaN for R's NA.
-fn ci_bounds(p: f64, se: f64, z: f64, transform: CiTransform) -> [f64; 2] {
+pub(crate) fn ci_bounds(p: f64, se: f64, z: f64, transform: CiTransform) -> [f64; 2] {
     [ci_lower(p, se, z, transform), ci_upper(p, se, z, transform)]
 }
 

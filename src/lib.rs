@@ -134,6 +134,7 @@ mod event_table;
 mod fisher;
 mod interval;
 mod kaplan_meier;
+mod landmark;
 mod logrank;
 mod missing;
 mod nelson_aalen;
@@ -163,6 +164,7 @@ pub use crate::kaplan_meier::{
     KaplanMeier, KaplanMeierFit, Quantile, RestrictedMean, SurvivalAtTime, SurvivalCurve,
     QUANTILE_TOLERANCE,
 };
+pub use crate::landmark::ConditionalSurvival;
 pub use crate::logrank::{
     log_rank, HazardRatio, HazardRatioEstimator, LogRank, LogRankResult, LogRankWeights,
     PairwiseComparison, PairwiseLogRank, TrendTest,
