@@ -178,7 +178,7 @@ impl LogRankWeights {
 /// χ² = uᵀ V₀⁻¹ u,   df = (number of groups with E_g > 0) − 1,   p = P(χ²_df ≥ χ²)
 /// ```
 ///
-/// The inverse is a Cholesky solve (nalgebra). When `V₀` is singular (R's
+/// The inverse is R's generalized Cholesky solve. When `V₀` is singular (R's
 /// `solve` stops there) survkit uses the generalized inverse of R's
 /// `coxph.wtest` (a Cholesky decomposition that zeroes pivots below
 /// `1e-9` (R's default `toler.chol`) × the largest diagonal) and `df` is the rank.
