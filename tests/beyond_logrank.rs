@@ -7,9 +7,7 @@
 //!   `landmark.txt`): ratios of `summary(fit, times)` values, and survfit /
 //!   survdiff on `subset(d, time > s)` with shifted times.
 
-mod common;
-
-use common::{assert_rel, parse};
+use crate::common::{assert_rel, parse};
 use survkit::{
     CiTransform, ConfidenceLevel, Error, KaplanMeier, LogRank, RmstComparison, SurvivalData,
     TauRule,

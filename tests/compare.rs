@@ -1,9 +1,8 @@
 //! `compare_proportions` against R (`fisher.test`) and statsmodels
 //! (`confint_proportions_2indep(method = "newcomb")`); reference values in
 //! `tests/data/compare_{r,py}.txt`, made by `generate_compare.{R,py}`.
-mod common;
 
-use common::{assert_rel, parse, TOL};
+use crate::common::{assert_rel, parse, TOL};
 use survkit::{compare_proportions, ConfidenceLevel, Proportion};
 
 /// R's conditional MLE and its interval stop at `uniroot`'s default

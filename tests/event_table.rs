@@ -3,9 +3,8 @@
 //! merging tables equals the table of the concatenated data, `from_counts`
 //! of aggregated data equals `from_data_with(.., Exact)`, and bad input is an
 //! error, never a panic.
-mod common;
 
-use common::{assert_all_rel, data_of, parse, TOL};
+use crate::common::{assert_all_rel, data_of, parse, TOL};
 use proptest::prelude::*;
 use survkit::{CountRow, EventTable, KaplanMeier, SurvivalData, TimeFix};
 
@@ -303,8 +302,8 @@ fn weighted_truncated_risk_never_below_those_leaving() -> Result<(), survkit::Er
     let fit = KaplanMeier::default().fit(&data)?;
     let curve = &fit.curves()[0];
     assert_eq!(curve.time(), [1.0, 5.0]);
-    common::assert_rel(curve.n_risk()[0], 0.1, TOL, "n.risk at 1");
-    common::assert_rel(curve.n_risk()[1], 1.1, TOL, "n.risk at 5");
+    crate::common::assert_rel(curve.n_risk()[0], 0.1, TOL, "n.risk at 1");
+    crate::common::assert_rel(curve.n_risk()[1], 1.1, TOL, "n.risk at 5");
     assert_eq!(curve.survival(), [0.0, 0.0]);
     Ok(())
 }

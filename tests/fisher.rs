@@ -3,9 +3,7 @@
 //! Data: tests/data/fisher_r.txt (generate_fisher.R), tests/data/fisher_py.txt
 //! (generate_fisher.py).
 
-mod common;
-
-use common::{assert_rel, parse, rel_err, Case, TOL};
+use crate::common::{assert_rel, parse, rel_err, Case, TOL};
 use std::num::NonZeroU64;
 use survkit::{
     fisher_exact, fisher_exact_rxc, Alternative, ConfidenceLevel, ContingencyTable, Error,

@@ -2,9 +2,8 @@
 //! given times against R survival 3.5-3 (tests/data/km.txt, written by
 //! tests/data/generate_km.R), plus the hand-derived cases of Therneau's
 //! validation suite.
-mod common;
 
-use common::{assert_all_rel, assert_rel, data_of, parse, rel_err, Case, TOL};
+use crate::common::{assert_all_rel, assert_rel, data_of, parse, rel_err, Case, TOL};
 use survkit::{
     datasets, nelson_aalen, nelson_aalen_table, CiTransform, ConfidenceLevel, EventTable,
     KaplanMeier, KaplanMeierFit, SurvivalData, TimeFix,

@@ -4,12 +4,10 @@
 //! Run with `--nocapture` to print the largest relative error of each case
 //! family (the numbers of docs/validation/logrank.md).
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
-use common::{assert_rel, parse, rel_err, Case, TOL};
+use crate::common::{assert_rel, parse, rel_err, Case, TOL};
 use survkit::datasets::{aml, lung, ovarian, veteran};
 use survkit::{
     log_rank, Alternative, ConfidenceLevel, Error, EventTable, HazardRatioEstimator, KaplanMeier,

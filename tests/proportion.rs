@@ -6,9 +6,7 @@
 //! Data: `tests/data/proportion_r.txt` (`generate_proportion.R`) and
 //! `tests/data/proportion_py.txt` (`generate_proportion.py`).
 
-mod common;
-
-use common::{assert_rel, rel_err, Case, ALL_METHODS, TOL};
+use crate::common::{assert_rel, rel_err, Case, ALL_METHODS, TOL};
 use survkit::{
     risk_difference, Alternative, BinomialTest, ConfidenceInterval, ConfidenceLevel, Proportion,
     ProportionCi, ProportionCiMethod,
@@ -79,7 +77,7 @@ fn check_bounds(c: &Case, got: ConfidenceInterval, worst: &mut Worst, family: &s
 #[test]
 fn intervals_match_r() {
     let mut worst = Worst::default();
-    for c in common::parse(R_DATA) {
+    for c in crate::common::parse(R_DATA) {
         if c.name.starts_with("binom/ci/") {
             let got = ci(&c, ProportionCiMethod::ClopperPearson);
             check_bounds(
@@ -108,8 +106,8 @@ fn intervals_match_r() {
 #[test]
 fn binomial_test_matches_r_and_scipy() {
     let mut worst = Worst::default();
-    let mut cases = common::parse(R_DATA);
-    cases.extend(common::parse(PY_DATA));
+    let mut cases = crate::common::parse(R_DATA);
+    cases.extend(crate::common::parse(PY_DATA));
     let mut seen = 0;
     for c in cases {
         if !(c.name.starts_with("binom/p/") || c.name.starts_with("mp/p/")) {
@@ -146,7 +144,7 @@ fn binomial_test_matches_r_and_scipy() {
 #[test]
 fn intervals_match_statsmodels() {
     let mut worst = Worst::default();
-    for c in common::parse(PY_DATA) {
+    for c in crate::common::parse(PY_DATA) {
         if !c.name.starts_with("sm/ci/") {
             continue;
         }
@@ -231,7 +229,7 @@ fn intervals_match_statsmodels() {
 #[test]
 fn exact_intervals_match_mpmath() {
     let mut worst = Worst::default();
-    for c in common::parse(PY_DATA) {
+    for c in crate::common::parse(PY_DATA) {
         if !c.name.starts_with("mp/ci/") {
             continue;
         }
@@ -256,7 +254,7 @@ fn exact_intervals_match_mpmath() {
 fn newcombe_difference_matches_statsmodels() {
     let mut worst = Worst::default();
     let mut seen = 0;
-    for c in common::parse(PY_DATA) {
+    for c in crate::common::parse(PY_DATA) {
         if !c.name.starts_with("sm/newcombe/") {
             continue;
         }
@@ -287,7 +285,7 @@ const JEFFREYS_X0_LARGE_N_TOL: f64 = 5e-9;
 #[test]
 fn jeffreys_at_zero_for_large_n_matches_quadrature() {
     let mut seen = 0;
-    for c in common::parse(PY_DATA) {
+    for c in crate::common::parse(PY_DATA) {
         if !c.name.starts_with("mpquad/ci/jeffreys/") {
             continue;
         }
@@ -324,7 +322,7 @@ fn extreme_levels_terminate() {
 }
 
 mod properties {
-    use super::common::ALL_METHODS;
+    use crate::common::ALL_METHODS;
     use proptest::prelude::*;
     use survkit::{
         Alternative, BinomialTest, ConfidenceLevel, Error, Proportion, ProportionCi, MAX_TRIALS,

@@ -7,9 +7,7 @@
 //! (`generate_proportion.R`); the mpmath records for the same cases are
 //! checked by `tests/proportion.rs`.
 
-mod common;
-
-use common::{assert_rel, rel_err, Case, ALL_METHODS, TOL};
+use crate::common::{assert_rel, rel_err, Case, ALL_METHODS, TOL};
 use survkit::{
     risk_difference, Alternative, BinomialTest, ConfidenceLevel, Proportion, ProportionCi,
     ProportionCiMethod,
@@ -72,7 +70,7 @@ fn level_just_below_one() {
         }
     }
     let mut seen = 0;
-    for c in common::parse(R_DATA) {
+    for c in crate::common::parse(R_DATA) {
         if !c.name.starts_with("edge/high/") {
             continue;
         }
@@ -121,7 +119,7 @@ fn level_just_below_one() {
 fn bounds_near_one_for_huge_n() {
     let mut seen = 0;
     let mut worst = 0.0_f64;
-    for c in common::parse(R_DATA) {
+    for c in crate::common::parse(R_DATA) {
         if !c.name.starts_with("edge/mirror/") {
             continue;
         }
@@ -210,7 +208,7 @@ fn bounds_near_one_for_huge_n() {
 fn very_low_levels_at_x_equal_n() {
     let mut seen = 0;
     let mut worst = 0.0_f64;
-    for c in common::parse(R_DATA) {
+    for c in crate::common::parse(R_DATA) {
         if !c.name.starts_with("edge/low/") {
             continue;
         }

@@ -1,8 +1,6 @@
 //! Response summaries, journal-style p-values and consistency checks,
 //! including the founding study (19 patients) reproduced from the API.
 
-mod common;
-
 use proptest::prelude::*;
 use survkit::{
     check_p_value, check_percentage, format_p_value, BinomialTest, ConfidenceLevel, Denominator,
@@ -61,11 +59,16 @@ fn founding_study_is_reproduced() {
     );
     // R 4.2.2: binom.test(14, 19)$conf.int (tests/data/proportion_r.txt,
     // case binom/ci/14_of_19/level=0.95/two.sided).
-    common::assert_rel(ci.lower(), 0.4879706546541272, common::TOL, "ORR lower");
-    common::assert_rel(
+    crate::common::assert_rel(
+        ci.lower(),
+        0.4879706546541272,
+        crate::common::TOL,
+        "ORR lower",
+    );
+    crate::common::assert_rel(
         ci.upper(),
         0.908_534_215_092_333_4,
-        common::TOL,
+        crate::common::TOL,
         "ORR upper",
     );
 
@@ -267,7 +270,7 @@ fn reported_p_values_parse_and_check() {
         .alternative(survkit::Alternative::Greater)
         .test(&Proportion::new(14, 19).unwrap())
         .unwrap();
-    common::assert_rel(r.p_value(), 0.0030678298560299, 1e-13, "binom.test p");
+    crate::common::assert_rel(r.p_value(), 0.0030678298560299, 1e-13, "binom.test p");
     let c = check_p_value(&parse(".003"), r.p_value()).unwrap();
     assert!(c.is_consistent());
     assert!(!check_p_value(&parse(".03"), r.p_value())

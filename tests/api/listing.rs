@@ -3,7 +3,7 @@
 //! regenerated, which puts the change in front of the reviewer beside the
 //! CHANGELOG entry it needs.
 //!
-//! Regenerate with `UPDATE_PUBLIC_API=1 cargo test --test api listing`, then
+//! Regenerate with `UPDATE_PUBLIC_API=1 cargo test --test main listing`, then
 //! describe the change in CHANGELOG.md (renames with old and new names).
 //!
 //! The listing is read from the sources: every `pub` item outside
@@ -105,7 +105,7 @@ fn listing(root: &Path) -> String {
     items.sort();
     items.dedup();
     let mut out = String::from(
-        "# survkit public API listing: regenerate with UPDATE_PUBLIC_API=1 cargo test --test api listing\n",
+        "# survkit public API listing: regenerate with UPDATE_PUBLIC_API=1 cargo test --test main listing\n",
     );
     for item in items {
         writeln!(out, "{item}").expect("writing to a String");
@@ -135,7 +135,7 @@ fn public_api_is_listed() {
         }
         panic!(
             "the public API changed:\n{diff}\nIf this is intended, regenerate docs/public-api.txt \
-             with `UPDATE_PUBLIC_API=1 cargo test --test api listing` and add a CHANGELOG entry."
+             with `UPDATE_PUBLIC_API=1 cargo test --test main listing` and add a CHANGELOG entry."
         );
     }
 }

@@ -1,0 +1,23 @@
+//! survkit's integration tests, gathered in one test crate so that
+//! `cargo test` builds and links one binary instead of one per file (each
+//! file below is a module; `Cargo.toml` sets `autotests = false` and names
+//! this file as the only test target). Reference data and the scripts that
+//! made them are in `tests/data/`; the shared loader is `common`.
+
+mod common;
+
+mod api;
+mod beyond_logrank;
+mod compare;
+mod event_table;
+mod examples;
+mod fisher;
+mod fisher_props;
+mod kaplan_meier;
+mod km_props;
+mod logrank;
+mod logrank_props;
+mod proportion;
+mod proportion_edges;
+mod response;
+mod response_serde;
