@@ -53,6 +53,11 @@
 //!   p-values and checks that reported figures can be right.
 //! - [`ConfidenceLevel`], [`ConfidenceInterval`], [`Alternative`],
 //!   [`CiTransform`]: the shared vocabulary of intervals and tests.
+//! - [`SimonSearch`] → [`SimonDesigns`], [`TwoStageDesign`] →
+//!   [`TwoStageInference`], [`SingleStageSearch`], [`LogRankEvents`],
+//!   [`SurvivalSampleSize`]: designing the next study (Simon's two-stage
+//!   designs and inference after them, A'Hern's single-stage designs,
+//!   log-rank events and patients).
 //! - [`datasets`]: R's `aml`, `lung`, `ovarian` and `veteran` data, embedded.
 //!
 //! # Choosing a method
@@ -127,6 +132,7 @@ mod compare;
 mod consistency;
 mod curve_counts;
 mod data;
+mod design;
 #[rustfmt::skip]
 pub mod datasets;
 mod error;
@@ -144,6 +150,12 @@ mod special;
 pub use crate::compare::{compare_proportions, ProportionComparison};
 pub use crate::consistency::{check_percentage, PercentageCheck, ReportedPercentage};
 pub use crate::data::{SurvivalData, SurvivalDataBuilder};
+pub use crate::design::{
+    EventsMethod, LogRankEvents, LogRankEventsResult, Sided, SimonDesign, SimonDesigns,
+    SimonSearch, SingleStageDesign, SingleStageSearch, SurvivalSampleSize,
+    SurvivalSampleSizeMethod, SurvivalSampleSizeResult, TwoStageCharacteristics, TwoStageDesign,
+    TwoStageInference,
+};
 pub use crate::error::{Error, Result};
 pub use crate::event_table::{
     CountRow, EventTable, GroupCounts, StratumTable, TimeFix, MAX_CELLS, MAX_TABLE_ENTRIES,
