@@ -87,6 +87,8 @@
 //! | [`fisher_exact`] | R `fisher.test` | the conditional MLE is exact (R stops at `uniroot`'s ~1e-4); scipy's `fisher_exact` two-sided rule differs |
 //! | [`fisher_exact_rxc`] | R `fisher.test(workspace = )` (FEXACT) | also where FEXACT runs out of workspace |
 //! | [`Proportion`] | R `binom.test`, `prop.test`; statsmodels `proportion_confint` | Jeffreys with the Brown-Cai-DasGupta boundary fix |
+//! | [`SimonSearch`], [`TwoStageDesign::inference`] | clinfun `ph2simon`, `twostage.inference` | inference bounds are exact roots (clinfun: a 1e-4 grid) |
+//! | [`LogRankEvents`], [`SurvivalSampleSize`] | rpact `getSampleSizeSurvival`, `getPowerSurvival`; gsDesign `nSurv` (Lachin-Foulkes) | unrounded events and patients |
 //! | [`format_p_value`] | journal style (APA, AMA): `.011`, `< .001`, `> .999` | rounds half away from zero |
 //!
 //! Reference values and the calls that made them are in the crate's

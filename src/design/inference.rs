@@ -68,7 +68,7 @@ use crate::special::{ln_dhyper, solve_increasing};
 ///   designs. *Statistics in Medicine* 27(16), 3145–3154. doi:10.1002/sim.3123
 /// - Jung, S.-H. & Kim, K. M. (2004). On the estimation of the binomial
 ///   probability in multistage clinical trials. *Statistics in Medicine*
-///   23(6), 881–896. doi:10.1002/sim.1653
+///   23(6), 881–896.
 #[derive(Debug, Clone, PartialEq)]
 #[must_use]
 pub struct TwoStageInference {

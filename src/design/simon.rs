@@ -308,7 +308,7 @@ impl fmt::Display for TwoStageCharacteristics {
 ///   doi:10.1016/0197-2456(89)90015-9
 /// - Jung, S.-H., Carey, M. & Kim, K. M. (2001). Graphical search for
 ///   two-stage designs for phase II clinical trials. *Controlled Clinical
-///   Trials* 22(4), 367–372. doi:10.1016/S0197-2456(01)00142-8
+///   Trials* 22(4), 367–372.
 #[derive(Debug, Clone, PartialEq)]
 #[must_use]
 pub struct SimonSearch {
