@@ -156,7 +156,8 @@ pub use crate::design::{
     EventsMethod, LogRankEvents, LogRankEventsResult, Sided, SimonDesign, SimonDesigns,
     SimonSearch, SingleStageDesign, SingleStageSearch, SurvivalSampleSize,
     SurvivalSampleSizeMethod, SurvivalSampleSizeResult, TwoStageCharacteristics, TwoStageDesign,
-    TwoStageInference,
+    TwoStageInference, DEFAULT_SIMON_TIME_LIMIT, DEFAULT_SINGLE_STAGE_TIME_LIMIT, MAX_DESIGN_SIZE,
+    MAX_SIMON_NMAX, MAX_SINGLE_STAGE_NMAX,
 };
 pub use crate::error::{Error, Result};
 pub use crate::event_table::{

@@ -11,8 +11,13 @@ mod single_stage;
 mod survival;
 
 pub use inference::TwoStageInference;
-pub use simon::{SimonDesign, SimonDesigns, SimonSearch, TwoStageCharacteristics, TwoStageDesign};
-pub use single_stage::{SingleStageDesign, SingleStageSearch};
+pub use simon::{
+    SimonDesign, SimonDesigns, SimonSearch, TwoStageCharacteristics, TwoStageDesign,
+    DEFAULT_SIMON_TIME_LIMIT, MAX_DESIGN_SIZE, MAX_SIMON_NMAX,
+};
+pub use single_stage::{
+    SingleStageDesign, SingleStageSearch, DEFAULT_SINGLE_STAGE_TIME_LIMIT, MAX_SINGLE_STAGE_NMAX,
+};
 pub use survival::{
     EventsMethod, LogRankEvents, LogRankEventsResult, Sided, SurvivalSampleSize,
     SurvivalSampleSizeMethod, SurvivalSampleSizeResult,

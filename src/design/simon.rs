@@ -16,10 +16,11 @@ use crate::error::{Error, Result};
 /// entries per response rate and its cost grows like `nmax⁴`.
 pub const MAX_SIMON_NMAX: u64 = 1000;
 
-/// The largest total size [`TwoStageDesign::new`] accepts (2³²): every
-/// count is then exact as a floating-point number and the characteristics
-/// cost `O(n)` time and memory.
-const MAX_DESIGN_SIZE: u64 = 1 << 32;
+/// The largest total size [`TwoStageDesign::new`] accepts (100,000): the
+/// characteristics cost `O(n)` time and memory and the inference's root
+/// finding about a hundred such evaluations, so every call stays under a
+/// second.
+pub const MAX_DESIGN_SIZE: u64 = 100_000;
 
 /// Default time budget of [`SimonSearch::search`]: 10 seconds (the default
 /// `nmax = 100` needs a few milliseconds; `nmax = 300` about a second on
@@ -49,7 +50,7 @@ pub const DEFAULT_SIMON_TIME_LIMIT: Duration = Duration::from_secs(10);
 /// are the smallest counts that continue or reject.
 ///
 /// # Errors
-/// [`Error::InvalidParameter`] unless `1 ≤ n1 < n ≤ 2³²`, `r1 < n1` and
+/// [`Error::InvalidParameter`] unless `1 ≤ n1 < n ≤` [`MAX_DESIGN_SIZE`] (100,000), `r1 < n1` and
 /// `r1 ≤ r < n`.
 ///
 /// # Example
@@ -95,7 +96,7 @@ impl TwoStageDesign {
             return Err(invalid("n1", "at least 1", n1));
         }
         if n > MAX_DESIGN_SIZE {
-            return Err(invalid("n", "at most 2^32", n));
+            return Err(invalid("n", "at most 100000", n));
         }
         if n <= n1 {
             return Err(invalid("n", "greater than n1", n));
@@ -282,8 +283,9 @@ impl fmt::Display for TwoStageCharacteristics {
 /// # Budget
 /// `nmax` (default 100, at most [`MAX_SIMON_NMAX`]) bounds the search; a
 /// time limit (default [`DEFAULT_SIMON_TIME_LIMIT`], 10 s) bounds its
-/// cost, checked once per `(n, n1)`. Past it the search returns
-/// [`Error::SearchStopped`] with the largest `n` it finished.
+/// cost, checked once per `(n, n1)` and after the binomial tables are built
+/// (at most 2 × 501,501 densities, well under a second). Past it the search
+/// returns [`Error::SearchStopped`] with the largest `n` it finished.
 ///
 /// # Errors
 /// [`Error::InvalidParameter`] unless `p0`, `p1` are in (0, 1) with
@@ -378,19 +380,23 @@ impl SimonSearch {
             .ok_or(no_design.clone())?;
         let tables0 = Tables::new(self.p0, nmax);
         let tables1 = Tables::new(self.p1, nmax);
+        let stopped = |reached: u64| Error::SearchStopped {
+            what,
+            limit_ms: self.time_limit.as_millis().min(u64::MAX as u128) as u64,
+            unit: "maximum sizes n",
+            reached,
+            target: nmax,
+        };
+        if start.elapsed() > self.time_limit {
+            return Err(stopped(n_lo - 1));
+        }
         let target_power = 1.0 - self.beta;
         let mut per_size: Vec<SimonDesign> = Vec::new();
         for n in n_lo.max(2)..=nmax {
             let mut best: Option<SimonDesign> = None;
             for n1 in 1..n {
                 if start.elapsed() > self.time_limit {
-                    return Err(Error::SearchStopped {
-                        what,
-                        limit_ms: self.time_limit.as_millis().min(u64::MAX as u128) as u64,
-                        unit: "maximum sizes n",
-                        reached: n - 1,
-                        target: nmax,
-                    });
+                    return Err(stopped(n - 1));
                 }
                 let n2 = n - n1;
                 let pmf0 = &tables0.pmf[n1 as usize];

@@ -31,7 +31,8 @@ pub const DEFAULT_SINGLE_STAGE_TIME_LIMIT: Duration = Duration::from_secs(10);
 /// Constraints are compared as computed, without a tie tolerance.
 ///
 /// # Budget
-/// `nmax` (default 1000, at most 10⁶) and a time limit (default 10 s,
+/// `nmax` (default 1000, at most [`MAX_SINGLE_STAGE_NMAX`]) and a time limit
+/// (default [`DEFAULT_SINGLE_STAGE_TIME_LIMIT`], 10 s,
 /// checked once per `n`); past the limit, [`Error::SearchStopped`] says
 /// which `n` was reached.
 ///

@@ -97,11 +97,18 @@ for (hr in c(0.5, 0.6, 0.75, 1.5)) for (sided in 1:2) for (alloc in c(1, 2, 0.5)
 for (hr in c(0.6, 0.75, 1.4)) for (sided in 1:2) for (alloc in c(1, 2)) for (d in c(50, 120, 300)) {
   alpha <- if (sided == 1) 0.025 else 0.05
   for (method in c("Schoenfeld", "Freedman")) {
-    x <- getPowerSurvival(hazardRatio = hr, alpha = alpha, sided = sided, typeOfComputation = method,
-                          maxNumberOfEvents = d, maxNumberOfSubjects = 4 * d, allocationRatioPlanned = alloc,
-                          lambda2 = 0.1, directionUpper = hr > 1)
+    # directionUpper applies to one-sided tests only (rpact warns otherwise).
+    x <- if (sided == 1) {
+      getPowerSurvival(hazardRatio = hr, alpha = alpha, sided = sided, typeOfComputation = method,
+                       maxNumberOfEvents = d, maxNumberOfSubjects = 4 * d, allocationRatioPlanned = alloc,
+                       lambda2 = 0.1, directionUpper = hr > 1)
+    } else {
+      getPowerSurvival(hazardRatio = hr, alpha = alpha, sided = sided, typeOfComputation = method,
+                       maxNumberOfEvents = d, maxNumberOfSubjects = 4 * d, allocationRatioPlanned = alloc,
+                       lambda2 = 0.1)
+    }
     ref_write(out, sprintf("power/%s/hr=%g/sided=%d/alloc=%g/d=%g", method, hr, sided, alloc, d),
-              sprintf("%s: getPowerSurvival(hazardRatio = %g, alpha = %g, sided = %d, typeOfComputation = \"%s\", maxNumberOfEvents = %g, maxNumberOfSubjects = %g, allocationRatioPlanned = %g, lambda2 = 0.1, directionUpper = %s)$overallReject", rp, hr, alpha, sided, method, d, 4 * d, alloc, hr > 1),
+              sprintf("%s: getPowerSurvival(hazardRatio = %g, alpha = %g, sided = %d, typeOfComputation = \"%s\", maxNumberOfEvents = %g, maxNumberOfSubjects = %g, allocationRatioPlanned = %g, lambda2 = 0.1%s)$overallReject", rp, hr, alpha, sided, method, d, 4 * d, alloc, if (sided == 1) sprintf(", directionUpper = %s", hr > 1) else ""),
               method = method, hazard_ratio = hr, alpha = alpha, sided = sided, allocation = alloc,
               events = d, power = x$overallReject)
   }
