@@ -659,6 +659,7 @@ fn trial_design_example_runs() {
         "(a single-stage design needs n = 39 and at least 17 responses: A'Hern 2001)",
         "14 > r1 = 6 responses, so the trial goes on",
         "Schoenfeld: 359.2 events (plan 360)",
+        "the published P = .016 with 16 deaths implies HR = 0.30",
     ] {
         assert!(report.contains(line), "missing {line:?} in\n{report}");
     }
