@@ -244,4 +244,35 @@ pub enum Error {
         /// What differs.
         detail: &'static str,
     },
+
+    /// A design search found no design within its bound that meets both
+    /// error rates.
+    ///
+    /// Fix: raise `nmax`, or relax alpha, beta or the difference p1 − p0.
+    #[error("no {what} with at most {nmax} patients meets alpha and power; raise nmax")]
+    NoFeasibleDesign {
+        /// The design searched for.
+        what: &'static str,
+        /// The largest size searched.
+        nmax: u64,
+    },
+
+    /// A search stopped at its time budget before covering its range.
+    ///
+    /// Fix: raise the time limit, or lower the bound of the search.
+    #[error(
+        "{what} stopped at its time budget of {limit_ms} ms having searched {unit} up to {reached} of {target}; raise time_limit or lower the bound"
+    )]
+    SearchStopped {
+        /// The search.
+        what: &'static str,
+        /// The budget, in milliseconds.
+        limit_ms: u64,
+        /// What the search runs over (for example "maximum sizes n").
+        unit: &'static str,
+        /// The last value completed.
+        reached: u64,
+        /// The bound the search was to reach.
+        target: u64,
+    },
 }

@@ -53,6 +53,11 @@
 //!   p-values and checks that reported figures can be right.
 //! - [`ConfidenceLevel`], [`ConfidenceInterval`], [`Alternative`],
 //!   [`CiTransform`]: the shared vocabulary of intervals and tests.
+//! - [`SimonSearch`] → [`SimonDesigns`], [`TwoStageDesign`] →
+//!   [`TwoStageInference`], [`SingleStageSearch`], [`LogRankEvents`],
+//!   [`SurvivalSampleSize`]: designing the next study (Simon's two-stage
+//!   designs and inference after them, A'Hern's single-stage designs,
+//!   log-rank events and patients).
 //! - [`datasets`]: R's `aml`, `lung`, `ovarian` and `veteran` data, embedded.
 //!
 //! # Choosing a method
@@ -82,6 +87,8 @@
 //! | [`fisher_exact`] | R `fisher.test` | the conditional MLE is exact (R stops at `uniroot`'s ~1e-4); scipy's `fisher_exact` two-sided rule differs |
 //! | [`fisher_exact_rxc`] | R `fisher.test(workspace = )` (FEXACT) | also where FEXACT runs out of workspace |
 //! | [`Proportion`] | R `binom.test`, `prop.test`; statsmodels `proportion_confint` | Jeffreys with the Brown-Cai-DasGupta boundary fix |
+//! | [`SimonSearch`], [`TwoStageDesign::inference`] | clinfun `ph2simon`, `twostage.inference` | inference bounds are exact roots (clinfun: a 1e-4 grid) |
+//! | [`LogRankEvents`], [`SurvivalSampleSize`] | rpact `getSampleSizeSurvival`, `getPowerSurvival`; gsDesign `nSurv` (Lachin-Foulkes) | unrounded events and patients |
 //! | [`format_p_value`] | journal style (APA, AMA): `.011`, `< .001`, `> .999` | rounds half away from zero |
 //!
 //! Reference values and the calls that made them are in the crate's
@@ -127,6 +134,7 @@ mod compare;
 mod consistency;
 mod curve_counts;
 mod data;
+mod design;
 #[rustfmt::skip]
 pub mod datasets;
 mod error;
@@ -149,6 +157,13 @@ mod special;
 pub use crate::compare::{compare_proportions, ProportionComparison};
 pub use crate::consistency::{check_percentage, PercentageCheck, ReportedPercentage};
 pub use crate::data::{SurvivalData, SurvivalDataBuilder};
+pub use crate::design::{
+    EventsMethod, LogRankEvents, LogRankEventsResult, Sided, SimonDesign, SimonDesigns,
+    SimonSearch, SingleStageDesign, SingleStageSearch, SurvivalSampleSize,
+    SurvivalSampleSizeMethod, SurvivalSampleSizeResult, TwoStageCharacteristics, TwoStageDesign,
+    TwoStageInference, DEFAULT_SIMON_TIME_LIMIT, DEFAULT_SINGLE_STAGE_TIME_LIMIT, MAX_DESIGN_SIZE,
+    MAX_SIMON_NMAX, MAX_SINGLE_STAGE_NMAX,
+};
 pub use crate::error::{Error, Result};
 pub use crate::event_table::{
     CountRow, EventTable, GroupCounts, StratumTable, TimeFix, MAX_CELLS, MAX_TABLE_ENTRIES,

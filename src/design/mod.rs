@@ -1,0 +1,207 @@
+//! Designing the next study: Simon's two-stage designs, inference after a
+//! two-stage trial, exact single-stage designs, and the events and patients
+//! a log-rank comparison needs.
+//!
+//! The formulas, conventions and references are in `docs/methods/design.md`;
+//! the checks in `docs/validation/design.md`.
+
+mod inference;
+mod simon;
+mod single_stage;
+mod survival;
+
+pub use inference::TwoStageInference;
+pub use simon::{
+    SimonDesign, SimonDesigns, SimonSearch, TwoStageCharacteristics, TwoStageDesign,
+    DEFAULT_SIMON_TIME_LIMIT, MAX_DESIGN_SIZE, MAX_SIMON_NMAX,
+};
+pub use single_stage::{
+    SingleStageDesign, SingleStageSearch, DEFAULT_SINGLE_STAGE_TIME_LIMIT, MAX_SINGLE_STAGE_NMAX,
+};
+pub use survival::{
+    EventsMethod, LogRankEvents, LogRankEventsResult, Sided, SurvivalSampleSize,
+    SurvivalSampleSizeMethod, SurvivalSampleSizeResult,
+};
+
+use crate::error::{Error, Result};
+use crate::special::ln_dbinom;
+
+/// Checks that a probability is in the open interval (0, 1).
+pub(crate) fn check_open_unit(what: &'static str, value: f64) -> Result<()> {
+    if value > 0.0 && value < 1.0 {
+        Ok(())
+    } else {
+        Err(Error::InvalidParameter {
+            what,
+            constraint: "in (0, 1)",
+            value,
+        })
+    }
+}
+
+/// Checks an error rate (alpha or beta): in the open interval (0, 0.5).
+pub(crate) fn check_error_rate(what: &'static str, value: f64) -> Result<()> {
+    if value > 0.0 && value < 0.5 {
+        Ok(())
+    } else {
+        Err(Error::InvalidParameter {
+            what,
+            constraint: "in (0, 0.5)",
+            value,
+        })
+    }
+}
+
+/// Checks the two response rates of a phase II design: both in (0, 1), p1 > p0.
+pub(crate) fn check_rates(p0: f64, p1: f64) -> Result<()> {
+    check_open_unit("p0", p0)?;
+    check_open_unit("p1", p1)?;
+    if p1 > p0 {
+        Ok(())
+    } else {
+        Err(Error::InvalidParameter {
+            what: "p1",
+            constraint: "greater than p0",
+            value: p1,
+        })
+    }
+}
+
+/// The binomial probabilities `P(X = x)`, `x = 0..=m`, for `X ~ Bin(m, p)`
+/// (Loader's saddle-point densities, each to a few ulps).
+pub(crate) fn binom_pmf(m: u64, p: f64) -> Vec<f64> {
+    (0..=m)
+        .map(|x| ln_dbinom(x as f64, m as f64, p).exp())
+        .collect()
+}
+
+/// Upper tails `P(X > k)` for `k = 0..=m` (index k), each summed directly
+/// from the top so that small tails keep their relative precision.
+pub(crate) fn upper_tails(pmf: &[f64]) -> Vec<f64> {
+    let mut tails = vec![0.0; pmf.len()];
+    let mut acc = 0.0;
+    for k in (0..pmf.len()).rev() {
+        tails[k] = acc;
+        acc += pmf[k];
+    }
+    tails
+}
+
+/// Lower tails `P(X ≤ k)` for `k = 0..=m`, summed from the bottom.
+pub(crate) fn lower_tails(pmf: &[f64]) -> Vec<f64> {
+    let mut tails = Vec::with_capacity(pmf.len());
+    let mut acc = 0.0;
+    for &p in pmf {
+        acc += p;
+        tails.push(acc);
+    }
+    tails
+}
+
+/// R's way of printing a number with `digits` significant digits (what
+/// `print(x)` and `cat(x)` show with the default `digits = 7`): trailing
+/// zeros dropped, fixed notation unless the number is very small or large.
+pub(crate) fn fmt_signif(x: f64, digits: usize) -> String {
+    if !x.is_finite() {
+        return if x.is_nan() {
+            "NaN".into()
+        } else if x > 0.0 {
+            "Inf".into()
+        } else {
+            "-Inf".into()
+        };
+    }
+    if x == 0.0 {
+        return "0".into();
+    }
+    let (sig, exp) = sig_digits(x, digits);
+    if !(-5..15).contains(&exp) {
+        // R writes at least two exponent digits: 1.5e-08, 2e+20.
+        let s = format!("{:.*e}", sig.saturating_sub(1), x);
+        let (mantissa, e) = s.split_once('e').expect("exponent format has an e");
+        let e: i32 = e.parse().expect("exponent is an integer");
+        let sign = if e < 0 { '-' } else { '+' };
+        return format!("{mantissa}e{sign}{:02}", e.abs());
+    }
+    let decimals = (sig as i32 - 1 - exp).max(0) as usize;
+    format!("{x:.decimals$}")
+}
+
+/// Decimals R uses for a column of numbers printed with `digits`
+/// significant digits (`print(matrix, digits = )`): the most any element
+/// needs to show its own significant digits.
+pub(crate) fn column_decimals(values: &[f64], digits: usize) -> usize {
+    values
+        .iter()
+        .filter(|v| v.is_finite() && **v != 0.0)
+        .map(|&v| {
+            let (sig, exp) = sig_digits(v, digits);
+            (sig as i32 - 1 - exp).max(0) as usize
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// The number of significant digits (at most `digits`, trailing zeros
+/// dropped) of `x` rounded to `digits` significant digits, and the decimal
+/// exponent of the rounded value.
+fn sig_digits(x: f64, digits: usize) -> (usize, i32) {
+    let digits = digits.clamp(1, 17);
+    let s = format!("{:.*e}", digits - 1, x.abs());
+    let (mantissa, exp) = s.split_once('e').expect("exponent format has an e");
+    let exp: i32 = exp.parse().expect("exponent is an integer");
+    let trimmed = mantissa.replace('.', "");
+    let sig = trimmed.trim_end_matches('0').len().max(1);
+    (sig, exp)
+}
+
+/// Lays out a table like R's `print` of a matrix with row names: row names
+/// left-aligned, each column right-aligned to its widest entry.
+pub(crate) fn write_table(
+    f: &mut std::fmt::Formatter<'_>,
+    header: &[&str],
+    rows: &[(String, Vec<String>)],
+) -> std::fmt::Result {
+    let name_width = rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
+    let widths: Vec<usize> = header
+        .iter()
+        .enumerate()
+        .map(|(j, h)| {
+            rows.iter()
+                .map(|r| r.1[j].len())
+                .chain(std::iter::once(h.len()))
+                .max()
+                .expect("the header is never empty")
+        })
+        .collect();
+    write!(f, "{:name_width$}", "")?;
+    for (h, w) in header.iter().zip(&widths) {
+        write!(f, " {h:>w$}")?;
+    }
+    writeln!(f)?;
+    for (name, cells) in rows {
+        write!(f, "{name:name_width$}")?;
+        for (c, w) in cells.iter().zip(&widths) {
+            write!(f, " {c:>w$}")?;
+        }
+        writeln!(f)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn r_number_formats() {
+        assert_eq!(fmt_signif(0.1, 7), "0.1");
+        assert_eq!(fmt_signif(0.05, 7), "0.05");
+        assert_eq!(fmt_signif(227.61866, 7), "227.6187");
+        assert_eq!(fmt_signif(30.0, 7), "30");
+        assert_eq!(fmt_signif(1.5e-8, 7), "1.5e-08");
+        assert_eq!(column_decimals(&[0.7361, 0.549], 4), 4);
+        assert_eq!(column_decimals(&[15.0079, 19.5144], 4), 2);
+        assert_eq!(column_decimals(&[1.0, 10.0], 4), 0);
+    }
+}
