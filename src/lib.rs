@@ -53,6 +53,9 @@
 //!   p-values and checks that reported figures can be right.
 //! - [`ConfidenceLevel`], [`ConfidenceInterval`], [`Alternative`],
 //!   [`CiTransform`]: the shared vocabulary of intervals and tests.
+//! - [`Reconstruct`] → [`Reconstruction`]: individual data rebuilt from a
+//!   digitised Kaplan-Meier figure and its numbers at risk ([`AtRiskTable`],
+//!   [`read_webplotdigitizer_csv`]), Guyot et al. (2012); [`combine_arms`].
 //! - [`datasets`]: R's `aml`, `lung`, `ovarian` and `veteran` data, embedded.
 //!
 //! # Choosing a method
@@ -138,6 +141,7 @@ mod logrank;
 mod nelson_aalen;
 mod proportion;
 mod pvalue;
+mod reconstruct;
 mod response;
 mod special;
 
@@ -169,4 +173,9 @@ pub use crate::proportion::{
     ProportionCiMethod, RiskDifference, MAX_TRIALS,
 };
 pub use crate::pvalue::{check_p_value, format_p_value, PValueCheck, PValueStyle, ReportedPValue};
+pub use crate::reconstruct::{
+    combine_arms, read_at_risk_csv, read_webplotdigitizer_csv, AtRiskTable, CleaningReport,
+    DigitisedArm, IntervalMethod, Reconstruct, Reconstruction, RiskInterval, SurvivalScale,
+    DEFAULT_EXACT_BUDGET, DEFAULT_MAX_ADJUSTMENTS, EXACT_RATIO_TOLERANCE, WHAT_IS_RECOVERED,
+};
 pub use crate::response::{Denominator, Response, ResponseCounts, ResponseSummary};
