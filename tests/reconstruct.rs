@@ -131,9 +131,7 @@ fn reconstruct_arm(arm: &Arm, step: f64, total: bool) -> Reconstruction {
 
 #[test]
 fn exact_round_trips_on_the_embedded_data_sets() {
-    let scale: f64 = std::env::var("STEP_SCALE").ok().map_or(1.0, |v| v.parse().unwrap());
     for (name, arms, step) in datasets() {
-        let step = step * scale;
         for total in [false, true] {
             let mut recs = Vec::new();
             for arm in &arms {
@@ -189,7 +187,15 @@ fn exact_round_trips_on_the_embedded_data_sets() {
                 log_rank(&rebuilt).unwrap().chisq(),
             );
             println!("{name} total={total}: chi-square {x0:.6} -> {x1:.6} ({:+.3}%)", 100.0 * (x1 / x0 - 1.0));
-            //assert!((x1 / x0 - 1.0).abs() < 0.02, "{name}: {x0} vs {x1}");
+            // Censoring times within a gap between two drops are not in the
+            // figure (spread evenly); in the two small sets (23 and 26
+            // patients) that moves the chi-square by up to 6%.
+            let tolerance = match name {
+                "lung by sex" => 0.02,
+                "veteran by trt" => 0.03,
+                _ => 0.06,
+            };
+            assert!((x1 / x0 - 1.0).abs() < tolerance, "{name}: {x0} vs {x1}");
         }
     }
 }
@@ -274,6 +280,228 @@ fn lung_with_noise(seed: u64, frac: f64, total: bool) -> NoisyOutcome {
         median_shift: shifts,
         hr_ratio: hr(&rebuilt) / hr(&original),
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Clicks perturbed by up to 0.5% of each axis: the original curve is
+    /// within 0.02 of 0.5 at the reconstructed median (allowing for the
+    /// time noise) and the hazard ratio moves by less than 5% (measured
+    /// worst over 500 seeds: 0.011 and 2.4%).
+    #[test]
+    fn noisy_clicks_keep_medians_and_hazard_ratio(seed in any::<u64>(), frac in 0.0..=0.005f64, total in any::<bool>()) {
+        let o = lung_with_noise(seed, frac, total);
+        for m in &o.median_shift {
+            prop_assert!(*m <= 0.02, "median miss {m}");
+        }
+        prop_assert!(o.hr_ratio.ln().abs() <= 0.05, "HR ratio {}", o.hr_ratio);
+    }
+
+    /// Arbitrary clicks and tables: an answer or a typed error, never a
+    /// panic or a hang; an answer has one row per patient.
+    #[test]
+    fn arbitrary_input_never_panics(
+        clicks in prop::collection::vec((wild(), wild()), 0..40),
+        gaps in prop::collection::vec((0.1..50.0f64, 0u64..30), 0..6),
+        n0 in 0u64..60,
+        total in prop::option::of(0u64..80),
+        budget in prop_oneof![Just(0u64), Just(survkit::DEFAULT_EXACT_BUDGET)],
+        max_adj in 0u32..4,
+    ) {
+        let mut times = vec![0.0];
+        let mut counts = vec![n0];
+        for (dt, drop) in gaps {
+            times.push(times.last().unwrap() + dt);
+            counts.push(counts.last().unwrap().saturating_sub(drop));
+        }
+        let Ok(table) = AtRiskTable::new(times, counts) else { return Ok(()) };
+        let mut r = Reconstruct::new().exact_budget(budget).max_adjustments(max_adj);
+        if let Some(t) = total {
+            r = r.total_events(t);
+        }
+        if let Ok(rec) = r.fit(&clicks, &table) {
+            prop_assert_eq!(rec.n() as u64, n0);
+            prop_assert!(rec.max_abs_difference().is_finite());
+            let iv_sum: u64 = rec.intervals().iter().map(|i| i.events() + i.censored()).sum();
+            prop_assert_eq!(iv_sum, n0);
+            prop_assert!(rec.data().is_ok());
+            prop_assert!(!rec.to_string().is_empty());
+        }
+    }
+}
+
+/// Click coordinates from the awkward to the absurd.
+fn wild() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        4 => 0.0..1.0f64,
+        2 => -0.1..1.1f64,
+        2 => 0.0..100.0f64,
+        1 => Just(f64::NAN),
+        1 => Just(f64::INFINITY),
+        1 => Just(-0.0),
+        1 => Just(1e300),
+    ]
+}
+
+#[test]
+fn percent_clicks_round_trip_exactly() {
+    let arm = &arms(&lung::TIME, &lung::event(), &lung::SEX, &[1, 2])[1];
+    let curve = curve_of(arm);
+    let clicks: Vec<(f64, f64)> = corners(&curve).iter().map(|&(t, s)| (t, 100.0 * s)).collect();
+    let rec = Reconstruct::new()
+        .scale(SurvivalScale::Percent)
+        .fit(&clicks, &grid(&curve, 100.0))
+        .unwrap();
+    assert!(rec.max_abs_difference() < 1e-12, "{rec}");
+    assert!(rec.intervals().iter().all(|i| i.method() == IntervalMethod::ExactClicks));
+}
+
+#[test]
+fn the_paper_alone_stays_close_on_exact_clicks() {
+    // The exact-click step off: the paper's algorithm on exact corners.
+    for (name, arms, step) in datasets() {
+        for arm in &arms {
+            let curve = curve_of(arm);
+            let rec = Reconstruct::new()
+                .exact_budget(0)
+                .fit(&corners(&curve), &grid(&curve, step))
+                .unwrap();
+            assert!(rec.intervals().iter().all(|i| i.method() != IntervalMethod::ExactClicks || i.events() == 0));
+            assert_eq!(rec.at_risk_reconstructed(), rec.at_risk().count(), "{name}");
+            let exact_events = rec
+                .intervals()
+                .iter()
+                .filter(|iv| iv.events() == events_in(arm, iv.start(), iv.end()))
+                .count();
+            println!(
+                "paper alone, {name} arm {}: max |diff| {:.4}, RMS {:.4}, events exact in {exact_events} of {} intervals",
+                arm.name,
+                rec.max_abs_difference(),
+                rec.rms_difference(),
+                rec.intervals().len()
+            );
+            // The paper's n̂ misplaces censorings; 0.058 on aml's 11 patients.
+            assert!(rec.max_abs_difference() < 0.1, "{name}\n{rec}");
+        }
+    }
+}
+
+#[test]
+fn a_stalled_adjustment_is_finished_by_bisection() {
+    let arm = &arms(&lung::TIME, &lung::event(), &lung::SEX, &[1, 2])[0];
+    let curve = curve_of(arm);
+    for max in [0, 1] {
+        let rec = Reconstruct::new()
+            .exact_budget(0)
+            .max_adjustments(max)
+            .fit(&corners(&curve), &grid(&curve, 100.0))
+            .unwrap();
+        assert!(rec.intervals()[..rec.intervals().len() - 1].iter().any(|i| i.searched()));
+        assert_eq!(rec.at_risk_reconstructed(), rec.at_risk().count());
+    }
+}
+
+#[test]
+fn each_failure_is_a_typed_error() {
+    let t = AtRiskTable::new(vec![0.0, 10.0], vec![10, 4]).unwrap();
+    // A published count that rises.
+    assert_eq!(
+        AtRiskTable::new(vec![0.0, 10.0, 20.0], vec![10, 4, 5]),
+        Err(Error::AtRiskIncreases { index: 2, previous: 4, count: 5 })
+    );
+    // A table that does not start at 0, times that do not increase.
+    assert!(matches!(
+        AtRiskTable::new(vec![5.0], vec![10]),
+        Err(Error::InvalidParameter { what: "first at-risk time", .. })
+    ));
+    assert!(matches!(
+        AtRiskTable::new(vec![0.0, 5.0, 5.0], vec![10, 9, 8]),
+        Err(Error::InvalidParameter { what: "at-risk times", .. })
+    ));
+    assert!(matches!(AtRiskTable::new(vec![0.0], vec![0]), Err(Error::InvalidParameter { .. })));
+    // A click that drops the curve after the table has nobody at risk.
+    let ends = AtRiskTable::new(vec![0.0, 10.0], vec![10, 0]).unwrap();
+    assert_eq!(
+        Reconstruct::new().fit(&[(0.0, 1.0), (5.0, 0.5), (12.0, 0.4)], &ends),
+        Err(Error::ClickOutsideAtRiskTable { index: 2, time: 12.0, empty_from: 10.0 })
+    );
+    // A total the curve cannot produce.
+    let clicks = [(0.0, 1.0), (5.0, 1.0), (5.0, 0.5), (15.0, 0.5), (15.0, 0.3)];
+    assert!(matches!(
+        Reconstruct::new().total_events(20).fit(&clicks, &t),
+        Err(Error::TotalEventsContradictCurve { total: 20, min: 5, max: 7 })
+    ));
+    assert!(matches!(
+        Reconstruct::new().total_events(0).fit(&clicks, &t),
+        Err(Error::TotalEventsContradictCurve { total: 0, .. })
+    ));
+    // Clicks that are not numbers, a percentage read as a proportion, none at all.
+    assert!(matches!(
+        Reconstruct::new().fit(&[(1.0, f64::NAN)], &t),
+        Err(Error::NonFinite { what: "click survival", index: 0, .. })
+    ));
+    assert!(matches!(
+        Reconstruct::new().fit(&[(1.0, 95.0)], &t),
+        Err(Error::InvalidParameter { .. })
+    ));
+    assert_eq!(Reconstruct::new().fit(&[], &t), Err(Error::EmptyInput { what: "clicks" }));
+    // Negative counts in a file, a click with one coordinate.
+    assert!(matches!(read_at_risk_csv("time,A\n0,-3\n"), Err(Error::InvalidCsv { line: 2, .. })));
+    assert!(matches!(
+        read_webplotdigitizer_csv("0,1\n5,\n"),
+        Err(Error::InvalidCsv { line: 2, .. })
+    ));
+    assert!(matches!(
+        read_webplotdigitizer_csv("0,1\n5,abc\n"),
+        Err(Error::InvalidCsv { line: 2, .. })
+    ));
+}
+
+#[test]
+fn a_click_above_the_rebuilt_curve_has_no_events() {
+    // The rebuilt curve falls to 0.5 at 5; the clicks at 8 say 0.55 (a
+    // negative count in the paper's formula): no events there, no panic.
+    let t = AtRiskTable::new(vec![0.0], vec![2]).unwrap();
+    let rec = Reconstruct::new()
+        .fit(&[(0.0, 1.0), (5.0, 0.6), (8.0, 0.55)], &t)
+        .unwrap();
+    assert_eq!(rec.n_events(), 1);
+    assert_eq!(rec.event().len(), 2);
+}
+
+#[test]
+fn the_display_reports_cleaning_table_and_limits() {
+    let t = AtRiskTable::new(vec![0.0, 10.0], vec![10, 6]).unwrap();
+    let rec = Reconstruct::new()
+        .fit(&[(5.0, 1.01), (5.0, 0.8), (3.0, 0.9), (-0.2, 1.0), (12.0, 0.7)], &t)
+        .unwrap();
+    let text = rec.to_string();
+    for needle in [
+        "Reconstructed individual data (Guyot et al. 2012)",
+        "patients 10",
+        "1 lowered to keep the curve non-increasing",
+        "1 clamped to [0, 1]",
+        "1 negative times set to 0",
+        "published",
+        "Not recovered:",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?} in\n{text}");
+    }
+}
+
+#[test]
+fn webplotdigitizer_exports_are_read() {
+    let text = "\u{feff}Dataset 1,,Dataset 2,\r\nX,Y,X,Y\r\n0,1,0,1\r\n1.5,0.9,2,0.95\r\n3,0.8,,\r\n";
+    let arms = read_webplotdigitizer_csv(text).unwrap();
+    assert_eq!(arms.len(), 2);
+    assert_eq!(arms[0].name(), "Dataset 1");
+    assert_eq!(arms[0].points(), [(0.0, 1.0), (1.5, 0.9), (3.0, 0.8)]);
+    assert_eq!(arms[1].points(), [(0.0, 1.0), (2.0, 0.95)]);
+    let semi = read_webplotdigitizer_csv("0;1\n2,5;0,75\n").unwrap();
+    assert_eq!(semi[0].points(), [(0.0, 1.0), (2.5, 0.75)]);
+    let tab = read_webplotdigitizer_csv("0\t100\n2\t75\n").unwrap();
+    assert_eq!(tab[0].points()[1], (2.0, 75.0));
 }
 
 #[test]
