@@ -153,7 +153,8 @@ fn remove_exits(sol: &mut Solution, mut k: u64) -> u64 {
 
 /// How the exact-click step ended.
 enum Exact {
-    Found(Solution),
+    /// The solution, and whether the interval had drops at all.
+    Found(Solution, bool),
     Inconsistent,
     OverBudget,
 }
@@ -307,7 +308,7 @@ fn exact(
             }
         }
     }
-    Exact::Found(Solution { d, censor })
+    Exact::Found(Solution { d, censor }, !drops.is_empty())
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -455,9 +456,13 @@ pub(crate) fn reconstruct(
             target,
             &mut budget,
         ) {
-            Exact::Found(s) => {
+            Exact::Found(s, has_drops) => {
                 sol = s;
-                method = IntervalMethod::ExactClicks;
+                method = if has_drops {
+                    IntervalMethod::ExactClicks
+                } else {
+                    IntervalMethod::NoDrops
+                };
                 forced = 0;
             }
             Exact::Inconsistent => {}

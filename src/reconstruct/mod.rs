@@ -446,6 +446,10 @@ pub enum IntervalMethod {
     ExactClicks,
     /// The paper's algorithm; the exact-click step was over its budget.
     GuyotExactSkipped,
+    /// No click in the interval drops: no events, every exit a censoring
+    /// (spread evenly; in the last interval over the flat tail, the last
+    /// at the last click).
+    NoDrops,
 }
 
 /// One interval `[start, end)` of the at-risk table as reconstructed (an
@@ -740,6 +744,7 @@ impl fmt::Display for Reconstruction {
                 IntervalMethod::Guyot => "Guyot",
                 IntervalMethod::ExactClicks => "exact clicks",
                 IntervalMethod::GuyotExactSkipped => "Guyot (exact step over budget)",
+                IntervalMethod::NoDrops => "no drop",
             };
             writeln!(
                 f,
