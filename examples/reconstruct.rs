@@ -74,7 +74,10 @@ pub fn report() -> Result<String, Box<dyn std::error::Error>> {
         .group_levels(&lung::SEX, &[1, 2])
         .build()?;
     let original = summary(&original)?;
-    writeln!(out, "Female vs male (reference)      original  reconstructed")?;
+    writeln!(
+        out,
+        "Female vs male (reference)      original  reconstructed"
+    )?;
     let rows = [
         "log-rank chi-square (1 df)",
         "log-rank p",

@@ -149,16 +149,23 @@ mod tests {
 
     #[test]
     fn cleaning_rules() {
-        let pts = [(5.0, 0.8), (-0.1, 1.02), (2.0, 0.9), (3.0, 0.92), (5.0, 0.85)];
+        let pts = [
+            (5.0, 0.8),
+            (-0.1, 1.02),
+            (2.0, 0.9),
+            (3.0, 0.92),
+            (5.0, 0.85),
+        ];
         let (c, r) = clean(&pts, SurvivalScale::Proportion).unwrap();
         let got: Vec<(f64, f64)> = c.iter().map(|c| (c.time, c.survival)).collect();
         assert_eq!(
             got,
-            vec![(0.0, 1.0), (0.0, 1.0), (2.0, 0.9), (3.0, 0.9), (5.0, 0.85), (5.0, 0.8)]
+            vec![(0.0, 1.0), (2.0, 0.9), (3.0, 0.9), (5.0, 0.85), (5.0, 0.8)]
         );
-        assert!(r.origin_added);
+        // The click at (−0.1, 1.02) became the origin.
+        assert!(!r.origin_added);
         assert_eq!((r.survival_clamped, r.time_clamped, r.lowered), (1, 1, 1));
-        assert_eq!(r.duplicated_times, 2);
+        assert_eq!(r.duplicated_times, 1);
         assert!(clean(&[(1.0, 95.0)], SurvivalScale::Proportion).is_err());
         assert!(clean(&[(1.0, 95.0)], SurvivalScale::Percent).is_ok());
         assert!(clean(&[], SurvivalScale::Percent).is_err());

@@ -119,9 +119,9 @@ pub fn read_webplotdigitizer_csv(text: &str) -> Result<Vec<DigitisedArm>> {
                     detail: "a cell is not a number",
                 });
             }
-            let axis = row
-                .iter()
-                .all(|c| c.is_empty() || c.eq_ignore_ascii_case("x") || c.eq_ignore_ascii_case("y"));
+            let axis = row.iter().all(|c| {
+                c.is_empty() || c.eq_ignore_ascii_case("x") || c.eq_ignore_ascii_case("y")
+            });
             if !axis {
                 names = row.iter().step_by(2).map(|c| c.to_string()).collect();
             }

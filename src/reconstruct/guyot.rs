@@ -66,14 +66,7 @@ fn censor_time(t_start: f64, width: f64, j: u64, nc: u64) -> f64 {
 /// `d = round(n̂ (1 − S_k / Ŝ))` with `Ŝ` the reconstructed Kaplan-Meier
 /// value so far, clamped to `[0, n̂]` (a click above the reconstructed curve
 /// has no events; the paper's formula would give a negative count).
-fn pass(
-    clicks: &[Click],
-    t_start: f64,
-    spread_end: f64,
-    n_start: u64,
-    nc: u64,
-    s_km: f64,
-) -> Pass {
+fn pass(clicks: &[Click], t_start: f64, spread_end: f64, n_start: u64, nc: u64, s_km: f64) -> Pass {
     let width = spread_end - t_start;
     let mut n = n_start as i64; // ok: counts are validated ≤ 2⁵³
     let mut ci = 0u64;
@@ -179,7 +172,7 @@ fn exact(
     budget: &mut u64,
 ) -> Exact {
     let big_n = n_start as usize; // ok: ≤ 2⁵³ validated, and budgeted below
-    // Drops and their candidate (M, d).
+                                  // Drops and their candidate (M, d).
     let mut drops: Vec<(usize, Vec<(u64, u64)>)> = Vec::new();
     let mut prev = s_before;
     for (k, c) in clicks.iter().enumerate() {
@@ -375,8 +368,9 @@ pub(crate) fn reconstruct(
                 let nc0 = guess.clamp(0.0, n_start as f64) as u64; // ok: clamped
                 let run = |nc: u64| pass(cl, t_start, t_next, n_start, nc, s_km);
                 let goal = n_next as i64; // ok: ≤ 2⁵³
-                let (p, iters, bis) =
-                    adjust(nc0, n_start, settings.max_adjustments, &run, |p| p.n_end - goal);
+                let (p, iters, bis) = adjust(nc0, n_start, settings.max_adjustments, &run, |p| {
+                    p.n_end - goal
+                });
                 adjustments = iters;
                 searched = bis;
                 let mut sol = Solution {
@@ -392,7 +386,15 @@ pub(crate) fn reconstruct(
                 } else if diff < 0 {
                     forced = -(remove_exits(&mut sol, (-diff) as u64) as i64);
                 }
-                (End::Next { t: t_next, n: n_next }, sol, p.n_hat, None)
+                (
+                    End::Next {
+                        t: t_next,
+                        n: n_next,
+                    },
+                    sol,
+                    p.n_hat,
+                    None,
+                )
             }
             None => {
                 let t_end = t_curve_end.max(t_start);
