@@ -176,6 +176,7 @@ pub use crate::pvalue::{check_p_value, format_p_value, PValueCheck, PValueStyle,
 pub use crate::reconstruct::{
     combine_arms, read_at_risk_csv, read_webplotdigitizer_csv, AtRiskTable, CleaningReport,
     DigitisedArm, IntervalMethod, Reconstruct, Reconstruction, RiskInterval, SurvivalScale,
-    DEFAULT_EXACT_BUDGET, DEFAULT_MAX_ADJUSTMENTS, EXACT_RATIO_TOLERANCE, WHAT_IS_RECOVERED,
+    DEFAULT_EXACT_BUDGET, DEFAULT_MAX_ADJUSTMENTS, EXACT_RATIO_TOLERANCE, MAX_PATIENTS,
+    WHAT_IS_RECOVERED,
 };
 pub use crate::response::{Denominator, Response, ResponseCounts, ResponseSummary};

@@ -627,3 +627,37 @@ fn the_example_reconstructs_the_digitised_lung_figure() {
     assert!(report.contains("published total events 112"));
     assert!(report.contains("published total events 53"));
 }
+
+#[test]
+fn huge_arms_are_bounded() {
+    // 2·10⁶ patients: the paper's passes cost O(clicks · log n), the exact
+    // step stays within its budget (or says it is over); beyond 10⁷ patients a
+    // budget error.
+    let t = AtRiskTable::new(vec![0.0, 10.0], vec![2_000_000, 800_000]).unwrap();
+    let clicks = [
+        (0.0, 1.0),
+        (5.0, 1.0),
+        (5.0, 0.5),
+        (20.0, 0.5),
+        (20.0, 0.25),
+    ];
+    let start = std::time::Instant::now();
+    let rec = Reconstruct::new().fit(&clicks, &t).unwrap();
+    assert_eq!(rec.n(), 2_000_000);
+    // 0.5 = (M − d)/M has 10⁶ candidates; within the default budget.
+    assert_eq!(rec.intervals()[0].method(), IntervalMethod::ExactClicks);
+    assert!(start.elapsed().as_secs() < 60);
+    let small = Reconstruct::new()
+        .exact_budget(1000)
+        .fit(&clicks, &t)
+        .unwrap();
+    assert_eq!(
+        small.intervals()[0].method(),
+        IntervalMethod::GuyotExactSkipped
+    );
+    let over = AtRiskTable::new(vec![0.0], vec![survkit::MAX_PATIENTS + 1]).unwrap();
+    assert!(matches!(
+        Reconstruct::new().fit(&clicks, &over),
+        Err(Error::BudgetExceeded { .. })
+    ));
+}

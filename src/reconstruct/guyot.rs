@@ -75,10 +75,20 @@ fn pass(clicks: &[Click], t_start: f64, spread_end: f64, n_start: u64, nc: u64, 
     let mut n_hat = Vec::with_capacity(clicks.len());
     let mut events = 0u64;
     for c in clicks {
-        while ci < nc && censor_time(t_start, width, ci, nc) < c.time {
-            n -= 1;
-            ci += 1;
+        // Censorings before the click: the times increase with j, so a
+        // binary search from the last count (O(log nc), the same times as
+        // the ones written out).
+        let (mut lo, mut hi) = (ci, nc);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if censor_time(t_start, width, mid, nc) < c.time {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
         }
+        n -= (lo - ci) as i64; // ok: ≤ nc ≤ n_start ≤ 2⁵³
+        ci = lo;
         n_hat.push(n);
         let mut dk = 0u64;
         if s > 0.0 && n > 0 {
@@ -171,7 +181,23 @@ fn exact(
     target_events: Option<u64>,
     budget: &mut u64,
 ) -> Exact {
-    let big_n = n_start as usize; // ok: ≤ 2⁵³ validated, and budgeted below
+    // Budget first, before any allocation: at most (2 drops + 1)(N + 1)
+    // cells (each drop tries at most N + 1 counts and sweeps N + 1 states).
+    let n_drops = clicks
+        .iter()
+        .scan(s_before, |prev, c| {
+            let drop = c.survival < *prev;
+            *prev = c.survival;
+            Some(drop)
+        })
+        .filter(|&d| d)
+        .count() as u64;
+    let cells = (2 * n_drops + 1).saturating_mul(n_start + 1);
+    if cells > *budget {
+        return Exact::OverBudget;
+    }
+    *budget -= cells;
+    let big_n = n_start as usize; // ok: within the budget, so allocatable
                                   // Drops and their candidate (M, d).
     let mut drops: Vec<(usize, Vec<(u64, u64)>)> = Vec::new();
     let mut prev = s_before;
@@ -180,11 +206,6 @@ fn exact(
             let r = c.survival / prev;
             let q = 1.0 - r;
             let d_max = ((n_start as f64 * q).ceil() as u64 + 1).min(n_start);
-            let cost = d_max.saturating_add(n_start + 1);
-            if cost > *budget {
-                return Exact::OverBudget;
-            }
-            *budget -= cost;
             let mut cands = Vec::new();
             for d in 1..=d_max {
                 let m = (d as f64 / q).round();
@@ -243,8 +264,9 @@ fn exact(
             let c = c0 + (m as f64 - nh).powi(2);
             let s2 = (m - d) as usize;
             if c < next[s2] {
+                // A later entry for the same state is cheaper: the
+                // backtrack reads the last one.
                 next[s2] = c;
-                choice.retain(|e| e.0 != s2 as u64);
                 choice.push((s2 as u64, m, pred as u64));
             }
         }
@@ -270,7 +292,7 @@ fn exact(
     // Backtrack: for each drop (M, d, state before its gap).
     let mut path = vec![(0u64, 0u64, 0u64); drops.len()];
     for (j, choice) in back.iter().enumerate().rev() {
-        let Some(&(_, m, pred)) = choice.iter().find(|e| e.0 == state as u64) else {
+        let Some(&(_, m, pred)) = choice.iter().rev().find(|e| e.0 == state as u64) else {
             return Exact::Inconsistent;
         };
         path[j] = (m, m - (state as u64), pred);

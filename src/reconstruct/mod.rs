@@ -15,6 +15,10 @@ use crate::kaplan_meier::KaplanMeier;
 pub use self::csv::{read_at_risk_csv, read_webplotdigitizer_csv, DigitisedArm};
 pub use self::guyot::EXACT_RATIO_TOLERANCE;
 
+/// Largest arm reconstructed: 10⁷ patients (the rows take 16 bytes each,
+/// and each adjustment pass costs O(clicks · log patients)).
+pub const MAX_PATIENTS: u64 = 10_000_000;
+
 /// Default cap on the paper's adjustment passes per interval
 /// ([`Reconstruct::max_adjustments`]).
 pub const DEFAULT_MAX_ADJUSTMENTS: u32 = 100;
@@ -246,6 +250,7 @@ impl AtRiskTable {
 /// [`Error::EmptyInput`] for no clicks, [`Error::NonFinite`] for a NaN or
 /// infinite click, [`Error::InvalidParameter`] for a survival more than 5
 /// points outside the axis (a percentage read as a proportion),
+/// [`Error::BudgetExceeded`] for more than [`MAX_PATIENTS`] at time 0,
 /// [`Error::ClickOutsideAtRiskTable`] for a drop of the curve after the
 /// table has nobody at risk, [`Error::TotalEventsContradictCurve`] for a
 /// total number of events that the curve and the table cannot produce.
@@ -339,6 +344,13 @@ impl Reconstruct {
     /// # Errors
     /// As listed on [`Reconstruct`].
     pub fn fit(&self, clicks: &[(f64, f64)], at_risk: &AtRiskTable) -> Result<Reconstruction> {
+        if at_risk.count[0] > MAX_PATIENTS {
+            return Err(Error::BudgetExceeded {
+                what: "reconstruction (patients at time 0)",
+                limit: MAX_PATIENTS,
+                unit: "patients",
+            });
+        }
         let (cleaned, cleaning) = clean::clean(clicks, self.scale)?;
         let ranges = clean::index_table(&cleaned, at_risk);
         let settings = guyot::Settings {
