@@ -85,6 +85,7 @@
 //! | [`fisher_exact`] | R `fisher.test` | the conditional MLE is exact (R stops at `uniroot`'s ~1e-4); scipy's `fisher_exact` two-sided rule differs |
 //! | [`fisher_exact_rxc`] | R `fisher.test(workspace = )` (FEXACT) | also where FEXACT runs out of workspace |
 //! | [`Proportion`] | R `binom.test`, `prop.test`; statsmodels `proportion_confint` | Jeffreys with the Brown-Cai-DasGupta boundary fix |
+//! | [`Reconstruct`] | Guyot et al. (2012), from the paper | IPDfromKM, survHE's `digitise` are the R implementations; survkit adds cleaning, bounded loops and an exact-click step |
 //! | [`format_p_value`] | journal style (APA, AMA): `.011`, `< .001`, `> .999` | rounds half away from zero |
 //!
 //! Reference values and the calls that made them are in the crate's
@@ -115,6 +116,10 @@
 //! - Clopper, C. J. & Pearson, E. S. (1934). The use of confidence or fiducial
 //!   limits illustrated in the case of the binomial. *Biometrika* 26(4),
 //!   404–413. doi:10.1093/biomet/26.4.404
+//! - Guyot, P., Ades, A. E., Ouwens, M. J. N. M. & Welton, N. J. (2012).
+//!   Enhanced secondary analysis of survival data: reconstructing the data
+//!   from published Kaplan-Meier survival curves. *BMC Med. Res. Methodol.*
+//!   12, 9. doi:10.1186/1471-2288-12-9
 //! - Eisenhauer, E. A. et al. (2009). New response evaluation criteria in
 //!   solid tumours: revised RECIST guideline (version 1.1). *Eur. J. Cancer*
 //!   45(2), 228–247. doi:10.1016/j.ejca.2008.10.026
