@@ -39,7 +39,10 @@ fn bench(c: &mut Criterion) {
     let data = combine_arms(&[("Male", &recs[0]), ("Female", &recs[1])]).expect("two arms");
     // Checked once, outside the timed loops.
     assert_eq!(recs[0].n() + recs[1].n(), 228);
-    assert_eq!(KaplanMeier::new().fit(&data).expect("fit").curves().len(), 2);
+    assert_eq!(
+        KaplanMeier::new().fit(&data).expect("fit").curves().len(),
+        2
+    );
 
     let mut group = c.benchmark_group("reconstruct");
     group.bench_function("lung_by_sex/digitised", |b| {
