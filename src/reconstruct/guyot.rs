@@ -255,7 +255,7 @@ fn exact(
         }
         let mut next = vec![f64::INFINITY; big_n + 1];
         let mut choice: Vec<(u64, u64, u64)> = Vec::with_capacity(cands.len());
-        let nh = n_hat.get(*k).copied().unwrap_or(0) as f64;
+        let nh = n_hat[*k] as f64; // ok: one n̂ per click, k < clicks.len()
         for &(m, d) in cands {
             let (c0, pred) = best[m as usize];
             if !c0.is_finite() {
@@ -350,7 +350,9 @@ pub(crate) fn reconstruct(
         for c in clicks {
             if c.time >= empty_from && c.survival < prev {
                 return Err(Error::ClickOutsideAtRiskTable {
-                    index: c.input_index.unwrap_or(0),
+                    index: c
+                        .input_index
+                        .expect("the origin (0, 1) added by the cleaning never drops the curve"),
                     time: c.time,
                     empty_from,
                 });

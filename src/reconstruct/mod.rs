@@ -394,6 +394,30 @@ impl Reconstruct {
 /// added unless clicked; each survival lowered to the running minimum
 /// (a click above an earlier one is hand noise: the curve cannot rise).
 /// Duplicated times are kept: two clicks at one time are a drop.
+///
+/// # Conventions
+/// The paper asks for a non-increasing curve and leaves the cleaning to
+/// the user; the R implementations fail on rising or out-of-range clicks.
+/// The running minimum is the usual rule; it lowers a noisy curve by at
+/// most the noise.
+///
+/// # Errors
+/// None (the errors of cleaning come from [`Reconstruct::fit`]).
+///
+/// # Example
+/// ```
+/// use survkit::{AtRiskTable, Reconstruct};
+/// let table = AtRiskTable::new(vec![0.0], vec![10])?;
+/// let rec = Reconstruct::new().fit(&[(5.0, 0.8), (2.0, 1.01), (3.0, 0.9), (4.0, 0.92)], &table)?;
+/// let c = rec.cleaning();
+/// assert_eq!((c.n_input(), c.survival_clamped(), c.lowered()), (4, 1, 1));
+/// assert!(c.origin_added());
+/// # Ok::<(), survkit::Error>(())
+/// ```
+///
+/// # References
+/// Guyot, P. et al. (2012). *BMC Med. Res. Methodol.* 12, 9.
+/// doi:10.1186/1471-2288-12-9
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct CleaningReport {
@@ -449,6 +473,32 @@ impl CleaningReport {
 }
 
 /// How an interval of the at-risk table was solved.
+///
+/// # Method
+/// See [`Reconstruct`]: the paper's steps, then survkit's exact-click step
+/// when every drop is an exact fraction.
+///
+/// # Conventions
+/// `Guyot` is what the R implementations compute (up to the differences
+/// listed on [`Reconstruct`]).
+///
+/// # Errors
+/// None.
+///
+/// # Example
+/// ```
+/// use survkit::{AtRiskTable, IntervalMethod, Reconstruct};
+/// let table = AtRiskTable::new(vec![0.0], vec![4])?;
+/// let rec = Reconstruct::new().fit(&[(0.0, 1.0), (3.0, 1.0), (3.0, 0.75)], &table)?;
+/// assert_eq!(rec.intervals()[0].method(), IntervalMethod::ExactClicks);
+/// let noisy = Reconstruct::new().fit(&[(0.0, 1.0), (3.0, 1.0), (3.0, 0.7512)], &table)?;
+/// assert_eq!(noisy.intervals()[0].method(), IntervalMethod::Guyot);
+/// # Ok::<(), survkit::Error>(())
+/// ```
+///
+/// # References
+/// Guyot, P. et al. (2012). *BMC Med. Res. Methodol.* 12, 9.
+/// doi:10.1186/1471-2288-12-9
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum IntervalMethod {
@@ -466,6 +516,32 @@ pub enum IntervalMethod {
 
 /// One interval `[start, end)` of the at-risk table as reconstructed (an
 /// entry of the index table, with its result).
+///
+/// # Method
+/// The clicks with `start ≤ time < end` (the last interval open), the
+/// published count at `start`, and what the algorithm made of them.
+///
+/// # Conventions
+/// The paper's index table (`lower`, `upper` click indices per interval),
+/// built for the user, as a half-open range.
+///
+/// # Errors
+/// None.
+///
+/// # Example
+/// ```
+/// use survkit::{AtRiskTable, Reconstruct};
+/// let table = AtRiskTable::new(vec![0.0, 5.0], vec![4, 3])?;
+/// let rec = Reconstruct::new().fit(&[(0.0, 1.0), (3.0, 1.0), (3.0, 0.75), (8.0, 0.75)], &table)?;
+/// let first = &rec.intervals()[0];
+/// assert_eq!((first.clicks(), first.events(), first.censored()), (0..3, 1, 0));
+/// assert_eq!(rec.intervals()[1].end(), None);
+/// # Ok::<(), survkit::Error>(())
+/// ```
+///
+/// # References
+/// Guyot, P. et al. (2012). *BMC Med. Res. Methodol.* 12, 9.
+/// doi:10.1186/1471-2288-12-9
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct RiskInterval {
@@ -540,7 +616,19 @@ impl RiskInterval {
 ///
 /// # Conventions
 /// `Display` prints a summary, the cleaning, the index table with the
-/// published and reconstructed numbers at risk, and [`WHAT_IS_RECOVERED`].
+/// published and reconstructed numbers at risk, and [`WHAT_IS_RECOVERED`]
+/// (R's implementations print nothing comparable).
+///
+/// # Errors
+/// [`data`](Self::data) re-validates the rows (it cannot fail on a
+/// reconstruction).
+///
+/// # Example
+/// See [`Reconstruct`].
+///
+/// # References
+/// Guyot, P. et al. (2012). *BMC Med. Res. Methodol.* 12, 9.
+/// doi:10.1186/1471-2288-12-9
 #[derive(Debug, Clone, PartialEq)]
 #[must_use]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
