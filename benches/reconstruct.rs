@@ -13,9 +13,12 @@ use survkit::{
 const DIGITISED: &str = include_str!("../examples/data/lung_sex_digitised.csv");
 const AT_RISK: &str = include_str!("../examples/data/lung_sex_at_risk.csv");
 
+/// One arm's clicks, numbers at risk and published total of deaths.
+type DigitisedArmInput = (Vec<(f64, f64)>, AtRiskTable, u64);
+
 /// Both arms reconstructed from the committed digitised figure (hand-click
 /// noise: the paper's algorithm).
-fn reconstruct_both(arms: &[(Vec<(f64, f64)>, AtRiskTable, u64)]) -> Vec<Reconstruction> {
+fn reconstruct_both(arms: &[DigitisedArmInput]) -> Vec<Reconstruction> {
     arms.iter()
         .map(|(clicks, table, total)| {
             Reconstruct::new()
@@ -29,7 +32,7 @@ fn reconstruct_both(arms: &[(Vec<(f64, f64)>, AtRiskTable, u64)]) -> Vec<Reconst
 fn bench(c: &mut Criterion) {
     let digitised = read_webplotdigitizer_csv(DIGITISED).expect("committed CSV");
     let tables = read_at_risk_csv(AT_RISK).expect("committed CSV");
-    let arms: Vec<(Vec<(f64, f64)>, AtRiskTable, u64)> = digitised
+    let arms: Vec<DigitisedArmInput> = digitised
         .iter()
         .zip(&tables)
         .zip([112, 53])
