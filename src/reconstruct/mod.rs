@@ -240,8 +240,8 @@ impl AtRiskTable {
 /// Written from the paper, not from the GPL R packages (IPDfromKM,
 /// reconstructKM, survHE's `digitise`). Differences, all documented in
 /// `docs/methods/reconstruct.md`: censorings are spread over the table's
-/// interval `[t_i, t_{i+1})` (the paper spreads them between the first
-/// clicks of consecutive intervals), so the reconstructed count at `t_{i+1}`
+/// interval `[t_i, t_{i+1})` (as we read the paper, it spreads them
+/// between the first clicks of consecutive intervals), so the reconstructed count at `t_{i+1}`
 /// is the published one by the published definition; negative event
 /// counts are impossible (clamped at 0); the loop is bounded; the
 /// exact-click step. The cost is one pass over the clicks per adjustment.
