@@ -275,4 +275,62 @@ pub enum Error {
         /// The bound the search was to reach.
         target: u64,
     },
+
+    /// A published number at risk is larger than the one before it (numbers
+    /// at risk can only fall as time goes on).
+    ///
+    /// Fix: check the numbers-at-risk table for a typing error or a column
+    /// of another arm.
+    #[error("numbers at risk must not increase: count[{index}] = {count} exceeds count[{}] = {previous}", index - 1)]
+    AtRiskIncreases {
+        /// The zero-based index of the count that rises.
+        index: usize,
+        /// The count before it.
+        previous: u64,
+        /// The count that rises.
+        count: u64,
+    },
+
+    /// A digitised click shows a drop of the curve where the numbers-at-risk
+    /// table says nobody is at risk any more.
+    ///
+    /// Fix: drop the clicks after the end of the curve, or check the table's
+    /// last counts.
+    #[error("click {index} at time {time} drops the curve after time {empty_from}, from which the numbers-at-risk table has nobody at risk")]
+    ClickOutsideAtRiskTable {
+        /// The zero-based index of the click (in the caller's order).
+        index: usize,
+        /// Its time.
+        time: f64,
+        /// The first time of the table with zero at risk.
+        empty_from: f64,
+    },
+
+    /// A published total number of events that the digitised curve and the
+    /// numbers at risk cannot produce.
+    ///
+    /// Fix: check the total (it may count another endpoint or arm), or leave
+    /// it out to use the censoring rule for the last interval.
+    #[error("total events {total} contradicts the curve and the numbers at risk, which allow {min} to {max}")]
+    TotalEventsContradictCurve {
+        /// The published total.
+        total: u64,
+        /// The fewest events the curve allows.
+        min: u64,
+        /// The most events the curve allows.
+        max: u64,
+    },
+
+    /// A line of a CSV text could not be read.
+    ///
+    /// Fix: export the file again in the documented layout.
+    #[error("{what}, line {line}: {detail}")]
+    InvalidCsv {
+        /// The text being read.
+        what: &'static str,
+        /// The one-based line number.
+        line: usize,
+        /// What was wrong.
+        detail: &'static str,
+    },
 }

@@ -58,6 +58,9 @@
 //!   [`SurvivalSampleSize`]: designing the next study (Simon's two-stage
 //!   designs and inference after them, A'Hern's single-stage designs,
 //!   log-rank events and patients).
+//! - [`Reconstruct`] → [`Reconstruction`]: individual data rebuilt from a
+//!   digitised Kaplan-Meier figure and its numbers at risk ([`AtRiskTable`],
+//!   [`read_webplotdigitizer_csv`]), Guyot et al. (2012); [`combine_arms`].
 //! - [`datasets`]: R's `aml`, `lung`, `ovarian` and `veteran` data, embedded.
 //!
 //! # Choosing a method
@@ -89,6 +92,7 @@
 //! | [`Proportion`] | R `binom.test`, `prop.test`; statsmodels `proportion_confint` | Jeffreys with the Brown-Cai-DasGupta boundary fix |
 //! | [`SimonSearch`], [`TwoStageDesign::inference`] | clinfun `ph2simon`, `twostage.inference` | inference bounds are exact roots (clinfun: a 1e-4 grid) |
 //! | [`LogRankEvents`], [`SurvivalSampleSize`] | rpact `getSampleSizeSurvival`, `getPowerSurvival`; gsDesign `nSurv` (Lachin-Foulkes) | unrounded events and patients |
+//! | [`Reconstruct`] | Guyot et al. (2012), from the paper | IPDfromKM, survHE's `digitise` are the R implementations; survkit adds cleaning, bounded loops and an exact-click step |
 //! | [`format_p_value`] | journal style (APA, AMA): `.011`, `< .001`, `> .999` | rounds half away from zero |
 //!
 //! Reference values and the calls that made them are in the crate's
@@ -119,6 +123,10 @@
 //! - Clopper, C. J. & Pearson, E. S. (1934). The use of confidence or fiducial
 //!   limits illustrated in the case of the binomial. *Biometrika* 26(4),
 //!   404–413. doi:10.1093/biomet/26.4.404
+//! - Guyot, P., Ades, A. E., Ouwens, M. J. N. M. & Welton, N. J. (2012).
+//!   Enhanced secondary analysis of survival data: reconstructing the data
+//!   from published Kaplan-Meier survival curves. *BMC Med. Res. Methodol.*
+//!   12, 9. doi:10.1186/1471-2288-12-9
 //! - Eisenhauer, E. A. et al. (2009). New response evaluation criteria in
 //!   solid tumours: revised RECIST guideline (version 1.1). *Eur. J. Cancer*
 //!   45(2), 228–247. doi:10.1016/j.ejca.2008.10.026
@@ -149,6 +157,7 @@ mod nelson_aalen;
 mod print;
 mod proportion;
 mod pvalue;
+mod reconstruct;
 mod response;
 mod rformat;
 mod rmst;
@@ -192,5 +201,11 @@ pub use crate::proportion::{
     ProportionCiMethod, RiskDifference, MAX_TRIALS,
 };
 pub use crate::pvalue::{check_p_value, format_p_value, PValueCheck, PValueStyle, ReportedPValue};
+pub use crate::reconstruct::{
+    combine_arms, read_at_risk_csv, read_webplotdigitizer_csv, AtRiskTable, CleaningReport,
+    DigitisedArm, IntervalMethod, Reconstruct, Reconstruction, RiskInterval, SurvivalScale,
+    DEFAULT_EXACT_BUDGET, DEFAULT_MAX_ADJUSTMENTS, EXACT_RATIO_TOLERANCE, MAX_PATIENTS,
+    WHAT_IS_RECOVERED,
+};
 pub use crate::response::{Denominator, Response, ResponseCounts, ResponseSummary};
 pub use crate::rmst::{RmstArm, RmstComparison, RmstComparisonResult, RmstContrast, TauRule};

@@ -6,9 +6,7 @@
 //! Reference data: `tests/data/design_r.txt` and `design_print.txt`, made by
 //! `tests/data/generate_design.R`.
 
-mod common;
-
-use common::{assert_rel, parse, Case, TOL};
+use crate::common::{assert_rel, parse, Case, TOL};
 use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::{One, ToPrimitive, Zero};
@@ -211,7 +209,7 @@ fn exact_probabilities_against_rationals() {
                 (d.expected_size(), en),
                 (d.power(), pw),
             ] {
-                worst = worst.max(common::rel_err(got, want));
+                worst = worst.max(crate::common::rel_err(got, want));
                 assert_rel(got, want, 1e-12, "rational oracle");
             }
             assert!(a <= alpha && pw >= 1.0 - beta, "exact constraints");
@@ -330,7 +328,7 @@ fn inference_matches_independent_r_and_rationals() {
             (ci.upper(), c.num("upper")),
         ];
         for (i, (a, e)) in pairs.iter().enumerate() {
-            worst[i] = worst[i].max(common::rel_err(*a, *e));
+            worst[i] = worst[i].max(crate::common::rel_err(*a, *e));
             assert_rel(*a, *e, TOL, &format!("{} [{i}]", c.name));
         }
         assert_rel(
@@ -437,7 +435,7 @@ fn events_match_closed_forms_and_rpact() {
             .method(method(&c));
         let d = plan.events().unwrap().events();
         assert_rel(d, c.num("closed_form"), 1e-12, &c.name);
-        worst = worst.max(common::rel_err(d, c.num("events")));
+        worst = worst.max(crate::common::rel_err(d, c.num("events")));
         assert_rel(d, c.num("events"), TOL, &c.name);
         // power(N(power)) = power (two-sided: plus the opposite tail).
         let back = plan.power_for_events(d).unwrap();
