@@ -144,7 +144,7 @@ mod special;
 pub use crate::compare::{compare_proportions, ProportionComparison};
 pub use crate::consistency::{check_percentage, PercentageCheck, ReportedPercentage};
 pub use crate::data::{SurvivalData, SurvivalDataBuilder};
-pub use crate::error::{Error, Result};
+pub use crate::error::{BudgetProgress, Error, Result};
 pub use crate::event_table::{
     CountRow, EventTable, GroupCounts, StratumTable, TimeFix, MAX_CELLS, MAX_TABLE_ENTRIES,
     TIMEFIX_TOLERANCE,
@@ -152,7 +152,7 @@ pub use crate::event_table::{
 pub use crate::fisher::{
     fisher_exact, fisher_exact_rxc, ContingencyTable, FisherExact, FisherExactRxc, FisherResult,
     NullOddsRatio, PValueKind, RxcMethod, RxcResult, Table2x2, DEFAULT_MAX_BYTES,
-    DEFAULT_MAX_NODES,
+    DEFAULT_TIME_LIMIT,
 };
 pub use crate::interval::{Alternative, CiTransform, ConfidenceInterval, ConfidenceLevel};
 pub use crate::kaplan_meier::{

@@ -5,9 +5,10 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::num::NonZeroU64;
+use std::time::{Duration, Instant};
 
-use crate::error::{Error, Result};
-use crate::fisher::hyper::Hyper;
+use crate::error::{BudgetProgress, Error, Result};
+use crate::fisher::hyper::{Hyper, SUM_REL_CUTOFF};
 use crate::fisher::two_by_two::{p_value as p_value_2x2, PValueKind, MAX_EXACT_TOTAL};
 use crate::interval::Alternative;
 use crate::special::{chisq_sf, ln_dhyper, ln_factorial};
@@ -33,13 +34,33 @@ const PAST_MERGE_TOL: f64 = 1e-9;
 const COMPLEMENT_SWITCH_P: f64 = 0.5;
 
 /// Monte Carlo: R's `fisher.test(simulate.p.value = TRUE)` counts a
-/// simulated table when `−Σ ln t! ≤ STATISTIC / (1 + 64 ε)`.
-const MC_ALMOST_ONE: f64 = 1.0 + 64.0 * f64::EPSILON;
+/// simulated table when `−Σ ln t! ≤ STATISTIC / (1 + 64 ε)`, a relative
+/// tolerance of `64 ε` on `Σ ln t!`. survkit counts a drawn table when
+/// `Σ ln t! ≥ Σ ln o! − tol` with `tol` the larger of this relative
+/// tolerance and the exact route's [`FEXACT_TOL`] (a factor `1 + 3.45e-7`
+/// on the probability): the two routes then count the same tables, and a
+/// tie is never decided by the last bits of a sum of logarithms (R's
+/// `64 ε · Σ ln o!` is zero when every observed cell is 0 or 1).
+const MC_REL_TOL: f64 = 64.0 * f64::EPSILON;
 
-/// Default budget of work units (one unit: one column fill, one past path
-/// visited or one memoised table of the last two rows), about 2 to 6
-/// seconds on one core of a 2020s machine.
-pub const DEFAULT_MAX_NODES: u64 = 50_000_000;
+/// Default wall-clock budget of each route of the r x c test (the exact
+/// network algorithm, and the Monte Carlo sampler): 5 seconds. The clock is
+/// read every [`CHECK_EVERY`] work units (tens of microseconds of work on
+/// any shape), so a run stops within a few milliseconds of its limit.
+pub const DEFAULT_TIME_LIMIT: Duration = Duration::from_secs(5);
+
+/// The clock is read when this many work units have been charged since the
+/// last reading. A unit is priced by what it costs (one step of a
+/// relaxation bound over one row, one past path, one memoised cost), so
+/// this is a few tens of microseconds of work whatever the table's shape.
+const CHECK_EVERY: u64 = 1 << 13;
+
+/// What to do when the exact route is stopped by a budget.
+const EXACT_FIX: &str =
+    "use RxcMethod::Auto or RxcMethod::MonteCarlo (an estimate with its standard error), or raise the budget";
+
+/// What to do when the Monte Carlo route is stopped by its time limit.
+const MONTE_CARLO_FIX: &str = "lower replicates or raise time_limit";
 
 /// Default memory budget for the stored nodes and past paths: 1 GiB.
 pub const DEFAULT_MAX_BYTES: u64 = 1 << 30;
@@ -241,6 +262,18 @@ impl ContingencyTable {
 }
 
 /// How the r x c p-value is computed.
+///
+/// # Example
+/// ```
+/// use std::num::NonZeroU64;
+/// use survkit::{ContingencyTable, FisherExactRxc, RxcMethod};
+/// let t = ContingencyTable::new(vec![vec![3, 1, 0], vec![1, 3, 5]])?;
+/// let auto = RxcMethod::Auto { replicates: NonZeroU64::new(10_000).unwrap(), seed: 1 };
+/// let r = FisherExactRxc::default().method(auto).test(&t)?;
+/// assert_eq!(r.method(), RxcMethod::Exact); // small enough: exact
+/// assert!(r.is_exact() && r.standard_error().is_none());
+/// # Ok::<(), survkit::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum RxcMethod {
@@ -253,6 +286,17 @@ pub enum RxcMethod {
     /// not reproduced).
     MonteCarlo {
         /// Number of simulated tables.
+        replicates: NonZeroU64,
+        /// Seed of the private SplitMix64 generator.
+        seed: u64,
+    },
+    /// The exact p-value when the network algorithm finishes within the
+    /// budgets (time limit, and the optional work and memory budgets), and
+    /// otherwise the Monte Carlo p-value with `replicates` tables and its
+    /// standard error ([`RxcResult::method`] says which; each route has its
+    /// own time limit, so the whole call takes at most twice the limit).
+    Auto {
+        /// Number of simulated tables if the exact route stops.
         replicates: NonZeroU64,
         /// Seed of the private SplitMix64 generator.
         seed: u64,
@@ -290,14 +334,23 @@ impl RxcResult {
         self.standard_error
     }
 
-    /// The method used.
+    /// The route that produced the p-value: [`RxcMethod::Exact`] or
+    /// [`RxcMethod::MonteCarlo`] (never `Auto`: an `Auto` request reports
+    /// the route it took).
     pub fn method(&self) -> RxcMethod {
         self.method
     }
 
-    /// Work units spent (exact: column fills, past paths visited and
-    /// memoised two-row tables; Monte Carlo: tables drawn), to compare with
-    /// the budget.
+    /// Whether the p-value is exact (`false`: a Monte Carlo estimate with
+    /// [`RxcResult::standard_error`]).
+    pub fn is_exact(&self) -> bool {
+        self.method == RxcMethod::Exact
+    }
+
+    /// Work units spent (exact: bound evaluations priced by their rows and
+    /// columns, column fills, past paths visited and memoised two-row
+    /// tables; Monte Carlo: tables drawn), to compare with
+    /// [`FisherExactRxc::max_nodes`].
     pub fn work(&self) -> u64 {
         self.work
     }
@@ -384,21 +437,38 @@ impl RxcResult {
 pub struct FisherExactRxc {
     max_nodes: u64,
     max_bytes: u64,
+    time_limit: Duration,
     method: RxcMethod,
 }
 
 impl Default for FisherExactRxc {
     fn default() -> Self {
         FisherExactRxc {
-            max_nodes: DEFAULT_MAX_NODES,
+            max_nodes: u64::MAX,
             max_bytes: DEFAULT_MAX_BYTES,
+            time_limit: DEFAULT_TIME_LIMIT,
             method: RxcMethod::Exact,
         }
     }
 }
 
 impl FisherExactRxc {
-    /// The work budget of the exact route (default [`DEFAULT_MAX_NODES`]).
+    /// The wall-clock budget of each route (default [`DEFAULT_TIME_LIMIT`],
+    /// 5 s). The exact route and the Monte Carlo sampler read the clock
+    /// every few tens of microseconds of work and stop with
+    /// [`Error::BudgetExceeded`] (saying how far they got) once it has
+    /// passed; a Monte Carlo run also stops within one drawn table (about
+    /// 0.15 s for totals near 2^52, microseconds for ordinary tables).
+    #[must_use]
+    pub fn time_limit(mut self, limit: Duration) -> Self {
+        self.time_limit = limit;
+        self
+    }
+
+    /// An optional deterministic work budget of the exact route (default:
+    /// none). Unlike the time limit, a run that succeeds under it once
+    /// succeeds on every machine; see [`RxcResult::work`] for the unit.
+    #[must_use]
     pub fn max_nodes(mut self, max_nodes: u64) -> Self {
         self.max_nodes = max_nodes;
         self
@@ -406,18 +476,22 @@ impl FisherExactRxc {
 
     /// The memory budget of the exact route in bytes (default
     /// [`DEFAULT_MAX_BYTES`]).
+    #[must_use]
     pub fn max_bytes(mut self, max_bytes: u64) -> Self {
         self.max_bytes = max_bytes;
         self
     }
 
-    /// Exact (default) or Monte Carlo.
+    /// Exact (default), Monte Carlo, or exact when it fits the budget and
+    /// Monte Carlo otherwise ([`RxcMethod::Auto`]).
+    #[must_use]
     pub fn method(mut self, method: RxcMethod) -> Self {
         self.method = method;
         self
     }
 
     /// Shorthand for `.method(RxcMethod::MonteCarlo { replicates, seed })`.
+    #[must_use]
     pub fn monte_carlo(self, replicates: NonZeroU64, seed: u64) -> Self {
         self.method(RxcMethod::MonteCarlo { replicates, seed })
     }
@@ -425,36 +499,124 @@ impl FisherExactRxc {
     /// Runs the test.
     ///
     /// # Errors
-    /// [`Error::BudgetExceeded`] past a budget of the exact route.
+    /// [`Error::BudgetExceeded`] past a budget: the time limit of either
+    /// route, or the work or memory budget of the exact route (with
+    /// [`RxcMethod::Auto`] only when the Monte Carlo route also runs out of
+    /// time), and the exact route's refusal of very large totals (see the
+    /// type documentation).
     pub fn test(&self, table: &ContingencyTable) -> Result<RxcResult> {
         let reduced = Reduced::new(table);
         match self.method {
-            RxcMethod::Exact => {
-                let (p_value, work) = match &reduced {
-                    None => (1.0, 0),
-                    Some(r) => exact_p(r, self.max_nodes, self.max_bytes)?,
-                };
-                Ok(RxcResult {
-                    p_value,
-                    standard_error: None,
-                    method: self.method,
-                    work,
-                })
-            }
+            RxcMethod::Exact => self.run_exact(reduced.as_ref()),
             RxcMethod::MonteCarlo { replicates, seed } => {
-                let b = replicates.get();
-                let p_value = match &reduced {
-                    None => 1.0,
-                    Some(r) => monte_carlo_p(r, b, seed),
-                };
-                let se = (p_value * (1.0 - p_value) / b as f64).sqrt();
-                Ok(RxcResult {
-                    p_value,
-                    standard_error: Some(se),
-                    method: self.method,
-                    work: b,
-                })
+                self.run_monte_carlo(reduced.as_ref(), replicates, seed)
             }
+            RxcMethod::Auto { replicates, seed } => match self.run_exact(reduced.as_ref()) {
+                Err(Error::BudgetExceeded { .. }) => {
+                    self.run_monte_carlo(reduced.as_ref(), replicates, seed)
+                }
+                other => other,
+            },
+        }
+    }
+
+    fn run_exact(&self, reduced: Option<&Reduced>) -> Result<RxcResult> {
+        let (p_value, work) = match reduced {
+            None => (1.0, 0),
+            Some(r) => {
+                let budget = Budget::new(self.time_limit, self.max_nodes);
+                exact_p(r, budget, self.max_bytes)?
+            }
+        };
+        Ok(RxcResult {
+            p_value,
+            standard_error: None,
+            method: RxcMethod::Exact,
+            work,
+        })
+    }
+
+    fn run_monte_carlo(
+        &self,
+        reduced: Option<&Reduced>,
+        replicates: NonZeroU64,
+        seed: u64,
+    ) -> Result<RxcResult> {
+        let b = replicates.get();
+        let p_value = match reduced {
+            None => 1.0,
+            Some(r) => monte_carlo_p(r, b, seed, Budget::new(self.time_limit, u64::MAX))?,
+        };
+        let se = (p_value * (1.0 - p_value) / b as f64).sqrt();
+        Ok(RxcResult {
+            p_value,
+            standard_error: Some(se),
+            method: RxcMethod::MonteCarlo { replicates, seed },
+            work: b,
+        })
+    }
+}
+
+/// A wall-clock budget with an optional cap on work units, checked every
+/// [`CHECK_EVERY`] units.
+#[derive(Debug, Clone, Copy)]
+struct Budget {
+    start: Instant,
+    limit: Duration,
+    max_work: u64,
+    work: u64,
+    next_check: u64,
+}
+
+/// Which budget stopped a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stop {
+    Time,
+    Work,
+}
+
+impl Budget {
+    fn new(limit: Duration, max_work: u64) -> Budget {
+        Budget {
+            start: Instant::now(),
+            limit,
+            max_work,
+            work: 0,
+            next_check: CHECK_EVERY,
+        }
+    }
+
+    /// Adds `units` of work; `Err` once a budget is spent.
+    #[inline]
+    fn charge(&mut self, units: u64) -> std::result::Result<(), Stop> {
+        self.work = self.work.saturating_add(units);
+        if self.work > self.max_work {
+            return Err(Stop::Work);
+        }
+        if self.work >= self.next_check {
+            self.next_check = self.work.saturating_add(CHECK_EVERY);
+            if self.start.elapsed() > self.limit {
+                return Err(Stop::Time);
+            }
+        }
+        Ok(())
+    }
+
+    fn limit_ms(&self) -> u64 {
+        u64::try_from(self.limit.as_millis()).unwrap_or(u64::MAX)
+    }
+
+    /// The error of the exact route stopped by `stop`.
+    fn exact_error(&self, stop: Stop) -> Error {
+        let (limit, unit) = match stop {
+            Stop::Time => (self.limit_ms(), "milliseconds (time_limit)"),
+            Stop::Work => (self.max_work, "work units (max_nodes)"),
+        };
+        Error::BudgetExceeded {
+            what: "exact r x c Fisher test",
+            limit,
+            unit,
+            progress: Some(BudgetProgress::new(self.work, "work units", None, EXACT_FIX)),
         }
     }
 }
@@ -507,7 +669,15 @@ impl Reduced {
         if keep_r.len() < 2 || keep_c.len() < 2 {
             return None;
         }
-        let transpose = keep_r.len() > keep_c.len();
+        let transpose = match keep_r.len().cmp(&keep_c.len()) {
+            std::cmp::Ordering::Greater => true,
+            std::cmp::Ordering::Less => false,
+            std::cmp::Ordering::Equal => {
+                let r: Vec<u64> = keep_r.iter().map(|&i| rs[i]).collect(); // ok: i < nrows
+                let c: Vec<u64> = keep_c.iter().map(|&j| cs[j]).collect(); // ok: j < ncols
+                ln_fill_count(&r, &c) > ln_fill_count(&c, &r)
+            }
+        };
         let (outer, inner) = if transpose {
             (&keep_c, &keep_r)
         } else {
@@ -538,6 +708,24 @@ impl Reduced {
             total: t.total,
         })
     }
+}
+
+/// Orientation rule for square tables: the log of the number of ways to
+/// fill the columns the network enumerates one by one (all but the two
+/// largest, which go through the exact two-column network), with `rows` as
+/// the node key: `Σ_j ln C(c_j + r − 1, r − 1)`, the compositions of each
+/// such column sum into `r` cells. The orientation with the smaller count
+/// is used (ties keep the given one). For the job-satisfaction table this
+/// picks R's layout (columns 4 and 13 enumerated, `ln(35 · 560)`) over its
+/// transpose (20 and 21, `ln(1771 · 2024)`), 3x faster.
+fn ln_fill_count(rows: &[u64], cols: &[u64]) -> f64 {
+    let mut c = cols.to_vec();
+    c.sort_unstable();
+    let r = rows.len() as u64 - 1;
+    c.iter()
+        .take(c.len().saturating_sub(2))
+        .map(|&cj| ln_factorial(cj + r) - ln_factorial(cj) - ln_factorial(r))
+        .sum()
 }
 
 /// A small deterministic multiplicative hasher (the Fx hash of rustc):
@@ -628,7 +816,7 @@ fn exact_total_limit(terms: f64) -> u64 {
 const BOUND_SLACK: f64 = 1e-9;
 
 /// The exact p-value; returns `(p, work)`.
-fn exact_p(t: &Reduced, max_nodes: u64, max_bytes: u64) -> Result<(f64, u64)> {
+fn exact_p(t: &Reduced, budget: Budget, max_bytes: u64) -> Result<(f64, u64)> {
     if t.nrows == 2 && t.ncols == 2 {
         let c = &t.cells;
         let (a, b, cc, d) = (c[0] as f64, c[1] as f64, c[2] as f64, c[3] as f64); // ok: 2 x 2
@@ -641,9 +829,10 @@ fn exact_p(t: &Reduced, max_nodes: u64, max_bytes: u64) -> Result<(f64, u64)> {
     let terms = (t.cells.len() + t.nrows + t.ncols + 1) as f64;
     if terms * f64::EPSILON * ln_factorial(t.total) > EXACT_ROUNDING_BUDGET {
         return Err(Error::BudgetExceeded {
-            what: "exact r x c test (log-factorial rounding against FEXACT's tie tolerance; use Monte Carlo)",
+            what: "exact r x c Fisher test (log-factorial rounding would reach FEXACT's tie tolerance; use RxcMethod::Auto or RxcMethod::MonteCarlo)",
             limit: exact_total_limit(terms),
             unit: "table total",
+            progress: None,
         });
     }
     let lf = LnFact::new(t.total);
@@ -667,8 +856,7 @@ fn exact_p(t: &Reduced, max_nodes: u64, max_bytes: u64) -> Result<(f64, u64)> {
         k_const,
         complement,
         acc: 0.0,
-        work: 0,
-        max_nodes,
+        budget,
         max_bytes,
         bytes: 0,
         info: NodeMap::default(),
@@ -691,6 +879,7 @@ fn exact_p(t: &Reduced, max_nodes: u64, max_bytes: u64) -> Result<(f64, u64)> {
             if node.pasts.is_empty() {
                 continue;
             }
+            net.charge(node.pasts.len() as u64)?;
             merge_pasts(&mut node.pasts);
             net.expand(j, &key, &node.pasts, &mut next, &mut scratch)?;
         }
@@ -700,7 +889,7 @@ fn exact_p(t: &Reduced, max_nodes: u64, max_bytes: u64) -> Result<(f64, u64)> {
         }
     }
     let p = if complement { 1.0 - net.acc } else { net.acc };
-    Ok((p.clamp(0.0, 1.0), net.work))
+    Ok((p.clamp(0.0, 1.0), net.budget.work))
 }
 
 /// The chi-square approximation of the p-value (only to choose a route).
@@ -786,8 +975,7 @@ struct Network<'a> {
     k_const: f64,
     complement: bool,
     acc: f64,
-    work: u64,
-    max_nodes: u64,
+    budget: Budget,
     max_bytes: u64,
     bytes: u64,
     /// bounds of the nodes of the next stage met so far
@@ -1050,25 +1238,27 @@ fn lagrange_lower(lf: &LnFact, rows: &[u64], cols: &[u64], n: u64) -> f64 {
 }
 
 impl Network<'_> {
+    #[inline]
     fn charge(&mut self, units: u64) -> Result<()> {
-        self.work = self.work.saturating_add(units);
-        if self.work > self.max_nodes {
-            return Err(Error::BudgetExceeded {
-                what: "exact r x c Fisher test (work)",
-                limit: self.max_nodes,
-                unit: "work units",
-            });
+        match self.budget.charge(units) {
+            Ok(()) => Ok(()),
+            Err(stop) => Err(self.budget.exact_error(stop)),
         }
-        Ok(())
     }
 
     fn charge_bytes(&mut self, bytes: u64) -> Result<()> {
         self.bytes = self.bytes.saturating_add(bytes);
         if self.bytes > self.max_bytes {
             return Err(Error::BudgetExceeded {
-                what: "exact r x c Fisher test (memory)",
+                what: "exact r x c Fisher test (memory of one stage)",
                 limit: self.max_bytes,
-                unit: "bytes",
+                unit: "bytes (max_bytes)",
+                progress: Some(BudgetProgress::new(
+                    self.budget.work,
+                    "work units",
+                    None,
+                    EXACT_FIX,
+                )),
             });
         }
         Ok(())
@@ -1240,6 +1430,9 @@ impl Network<'_> {
         let (fmin, fmax, ln_mass) = match cached {
             Some(c) => c,
             None => {
+                // the exact maximum enumerates r 2^(r−1) vertices of r terms
+                let rl = rest.len().min(TWO_COLUMN_MAX_ROWS_EXACT) as u64;
+                self.charge(4 * rest.len() as u64 + (rl * rl << rl))?;
                 let (fmin, fmax) = if rest.len() == 1 {
                     let f = lf.get(left) + lf.get(r_s - left);
                     (f, f)
@@ -1289,11 +1482,17 @@ impl Network<'_> {
             // are no more pasts than values of x.
             let n_x = c1.min(left) - left.saturating_sub(c2) + 1;
             // the memo must exist for this `left` or fit in its cap
-            let memo_ok = match scratch.bottom_meta.get(left as usize) {
-                Some(Some(_)) => true,
-                Some(None) => scratch.bottom_g.len() as u64 + n_x <= BOTTOM_MEMO_MAX,
-                None => false,
+            let (memo_built, memo_ok) = match scratch.bottom_meta.get(left as usize) {
+                Some(Some(_)) => (true, true),
+                Some(None) => (
+                    false,
+                    scratch.bottom_g.len() as u64 + n_x <= BOTTOM_MEMO_MAX,
+                ),
+                None => (false, false),
             };
+            if !self.complement && !memo_built && b - a <= TAIL_WALK_MAX_PASTS {
+                return self.last_two_rows_by_tails(ctx, [c1, c2], left, v, a, b);
+            }
             if memo_ok && (b - a) as u64 <= n_x {
                 return self.last_two_rows(ctx, scratch, [c1, c2], left, v, a, b);
             }
@@ -1385,6 +1584,74 @@ impl Network<'_> {
         Ok(())
     }
 
+    /// [`Network::last_two_rows`] for a few pasts without a memo (p-value
+    /// route only): per past, the two counted tails of the convex cost
+    /// `g(x)` are found by binary search on `g` and summed by the one
+    /// hypergeometric walk ([`Hyper`]: `e^{−g(x)}` is the hypergeometric
+    /// term of the 2 x 2 table `[[x, c₀ − x], [left − x, c₁ − left + x]]`)
+    /// from their inner ends outward, stopping once the rest is below
+    /// 2⁻⁶⁰ of the sum: the far tails that a strong association leaves
+    /// cost a few terms instead of the whole row. The counted tables are
+    /// those of the memoised route (the same `g` values and comparisons).
+    #[allow(clippy::too_many_arguments)]
+    fn last_two_rows_by_tails(
+        &mut self,
+        ctx: &FillCtx<'_>,
+        c: [u64; 2],
+        left: u64,
+        v: f64,
+        a: usize,
+        b: usize,
+    ) -> Result<()> {
+        let lf = self.lf;
+        let [c1, c2] = c;
+        let x_lo = left.saturating_sub(c2);
+        let x_hi = c1.min(left);
+        let g = |x: u64| lf.get(x) + lf.get(c1 - x) + lf.get(left - x) + lf.get(c2 + x - left);
+        // a minimiser: downhill from the proportional split
+        let n = c1 + c2;
+        let start = if n == 0 {
+            x_lo
+        } else {
+            ((left as f64 * c1 as f64 / n as f64).round() as u64).clamp(x_lo, x_hi)
+        };
+        let (mut xm, mut gm) = (start, g(start));
+        while xm > x_lo && g(xm - 1) < gm {
+            xm -= 1;
+            gm = g(xm);
+        }
+        while xm < x_hi && g(xm + 1) < gm {
+            xm += 1;
+            gm = g(xm);
+        }
+        let (xf, c1f, leftf, c2f) = (xm as f64, c1 as f64, left as f64, c2 as f64);
+        let h = Hyper::new(xf, c1f - xf, leftf - xf, c2f - leftf + xf);
+        let log2_n = u64::from(64 - (x_hi - x_lo + 1).leading_zeros());
+        self.charge(1 + (b - a) as u64 * (8 + 2 * log2_n))?;
+        for &(p, w) in ctx.pasts.get(a..b).unwrap_or(&[]) {
+            // counted: g(x) ≥ t, the tails [x_lo, k1) and [k2, x_hi]
+            let t = self.thr - v - p + BOUND_SLACK;
+            let k1 = first_true(x_lo, xm, |x| g(x) < t);
+            let k2 = first_true(xm, x_hi + 1, |x| g(x) >= t);
+            let base = self.k_const - v - p;
+            self.acc += w * if k2 <= k1 {
+                // every table: Vandermonde's identity
+                (base + lf.get(n) - lf.get(left) - lf.get(n - left) - lf.get(c1) - lf.get(c2)).exp()
+            } else {
+                let mut m = 0.0;
+                if k1 > x_lo {
+                    let s = k1 - 1;
+                    m += (base - g(s)).exp() * h.lower_tail_from(s as f64, 0.0);
+                }
+                if k2 <= x_hi {
+                    m += (base - g(k2)).exp() * h.upper_tail_from(k2 as f64, 0.0);
+                }
+                m
+            };
+        }
+        Ok(())
+    }
+
     fn fill(
         &mut self,
         ctx: &mut FillCtx<'_>,
@@ -1395,6 +1662,9 @@ impl Network<'_> {
         next: &mut NodeMap<Node>,
     ) -> Result<()> {
         let r = ctx.key.len();
+        // the partial-fill cut below passes over every row for every later column
+        let later_cols = self.cols.len().saturating_sub(ctx.j + 1) as u64;
+        self.charge(1 + later_cols * r as u64)?;
         if i + 1 == r {
             // last row takes the rest (feasible by construction)
             scratch.x[i] = left; // ok: i < r
@@ -1483,6 +1753,9 @@ impl Network<'_> {
         let info = match self.info.get(scratch.child.as_slice()) {
             Some(i) => *i,
             None => {
+                // a bound costs a few passes over every row of every later column
+                let later = self.cols.len().saturating_sub(ctx.j + 1) as u64;
+                self.charge(4 * later * scratch.child.len() as u64)?;
                 let i = self.info(ctx.j + 1, &scratch.child);
                 self.charge_bytes((scratch.child.len() * 8 + 64) as u64)?;
                 self.info.insert(scratch.child.clone(), i);
@@ -1519,6 +1792,25 @@ impl Network<'_> {
         }
         Ok(())
     }
+}
+
+/// Undecided pasts up to which the last two rows of the p-value route are
+/// summed by tail walks ([`Network::last_two_rows_by_tails`]) rather than
+/// by building the memo of the whole row.
+const TAIL_WALK_MAX_PASTS: usize = 16;
+
+/// The first `x` in `[lo, hi)` where `pred` holds (`hi` if none), for a
+/// predicate that is false then true.
+fn first_true(mut lo: u64, mut hi: u64, pred: impl Fn(u64) -> bool) -> u64 {
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if pred(mid) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    lo
 }
 
 /// Largest number of memoised last-two-rows costs per node (3 f64 each:
@@ -1669,9 +1961,11 @@ impl SplitMix64 {
 /// The walk from the mode stops on a side when the geometric bound on that
 /// side's remaining mass, `t r / (1 − r)` for the last term `t` and the last
 /// term ratio `r < 1` (the hypergeometric is log-concave, so the ratios keep
-/// falling), is below this fraction of the mass walked so far: 2⁻⁶⁰, far
-/// below the 2⁻⁵³ resolution of the uniform draw.
-const WALK_TAIL_EPS: f64 = 1.0 / (1u64 << 60) as f64;
+/// falling), is below this fraction of the mass walked so far: the one
+/// stopping rule of every hypergeometric walk in survkit
+/// ([`SUM_REL_CUTOFF`], 2⁻⁶⁰, far below the 2⁻⁵³ resolution of the
+/// uniform draw).
+const WALK_TAIL_EPS: f64 = SUM_REL_CUTOFF;
 
 /// Draws the hypergeometric count of successes among `draws` taken from a
 /// population of `pop` with `succ` successes, by inversion from the mode
@@ -1684,19 +1978,38 @@ const WALK_TAIL_EPS: f64 = 1.0 / (1u64 << 60) as f64;
 /// the width of the distribution (a few dozen standard deviations), never
 /// by the support. If the uniform falls beyond the walked mass (possible
 /// only through rounding, with probability about 1e-12), it is rescaled to
-/// the walked mass and the walk repeated.
-fn draw_hyper(lf: &LnFact, rng: &mut SplitMix64, pop: u64, succ: u64, draws: u64) -> u64 {
+/// the walked mass and the walk repeated. `None` when `deadline` passed
+/// during the walk (read every [`WALK_CLOCK_EVERY`] terms: one draw at
+/// totals near 2^52 walks about 3e7 of them).
+fn draw_hyper(
+    lf: &LnFact,
+    rng: &mut SplitMix64,
+    pop: u64,
+    succ: u64,
+    draws: u64,
+    deadline: Option<Instant>,
+) -> Option<(u64, u64)> {
     let u = rng.uniform();
-    draw_hyper_at(lf, u, pop, succ, draws).0
+    draw_hyper_at(lf, u, pop, succ, draws, deadline)
 }
+
+/// The clock is read every this many terms of one hypergeometric walk.
+const WALK_CLOCK_EVERY: u64 = 1 << 16;
 
 /// [`draw_hyper`] for a given uniform `u` in `[0, 1)`; also returns the
 /// number of terms walked.
-fn draw_hyper_at(lf: &LnFact, u: f64, pop: u64, succ: u64, draws: u64) -> (u64, u64) {
+fn draw_hyper_at(
+    lf: &LnFact,
+    u: f64,
+    pop: u64,
+    succ: u64,
+    draws: u64,
+    deadline: Option<Instant>,
+) -> Option<(u64, u64)> {
     let lo = (draws + succ).saturating_sub(pop);
     let hi = draws.min(succ);
     if lo == hi {
-        return (lo, 0);
+        return Some((lo, 0));
     }
     let fail = pop - succ;
     // mode of the hypergeometric
@@ -1715,13 +2028,15 @@ fn draw_hyper_at(lf: &LnFact, u: f64, pop: u64, succ: u64, draws: u64) -> (u64, 
     };
     let pm = ln_pm.exp();
     // the target is u on the absolute scale, u / P(mode) on the relative one
-    let walk = |target: f64| walk_from_mode(target, mode, lo, hi, succ, fail, draws);
+    let walk = |target: f64| walk_from_mode(target, mode, [lo, hi], [succ, fail, draws], deadline);
     match walk(u / pm) {
-        (WalkEnd::Hit(x), work) => (x, work),
+        (WalkEnd::Hit(x), work) => Some((x, work)),
+        (WalkEnd::Stopped, _) => None,
         (WalkEnd::Total(total, _), work) => match walk(u * total) {
-            (WalkEnd::Hit(x), more) => (x, work + more),
+            (WalkEnd::Hit(x), more) => Some((x, work + more)),
             // u · total rounded up to total itself: the last count walked
-            (WalkEnd::Total(_, x), more) => (x, work + more),
+            (WalkEnd::Total(_, x), more) => Some((x, work + more)),
+            (WalkEnd::Stopped, _) => None,
         },
     }
 }
@@ -1733,6 +2048,8 @@ enum WalkEnd {
     /// The target lay beyond the walked mass: the mass (relative to the
     /// mode) and the last count walked.
     Total(f64, u64),
+    /// The deadline passed.
+    Stopped,
 }
 
 /// Walks outward from the mode alternately up and down, summing terms
@@ -1741,11 +2058,9 @@ enum WalkEnd {
 fn walk_from_mode(
     target: f64,
     mode: u64,
-    lo: u64,
-    hi: u64,
-    succ: u64,
-    fail: u64,
-    draws: u64,
+    [lo, hi]: [u64; 2],
+    [succ, fail, draws]: [u64; 3],
+    deadline: Option<Instant>,
 ) -> (WalkEnd, u64) {
     let mut cum = 1.0;
     if target < cum {
@@ -1757,7 +2072,12 @@ fn walk_from_mode(
     let (mut up_done, mut down_done) = (up >= hi, down <= lo);
     let mut last = mode;
     let mut work: u64 = 1;
+    let mut steps: u64 = 0;
     while !(up_done && down_done) {
+        steps += 1;
+        if steps % WALK_CLOCK_EVERY == 0 && deadline.is_some_and(|d| Instant::now() > d) {
+            return (WalkEnd::Stopped, work);
+        }
         if !up_done {
             // P(u+1)/P(u) = (succ − u)(draws − u) / ((u + 1)(fail − draws + u + 1))
             let uu = up as f64;
@@ -1799,24 +2119,28 @@ fn walk_from_mode(
 /// exceeds any sensible tie tolerance.
 const MC_TABLE_STAT_MAX_TOTAL: u64 = LN_FACT_TABLE_MAX;
 
-/// Monte Carlo p-value (R's rule) from `b` tables drawn with the margins.
+/// Monte Carlo p-value from `b` tables drawn with the margins, within the
+/// time limit of `budget` (one unit of work: one term of a hypergeometric
+/// walk).
 ///
-/// R counts a drawn table when `−Σ ln x! ≤ −Σ ln o! / (1 + 64ε)`, i.e. when
-/// `ln P(drawn) ≤ ln P(observed) + tol` with `tol = Σ ln o! · 64ε/(1 + 64ε)`.
-/// Small totals compare `Σ ln x!` as R does; large ones compare the
-/// accurately computed `ln P` with the same `tol`.
-fn monte_carlo_p(t: &Reduced, b: u64, seed: u64) -> f64 {
+/// A drawn table counts when `ln P(drawn) ≤ ln P(observed) + tol`, that is
+/// `Σ ln x! ≥ Σ ln o! − tol`, with `tol` the larger of [`FEXACT_TOL`] and
+/// R's `64 ε · Σ ln o!` ([`MC_REL_TOL`]). Small totals compare `Σ ln x!`
+/// (the observed sum computed by the same function, cell by cell, as the
+/// drawn ones); large ones compare the accurately computed `ln P`.
+fn monte_carlo_p(t: &Reduced, b: u64, seed: u64, mut budget: Budget) -> Result<f64> {
     let lf = LnFact::new(t.total.min(MC_TABLE_STAT_MAX_TOTAL));
     let v_obs: f64 = t.cells.iter().map(|&v| lf.get(v)).sum();
-    let stat_obs = -v_obs;
     let by_table = t.total <= MC_TABLE_STAT_MAX_TOTAL;
     // ln P(observed) by the same chain of hypergeometric draws (large totals)
     let ln_p_obs = if by_table { 0.0 } else { ln_p_chain(t) };
-    let tol = v_obs * (MC_ALMOST_ONE - 1.0) / MC_ALMOST_ONE;
+    let tol = FEXACT_TOL.max(v_obs * MC_REL_TOL);
     let mut rng = SplitMix64(seed);
     let mut jwork = vec![0u64; t.ncols];
     let mut hits: u64 = 0;
-    for _ in 0..b {
+    let deadline = budget.start.checked_add(budget.limit);
+    for done in 0..b {
+        let mut walked: u64 = 1;
         jwork.copy_from_slice(&t.cols);
         let mut v = 0.0;
         let mut ln_p = 0.0;
@@ -1826,7 +2150,10 @@ fn monte_carlo_p(t: &Reduced, b: u64, seed: u64) -> f64 {
             let mut pop = remaining_total;
             for col in jwork.iter_mut().take(t.ncols - 1) {
                 let id = *col;
-                let x = draw_hyper(&lf, &mut rng, pop, id, ia);
+                let Some((x, terms)) = draw_hyper(&lf, &mut rng, pop, id, ia, deadline) else {
+                    return Err(monte_carlo_error(&budget, done, b));
+                };
+                walked += terms;
                 if by_table {
                     v += lf.get(x);
                 } else {
@@ -1848,15 +2175,36 @@ fn monte_carlo_p(t: &Reduced, b: u64, seed: u64) -> f64 {
         let counted = if by_table {
             // last row
             v += jwork.iter().map(|&c| lf.get(c)).sum::<f64>();
-            -v <= stat_obs / MC_ALMOST_ONE
+            v >= v_obs - tol
         } else {
             ln_p <= ln_p_obs + tol
         };
         if counted {
             hits += 1;
         }
+        if budget.charge(walked).is_err() {
+            return Err(monte_carlo_error(&budget, done + 1, b));
+        }
     }
-    (1.0 + hits as f64) / (b as f64 + 1.0)
+    Ok((1.0 + hits as f64) / (b as f64 + 1.0))
+}
+
+/// The error of a Monte Carlo run stopped after `done` of `b` tables, with
+/// the time the whole run would have needed at the pace so far.
+fn monte_carlo_error(budget: &Budget, done: u64, b: u64) -> Error {
+    let elapsed = budget.start.elapsed().as_secs_f64() * 1e3;
+    let needed = (done > 0).then(|| (elapsed * (b as f64 / done as f64)).ceil() as u64);
+    Error::BudgetExceeded {
+        what: "Monte Carlo r x c Fisher test",
+        limit: budget.limit_ms(),
+        unit: "milliseconds (time_limit)",
+        progress: Some(BudgetProgress::new(
+            done,
+            "simulated tables",
+            needed,
+            MONTE_CARLO_FIX,
+        )),
+    }
 }
 
 /// `ln P(t)` under the margins, as the sum of the Loader log-densities of
@@ -1917,8 +2265,8 @@ mod tests {
             let lo = (draws + succ).saturating_sub(pop);
             let hi = draws.min(succ);
             for u in [0.0, 1e-300, 0.25, 0.5, 0.999, 1.0 - 1e-12, top] {
-                let (x, work) = draw_hyper_at(&no_table, u, pop, succ, draws);
-                let (x2, _) = draw_hyper_at(&table, u, pop, succ, draws);
+                let (x, work) = draw_hyper_at(&no_table, u, pop, succ, draws, None).expect("no deadline");
+                let (x2, _) = draw_hyper_at(&table, u, pop, succ, draws, None).expect("no deadline");
                 assert!((lo..=hi).contains(&x2));
                 assert!((lo..=hi).contains(&x), "{pop} {succ} {draws} {u}: {x}");
                 // each side stops about 10.3 sd out (2^-60 tail); the rare
@@ -1937,9 +2285,9 @@ mod tests {
     #[test]
     fn sampler_small_support() {
         for lf in [LnFact::new(0), LnFact::new(40)] {
-            let (x, _) = draw_hyper_at(&lf, 0.0, 40, 20, 20);
+            let (x, _) = draw_hyper_at(&lf, 0.0, 40, 20, 20, None).expect("no deadline");
             assert_eq!(x, 10);
-            let (x, _) = draw_hyper_at(&lf, 1.0 - f64::EPSILON / 2.0, 40, 20, 20);
+            let (x, _) = draw_hyper_at(&lf, 1.0 - f64::EPSILON / 2.0, 40, 20, 20, None).expect("no deadline");
             assert!(x <= 20);
         }
     }
