@@ -858,6 +858,7 @@ fn exact_p(t: &Reduced, budget: Budget, max_bytes: u64) -> Result<(f64, u64)> {
         acc: 0.0,
         budget,
         max_bytes,
+        tail_hint: [0, 0],
         bytes: 0,
         info: NodeMap::default(),
     };
@@ -977,6 +978,9 @@ struct Network<'a> {
     acc: f64,
     budget: Budget,
     max_bytes: u64,
+    /// distances of the last counted-tail boundaries from the minimum in
+    /// [`Network::last_two_rows_by_tails`] (a starting guess only)
+    tail_hint: [u64; 2],
     bytes: u64,
     /// bounds of the nodes of the next stage met so far
     info: NodeMap<NodeInfo>,
@@ -1631,8 +1635,12 @@ impl Network<'_> {
         for &(p, w) in ctx.pasts.get(a..b).unwrap_or(&[]) {
             // counted: g(x) ≥ t, the tails [x_lo, k1) and [k2, x_hi]
             let t = self.thr - v - p + BOUND_SLACK;
-            let k1 = first_true(x_lo, xm, |x| g(x) < t);
-            let k2 = first_true(xm, x_hi + 1, |x| g(x) >= t);
+            // the boundaries move little from one call to the next (the
+            // next `left` of the same node): search outward from there
+            let [d1, d2] = self.tail_hint;
+            let k1 = first_true_near(x_lo, xm, xm.saturating_sub(d1), |x| g(x) < t);
+            let k2 = first_true_near(xm, x_hi + 1, xm.saturating_add(d2), |x| g(x) >= t);
+            self.tail_hint = [xm - k1, k2 - xm];
             let base = self.k_const - v - p;
             self.acc += w * if k2 <= k1 {
                 // every table: Vandermonde's identity
@@ -1811,6 +1819,45 @@ fn first_true(mut lo: u64, mut hi: u64, pred: impl Fn(u64) -> bool) -> u64 {
         }
     }
     lo
+}
+
+/// [`first_true`] searching outward from `guess` (doubling steps, then a
+/// binary search in the bracket found): the same answer, in `O(log d)`
+/// evaluations for an answer `d` away from the guess.
+fn first_true_near(lo: u64, hi: u64, guess: u64, pred: impl Fn(u64) -> bool) -> u64 {
+    if lo >= hi {
+        return lo;
+    }
+    let q = guess.clamp(lo, hi - 1);
+    let mut step = 1;
+    if pred(q) {
+        // the answer is in [lo, q]
+        let mut top = q;
+        loop {
+            if top - lo <= step {
+                return first_true(lo, top, &pred);
+            }
+            let probe = top - step;
+            if !pred(probe) {
+                return first_true(probe + 1, top, &pred);
+            }
+            top = probe;
+            step *= 2;
+        }
+    }
+    // the answer is in (q, hi]
+    let mut bot = q;
+    loop {
+        let probe = bot.saturating_add(step);
+        if probe >= hi {
+            return first_true(bot + 1, hi, &pred);
+        }
+        if pred(probe) {
+            return first_true(bot + 1, probe, &pred);
+        }
+        bot = probe;
+        step *= 2;
+    }
 }
 
 /// Largest number of memoised last-two-rows costs per node (3 f64 each:
@@ -2305,6 +2352,23 @@ mod tests {
             - [3u64, 5, 2, 4, 1, 6].iter().map(|&v| lf(v)).sum::<f64>();
         let got = ln_p_chain(&r);
         assert!(((got - want) / want).abs() < 1e-13, "{got} {want}");
+    }
+
+    /// The outward search finds what the binary search finds, for every
+    /// guess.
+    #[test]
+    fn first_true_near_agrees_with_first_true() {
+        for lo in 0u64..6 {
+            for hi in lo..14 {
+                for cut in lo..=hi + 1 {
+                    let pred = |x: u64| x >= cut;
+                    let want = first_true(lo, hi, pred);
+                    for guess in 0..16 {
+                        assert_eq!(first_true_near(lo, hi, guess, pred), want);
+                    }
+                }
+            }
+        }
     }
 
     /// The documented limits of the exact route's rounding guard.
