@@ -967,7 +967,15 @@ struct Scratch {
     suffix: Vec<f64>,
     /// prefix sums Σ_{k < i} w_k exp(p_0 − p_k)
     prefix: Vec<f64>,
+    /// `w_k exp(p_0 − p_k)` of the node's pasts (two-column stage), when
+    /// the pasts span less than [`PAST_SPAN_SCALED_MAX`]; else empty
+    past_rel: Vec<f64>,
 }
+
+/// Pasts spanning less than this (log scale) are weighed relative to the
+/// first one by one `exp` each per node (no underflow: `e^{−600}` is a
+/// normal `f64`), so a row level costs one `exp` for all of them.
+const PAST_SPAN_SCALED_MAX: f64 = 600.0;
 
 struct Network<'a> {
     lf: &'a LnFact,
@@ -1394,6 +1402,12 @@ impl Network<'_> {
             }
             scratch.bottom_g.clear();
             scratch.bottom_pre.clear();
+            scratch.past_rel.clear();
+            if pmax - pmin < PAST_SPAN_SCALED_MAX {
+                scratch
+                    .past_rel
+                    .extend(pasts.iter().map(|&(p, w)| w * (pmin - p).exp()));
+            }
             return self.fill_two(&ctx, scratch, 0, c, 0.0, 0, n);
         }
         self.fill(&mut ctx, scratch, 0, c, 0.0, next)
@@ -1495,7 +1509,7 @@ impl Network<'_> {
                 None => (false, false),
             };
             if !self.complement && !memo_built && b - a <= TAIL_WALK_MAX_PASTS {
-                return self.last_two_rows_by_tails(ctx, [c1, c2], left, v, a, b);
+                return self.last_two_rows_by_tails(ctx, scratch, [c1, c2], left, v, a, b);
             }
             if memo_ok && (b - a) as u64 <= n_x {
                 return self.last_two_rows(ctx, scratch, [c1, c2], left, v, a, b);
@@ -1601,6 +1615,7 @@ impl Network<'_> {
     fn last_two_rows_by_tails(
         &mut self,
         ctx: &FillCtx<'_>,
+        scratch: &Scratch,
         c: [u64; 2],
         left: u64,
         v: f64,
@@ -1632,31 +1647,75 @@ impl Network<'_> {
         let h = Hyper::new(xf, c1f - xf, leftf - xf, c2f - leftf + xf);
         let log2_n = u64::from(64 - (x_hi - x_lo + 1).leading_zeros());
         self.charge(1 + (b - a) as u64 * (8 + 2 * log2_n))?;
-        for &(p, w) in ctx.pasts.get(a..b).unwrap_or(&[]) {
-            // counted: g(x) ≥ t, the tails [x_lo, k1) and [k2, x_hi]
-            let t = self.thr - v - p + BOUND_SLACK;
-            // the boundaries move little from one call to the next (the
-            // next `left` of the same node): search outward from there
-            let [d1, d2] = self.tail_hint;
-            let k1 = first_true_near(x_lo, xm, xm.saturating_sub(d1), |x| g(x) < t);
-            let k2 = first_true_near(xm, x_hi + 1, xm.saturating_add(d2), |x| g(x) >= t);
-            self.tail_hint = [xm - k1, k2 - xm];
-            let base = self.k_const - v - p;
-            self.acc += w * if k2 <= k1 {
-                // every table: Vandermonde's identity
-                (base + lf.get(n) - lf.get(left) - lf.get(n - left) - lf.get(c1) - lf.get(c2)).exp()
-            } else {
-                let mut m = 0.0;
-                if k1 > x_lo {
-                    let s = k1 - 1;
-                    m += (base - g(s)).exp() * h.lower_tail_from(s as f64, 0.0);
+        // The pasts ascend, so the thresholds descend and the counted tails
+        // only grow: each past extends the tails of the one before by the
+        // few tables its boundaries moved (or walks them afresh when they
+        // moved far). Masses are relative to e^{−g(xm)}.
+        let ln_all = gm + lf.get(n) - lf.get(left) - lf.get(n - left) - lf.get(c1) - lf.get(c2);
+        let (mut lower, mut upper) = (0.0_f64, 0.0_f64);
+        // `lower` covers [x_lo, k1_done), `upper` covers [k2_done, x_hi]
+        let (mut k1_done, mut k2_done) = (x_lo, x_hi + 1);
+        let [d1, d2] = self.tail_hint;
+        let (mut guess1, mut guess2) = (xm.saturating_sub(d1), xm.saturating_add(d2));
+        let mut all = false;
+        // the `lower` edge term e^{gm − g(k1_done − 1)}, and the `upper` one
+        // e^{gm − g(k2_done)}: extended by exact term ratios, no `exp`
+        let (mut lo_edge, mut hi_edge) = (0.0_f64, 0.0_f64);
+        let rel = scratch.past_rel.get(a..b).filter(|r| r.len() == b - a);
+        let scale = (self.k_const - v - ctx.pmin - gm).exp();
+        for (k, &(p, w)) in ctx.pasts.get(a..b).unwrap_or(&[]).iter().enumerate() {
+            if !all {
+                // counted: g(x) ≥ t, the tails [x_lo, k1) and [k2, x_hi]
+                let t = self.thr - v - p + BOUND_SLACK;
+                let k1 = first_true_near(x_lo, xm, guess1, |x| g(x) < t);
+                let k2 = first_true_near(xm, x_hi + 1, guess2, |x| g(x) >= t);
+                (guess1, guess2) = (k1, k2);
+                if k2 <= k1 {
+                    // every table (Vandermonde's identity), and so for every later past
+                    all = true;
+                } else {
+                    if k1 < k1_done || k1_done == x_lo || k1 - k1_done > TAIL_EXTEND_MAX {
+                        (lower, lo_edge) = if k1 > x_lo {
+                            let s = k1 - 1;
+                            let e = (gm - g(s)).exp();
+                            (e * h.lower_tail_from(s as f64, 0.0), e)
+                        } else {
+                            (0.0, 0.0)
+                        };
+                    } else {
+                        // the new terms are the largest: added last;
+                        // P(x)/P(x − 1) = (c₀ − x + 1)(left − x + 1) / (x (c₁ − left + x))
+                        for x in k1_done..k1 {
+                            let xf = x as f64;
+                            lo_edge *= (c1f - xf + 1.0) * (leftf - xf + 1.0) / (xf * (c2f - leftf + xf));
+                            lower += lo_edge;
+                        }
+                    }
+                    if k2 > k2_done || k2_done == x_hi + 1 || k2_done - k2 > TAIL_EXTEND_MAX {
+                        (upper, hi_edge) = if k2 <= x_hi {
+                            let e = (gm - g(k2)).exp();
+                            (e * h.upper_tail_from(k2 as f64, 0.0), e)
+                        } else {
+                            (0.0, 0.0)
+                        };
+                    } else {
+                        // P(x)/P(x + 1) = (x + 1)(c₁ − left + x + 1) / ((c₀ − x)(left − x))
+                        for x in (k2..k2_done).rev() {
+                            let xf = x as f64;
+                            hi_edge *= (xf + 1.0) * (c2f - leftf + xf + 1.0) / ((c1f - xf) * (leftf - xf));
+                            upper += hi_edge;
+                        }
+                    }
+                    (k1_done, k2_done) = (k1, k2);
                 }
-                if k2 <= x_hi {
-                    m += (base - g(k2)).exp() * h.upper_tail_from(k2 as f64, 0.0);
-                }
-                m
+            }
+            let mass = if all { ln_all.exp() } else { lower + upper };
+            self.acc += match rel.and_then(|r| r.get(k)) {
+                Some(&r) => r * mass * scale,
+                None => w * mass * (self.k_const - v - p - gm).exp(),
             };
         }
+        self.tail_hint = [xm - guess1.min(xm), guess2.saturating_sub(xm)];
         Ok(())
     }
 
@@ -1805,7 +1864,11 @@ impl Network<'_> {
 /// Undecided pasts up to which the last two rows of the p-value route are
 /// summed by tail walks ([`Network::last_two_rows_by_tails`]) rather than
 /// by building the memo of the whole row.
-const TAIL_WALK_MAX_PASTS: usize = 16;
+const TAIL_WALK_MAX_PASTS: usize = 64;
+
+/// A counted tail whose boundary moved by at most this many tables from one
+/// past to the next is extended term by term; beyond, walked afresh.
+const TAIL_EXTEND_MAX: u64 = 8;
 
 /// The first `x` in `[lo, hi)` where `pred` holds (`hi` if none), for a
 /// predicate that is false then true.
