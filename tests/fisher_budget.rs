@@ -79,7 +79,9 @@ fn exact_route_stops_at_its_time_limit_for_every_shape() {
                         panic!("{r} x {c} N = {n}: {e:?}");
                     };
                     assert_eq!((limit, unit), (300, "milliseconds (time_limit)"));
-                    let p = progress.as_ref().expect("a stopped run says how far it got");
+                    let p = progress
+                        .as_ref()
+                        .expect("a stopped run says how far it got");
                     assert!(p.done > 0 && p.done_unit == "work units");
                     let msg = e.to_string();
                     assert!(
@@ -307,7 +309,12 @@ fn strong_association_tables_are_exact_under_the_default_budget() {
                 .time_limit(Duration::from_secs(600))
                 .test(&t)
                 .unwrap_or_else(|e| panic!("{}: {e}", c.name));
-            assert!(r.is_exact() && r.work() <= STRONG_WORK_MAX, "{}: {}", c.name, r.work());
+            assert!(
+                r.is_exact() && r.work() <= STRONG_WORK_MAX,
+                "{}: {}",
+                c.name,
+                r.work()
+            );
             let rel = (r.p_value() - want).abs() / want;
             assert!(rel < 1e-9, "{}: {} vs R {want}", c.name, r.p_value());
             worst = worst.max(rel);

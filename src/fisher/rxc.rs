@@ -381,28 +381,43 @@ impl RxcResult {
 /// mass (Vandermonde's identity), and at the last two rows, where one cell
 /// fixes the table and its cost is convex, each undecided past gets its
 /// counted cells by binary search and their mass from memoised prefix sums.
-/// When the chi-square approximation says the
+/// With few undecided pasts the counted tails of the last two rows are
+/// instead walked from their boundaries outward (the hypergeometric walk of
+/// the 2 x 2 code) and grown from one past to the next. When the
+/// chi-square approximation says the
 /// p-value is large, the complement (tables more probable than the observed
-/// one) is summed instead. Rows are the shorter dimension; columns are
-/// processed smallest first (the two largest go through the two-column
-/// network); zero rows and columns are dropped (they do not change the
-/// p-value). A 2 x 2 table uses the 2 x 2 code with R's 2 x 2 tolerance
-/// `1 + 1e-7`.
+/// one) is summed instead. Rows are the shorter dimension (a square table
+/// takes the orientation with fewer fills of the columns enumerated one by
+/// one, `Σ_j ln C(c_j + r − 1, r − 1)` over all but the two largest);
+/// columns are processed smallest first (the two largest go through the
+/// two-column network); zero rows and columns are dropped (they do not
+/// change the p-value). A 2 x 2 table uses the 2 x 2 code with R's 2 x 2
+/// tolerance `1 + 1e-7`.
 ///
-/// Monte Carlo: `p = (1 + #{simulated tables with Σ ln t! ≥ observed}) /
-/// (B + 1)` with R's relative tie tolerance `64 ε`, tables drawn by
+/// Monte Carlo: `p = (1 + #{simulated tables with Σ ln t! ≥ Σ ln o! − tol})
+/// / (B + 1)` with `tol = max(3.45254e-7, 64 ε Σ ln o!)` (FEXACT's
+/// tolerance, or R's relative `64 ε` when larger), tables drawn by
 /// Patefield's (1981) conditional sequential sampler.
+///
+/// Budgets: each route stops at its [`FisherExactRxc::time_limit`] (default
+/// [`DEFAULT_TIME_LIMIT`], 5 s), read every few tens of microseconds of
+/// work on any shape; optional deterministic budgets are
+/// [`FisherExactRxc::max_nodes`] (work units, default none) and
+/// [`FisherExactRxc::max_bytes`].
 ///
 /// # Conventions
 /// Exact: R's `fisher.test(x, workspace = large)` (FEXACT) to 1e-9
 /// relative; it also runs where FEXACT stops with errors 6, 7, 30 or 501.
-/// The budgets are deterministic (work units and bytes, not wall time), so a
-/// run that succeeds once succeeds everywhere. Monte Carlo: R's rule, a
-/// different random stream.
+/// The time limit makes success depend on the machine near the limit; use
+/// `max_nodes` with a long time limit for a run that succeeds or fails the
+/// same way everywhere. Monte Carlo: R's rule (with FEXACT's tolerance as a
+/// floor, so that exact ties always count), a different random stream.
 ///
 /// # Errors
-/// [`Error::BudgetExceeded`] past the work or memory budget (raise it, or
-/// use [`RxcMethod::MonteCarlo`]), and (unit `"table total"`) on the exact
+/// [`Error::BudgetExceeded`] past the time limit, the work or the memory
+/// budget, saying how far the run got (raise the budget, or use
+/// [`RxcMethod::Auto`] or [`RxcMethod::MonteCarlo`]), and (unit
+/// `"table total"`) on the exact
 /// route for totals so large that the rounding of the log-factorial sums
 /// could reach 1/16 of FEXACT's tie tolerance (about 2.5e5 for 5 x 5, 6e5
 /// for 2 x 3; 2 x 2 shaped tables have no limit): use
@@ -412,10 +427,11 @@ impl RxcResult {
 /// ```
 /// use survkit::{ContingencyTable, FisherExactRxc, RxcMethod};
 /// use std::num::NonZeroU64;
+/// use std::time::Duration;
 /// let job = ContingencyTable::new(vec![
 ///     vec![1, 3, 10, 6], vec![2, 3, 10, 7], vec![1, 6, 14, 12], vec![0, 1, 9, 11],
 /// ])?;
-/// let exact = FisherExactRxc::default().max_nodes(10_000_000).test(&job)?;
+/// let exact = FisherExactRxc::default().time_limit(Duration::from_secs(10)).test(&job)?;
 /// assert!((exact.p_value() - 0.7826849389656388).abs() < 1e-9);
 /// let mc = FisherExactRxc::default()
 ///     .method(RxcMethod::MonteCarlo { replicates: NonZeroU64::new(2000).unwrap(), seed: 1 })
@@ -616,7 +632,12 @@ impl Budget {
             what: "exact r x c Fisher test",
             limit,
             unit,
-            progress: Some(BudgetProgress::new(self.work, "work units", None, EXACT_FIX)),
+            progress: Some(BudgetProgress::new(
+                self.work,
+                "work units",
+                None,
+                EXACT_FIX,
+            )),
         }
     }
 }
@@ -630,7 +651,7 @@ impl Budget {
 /// R's `fisher.test(x, workspace = large)`.
 ///
 /// # Errors
-/// [`Error::BudgetExceeded`] past the default budgets.
+/// [`Error::BudgetExceeded`] past the default budgets (5 s of wall time).
 ///
 /// # Example
 /// ```
@@ -1450,7 +1471,7 @@ impl Network<'_> {
             None => {
                 // the exact maximum enumerates r 2^(r−1) vertices of r terms
                 let rl = rest.len().min(TWO_COLUMN_MAX_ROWS_EXACT) as u64;
-                self.charge(4 * rest.len() as u64 + (rl * rl << rl))?;
+                self.charge(4 * rest.len() as u64 + ((rl * rl) << rl))?;
                 let (fmin, fmax) = if rest.len() == 1 {
                     let f = lf.get(left) + lf.get(r_s - left);
                     (f, f)
@@ -1687,7 +1708,8 @@ impl Network<'_> {
                         // P(x)/P(x − 1) = (c₀ − x + 1)(left − x + 1) / (x (c₁ − left + x))
                         for x in k1_done..k1 {
                             let xf = x as f64;
-                            lo_edge *= (c1f - xf + 1.0) * (leftf - xf + 1.0) / (xf * (c2f - leftf + xf));
+                            lo_edge *=
+                                (c1f - xf + 1.0) * (leftf - xf + 1.0) / (xf * (c2f - leftf + xf));
                             lower += lo_edge;
                         }
                     }
@@ -1702,7 +1724,8 @@ impl Network<'_> {
                         // P(x)/P(x + 1) = (x + 1)(c₁ − left + x + 1) / ((c₀ − x)(left − x))
                         for x in (k2..k2_done).rev() {
                             let xf = x as f64;
-                            hi_edge *= (xf + 1.0) * (c2f - leftf + xf + 1.0) / ((c1f - xf) * (leftf - xf));
+                            hi_edge *=
+                                (xf + 1.0) * (c2f - leftf + xf + 1.0) / ((c1f - xf) * (leftf - xf));
                             upper += hi_edge;
                         }
                     }
@@ -2185,7 +2208,7 @@ fn walk_from_mode(
     let mut steps: u64 = 0;
     while !(up_done && down_done) {
         steps += 1;
-        if steps % WALK_CLOCK_EVERY == 0 && deadline.is_some_and(|d| Instant::now() > d) {
+        if steps.is_multiple_of(WALK_CLOCK_EVERY) && deadline.is_some_and(|d| Instant::now() > d) {
             return (WalkEnd::Stopped, work);
         }
         if !up_done {
@@ -2375,8 +2398,10 @@ mod tests {
             let lo = (draws + succ).saturating_sub(pop);
             let hi = draws.min(succ);
             for u in [0.0, 1e-300, 0.25, 0.5, 0.999, 1.0 - 1e-12, top] {
-                let (x, work) = draw_hyper_at(&no_table, u, pop, succ, draws, None).expect("no deadline");
-                let (x2, _) = draw_hyper_at(&table, u, pop, succ, draws, None).expect("no deadline");
+                let (x, work) =
+                    draw_hyper_at(&no_table, u, pop, succ, draws, None).expect("no deadline");
+                let (x2, _) =
+                    draw_hyper_at(&table, u, pop, succ, draws, None).expect("no deadline");
                 assert!((lo..=hi).contains(&x2));
                 assert!((lo..=hi).contains(&x), "{pop} {succ} {draws} {u}: {x}");
                 // each side stops about 10.3 sd out (2^-60 tail); the rare
@@ -2397,7 +2422,8 @@ mod tests {
         for lf in [LnFact::new(0), LnFact::new(40)] {
             let (x, _) = draw_hyper_at(&lf, 0.0, 40, 20, 20, None).expect("no deadline");
             assert_eq!(x, 10);
-            let (x, _) = draw_hyper_at(&lf, 1.0 - f64::EPSILON / 2.0, 40, 20, 20, None).expect("no deadline");
+            let (x, _) = draw_hyper_at(&lf, 1.0 - f64::EPSILON / 2.0, 40, 20, 20, None)
+                .expect("no deadline");
             assert!(x <= 20);
         }
     }
