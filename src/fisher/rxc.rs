@@ -45,7 +45,7 @@ const MC_REL_TOL: f64 = 64.0 * f64::EPSILON;
 
 /// Default wall-clock budget of each route of the r x c test (the exact
 /// network algorithm, and the Monte Carlo sampler): 5 seconds. The clock is
-/// read every [`CHECK_EVERY`] work units (tens of microseconds of work on
+/// read every 8192 work units (tens of microseconds of work on
 /// any shape), so a run stops within a few milliseconds of its limit.
 pub const DEFAULT_TIME_LIMIT: Duration = Duration::from_secs(5);
 
