@@ -55,9 +55,14 @@ pub const DEFAULT_TIME_LIMIT: Duration = Duration::from_secs(5);
 /// this is a few tens of microseconds of work whatever the table's shape.
 const CHECK_EVERY: u64 = 1 << 13;
 
-/// What to do when the exact route is stopped by a budget.
-const EXACT_FIX: &str =
-    "use RxcMethod::Auto or RxcMethod::MonteCarlo (an estimate with its standard error), or raise the budget";
+/// What to do when the exact route is stopped by its time limit.
+const EXACT_FIX_TIME: &str = "use RxcMethod::Auto or RxcMethod::MonteCarlo (an estimate with its standard error), or raise time_limit";
+
+/// What to do when the exact route is stopped by its work budget.
+const EXACT_FIX_WORK: &str = "use RxcMethod::Auto or RxcMethod::MonteCarlo (an estimate with its standard error), or raise max_nodes";
+
+/// What to do when the exact route is stopped by its memory budget.
+const EXACT_FIX_MEMORY: &str = "use RxcMethod::Auto or RxcMethod::MonteCarlo (an estimate with its standard error), or raise max_bytes";
 
 /// What to do when the Monte Carlo route is stopped by its time limit.
 const MONTE_CARLO_FIX: &str = "lower replicates or raise time_limit";
@@ -624,20 +629,15 @@ impl Budget {
 
     /// The error of the exact route stopped by `stop`.
     fn exact_error(&self, stop: Stop) -> Error {
-        let (limit, unit) = match stop {
-            Stop::Time => (self.limit_ms(), "milliseconds (time_limit)"),
-            Stop::Work => (self.max_work, "work units (max_nodes)"),
+        let (limit, unit, fix) = match stop {
+            Stop::Time => (self.limit_ms(), "milliseconds", EXACT_FIX_TIME),
+            Stop::Work => (self.max_work, "work units", EXACT_FIX_WORK),
         };
         Error::BudgetExceeded {
             what: "exact r x c Fisher test",
             limit,
             unit,
-            progress: Some(BudgetProgress::new(
-                self.work,
-                "work units",
-                None,
-                EXACT_FIX,
-            )),
+            progress: Some(BudgetProgress::new(self.work, "work units", None, fix)),
         }
     }
 }
@@ -1285,12 +1285,12 @@ impl Network<'_> {
             return Err(Error::BudgetExceeded {
                 what: "exact r x c Fisher test (memory of one stage)",
                 limit: self.max_bytes,
-                unit: "bytes (max_bytes)",
+                unit: "bytes",
                 progress: Some(BudgetProgress::new(
                     self.budget.work,
                     "work units",
                     None,
-                    EXACT_FIX,
+                    EXACT_FIX_MEMORY,
                 )),
             });
         }
@@ -2330,7 +2330,7 @@ fn monte_carlo_error(budget: &Budget, done: u64, b: u64) -> Error {
     Error::BudgetExceeded {
         what: "Monte Carlo r x c Fisher test",
         limit: budget.limit_ms(),
-        unit: "milliseconds (time_limit)",
+        unit: "milliseconds",
         progress: Some(BudgetProgress::new(
             done,
             "simulated tables",
