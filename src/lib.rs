@@ -66,8 +66,9 @@
 //!   groups: [`LogRankResult::trend`]; more than two groups:
 //!   [`LogRank::pairwise`] with Holm's adjustment.
 //! - Response against a clinical variable (small counts): [`fisher_exact`];
-//!   larger tables: [`fisher_exact_rxc`], with its Monte Carlo method when an
-//!   exact answer would exceed the budget.
+//!   larger tables: [`fisher_exact_rxc`], or [`RxcMethod::Auto`] for the
+//!   exact p within its time limit (5 s by default) and the Monte Carlo p
+//!   with its standard error otherwise.
 //! - A response rate's interval: Clopper-Pearson (R's `binom.test`, the
 //!   default and what journals expect); Wilson or Jeffreys for shorter
 //!   intervals with near-nominal coverage; never Wald below n ≈ 100.
