@@ -69,7 +69,14 @@ fn bench_rxc(cr: &mut Criterion) {
     // checked once against R 4.2.2: fisher.test(Job)$p.value
     let p = exact.test(&job).expect("runs").p_value();
     assert!((p / 0.7826849389656388 - 1.0).abs() < 1e-9);
-    for (name, t) in [("job_satisfaction_4x4", &job), ("sparse_5x5_n18", &sparse)] {
+    // issue 11: the network's speed must not depend on the orientation
+    let job_t = job.transpose();
+    assert!((exact.test(&job_t).expect("runs").p_value() / p - 1.0).abs() < 1e-12);
+    for (name, t) in [
+        ("job_satisfaction_4x4", &job),
+        ("job_satisfaction_4x4_transposed", &job_t),
+        ("sparse_5x5_n18", &sparse),
+    ] {
         g.bench_with_input(BenchmarkId::new("exact", name), t, |bch, t| {
             bch.iter(|| exact.test(black_box(t)).expect("runs"))
         });
@@ -83,6 +90,25 @@ fn bench_rxc(cr: &mut Criterion) {
             |bch, t| bch.iter(|| mc.test(black_box(t)).expect("runs")),
         );
     }
+    g.finish();
+    // issue 11: a 3 x 3 table with a very strong association that R's FEXACT
+    // solves only with workspace = 2e7 (tests/data/fisher_budget_r.txt)
+    let mut g = cr.benchmark_group("fisher/rxc_strong");
+    g.sample_size(10);
+    let strong = ContingencyTable::new(vec![
+        vec![150, 20, 10],
+        vec![30, 100, 60],
+        vec![10, 50, 250],
+    ])
+    .expect("valid table");
+    // R 4.2.2: fisher.test(m, workspace = 2e7)$p.value = 9.1866306447136894e-108
+    let p = exact.test(&strong).expect("runs").p_value();
+    assert!((p / 9.186_630_644_713_69e-108 - 1.0).abs() < 1e-9);
+    g.bench_with_input(
+        BenchmarkId::new("exact", "3x3_n680_p9e-108"),
+        &strong,
+        |bch, t| bch.iter(|| exact.test(black_box(t)).expect("runs")),
+    );
     g.finish();
 }
 

@@ -192,17 +192,23 @@ pub enum Error {
         min_cols: usize,
     },
 
-    /// An exact computation would exceed its stated time or memory budget.
+    /// A computation would exceed, or stopped at, its stated time, memory or
+    /// size budget.
     ///
-    /// Fix: raise the budget, or use the Monte Carlo alternative.
-    #[error("{what} exceeds its budget of {limit} {unit}")]
+    /// Fix: raise the budget, or use the alternative the message names (for
+    /// Fisher's r x c test, `RxcMethod::Auto` or `RxcMethod::MonteCarlo`).
+    #[error("{what} exceeds its budget of {limit} {unit}{}", progress_text(.progress, .unit))]
     BudgetExceeded {
         /// The computation.
         what: &'static str,
         /// The budget.
         limit: u64,
-        /// Its unit (for example "nodes" or "bytes").
+        /// Its unit (for example "milliseconds", "groups" or "bytes").
         unit: &'static str,
+        /// How far a computation that was stopped got, what budget it would
+        /// have needed when that is known, and what to try; `None` for a
+        /// computation refused before it started.
+        progress: Option<Box<BudgetProgress>>,
     },
 
     /// An iterative solver did not converge.
@@ -333,4 +339,74 @@ pub enum Error {
         /// What was wrong.
         detail: &'static str,
     },
+}
+
+/// How far a computation stopped by its budget got (see
+/// [`Error::BudgetExceeded`]).
+///
+/// # Example
+/// ```
+/// use std::num::NonZeroU64;
+/// use std::time::Duration;
+/// use survkit::{ContingencyTable, Error, FisherExactRxc};
+/// let t = ContingencyTable::new(vec![vec![3, 1, 0], vec![1, 3, 5]])?;
+/// let r = FisherExactRxc::default()
+///     .monte_carlo(NonZeroU64::new(u64::MAX).unwrap(), 1)
+///     .time_limit(Duration::from_millis(50))
+///     .test(&t);
+/// match r {
+///     Err(Error::BudgetExceeded { progress: Some(p), .. }) => {
+///         assert!(p.done > 0);
+///         assert_eq!(p.done_unit, "simulated tables");
+///     }
+///     other => panic!("expected a budget error, got {other:?}"),
+/// }
+/// # Ok::<(), survkit::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct BudgetProgress {
+    /// Work done before the stop.
+    pub done: u64,
+    /// Its unit (for example "work units" or "simulated tables").
+    pub done_unit: &'static str,
+    /// The budget (in the unit of the error's `limit`) the whole
+    /// computation would have needed, when it can be estimated.
+    pub needed: Option<u64>,
+    /// What to try instead, in words.
+    pub fix: &'static str,
+}
+
+impl BudgetProgress {
+    /// Progress of a stopped computation.
+    pub(crate) fn new(
+        done: u64,
+        done_unit: &'static str,
+        needed: Option<u64>,
+        fix: &'static str,
+    ) -> Box<BudgetProgress> {
+        Box::new(BudgetProgress {
+            done,
+            done_unit,
+            needed,
+            fix,
+        })
+    }
+}
+
+/// The tail of the [`Error::BudgetExceeded`] message.
+fn progress_text(progress: &Option<Box<BudgetProgress>>, unit: &str) -> String {
+    match progress {
+        None => String::new(),
+        Some(p) => {
+            let needed = match p.needed {
+                Some(n) => format!(" (about {n} {unit} needed)"),
+                None => String::new(),
+            };
+            format!(
+                ": stopped after {} {}{needed}; {}",
+                p.done, p.done_unit, p.fix
+            )
+        }
+    }
 }

@@ -629,6 +629,7 @@ fn check_entries(entries: usize) -> Result<()> {
             what: "event table (rows x groups)",
             limit: MAX_TABLE_ENTRIES as u64,
             unit: "entries",
+            progress: None,
         })
     } else {
         Ok(())
@@ -679,6 +680,7 @@ impl EventTable {
                 what: "event table (strata x groups)",
                 limit: MAX_CELLS as u64,
                 unit: "cells",
+                progress: None,
             });
         }
         let n = data.len();

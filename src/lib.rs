@@ -74,8 +74,9 @@
 //!   groups: [`LogRankResult::trend`]; more than two groups:
 //!   [`LogRank::pairwise`] with Holm's adjustment.
 //! - Response against a clinical variable (small counts): [`fisher_exact`];
-//!   larger tables: [`fisher_exact_rxc`], with its Monte Carlo method when an
-//!   exact answer would exceed the budget.
+//!   larger tables: [`fisher_exact_rxc`], or [`RxcMethod::Auto`] for the
+//!   exact p within its time limit (5 s by default) and the Monte Carlo p
+//!   with its standard error otherwise.
 //! - A response rate's interval: Clopper-Pearson (R's `binom.test`, the
 //!   default and what journals expect); Wilson or Jeffreys for shorter
 //!   intervals with near-nominal coverage; never Wald below n ≈ 100.
@@ -173,7 +174,7 @@ pub use crate::design::{
     TwoStageInference, DEFAULT_SIMON_TIME_LIMIT, DEFAULT_SINGLE_STAGE_TIME_LIMIT, MAX_DESIGN_SIZE,
     MAX_SIMON_NMAX, MAX_SINGLE_STAGE_NMAX,
 };
-pub use crate::error::{Error, Result};
+pub use crate::error::{BudgetProgress, Error, Result};
 pub use crate::event_table::{
     CountRow, EventTable, GroupCounts, StratumTable, TimeFix, MAX_CELLS, MAX_TABLE_ENTRIES,
     TIMEFIX_TOLERANCE,
@@ -181,7 +182,7 @@ pub use crate::event_table::{
 pub use crate::fisher::{
     fisher_exact, fisher_exact_rxc, ContingencyTable, FisherExact, FisherExactRxc, FisherResult,
     NullOddsRatio, PValueKind, RxcMethod, RxcResult, Table2x2, DEFAULT_MAX_BYTES,
-    DEFAULT_MAX_NODES,
+    DEFAULT_TIME_LIMIT,
 };
 pub use crate::interval::{Alternative, CiTransform, ConfidenceInterval, ConfidenceLevel};
 pub use crate::kaplan_meier::{

@@ -450,6 +450,7 @@ fn check_budget_within(table: &EventTable, m: usize, tests: u64, limit: u64) -> 
             what: "log-rank variance accumulation",
             limit,
             unit: "row-group² operations",
+            progress: None,
         });
     }
     Ok(())
@@ -468,6 +469,7 @@ fn check_groups(k: usize) -> Result<()> {
             what: "log-rank test (number of groups)",
             limit: MAX_GROUPS as u64,
             unit: "groups",
+            progress: None,
         });
     }
     Ok(())
@@ -1660,7 +1662,8 @@ mod tests {
             Err(Error::BudgetExceeded {
                 what: "log-rank variance accumulation",
                 limit: 53,
-                unit: "row-group² operations"
+                unit: "row-group² operations",
+                progress: None,
             })
         ));
         // Pairwise: 3 pairs × 6 rows × 2² = 72.

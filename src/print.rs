@@ -419,7 +419,10 @@ impl fmt::Display for RxcResult {
     /// line; a Monte Carlo p-value names its replicates and standard error.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.method() {
-            RxcMethod::Exact => htest_header(f, "Fisher's Exact Test for Count Data")?,
+            // A result reports the route taken, never `Auto` itself.
+            RxcMethod::Exact | RxcMethod::Auto { .. } => {
+                htest_header(f, "Fisher's Exact Test for Count Data")?
+            }
             RxcMethod::MonteCarlo { replicates, .. } => htest_header(
                 f,
                 &format!(

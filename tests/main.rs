@@ -13,6 +13,7 @@ mod design;
 mod event_table;
 mod examples;
 mod fisher;
+mod fisher_budget;
 mod fisher_props;
 mod kaplan_meier;
 mod km_props;

@@ -269,7 +269,13 @@ impl Hyper {
     /// every ratio on the fly (same values; the callers start inside it).
     #[inline(always)]
     fn walk<A: Accumulate>(&self, start: f64, ln_psi: f64, up: bool, cut: f64, mut acc: A) -> A {
-        let (psi, ipsi) = (ln_psi.exp(), (-ln_psi).exp());
+        // the central distribution (ψ = 1) is walked once per row level by
+        // the r x c network: no exponentials there
+        let (psi, ipsi) = if ln_psi == 0.0 {
+            (1.0, 1.0)
+        } else {
+            (ln_psi.exp(), (-ln_psi).exp())
+        };
         let mut t = 1.0;
         let mut u = start;
         let first = start - self.cache_lo;

@@ -8,7 +8,7 @@ mod two_by_two;
 
 pub use self::rxc::{
     fisher_exact_rxc, ContingencyTable, FisherExactRxc, RxcMethod, RxcResult, DEFAULT_MAX_BYTES,
-    DEFAULT_MAX_NODES,
+    DEFAULT_TIME_LIMIT,
 };
 pub use self::two_by_two::{
     fisher_exact, FisherExact, FisherResult, NullOddsRatio, PValueKind, Table2x2,

@@ -349,6 +349,7 @@ impl Reconstruct {
                 what: "reconstruction (patients at time 0)",
                 limit: MAX_PATIENTS,
                 unit: "patients",
+                progress: None,
             });
         }
         let (cleaned, cleaning) = clean::clean(clicks, self.scale)?;

@@ -1,0 +1,1087 @@
+//! The exact network algorithm (Mehta & Patel 1983) over the reduced table.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use super::bounds::{
+    even_fill, lagrange_lower, two_column_max, two_column_min, two_row_bounds, uneven_fill,
+    TWO_COLUMN_MAX_ROWS_EXACT,
+};
+use super::*;
+
+/// A small deterministic multiplicative hasher (the Fx hash of rustc):
+/// node keys are short vectors of counts, and a fixed hasher makes the
+/// iteration order, hence every floating-point sum, reproducible.
+#[derive(Default, Clone, Copy)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        // a slice of u64 arrives here as its raw bytes in one call: take
+        // them eight at a time (byte by byte was half of a column fill)
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.write_u64(u64::from_le_bytes(w));
+        }
+        for &b in chunks.remainder() {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_usize(&mut self, v: usize) {
+        self.write_u64(v as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Nodes of one stage: remaining row sums (ascending) → data.
+type NodeMap<V> = HashMap<Vec<u64>, V, BuildHasherDefault<FxHasher>>;
+
+/// The exact route compares log-probabilities, sums of `ln x!` up to
+/// `ln N!`, with the observed one less [`FEXACT_TOL`]; each sum carries
+/// rounding of about (number of terms) · ε · `ln N!`. The route refuses a
+/// table (a typed [`Error::BudgetExceeded`]) when that bound exceeds 1/16 of
+/// [`FEXACT_TOL`], so a tie is never decided by rounding: totals up to about
+/// 2.5e5 for a 5 x 5 table, 6e5 for 2 x 3. (R's FEXACT has no such guard.)
+/// 2 x 2 shaped tables use the 2 x 2 route, whose log-densities are
+/// Loader's and accurate at every count. Monte Carlo has no such limit.
+const EXACT_ROUNDING_BUDGET: f64 = FEXACT_TOL / 16.0;
+
+/// The largest total the exact route accepts for a table with `terms`
+/// log-factorial terms (for the error message).
+pub(super) fn exact_total_limit(terms: f64) -> u64 {
+    let (mut lo, mut hi) = (1u64, MAX_EXACT_TOTAL);
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if terms * f64::EPSILON * ln_factorial(mid) > EXACT_ROUNDING_BUDGET {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    lo
+}
+
+/// Bounds are computed in floating point; they are widened by this much
+/// (absolute, log scale) so that rounding can never make a bound cut a path
+/// that should have been expanded. It is 300 times below [`FEXACT_TOL`].
+const BOUND_SLACK: f64 = 1e-9;
+
+/// The exact p-value; returns `(p, work)`.
+pub(super) fn exact_p(t: &Reduced, budget: Budget, max_bytes: u64) -> Result<(f64, u64)> {
+    if t.nrows == 2 && t.ncols == 2 {
+        let c = &t.cells;
+        let (a, b, cc, d) = (c[0] as f64, c[1] as f64, c[2] as f64, c[3] as f64); // ok: 2 x 2
+        let h = Hyper::new(a, b, cc, d);
+        return Ok((
+            p_value_2x2(&h, a, 1.0, Alternative::TwoSided, PValueKind::Exact),
+            1,
+        ));
+    }
+    let terms = (t.cells.len() + t.nrows + t.ncols + 1) as f64;
+    if terms * f64::EPSILON * ln_factorial(t.total) > EXACT_ROUNDING_BUDGET {
+        return Err(Error::BudgetExceeded {
+            what: "exact r x c Fisher test (log-factorial rounding would reach FEXACT's tie tolerance; use RxcMethod::Auto or RxcMethod::MonteCarlo)",
+            limit: exact_total_limit(terms),
+            unit: "table total",
+            progress: None,
+        });
+    }
+    let lf = LnFact::new(t.total);
+    // Columns smallest first: the stages before the last two stay small, and
+    // the last two (the largest) go through the exact two-column network.
+    let mut order: Vec<usize> = (0..t.ncols).collect();
+    order.sort_by(|&i, &j| t.cols[i].cmp(&t.cols[j]));
+    let cols: Vec<u64> = order.iter().map(|&j| t.cols[j]).collect(); // ok: j < ncols
+                                                                     // Observed statistic V = Σ ln t!
+    let v_obs: f64 = t.cells.iter().map(|&v| lf.get(v)).sum();
+    let k_const: f64 = t.rows.iter().map(|&v| lf.get(v)).sum::<f64>()
+        + t.cols.iter().map(|&v| lf.get(v)).sum::<f64>()
+        - lf.get(t.total);
+    let thr = v_obs - FEXACT_TOL;
+    // Chi-square guess of p decides the route.
+    let complement = chisq_guess(t) > COMPLEMENT_SWITCH_P;
+    let mut net = Network {
+        lf: &lf,
+        cols: &cols,
+        thr,
+        k_const,
+        complement,
+        acc: 0.0,
+        budget,
+        max_bytes,
+        tail_hint: [0, 0],
+        bytes: 0,
+        info: NodeMap::default(),
+    };
+    let mut root: Vec<u64> = t.rows.clone();
+    root.sort_unstable();
+    let mut stage: NodeMap<Node> = NodeMap::default();
+    stage.insert(
+        root,
+        Node {
+            pasts: vec![(0.0, 1.0)],
+        },
+    );
+    let mut scratch = Scratch::default();
+    for j in 0..cols.len() {
+        let mut next: NodeMap<Node> = NodeMap::default();
+        net.bytes = 0;
+        net.info.clear();
+        for (key, mut node) in stage.drain() {
+            if node.pasts.is_empty() {
+                continue;
+            }
+            net.charge(node.pasts.len() as u64)?;
+            merge_pasts(&mut node.pasts);
+            net.expand(j, &key, &node.pasts, &mut next, &mut scratch)?;
+        }
+        stage = next;
+        if stage.is_empty() {
+            break;
+        }
+    }
+    let p = if complement { 1.0 - net.acc } else { net.acc };
+    Ok((p.clamp(0.0, 1.0), net.budget.work))
+}
+
+/// The chi-square approximation of the p-value (only to choose a route).
+fn chisq_guess(t: &Reduced) -> f64 {
+    let n = t.total as f64;
+    let mut x2 = 0.0;
+    for (i, row) in t.cells.chunks(t.ncols).enumerate() {
+        for (j, &v) in row.iter().enumerate() {
+            let e = t.rows[i] as f64 * t.cols[j] as f64 / n; // ok: i < nrows, j < ncols
+            x2 += (v as f64 - e) * (v as f64 - e) / e;
+        }
+    }
+    let df = ((t.nrows - 1) * (t.ncols - 1)) as f64;
+    chisq_sf(x2, df)
+}
+
+/// Sorts pasts and merges those within [`PAST_MERGE_TOL`].
+fn merge_pasts(p: &mut Vec<(f64, f64)>) {
+    if p.len() < 2 {
+        return;
+    }
+    p.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+    let mut out = 0;
+    for i in 1..p.len() {
+        let (v, w) = p[i]; // ok: i < len
+        if v - p[out].0 <= PAST_MERGE_TOL {
+            p[out].1 += w; // ok: out < i
+        } else {
+            out += 1;
+            p[out] = (v, w); // ok: out ≤ i
+        }
+    }
+    p.truncate(out + 1);
+}
+
+/// A node of the next stage: its bounds and the undecided paths reaching it.
+#[derive(Debug, Clone, Default)]
+struct Node {
+    pasts: Vec<(f64, f64)>,
+}
+
+/// Bounds and log-mass of a node's completions.
+#[derive(Debug, Clone, Copy)]
+struct NodeInfo {
+    /// lower bound on the future Σ ln t!
+    fmin: f64,
+    /// upper bound on the future Σ ln t!
+    fmax: f64,
+    /// ln Σ_completions Π 1/t! = ln N'! − Σ ln r'! − Σ ln c'!
+    ln_mass: f64,
+}
+
+/// Largest memo of two-column bounds per node (entries of 24 bytes).
+const TWO_CACHE_MAX: usize = 1 << 20;
+
+/// Reused buffers of a node expansion.
+#[derive(Debug, Default)]
+struct Scratch {
+    /// two-column bounds `(fmin, fmax, ln_mass)` by `i * two_stride + left`
+    two_cache: Vec<(f64, f64, f64)>,
+    two_stride: usize,
+    /// last-two-rows memo of the node by `left`
+    bottom_meta: Vec<Option<BottomRow>>,
+    /// their costs `g(x)`
+    bottom_g: Vec<f64>,
+    /// their interleaved `(prefix, suffix)` masses
+    bottom_pre: Vec<f64>,
+    x: Vec<u64>,
+    /// the later columns' row caps during a column fill
+    caps_buf: Vec<u64>,
+    child: Vec<u64>,
+    cap_suffix: Vec<u64>,
+    /// suffix sums Σ_{k ≥ i} w_k exp(p_i − p_k)
+    suffix: Vec<f64>,
+    /// prefix sums Σ_{k < i} w_k exp(p_0 − p_k)
+    prefix: Vec<f64>,
+    /// `w_k exp(p_0 − p_k)` of the node's pasts (two-column stage), when
+    /// the pasts span less than [`PAST_SPAN_SCALED_MAX`]; else empty
+    past_rel: Vec<f64>,
+}
+
+/// Pasts spanning less than this (log scale) are weighed relative to the
+/// first one by one `exp` each per node (no underflow: `e^{−600}` is a
+/// normal `f64`), so a row level costs one `exp` for all of them.
+const PAST_SPAN_SCALED_MAX: f64 = 600.0;
+
+struct Network<'a> {
+    lf: &'a LnFact,
+    cols: &'a [u64],
+    thr: f64,
+    k_const: f64,
+    complement: bool,
+    acc: f64,
+    budget: Budget,
+    max_bytes: u64,
+    /// distances of the last counted-tail boundaries from the minimum in
+    /// [`Network::last_two_rows_by_tails`] (a starting guess only)
+    tail_hint: [u64; 2],
+    bytes: u64,
+    /// bounds of the nodes of the next stage met so far
+    info: NodeMap<NodeInfo>,
+}
+
+impl Network<'_> {
+    #[inline]
+    fn charge(&mut self, units: u64) -> Result<()> {
+        match self.budget.charge(units) {
+            Ok(()) => Ok(()),
+            Err(stop) => Err(self.budget.exact_error(stop)),
+        }
+    }
+
+    fn charge_bytes(&mut self, bytes: u64) -> Result<()> {
+        self.bytes = self.bytes.saturating_add(bytes);
+        if self.bytes > self.max_bytes {
+            return Err(Error::BudgetExceeded {
+                what: "exact r x c Fisher test (memory of one stage)",
+                limit: self.max_bytes,
+                unit: "bytes",
+                progress: Some(BudgetProgress::new(
+                    self.budget.work,
+                    "work units",
+                    None,
+                    EXACT_FIX_MEMORY,
+                )),
+            });
+        }
+        Ok(())
+    }
+
+    /// Bounds for the node `rows` (ascending) before column `j`.
+    fn info(&self, j: usize, rows: &[u64]) -> NodeInfo {
+        let lf = self.lf;
+        let cols = self.cols.get(j..).unwrap_or(&[]);
+        let n: u64 = rows.iter().sum();
+        let sum_rows: f64 = rows.iter().map(|&r| lf.get(r)).sum();
+        let ln_mass = lf.get(n) - sum_rows - cols.iter().map(|&c| lf.get(c)).sum::<f64>();
+        if cols.len() <= 1 {
+            return NodeInfo {
+                fmin: sum_rows,
+                fmax: sum_rows,
+                ln_mass,
+            };
+        }
+        if let [a, _] = cols {
+            // two columns left: both bounds exact
+            let fmin = two_column_min(lf, rows, *a);
+            let fmax = if rows.len() <= TWO_COLUMN_MAX_ROWS_EXACT {
+                two_column_max(lf, rows, *a)
+            } else {
+                let mut col_caps: Vec<u64> = cols.to_vec();
+                col_caps.sort_unstable();
+                let hi_c: f64 = cols.iter().map(|&c| uneven_fill(lf, c, rows)).sum();
+                let hi_r: f64 = rows.iter().map(|&r| uneven_fill(lf, r, &col_caps)).sum();
+                hi_c.min(hi_r)
+            };
+            return NodeInfo {
+                fmin: fmin - BOUND_SLACK,
+                fmax: fmax + BOUND_SLACK,
+                ln_mass,
+            };
+        }
+        // column relaxation (caps = row sums) and row relaxation (caps = column sums)
+        let mut col_caps: Vec<u64> = cols.to_vec();
+        col_caps.sort_unstable();
+        let lo_c: f64 = cols.iter().map(|&c| even_fill(lf, c, rows)).sum();
+        let lo_r: f64 = rows.iter().map(|&r| even_fill(lf, r, &col_caps)).sum();
+        let lo_l = lagrange_lower(lf, rows, cols, n);
+        let hi_c: f64 = cols.iter().map(|&c| uneven_fill(lf, c, rows)).sum();
+        let hi_r: f64 = rows.iter().map(|&r| uneven_fill(lf, r, &col_caps)).sum();
+        NodeInfo {
+            fmin: lo_c.max(lo_r).max(lo_l) - BOUND_SLACK,
+            fmax: hi_c.min(hi_r) + BOUND_SLACK,
+            ln_mass,
+        }
+    }
+
+    /// Expands node `key` (ascending remaining row sums) at column `j` with
+    /// its merged, sorted pasts.
+    fn expand(
+        &mut self,
+        j: usize,
+        key: &[u64],
+        pasts: &[(f64, f64)],
+        next: &mut NodeMap<Node>,
+        scratch: &mut Scratch,
+    ) -> Result<()> {
+        let Some(&c) = self.cols.get(j) else {
+            return Ok(());
+        };
+        let (Some(&(pmin, _)), Some(&(pmax, _))) = (pasts.first(), pasts.last()) else {
+            return Ok(());
+        };
+        // Relaxed bounds of the later columns, used to cut partial fills:
+        // caps are the current row sums, an over-estimate, so still valid.
+        let lf = self.lf;
+        let later = self.cols.get(j + 1..).unwrap_or(&[]);
+        let later_lo: f64 =
+            later.iter().map(|&cc| even_fill(lf, cc, key)).sum::<f64>() - BOUND_SLACK;
+        let later_hi: f64 = later
+            .iter()
+            .map(|&cc| uneven_fill(lf, cc, key))
+            .sum::<f64>()
+            + BOUND_SLACK;
+        let r = key.len();
+        scratch.x.clear();
+        scratch.x.resize(r, 0);
+        scratch.child.clear();
+        scratch.child.resize(r, 0);
+        scratch.cap_suffix.clear();
+        scratch.cap_suffix.resize(r + 1, 0);
+        for i in (0..r).rev() {
+            scratch.cap_suffix[i] = scratch.cap_suffix[i + 1] + key[i]; // ok: i < r
+        }
+        // suffix sums relative to p_i and prefix sums relative to p_0
+        let n = pasts.len();
+        scratch.suffix.clear();
+        scratch.suffix.resize(n + 1, 0.0);
+        for i in (0..n).rev() {
+            let (p, w) = pasts[i]; // ok: i < n
+            let next_rel = match pasts.get(i + 1) {
+                Some(&(pn, _)) => (p - pn).exp() * scratch.suffix[i + 1], // ok: i + 1 ≤ n
+                None => 0.0,
+            };
+            scratch.suffix[i] = w + next_rel; // ok: i < n
+        }
+        scratch.prefix.clear();
+        scratch.prefix.push(0.0);
+        let mut run = 0.0;
+        for &(p, w) in pasts {
+            run += w * (pmin - p).exp();
+            scratch.prefix.push(run);
+        }
+        let mut ctx = FillCtx {
+            key,
+            pasts,
+            pmin,
+            pmax,
+            later_lo,
+            later_hi,
+            j,
+        };
+        if j + 2 == self.cols.len() {
+            // memo of the two-column bounds by (row level, amount left), when small
+            scratch.two_stride = c as usize + 1;
+            let size = r.saturating_mul(scratch.two_stride);
+            scratch.two_cache.clear();
+            if size <= TWO_CACHE_MAX {
+                scratch.two_cache.resize(size, (f64::NAN, 0.0, 0.0));
+            }
+            scratch.bottom_meta.clear();
+            if scratch.two_stride <= TWO_CACHE_MAX {
+                scratch.bottom_meta.resize(scratch.two_stride, None);
+            }
+            scratch.bottom_g.clear();
+            scratch.bottom_pre.clear();
+            scratch.past_rel.clear();
+            if pmax - pmin < PAST_SPAN_SCALED_MAX {
+                scratch
+                    .past_rel
+                    .extend(pasts.iter().map(|&(p, w)| w * (pmin - p).exp()));
+            }
+            return self.fill_two(&ctx, scratch, 0, c, 0.0, 0, n);
+        }
+        self.fill(&mut ctx, scratch, 0, c, 0.0, next)
+    }
+
+    /// Two columns left (the current one and the last): after rows `0..i`
+    /// of the current column are fixed (`v` holds their cells in both
+    /// columns), the rest is an r x 2 table whose bounds are exact
+    /// ([`two_column_min`], [`two_column_max`]) and whose total mass is
+    /// closed-form by Vandermonde's identity,
+    /// `Σ Π 1/(x_k! (r_k − x_k)!) = C(R_S, left) / Π r_k!`. So every row
+    /// level decides whole ranges of the pasts `[lo, hi)`, and only the
+    /// undecided ones go one row deeper.
+    #[allow(clippy::too_many_arguments)]
+    fn fill_two(
+        &mut self,
+        ctx: &FillCtx<'_>,
+        scratch: &mut Scratch,
+        i: usize,
+        left: u64,
+        v: f64,
+        lo: usize,
+        hi: usize,
+    ) -> Result<()> {
+        let lf = self.lf;
+        let rest = ctx.key.get(i..).unwrap_or(&[]);
+        let r_s = scratch.cap_suffix.get(i).copied().unwrap_or(0);
+        if left > r_s {
+            return Ok(());
+        }
+        // (fmin, fmax, ln_mass) depend on (i, left) only: memoised per node
+        let slot = i * scratch.two_stride + left as usize;
+        let cached = scratch
+            .two_cache
+            .get(slot)
+            .copied()
+            .filter(|c| !c.0.is_nan());
+        let (fmin, fmax, ln_mass) = match cached {
+            Some(c) => c,
+            None => {
+                // the exact maximum enumerates r 2^(r−1) vertices of r terms
+                let rl = rest.len().min(TWO_COLUMN_MAX_ROWS_EXACT) as u64;
+                self.charge(4 * rest.len() as u64 + ((rl * rl) << rl))?;
+                let (fmin, fmax) = if rest.len() == 1 {
+                    let f = lf.get(left) + lf.get(r_s - left);
+                    (f, f)
+                } else if let [c1, c2] = *rest {
+                    two_row_bounds(lf, c1, c2, left)
+                } else {
+                    let fmax = if rest.len() <= TWO_COLUMN_MAX_ROWS_EXACT {
+                        two_column_max(lf, rest, left)
+                    } else {
+                        // relaxation: each row as uneven as the column sums allow
+                        let b = r_s - left;
+                        let caps = if left <= b { [left, b] } else { [b, left] };
+                        let hi_r: f64 = rest.iter().map(|&rk| uneven_fill(lf, rk, &caps)).sum();
+                        hi_r.min(uneven_fill(lf, left, rest) + uneven_fill(lf, b, rest))
+                    };
+                    (two_column_min(lf, rest, left), fmax)
+                };
+                let ln_mass = lf.get(r_s)
+                    - lf.get(left)
+                    - lf.get(r_s - left)
+                    - rest.iter().map(|&rk| lf.get(rk)).sum::<f64>();
+                if let Some(c) = scratch.two_cache.get_mut(slot) {
+                    *c = (fmin, fmax, ln_mass);
+                }
+                (fmin, fmax, ln_mass)
+            }
+        };
+        let pasts = ctx.pasts.get(lo..hi).unwrap_or(&[]);
+        let none_below = self.thr - v - (fmax + BOUND_SLACK);
+        let all_from = self.thr - v - (fmin - BOUND_SLACK);
+        let a = lo + pasts.partition_point(|&(p, _)| p < none_below);
+        let b = (lo + pasts.partition_point(|&(p, _)| p < all_from)).max(a);
+        self.charge(1)?;
+        let base = self.k_const - v + ln_mass;
+        if self.complement {
+            self.acc += range_mass(ctx.pasts, scratch, lo, a, base);
+        } else {
+            self.acc += range_mass(ctx.pasts, scratch, b, hi, base);
+        }
+        if a == b || rest.len() == 1 {
+            return Ok(());
+        }
+        if let [c1, c2] = *rest {
+            // Last two rows: one free cell x. Per undecided past, the counted
+            // x form an interval or its complement (the cost is convex in
+            // x), summed from memoised prefix masses; worth it when there
+            // are no more pasts than values of x.
+            let n_x = c1.min(left) - left.saturating_sub(c2) + 1;
+            // the memo must exist for this `left` or fit in its cap
+            let (memo_built, memo_ok) = match scratch.bottom_meta.get(left as usize) {
+                Some(Some(_)) => (true, true),
+                Some(None) => (
+                    false,
+                    scratch.bottom_g.len() as u64 + n_x <= BOTTOM_MEMO_MAX,
+                ),
+                None => (false, false),
+            };
+            if !self.complement && !memo_built && b - a <= TAIL_WALK_MAX_PASTS {
+                return self.last_two_rows_by_tails(ctx, scratch, [c1, c2], left, v, a, b);
+            }
+            if memo_ok && (b - a) as u64 <= n_x {
+                return self.last_two_rows(ctx, scratch, [c1, c2], left, v, a, b);
+            }
+        }
+        let cap = rest.first().copied().unwrap_or(0);
+        let rest_caps = scratch.cap_suffix.get(i + 1).copied().unwrap_or(0);
+        let lo_x = left.saturating_sub(rest_caps);
+        let hi_x = cap.min(left);
+        let mut xi = lo_x;
+        while xi <= hi_x {
+            let vv = v + lf.get(xi) + lf.get(cap - xi);
+            self.fill_two(ctx, scratch, i + 1, left - xi, vv, a, b)?;
+            xi += 1;
+        }
+        Ok(())
+    }
+
+    /// The last two rows of the two-column network (rows `c` of the
+    /// remaining sub-table, `left` still to place in the current column):
+    /// the table is fixed by the first row's cell `x`, with cost
+    /// `g(x) = ln x! + ln (c₀ − x)! + ln (left − x)! + ln (c₁ − left + x)!`,
+    /// convex in `x`. For each past `p` in `[a, b)` the counted `x` are
+    /// those with `g(x) ≥ thr − v − p` (p-value: two tails around the
+    /// minimum) or `g(x) < thr − v − p` (complement: one interval), found by
+    /// binary search on the two monotone halves and summed from prefix
+    /// masses `Σ e^{g_min − g(x)}` memoised per `left` for the node. The
+    /// decisions are those of the row-by-row recursion, table by table
+    /// (the same [`BOUND_SLACK`] either side).
+    #[allow(clippy::too_many_arguments)]
+    fn last_two_rows(
+        &mut self,
+        ctx: &FillCtx<'_>,
+        scratch: &mut Scratch,
+        c: [u64; 2],
+        left: u64,
+        v: f64,
+        a: usize,
+        b: usize,
+    ) -> Result<()> {
+        self.charge(1 + (b - a) as u64)?;
+        let lf = self.lf;
+        let row = match scratch.bottom_meta.get(left as usize).copied().flatten() {
+            Some(row) => row,
+            None => {
+                // building the row is work too: one unit per value of x
+                self.charge(c[0].min(left) - left.saturating_sub(c[1]) + 1)?;
+                let row = bottom_row(lf, c, left, &mut scratch.bottom_g, &mut scratch.bottom_pre);
+                if let Some(slot) = scratch.bottom_meta.get_mut(left as usize) {
+                    *slot = Some(row);
+                }
+                row
+            }
+        };
+        let g = scratch
+            .bottom_g
+            .get(row.off..row.off + row.len)
+            .unwrap_or(&[]);
+        // pre[k] = Σ_{j<k} t_j and suf[k] = Σ_{j≥k} t_j, k = 0..=len
+        let pre = scratch
+            .bottom_pre
+            .get(2 * row.off_p..2 * (row.off_p + row.len + 1))
+            .unwrap_or(&[]);
+        let (dec, inc) = g.split_at(row.argmin.min(g.len()));
+        for &(p, w) in ctx.pasts.get(a..b).unwrap_or(&[]) {
+            let mass = if self.complement {
+                // counted: g(x) < thr − v − p − slack, an interval around the minimum
+                let t = self.thr - v - p - BOUND_SLACK;
+                let k1 = dec.partition_point(|&gx| gx >= t);
+                let k2 = row.argmin + inc.partition_point(|&gx| gx < t);
+                if k2 <= k1 {
+                    continue;
+                }
+                pre.get(2 * k2).copied().unwrap_or(0.0) - pre.get(2 * k1).copied().unwrap_or(0.0)
+            } else {
+                // counted: g(x) ≥ thr − v − p + slack, the two tails
+                let t = self.thr - v - p + BOUND_SLACK;
+                let k1 = dec.partition_point(|&gx| gx >= t);
+                let k2 = row.argmin + inc.partition_point(|&gx| gx < t);
+                if k2 <= k1 {
+                    // even the minimum is counted: every table
+                    pre.get(1).copied().unwrap_or(0.0)
+                } else {
+                    pre.get(2 * k1).copied().unwrap_or(0.0)
+                        + pre.get(2 * k2 + 1).copied().unwrap_or(0.0)
+                }
+            };
+            self.acc += w * mass * (self.k_const - v - p - row.gmin).exp();
+        }
+        Ok(())
+    }
+
+    /// [`Network::last_two_rows`] for a few pasts without a memo (p-value
+    /// route only): per past, the two counted tails of the convex cost
+    /// `g(x)` are found by binary search on `g` and summed by the one
+    /// hypergeometric walk ([`Hyper`]: `e^{−g(x)}` is the hypergeometric
+    /// term of the 2 x 2 table `[[x, c₀ − x], [left − x, c₁ − left + x]]`)
+    /// from their inner ends outward, stopping once the rest is below
+    /// 2⁻⁶⁰ of the sum: the far tails that a strong association leaves
+    /// cost a few terms instead of the whole row. The counted tables are
+    /// those of the memoised route (the same `g` values and comparisons).
+    #[allow(clippy::too_many_arguments)]
+    fn last_two_rows_by_tails(
+        &mut self,
+        ctx: &FillCtx<'_>,
+        scratch: &Scratch,
+        c: [u64; 2],
+        left: u64,
+        v: f64,
+        a: usize,
+        b: usize,
+    ) -> Result<()> {
+        let lf = self.lf;
+        let [c1, c2] = c;
+        let x_lo = left.saturating_sub(c2);
+        let x_hi = c1.min(left);
+        let g = |x: u64| lf.get(x) + lf.get(c1 - x) + lf.get(left - x) + lf.get(c2 + x - left);
+        // a minimiser: downhill from the proportional split
+        let n = c1 + c2;
+        let start = if n == 0 {
+            x_lo
+        } else {
+            ((left as f64 * c1 as f64 / n as f64).round() as u64).clamp(x_lo, x_hi)
+        };
+        let (mut xm, mut gm) = (start, g(start));
+        while xm > x_lo && g(xm - 1) < gm {
+            xm -= 1;
+            gm = g(xm);
+        }
+        while xm < x_hi && g(xm + 1) < gm {
+            xm += 1;
+            gm = g(xm);
+        }
+        let (xf, c1f, leftf, c2f) = (xm as f64, c1 as f64, left as f64, c2 as f64);
+        let h = Hyper::new(xf, c1f - xf, leftf - xf, c2f - leftf + xf);
+        let log2_n = u64::from(64 - (x_hi - x_lo + 1).leading_zeros());
+        self.charge(1 + (b - a) as u64 * (8 + 2 * log2_n))?;
+        // The pasts ascend, so the thresholds descend and the counted tails
+        // only grow: each past extends the tails of the one before by the
+        // few tables its boundaries moved (or walks them afresh when they
+        // moved far). Masses are relative to e^{−g(xm)}.
+        let ln_all = gm + lf.get(n) - lf.get(left) - lf.get(n - left) - lf.get(c1) - lf.get(c2);
+        let (mut lower, mut upper) = (0.0_f64, 0.0_f64);
+        // `lower` covers [x_lo, k1_done), `upper` covers [k2_done, x_hi]
+        let (mut k1_done, mut k2_done) = (x_lo, x_hi + 1);
+        let [d1, d2] = self.tail_hint;
+        let (mut guess1, mut guess2) = (xm.saturating_sub(d1), xm.saturating_add(d2));
+        let mut all = false;
+        // the `lower` edge term e^{gm − g(k1_done − 1)}, and the `upper` one
+        // e^{gm − g(k2_done)}: extended by exact term ratios, no `exp`
+        let (mut lo_edge, mut hi_edge) = (0.0_f64, 0.0_f64);
+        let rel = scratch.past_rel.get(a..b).filter(|r| r.len() == b - a);
+        let scale = (self.k_const - v - ctx.pmin - gm).exp();
+        for (k, &(p, w)) in ctx.pasts.get(a..b).unwrap_or(&[]).iter().enumerate() {
+            if !all {
+                // counted: g(x) ≥ t, the tails [x_lo, k1) and [k2, x_hi]
+                let t = self.thr - v - p + BOUND_SLACK;
+                let k1 = first_true_near(x_lo, xm, guess1, |x| g(x) < t);
+                let k2 = first_true_near(xm, x_hi + 1, guess2, |x| g(x) >= t);
+                (guess1, guess2) = (k1, k2);
+                if k2 <= k1 {
+                    // every table (Vandermonde's identity), and so for every later past
+                    all = true;
+                } else {
+                    if k1 < k1_done || k1_done == x_lo || k1 - k1_done > TAIL_EXTEND_MAX {
+                        (lower, lo_edge) = if k1 > x_lo {
+                            let s = k1 - 1;
+                            let e = (gm - g(s)).exp();
+                            (e * h.lower_tail_from(s as f64, 0.0), e)
+                        } else {
+                            (0.0, 0.0)
+                        };
+                    } else {
+                        // the new terms are the largest: added last;
+                        // P(x)/P(x − 1) = (c₀ − x + 1)(left − x + 1) / (x (c₁ − left + x))
+                        for x in k1_done..k1 {
+                            let xf = x as f64;
+                            lo_edge *=
+                                (c1f - xf + 1.0) * (leftf - xf + 1.0) / (xf * (c2f - leftf + xf));
+                            lower += lo_edge;
+                        }
+                    }
+                    if k2 > k2_done || k2_done == x_hi + 1 || k2_done - k2 > TAIL_EXTEND_MAX {
+                        (upper, hi_edge) = if k2 <= x_hi {
+                            let e = (gm - g(k2)).exp();
+                            (e * h.upper_tail_from(k2 as f64, 0.0), e)
+                        } else {
+                            (0.0, 0.0)
+                        };
+                    } else {
+                        // P(x)/P(x + 1) = (x + 1)(c₁ − left + x + 1) / ((c₀ − x)(left − x))
+                        for x in (k2..k2_done).rev() {
+                            let xf = x as f64;
+                            hi_edge *=
+                                (xf + 1.0) * (c2f - leftf + xf + 1.0) / ((c1f - xf) * (leftf - xf));
+                            upper += hi_edge;
+                        }
+                    }
+                    (k1_done, k2_done) = (k1, k2);
+                }
+            }
+            let mass = if all { ln_all.exp() } else { lower + upper };
+            self.acc += match rel.and_then(|r| r.get(k)) {
+                Some(&r) => r * mass * scale,
+                None => w * mass * (self.k_const - v - p - gm).exp(),
+            };
+        }
+        self.tail_hint = [xm - guess1.min(xm), guess2.saturating_sub(xm)];
+        Ok(())
+    }
+
+    fn fill(
+        &mut self,
+        ctx: &mut FillCtx<'_>,
+        scratch: &mut Scratch,
+        i: usize,
+        left: u64,
+        v: f64,
+        next: &mut NodeMap<Node>,
+    ) -> Result<()> {
+        let r = ctx.key.len();
+        // the partial-fill cut below passes over every row for every later column
+        let later_cols = self.cols.len().saturating_sub(ctx.j + 1) as u64;
+        self.charge(1 + later_cols * r as u64)?;
+        if i + 1 == r {
+            // last row takes the rest (feasible by construction)
+            scratch.x[i] = left; // ok: i < r
+            let v = v + self.lf.get(left);
+            return self.leaf(ctx, scratch, v, next);
+        }
+        // partial-fill cut: bounds over this column's remaining rows + later columns
+        if i > 0 {
+            let caps = ctx.key.get(i..).unwrap_or(&[]);
+            let lf = self.lf;
+            // the later columns' caps once rows 0..i have taken their cells
+            // of this column (still at least the final ones: a relaxation)
+            let later_caps = |scratch: &mut Scratch| {
+                scratch.caps_buf.clear();
+                for (k, &rk) in ctx.key.iter().enumerate() {
+                    let taken = if k < i {
+                        scratch.x.get(k).copied().unwrap_or(0)
+                    } else {
+                        0
+                    };
+                    scratch.caps_buf.push(rk - taken);
+                }
+                scratch.caps_buf.sort_unstable();
+            };
+            let later = self.cols.get(ctx.j + 1..).unwrap_or(&[]);
+            if self.complement {
+                let here = v + even_fill(lf, left, caps);
+                if ctx.pmin + here + ctx.later_lo >= self.thr {
+                    return Ok(()); // every completion counted: none in the complement
+                }
+                if !later.is_empty() {
+                    later_caps(scratch);
+                    let lo: f64 = later
+                        .iter()
+                        .map(|&cc| even_fill(lf, cc, &scratch.caps_buf))
+                        .sum();
+                    if ctx.pmin + here + lo - BOUND_SLACK >= self.thr {
+                        return Ok(());
+                    }
+                }
+            } else {
+                let here = v + uneven_fill(lf, left, caps);
+                if ctx.pmax + here + ctx.later_hi < self.thr {
+                    return Ok(()); // no completion counted
+                }
+                if !later.is_empty() {
+                    later_caps(scratch);
+                    let hi: f64 = later
+                        .iter()
+                        .map(|&cc| uneven_fill(lf, cc, &scratch.caps_buf))
+                        .sum();
+                    if ctx.pmax + here + hi + BOUND_SLACK < self.thr {
+                        return Ok(());
+                    }
+                }
+            }
+        }
+        let cap = ctx.key[i]; // ok: i < r
+        let rest_caps = scratch.cap_suffix[i + 1]; // ok: i + 1 ≤ r
+        let lo_x = left.saturating_sub(rest_caps);
+        let hi_x = cap.min(left);
+        let mut xi = lo_x;
+        while xi <= hi_x {
+            scratch.x[i] = xi; // ok: i < r
+            self.fill(ctx, scratch, i + 1, left - xi, v + self.lf.get(xi), next)?;
+            xi += 1;
+        }
+        Ok(())
+    }
+
+    fn leaf(
+        &mut self,
+        ctx: &mut FillCtx<'_>,
+        scratch: &mut Scratch,
+        v: f64,
+        next: &mut NodeMap<Node>,
+    ) -> Result<()> {
+        for (c, (k, x)) in scratch
+            .child
+            .iter_mut()
+            .zip(ctx.key.iter().zip(scratch.x.iter()))
+        {
+            *c = k - x;
+        }
+        scratch.child.sort_unstable();
+        let info = match self.info.get(scratch.child.as_slice()) {
+            Some(i) => *i,
+            None => {
+                // a bound costs a few passes over every row of every later column
+                let later = self.cols.len().saturating_sub(ctx.j + 1) as u64;
+                self.charge(4 * later * scratch.child.len() as u64)?;
+                let i = self.info(ctx.j + 1, &scratch.child);
+                self.charge_bytes((scratch.child.len() * 8 + 64) as u64)?;
+                self.info.insert(scratch.child.clone(), i);
+                i
+            }
+        };
+        let pasts = ctx.pasts;
+        // pasts are ascending: [none counted | undecided | all counted]
+        let none_below = self.thr - v - info.fmax; // past < none_below: never counted
+        let all_from = self.thr - v - info.fmin; // past ≥ all_from: always counted
+        let lo = pasts.partition_point(|&(p, _)| p < none_below);
+        let hi = pasts.partition_point(|&(p, _)| p < all_from).max(lo);
+        self.charge(1 + (hi - lo) as u64)?;
+        let base = self.k_const - v + info.ln_mass;
+        if self.complement {
+            if lo > 0 {
+                let s = scratch.prefix.get(lo).copied().unwrap_or(0.0);
+                self.acc += s * (base - ctx.pmin).exp();
+            }
+        } else if let (Some(&(p_hi, _)), Some(&s)) = (pasts.get(hi), scratch.suffix.get(hi)) {
+            self.acc += s * (base - p_hi).exp();
+        }
+        if hi > lo {
+            let und = pasts.get(lo..hi).unwrap_or(&[]);
+            let node = match next.get_mut(scratch.child.as_slice()) {
+                Some(node) => node,
+                None => {
+                    self.charge_bytes((scratch.child.len() * 8 + 64) as u64)?;
+                    next.entry(scratch.child.clone()).or_default()
+                }
+            };
+            node.pasts.extend(und.iter().map(|&(p, w)| (p + v, w)));
+            self.charge_bytes(16 * und.len() as u64)?;
+        }
+        Ok(())
+    }
+}
+
+/// Undecided pasts up to which the last two rows of the p-value route are
+/// summed by tail walks ([`Network::last_two_rows_by_tails`]) rather than
+/// by building the memo of the whole row.
+const TAIL_WALK_MAX_PASTS: usize = 64;
+
+/// A counted tail whose boundary moved by at most this many tables from one
+/// past to the next is extended term by term; beyond, walked afresh.
+const TAIL_EXTEND_MAX: u64 = 8;
+
+/// The first `x` in `[lo, hi)` where `pred` holds (`hi` if none), for a
+/// predicate that is false then true.
+fn first_true(mut lo: u64, mut hi: u64, pred: impl Fn(u64) -> bool) -> u64 {
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if pred(mid) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    lo
+}
+
+/// [`first_true`] searching outward from `guess` (doubling steps, then a
+/// binary search in the bracket found): the same answer, in `O(log d)`
+/// evaluations for an answer `d` away from the guess.
+fn first_true_near(lo: u64, hi: u64, guess: u64, pred: impl Fn(u64) -> bool) -> u64 {
+    if lo >= hi {
+        return lo;
+    }
+    let q = guess.clamp(lo, hi - 1);
+    let mut step = 1;
+    if pred(q) {
+        // the answer is in [lo, q]
+        let mut top = q;
+        loop {
+            if top - lo <= step {
+                return first_true(lo, top, &pred);
+            }
+            let probe = top - step;
+            if !pred(probe) {
+                return first_true(probe + 1, top, &pred);
+            }
+            top = probe;
+            step *= 2;
+        }
+    }
+    // the answer is in (q, hi]
+    let mut bot = q;
+    loop {
+        let probe = bot.saturating_add(step);
+        if probe >= hi {
+            return first_true(bot + 1, hi, &pred);
+        }
+        if pred(probe) {
+            return first_true(bot + 1, probe, &pred);
+        }
+        bot = probe;
+        step *= 2;
+    }
+}
+
+/// Largest number of memoised last-two-rows costs per node (3 f64 each:
+/// 96 MiB); past it the two-column network goes on table by table.
+const BOTTOM_MEMO_MAX: u64 = 1 << 22;
+
+/// Memoised costs of the last two rows of the two-column network for one
+/// `left` (see [`Network::last_two_rows`]).
+#[derive(Debug, Clone, Copy)]
+struct BottomRow {
+    /// start of the costs `g(x)`, `x = x_lo..`, in `Scratch::bottom_g`
+    off: usize,
+    /// start (in pairs) of `(pre, suf)` in `Scratch::bottom_pre`
+    off_p: usize,
+    /// number of values of `x`
+    len: usize,
+    /// index of the smallest cost (the first one if tied)
+    argmin: usize,
+    /// the smallest cost
+    gmin: f64,
+}
+
+/// Computes and appends the costs and the prefix/suffix masses
+/// `Σ e^{g_min − g}` of the last two rows (sums of positive terms, each
+/// accumulated from its own end: no cancellation in the tails).
+fn bottom_row(
+    lf: &LnFact,
+    c: [u64; 2],
+    left: u64,
+    g_out: &mut Vec<f64>,
+    pre_out: &mut Vec<f64>,
+) -> BottomRow {
+    let [c1, c2] = c;
+    let x_lo = left.saturating_sub(c2);
+    let x_hi = c1.min(left);
+    let off = g_out.len();
+    let off_p = pre_out.len() / 2;
+    let mut gmin = f64::INFINITY;
+    let mut argmin = 0;
+    let mut x = x_lo;
+    while x <= x_hi {
+        let gx = lf.get(x) + lf.get(c1 - x) + lf.get(left - x) + lf.get(c2 + x - left);
+        if gx < gmin {
+            gmin = gx;
+            argmin = (x - x_lo) as usize;
+        }
+        g_out.push(gx);
+        x += 1;
+    }
+    let len = g_out.len() - off;
+    let g = g_out.get(off..).unwrap_or(&[]);
+    pre_out.resize(2 * (off_p + len + 1), 0.0);
+    let pre = pre_out.get_mut(2 * off_p..).unwrap_or(&mut []);
+    // terms first (one exp each, parked in the suffix slots), then both sums
+    for (k, &gx) in g.iter().enumerate() {
+        pre[2 * k + 1] = (gmin - gx).exp(); // ok: 2k + 1 < 2(len + 1)
+    }
+    let mut run = 0.0;
+    for k in 0..len {
+        pre[2 * k] = run; // ok: 2k < 2(len + 1)
+        run += pre[2 * k + 1]; // ok: as above
+    }
+    pre[2 * len] = run; // ok: 2 len < 2(len + 1)
+    let mut run = 0.0;
+    pre[2 * len + 1] = 0.0; // ok: within 2(len + 1)
+    for k in (0..len).rev() {
+        run += pre[2 * k + 1]; // ok: the term, read before it is overwritten
+        pre[2 * k + 1] = run; // ok: 2k + 1 < 2(len + 1)
+    }
+    BottomRow {
+        off,
+        off_p,
+        len,
+        argmin,
+        gmin,
+    }
+}
+
+/// `Σ_{k ∈ [a, b)} w_k exp(base − p_k)` over the sorted pasts, from the
+/// relative suffix sums (`S_a − e^{p_a − p_b} S_b`, times `e^{base − p_a}`);
+/// short ranges, and ranges where that difference would cancel, are summed
+/// directly.
+fn range_mass(pasts: &[(f64, f64)], scratch: &Scratch, a: usize, b: usize, base: f64) -> f64 {
+    if b <= a {
+        return 0.0;
+    }
+    let direct = || {
+        pasts
+            .get(a..b)
+            .unwrap_or(&[])
+            .iter()
+            .map(|&(p, w)| w * (base - p).exp())
+            .sum::<f64>()
+    };
+    if b - a <= RANGE_DIRECT_MAX {
+        return direct();
+    }
+    let (Some(&(pa, _)), Some(&sa)) = (pasts.get(a), scratch.suffix.get(a)) else {
+        return direct();
+    };
+    let tail = match (pasts.get(b), scratch.suffix.get(b)) {
+        (Some(&(pb, _)), Some(&sb)) => (pa - pb).exp() * sb,
+        _ => 0.0,
+    };
+    let rel = sa - tail;
+    if rel < RANGE_CANCEL_GUARD * sa {
+        return direct();
+    }
+    rel * (base - pa).exp()
+}
+
+/// Ranges of at most this many pasts are summed term by term.
+const RANGE_DIRECT_MAX: usize = 16;
+
+/// A differenced range sum keeping less than this fraction of the suffix
+/// sum it came from has lost digits; it is then summed term by term (above
+/// it the difference loses at most 3 of 16 digits: relative error ≤ 2e-13).
+const RANGE_CANCEL_GUARD: f64 = 1e-3;
+
+struct FillCtx<'a> {
+    key: &'a [u64],
+    pasts: &'a [(f64, f64)],
+    pmin: f64,
+    pmax: f64,
+    later_lo: f64,
+    later_hi: f64,
+    j: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The outward search finds what the binary search finds, for every
+    /// guess.
+    #[test]
+    fn first_true_near_agrees_with_first_true() {
+        for lo in 0u64..6 {
+            for hi in lo..14 {
+                for cut in lo..=hi + 1 {
+                    let pred = |x: u64| x >= cut;
+                    let want = first_true(lo, hi, pred);
+                    for guess in 0..16 {
+                        assert_eq!(first_true_near(lo, hi, guess, pred), want);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The documented limits of the exact route's rounding guard.
+    #[test]
+    fn exact_total_limits() {
+        let l23 = exact_total_limit(12.0); // 2 x 3: 6 cells + 2 + 3 + 1
+        let l55 = exact_total_limit(36.0); // 5 x 5: 25 + 5 + 5 + 1
+        assert!((550_000..700_000).contains(&l23), "{l23}");
+        assert!((200_000..300_000).contains(&l55), "{l55}");
+    }
+}
