@@ -146,7 +146,8 @@ pub use crate::consistency::{check_percentage, PercentageCheck, ReportedPercenta
 pub use crate::data::{SurvivalData, SurvivalDataBuilder};
 pub use crate::error::{Error, Result};
 pub use crate::event_table::{
-    CountRow, EventTable, GroupCounts, StratumTable, TimeFix, MAX_CELLS, MAX_TABLE_ENTRIES,
+    CountRow, EventTable, GroupCounts, StratumTable, TimeFix, MAX_CELLS, MAX_COUNT_SUM,
+    MAX_TABLE_ENTRIES,
     TIMEFIX_TOLERANCE,
 };
 pub use crate::fisher::{

@@ -1051,12 +1051,17 @@ impl LogRankResult {
     /// R's `coxph`). Both estimators are approximations of the Cox estimate
     /// (the Peto one is the one-step estimate from β = 0); with strata, O, E
     /// and V are the sums over strata. Only defined for unweighted log-rank
-    /// statistics. A group without events gives an estimate of 0 or ∞ (and
-    /// NaN for a group without expected events), as the formulas do.
+    /// statistics. A group without events gives an estimate of 0 or ∞, as
+    /// the formulas do.
     ///
     /// # Errors
     /// [`Error::Incompatible`] when the test had more than two groups or
-    /// weights other than [`LogRankWeights::LogRank`] (or G(0, 0)).
+    /// weights other than [`LogRankWeights::LogRank`] (or G(0, 0));
+    /// [`Error::Undefined`] for `Peto` when `V = 0` (for example all deaths
+    /// at one time that empties the risk set: no information, `0/0`) and for
+    /// `ObservedOverExpected` when a group has no expected events. Where
+    /// `V = 0` because every death empties the risk set, `E = O` and
+    /// `ObservedOverExpected` gives its finite value.
     ///
     /// # Example
     /// ```
@@ -1109,11 +1114,29 @@ impl LogRankResult {
             });
         };
         let (log_hr, se) = match estimator {
-            HazardRatioEstimator::ObservedOverExpected => (
-                (o2 / e2).ln() - (o1 / e1).ln(),
-                (1.0 / e1 + 1.0 / e2).sqrt(),
-            ),
-            HazardRatioEstimator::Peto => ((o2 - e2) / v, 1.0 / v.sqrt()),
+            HazardRatioEstimator::ObservedOverExpected => {
+                if !(e1 > 0.0 && e2 > 0.0) {
+                    return Err(Error::Undefined {
+                        what: "observed-over-expected hazard ratio",
+                        detail: "a group has no expected events (O/E is 0/0)",
+                    });
+                }
+                (
+                    (o2 / e2).ln() - (o1 / e1).ln(),
+                    (1.0 / e1 + 1.0 / e2).sqrt(),
+                )
+            }
+            HazardRatioEstimator::Peto => {
+                if !(v > 0.0) {
+                    return Err(Error::Undefined {
+                        what: "Peto hazard ratio",
+                        detail: "the log-rank variance V is 0 (for example every death \
+                                 at one time that empties the risk set), so (O - E)/V is 0/0; \
+                                 HazardRatioEstimator::ObservedOverExpected is defined there",
+                    });
+                }
+                ((o2 - e2) / v, 1.0 / v.sqrt())
+            }
         };
         // z = Φ⁻¹(1 − α/2) as −Φ⁻¹(α/2): 1 − α/2 rounds to 1 for a level
         // within 2⁻⁵³ of 1, α/2 is exact.
@@ -1132,7 +1155,8 @@ impl LogRankResult {
     /// With `s` the scores (one per group), `O − E` and `V` of the test:
     ///
     /// ```text
-    /// U = Σ_g s_g (O_g − E_g),   Var U = sᵀ V s,   z = U / √Var U,   χ² = z²  on 1 df
+    /// u_g = (s_g − s̄)/(max s − min s)   (standardized scores)
+    /// U = Σ_g u_g (O_g − E_g),   Var U = uᵀ V u,   z = U / √Var U,   χ² = z²  on 1 df
     /// ```
     ///
     /// # Conventions
@@ -1140,13 +1164,19 @@ impl LogRankResult {
     /// test of R's `coxph(Surv(time, status) ~ score, ties = "exact")`; the
     /// reference values were computed from R's `survdiff` output by the
     /// formula above and cross-checked against that score test. Scores are
-    /// defined up to a shift and a positive scale.
+    /// defined up to a shift and a positive scale, so they are standardized
+    /// first, `u = (s − s̄)/(max s − min s)` (computed without overflow), and
+    /// `U`, `Var U` ([`TrendTest::statistic`], [`TrendTest::variance`]) are
+    /// those of `u`: the result is the same for scores `a + b·s`, `b > 0`
+    /// (`[0, 1e200]` gives the test of `[0, 1]`), and `z`, `χ²` and `p` are
+    /// those of the scores as given.
     ///
     /// # Errors
     /// [`Error::LengthMismatch`] unless there is one score per group,
     /// [`Error::NonFinite`] for a NaN or infinite score,
-    /// [`Error::InvalidParameter`] when `Var U` is not positive (all scores
-    /// equal, for example).
+    /// [`Error::InvalidParameter`] when all scores are equal,
+    /// [`Error::Undefined`] when `Var U = 0` (no events in groups of
+    /// different scores while both are at risk).
     ///
     /// # Example
     /// ```
@@ -1193,6 +1223,7 @@ impl LogRankResult {
                 detail: "observed, expected and variance must have k, k and k² entries",
             });
         }
+        let scores = standardize_scores(scores)?;
         let u: f64 = scores
             .iter()
             .zip(self.observed.iter().zip(&self.expected))
@@ -1204,11 +1235,13 @@ impl LogRankResult {
                 var += si * sj * v;
             }
         }
-        if var.is_nan() || var <= 0.0 {
-            return Err(Error::InvalidParameter {
-                what: "variance of the trend statistic (scores)",
-                constraint: "positive (scores must not all be equal)",
-                value: var,
+        // The scores differ, so Var U = 0 means no information: no events,
+        // or only in groups whose scores the data cannot contrast.
+        if !(var > 0.0) {
+            return Err(Error::Undefined {
+                what: "log-rank trend test",
+                detail: "the variance of the score statistic is 0 (no events in groups of \
+                         different scores while both are at risk)",
             });
         }
         let z = u / var.sqrt();
@@ -1221,6 +1254,27 @@ impl LogRankResult {
             p_value: chisq_sf(chisq, 1.0),
         })
     }
+}
+
+/// Scores standardized to `u = (s − s̄)/(max s − min s)`, computed without
+/// overflow (every score is first divided by the largest `|s|`, so that
+/// differences and sums stay finite). The trend test depends on the scores
+/// only up to shift and positive scale, so `u` gives the same test for every
+/// such transformation while keeping `U` and `Var U` finite.
+fn standardize_scores(scores: &[f64]) -> Result<Vec<f64>> {
+    let big = scores.iter().fold(0.0_f64, |m, s| m.max(s.abs()));
+    let t: Vec<f64> = scores.iter().map(|s| if big > 0.0 { s / big } else { 0.0 }).collect();
+    let (lo, hi) = t.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)));
+    let range = hi - lo;
+    if !(range > 0.0) {
+        return Err(Error::InvalidParameter {
+            what: "scores (their range, max − min)",
+            constraint: "positive: the scores must not all be equal",
+            value: 0.0,
+        });
+    }
+    let mean = t.iter().sum::<f64>() / t.len() as f64;
+    Ok(t.iter().map(|x| (x - mean) / range).collect())
 }
 
 /// How the log-rank hazard ratio is estimated from `O`, `E` and `V`.
@@ -1332,7 +1386,8 @@ impl HazardRatio {
 /// With scores `s` (one per group) and the `O − E` and `V` of the k-group test:
 ///
 /// ```text
-/// U = Σ_g s_g (O_g − E_g),   Var U = sᵀ V s,   z = U / √Var U,   χ² = z² on 1 df
+/// u_g = (s_g − s̄)/(max s − min s)     (scores standardized)
+/// U = Σ_g u_g (O_g − E_g),   Var U = uᵀ V u,   z = U / √Var U,   χ² = z² on 1 df
 /// ```
 ///
 /// # Conventions
@@ -1369,12 +1424,13 @@ pub struct TrendTest {
 }
 
 impl TrendTest {
-    /// `U = Σ s_g (O_g − E_g)`.
+    /// `U = Σ u_g (O_g − E_g)` with the standardized scores `u_g = (s_g −
+    /// s̄)/(max s − min s)`.
     pub fn statistic(&self) -> f64 {
         self.statistic
     }
 
-    /// `Var U = sᵀ V s`.
+    /// `Var U = uᵀ V u` (standardized scores).
     pub fn variance(&self) -> f64 {
         self.variance
     }
