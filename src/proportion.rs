@@ -691,7 +691,7 @@ fn midp_root(x: u64, n: u64, target_gt: f64, target_lt: f64, what: &'static str)
             let ln_eq = ln_dbinom(xf, nf, p) - std::f64::consts::LN_2;
             Some(ln_add_exp(ln_gt, ln_eq) - ln_target)
         };
-        solve_increasing(f, guess, step, what)
+        below_smallest_or(f, guess, step, what)
     } else {
         // P(X < x) = 1 − I_p(x, n − x + 1), decreasing in p; negate to increase.
         let ln_target = target_lt.ln();
@@ -700,8 +700,29 @@ fn midp_root(x: u64, n: u64, target_gt: f64, target_lt: f64, what: &'static str)
             let ln_eq = ln_dbinom(xf, nf, p) - std::f64::consts::LN_2;
             Some(ln_target - ln_add_exp(ln_lt, ln_eq))
         };
-        solve_increasing(f, guess, step, what)
+        below_smallest_or(f, guess, step, what)
     }
+}
+
+/// The root of the increasing `f` on `(0, ½]`, or 0 when `f` is already
+/// non-negative at the smallest positive double: the root then lies below
+/// every positive double and 0 is what it rounds to. (A mid-p bound at a
+/// one-sided level near 0: `½·n·p = 5e-324` at 1 of 1000 needs `p ≈ 1e-326`;
+/// the bracketing search stopped at the last positive double and reported
+/// no convergence.)
+fn below_smallest_or(
+    f: impl Fn(f64) -> Option<f64>,
+    guess: f64,
+    step: f64,
+    what: &'static str,
+) -> Result<f64> {
+    let at_min = f(SMALLEST_POSITIVE).ok_or(Error::NoConvergence {
+        what: "binomial tail",
+    })?;
+    if at_min >= 0.0 {
+        return Ok(0.0);
+    }
+    solve_increasing(f, guess, step, what)
 }
 
 /// `ln P(X ≤ k)` for `X ~ Binomial(n, p)`.
