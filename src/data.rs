@@ -32,7 +32,7 @@ impl Levels {
         check_distinct_names(what, &names)?;
         let codes = labels
             .iter()
-            .map(|l| map.get(l).copied().unwrap_or(0))
+            .map(|l| map[l]) // every label is a key of the map
             .collect();
         Ok(Levels { codes, names })
     }

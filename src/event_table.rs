@@ -742,11 +742,13 @@ impl EventTable {
         }
         check_names(&data.group_names(), &data.stratum_names())?;
         let n = data.len();
-        let g_codes = data.group_codes().unwrap_or(&[]);
-        let s_codes = data.stratum_codes().unwrap_or(&[]);
+        // Without a grouping (stratification) column every row is in level 0;
+        // with one, it has a code for every row (checked when built).
+        let g_codes = data.group_codes();
+        let s_codes = data.stratum_codes();
         let cell = |i: usize| {
-            let gi = g_codes.get(i).copied().unwrap_or(0) as usize;
-            let si = s_codes.get(i).copied().unwrap_or(0) as usize;
+            let gi = g_codes.map_or(0, |c| c[i] as usize);
+            let si = s_codes.map_or(0, |c| c[i] as usize);
             si * k + gi
         };
         let (time, event) = (data.time(), data.event());
@@ -951,8 +953,8 @@ impl EventTable {
             // The first stratum of one group: move the columns, no copy.
             self.time = std::mem::take(&mut cols.time);
             self.offsets.push(rows);
-            self.n_event = cols.event.pop().unwrap_or_default();
-            self.n_censor = cols.censor.pop().unwrap_or_default();
+            self.n_event = cols.event.pop().expect("one group checked above");
+            self.n_censor = cols.censor.pop().expect("one group checked above");
             self.n_risk = vec![0.0; rows];
             return fill_risk(&self.n_event, &self.n_censor, None, &mut self.n_risk);
         }

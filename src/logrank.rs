@@ -513,9 +513,10 @@ fn accumulate(table: &EventTable, sel: &[usize], weights: LogRankWeights) -> Sum
             risk.push(g.n_risk());
             event.push(g.n_event());
             if let Some(nj) = s.n.get_mut(j) {
-                // Without entries everyone is at risk at the first time.
+                // Without entries everyone is at risk at the first time (a
+                // declared stratum without rows has no first time: nobody).
                 *nj += match g.n_enter() {
-                    None => g.n_risk().first().copied().unwrap_or(0.0),
+                    None => g.n_risk().first().map_or(0.0, |&n| n),
                     Some(_) => g.n_event().iter().sum::<f64>() + g.n_censor().iter().sum::<f64>(),
                 };
             }
@@ -536,8 +537,9 @@ fn accumulate(table: &EventTable, sel: &[usize], weights: LogRankWeights) -> Sum
             at_risk.clear();
             dead.clear();
             for (r, e) in risk.iter().zip(&event) {
-                at_risk.push(r.get(i).copied().unwrap_or(0.0));
-                dead.push(e.get(i).copied().unwrap_or(0.0));
+                // Every group's column of the stratum has `rows` entries.
+                at_risk.push(r[i]);
+                dead.push(e[i]);
             }
             general_row(&at_risk, &dead, weights, &mut km, &mut peto, &mut s);
         }
@@ -740,10 +742,8 @@ pub(crate) fn finish(
     if let Some(j) = sums.n.iter().position(|&n| n <= 0.0) {
         return Err(Error::EmptyGroup {
             what: "group",
-            level: names
-                .get(sel.get(j).copied().unwrap_or(0))
-                .cloned()
-                .unwrap_or_default(),
+            // sums.n has one entry per selected group; sel indexes names.
+            level: names[sel[j]].clone(),
         });
     }
     // Finite case weights can still overflow their sums (weights near
@@ -788,7 +788,7 @@ pub(crate) fn finish(
     let res = LogRankResult {
         group_names: sel
             .iter()
-            .map(|&g| names.get(g).cloned().unwrap_or_default())
+            .map(|&g| names[g].clone()) // sel indexes the table's groups
             .collect(),
         n: sums.n,
         observed: sums.observed,
@@ -1702,8 +1702,8 @@ mod tests {
         )
         .groups(&[0, 1, 2, 0, 1, 2])
         .build()
-        .expect("data"); // ok: test
-        EventTable::from_data(&data).expect("table") // ok: test
+        .expect("data");
+        EventTable::from_data(&data).expect("table")
     }
 
     #[test]
