@@ -199,7 +199,8 @@ impl TryFrom<RawEventTable> for EventTable {
                 let start = k * w[0] + g * times.len();
                 for (i, &t) in times.iter().enumerate() {
                     // Lengths checked above (n_enter is empty or full).
-                    let mut row = CountRow::new(t, g, raw.n_event[start + i], raw.n_censor[start + i]);
+                    let mut row =
+                        CountRow::new(t, g, raw.n_event[start + i], raw.n_censor[start + i]);
                     row.stratum = s;
                     row.n_enter = raw.n_enter.get(start + i).copied().unwrap_or(0.0);
                     rows.push(row);

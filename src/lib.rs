@@ -147,8 +147,7 @@ pub use crate::data::{SurvivalData, SurvivalDataBuilder};
 pub use crate::error::{Error, Result};
 pub use crate::event_table::{
     CountRow, EventTable, GroupCounts, StratumTable, TimeFix, MAX_CELLS, MAX_COUNT_SUM,
-    MAX_TABLE_ENTRIES,
-    TIMEFIX_TOLERANCE,
+    MAX_TABLE_ENTRIES, TIMEFIX_TOLERANCE,
 };
 pub use crate::fisher::{
     fisher_exact, fisher_exact_rxc, ContingencyTable, FisherExact, FisherExactRxc, FisherResult,

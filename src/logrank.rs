@@ -1127,7 +1127,7 @@ impl LogRankResult {
                 )
             }
             HazardRatioEstimator::Peto => {
-                if !(v > 0.0) {
+                if v.is_nan() || v <= 0.0 {
                     return Err(Error::Undefined {
                         what: "Peto hazard ratio",
                         detail: "the log-rank variance V is 0 (for example every death \
@@ -1237,7 +1237,7 @@ impl LogRankResult {
         }
         // The scores differ, so Var U = 0 means no information: no events,
         // or only in groups whose scores the data cannot contrast.
-        if !(var > 0.0) {
+        if var.is_nan() || var <= 0.0 {
             return Err(Error::Undefined {
                 what: "log-rank trend test",
                 detail: "the variance of the score statistic is 0 (no events in groups of \
@@ -1263,10 +1263,17 @@ impl LogRankResult {
 /// such transformation while keeping `U` and `Var U` finite.
 fn standardize_scores(scores: &[f64]) -> Result<Vec<f64>> {
     let big = scores.iter().fold(0.0_f64, |m, s| m.max(s.abs()));
-    let t: Vec<f64> = scores.iter().map(|s| if big > 0.0 { s / big } else { 0.0 }).collect();
-    let (lo, hi) = t.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)));
+    let t: Vec<f64> = scores
+        .iter()
+        .map(|s| if big > 0.0 { s / big } else { 0.0 })
+        .collect();
+    let (lo, hi) = t
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
+            (a.min(x), b.max(x))
+        });
     let range = hi - lo;
-    if !(range > 0.0) {
+    if range.is_nan() || range <= 0.0 {
         return Err(Error::InvalidParameter {
             what: "scores (their range, max − min)",
             constraint: "positive: the scores must not all be equal",
