@@ -67,7 +67,8 @@ pub fn compare_proportions(
         return Err(Error::IntegerOutOfRange {
             what: "first.trials() + second.trials()",
             constraint: "at most 2^53 (Fisher's exact test of the two)",
-            value: u128::from(n1) + u128::from(n2),
+            // n₁, n₂ ≤ 2⁵³ (Proportion), so the sum fits.
+            value: n1 + n2,
         });
     }
     // Proportion guarantees x ≤ n, so the subtractions cannot underflow.

@@ -290,9 +290,9 @@ pub enum Error {
         what: &'static str,
         /// The allowed range, in words (for example "in 1..=2^53").
         constraint: &'static str,
-        /// The offending value, exactly as passed (sums of arguments are
-        /// computed without overflow).
-        value: u128,
+        /// The offending value, exactly as passed (or the exact sum of the
+        /// arguments it names).
+        value: u64,
     },
 
     /// The requested quantity is not defined for these data (for example

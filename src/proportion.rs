@@ -85,7 +85,7 @@ impl Proportion {
             return Err(Error::IntegerOutOfRange {
                 what: "trials",
                 constraint: "in 1..=2^53",
-                value: u128::from(trials),
+                value: trials,
             });
         }
         if successes > trials {
