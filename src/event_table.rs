@@ -662,7 +662,10 @@ pub(crate) fn check_names<S: AsRef<str>>(groups: &[S], strata: &[S]) -> Result<(
 fn check_count_sums(rows: &[CountRow]) -> Result<()> {
     // Counts are non-negative: when all of them together stay within the
     // limit, so does every group's sum (one pass, no map).
-    let total: f64 = rows.iter().map(|r| r.n_event + r.n_censor + r.n_enter).sum();
+    let total: f64 = rows
+        .iter()
+        .map(|r| r.n_event + r.n_censor + r.n_enter)
+        .sum();
     if total <= MAX_COUNT_SUM {
         return Ok(());
     }
