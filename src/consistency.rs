@@ -123,7 +123,8 @@ impl ReportedPercentage {
             });
         }
         Ok(ReportedPercentage {
-            units: units as u64, // ok: 0 ≤ units ≤ 100·10⁹
+            // 0 ≤ units ≤ 100·10⁹: exact as u64.
+            units: units as u64,
             decimals,
         })
     }
@@ -303,8 +304,9 @@ pub fn check_percentage(reported: &ReportedPercentage, n: u64) -> Result<Percent
     Ok(PercentageCheck {
         reported: *reported,
         trials: n,
-        first: u64::try_from(first).unwrap_or(u64::MAX), // ok: first ≤ last ≤ n when consistent
-        last: u64::try_from(last).unwrap_or(u64::MAX),   // ok: last ≤ n
+        // first ≤ ceil((2r − 1)·n / 2S) ≤ n as r ≤ S, and last ≤ n: both fit.
+        first: u64::try_from(first).expect("first <= n fits in u64"),
+        last: u64::try_from(last).expect("last <= n fits in u64"),
         consistent,
     })
 }

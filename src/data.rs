@@ -16,7 +16,7 @@ struct Levels {
 impl Levels {
     /// Levels are the sorted distinct labels (R's `factor()` default order
     /// for numbers and for ASCII strings).
-    fn from_labels<L: Ord + Display>(labels: &[L]) -> Result<Self> {
+    fn from_labels<L: Ord + Display>(what: &'static str, labels: &[L]) -> Result<Self> {
         let mut map: BTreeMap<&L, u32> = BTreeMap::new();
         for l in labels {
             map.insert(l, 0);
@@ -29,15 +29,16 @@ impl Levels {
             *v = i as u32;
             names.push(k.to_string());
         }
+        check_distinct_names(what, &names)?;
         let codes = labels
             .iter()
-            .map(|l| map.get(l).copied().unwrap_or(0))
+            .map(|l| map[l]) // every label is a key of the map
             .collect();
         Ok(Levels { codes, names })
     }
 
-    /// Levels in the caller's order; every label must be one of them, every
-    /// level must occur, and no level may be listed twice.
+    /// Levels in the caller's order; every label must be one of them and no
+    /// level may be listed (or print) twice. A level may have no rows.
     fn with_levels<L: Ord + Display>(
         what: &'static str,
         labels: &[L],
@@ -58,28 +59,15 @@ impl Levels {
                 });
             }
         }
-        let mut used = vec![false; levels.len()];
+        let names: Vec<String> = levels.iter().map(ToString::to_string).collect();
+        check_distinct_names(what, &names)?;
         let mut codes = Vec::with_capacity(labels.len());
         for (i, l) in labels.iter().enumerate() {
-            let code = *index.get(l).ok_or(Error::UnknownLevel { what, index: i })?;
-            if let Some(u) = used.get_mut(code as usize) {
-                *u = true;
-            }
-            codes.push(code);
+            codes.push(*index.get(l).ok_or(Error::UnknownLevel { what, index: i })?);
         }
-        if let Some(empty) = used.iter().position(|u| !u) {
-            return Err(Error::EmptyGroup {
-                what,
-                level: levels
-                    .get(empty)
-                    .map(ToString::to_string)
-                    .unwrap_or_default(),
-            });
-        }
-        Ok(Levels {
-            codes,
-            names: levels.iter().map(ToString::to_string).collect(),
-        })
+        // A declared level without rows is kept: the data may be one part
+        // of a partition whose other parts hold that level's subjects.
+        Ok(Levels { codes, names })
     }
 }
 
@@ -107,9 +95,16 @@ impl Levels {
 /// is not as long as `time`, [`Error::NonFinite`] for NaN or ±∞,
 /// [`Error::Negative`] for a negative time, entry or weight,
 /// [`Error::EntryNotBeforeExit`] when `entry ≥ time`, [`Error::UnknownLevel`]
-/// and [`Error::EmptyGroup`] for labels outside, or levels without rows in,
-/// the declared levels, [`Error::DuplicateLevel`] for a level declared twice,
-/// [`Error::CountOverflow`] when the weights sum to more than `f64::MAX`.
+/// for a label outside the declared levels, [`Error::DuplicateLevel`] for a
+/// level declared twice or two levels that print alike (they would name two
+/// curves alike), [`Error::CountOverflow`] when the weights sum to more than
+/// `f64::MAX`, [`Error::InvalidParameter`] when every weight is zero.
+///
+/// A declared level ([`SurvivalDataBuilder::group_levels`],
+/// [`SurvivalDataBuilder::stratum_levels`]) may have no rows: the data can be
+/// one part of a partition (one site, one shard) whose tables are merged
+/// with [`EventTable::merge`](crate::EventTable::merge). Procedures that need
+/// subjects in every group report [`Error::EmptyGroup`].
 ///
 /// # Example
 /// ```
@@ -312,12 +307,12 @@ pub struct SurvivalDataBuilder {
 impl SurvivalDataBuilder {
     /// Group labels, one per row; levels are the sorted distinct labels.
     pub fn groups<L: Ord + Display>(mut self, labels: &[L]) -> Self {
-        self.group = Some(Levels::from_labels(labels));
+        self.group = Some(Levels::from_labels("group", labels));
         self
     }
 
     /// Group labels with an explicit order of levels; each label must be a
-    /// level and each level must occur.
+    /// level. A level may have no rows (a partition of a larger data set).
     pub fn group_levels<L: Ord + Display>(mut self, labels: &[L], levels: &[L]) -> Self {
         self.group = Some(Levels::with_levels("group", labels, levels));
         self
@@ -325,11 +320,12 @@ impl SurvivalDataBuilder {
 
     /// Stratum labels, one per row; levels are the sorted distinct labels.
     pub fn strata<L: Ord + Display>(mut self, labels: &[L]) -> Self {
-        self.stratum = Some(Levels::from_labels(labels));
+        self.stratum = Some(Levels::from_labels("stratum", labels));
         self
     }
 
-    /// Stratum labels with an explicit order of levels.
+    /// Stratum labels with an explicit order of levels (a level may have no
+    /// rows).
     pub fn stratum_levels<L: Ord + Display>(mut self, labels: &[L], levels: &[L]) -> Self {
         self.stratum = Some(Levels::with_levels("stratum", labels, levels));
         self
@@ -400,8 +396,17 @@ impl SurvivalDataBuilder {
             }
             // Each weight is finite, but their sum (the largest number at
             // risk) must be too: weights near f64::MAX make every count ∞.
-            if !w.iter().sum::<f64>().is_finite() {
+            let total = w.iter().sum::<f64>();
+            if !total.is_finite() {
                 return Err(Error::CountOverflow { what: "weights" });
+            }
+            // Without a subject of positive weight no procedure has data.
+            if total == 0.0 {
+                return Err(Error::InvalidParameter {
+                    what: "the sum of weights",
+                    constraint: "positive (at least one subject with a positive weight)",
+                    value: total,
+                });
             }
         }
         let group = group.transpose()?;
@@ -421,6 +426,21 @@ impl SurvivalDataBuilder {
             stratum,
         })
     }
+}
+
+/// Level names must be distinct as printed: two labels that print alike
+/// would give two curves (or arms) of one name.
+pub(crate) fn check_distinct_names<S: AsRef<str>>(what: &'static str, names: &[S]) -> Result<()> {
+    let mut seen = std::collections::BTreeSet::new();
+    for n in names {
+        if !seen.insert(n.as_ref()) {
+            return Err(Error::DuplicateLevel {
+                what,
+                level: n.as_ref().to_owned(),
+            });
+        }
+    }
+    Ok(())
 }
 
 fn check_len(what: &'static str, expected: usize, actual: usize) -> Result<()> {

@@ -48,7 +48,7 @@ pub enum Error {
     /// A value was NaN or infinite.
     ///
     /// Fix: remove or impute the row; survkit does not silently drop rows.
-    #[error("{what}[{index}] must be finite, got {value}")]
+    #[error("{what}[{index}] must be finite, got {}", Num(*.value))]
     NonFinite {
         /// The column or argument.
         what: &'static str,
@@ -59,7 +59,7 @@ pub enum Error {
     },
 
     /// A value that must be non-negative (a time, a weight) was negative.
-    #[error("{what}[{index}] must be non-negative, got {value}")]
+    #[error("{what}[{index}] must be non-negative, got {}", Num(*.value))]
     Negative {
         /// The column or argument.
         what: &'static str,
@@ -71,7 +71,9 @@ pub enum Error {
 
     /// With left truncation, an entry time was not strictly before its exit time.
     #[error(
-        "entry time must be before exit time, got entry {entry} >= exit {exit} at row {index}"
+        "entry time must be before exit time, got entry {} >= exit {} at row {index}",
+        Num(*.entry),
+        Num(*.exit)
     )]
     EntryNotBeforeExit {
         /// The zero-based row index.
@@ -83,7 +85,7 @@ pub enum Error {
     },
 
     /// A probability argument was outside `[0, 1]` (or NaN).
-    #[error("{what} must be in [0, 1], got {value}")]
+    #[error("{what} must be in [0, 1], got {}", Num(*.value))]
     InvalidProbability {
         /// The argument.
         what: &'static str,
@@ -92,14 +94,14 @@ pub enum Error {
     },
 
     /// A confidence level was outside the open interval `(0, 1)` (or NaN).
-    #[error("confidence level must be in (0, 1), got {value}")]
+    #[error("confidence level must be in (0, 1), got {}", Num(*.value))]
     InvalidConfidenceLevel {
         /// The offending value.
         value: f64,
     },
 
     /// A numeric parameter violated its documented constraint.
-    #[error("{what} must be {constraint}, got {value}")]
+    #[error("{what} must be {constraint}, got {}", Num(*.value))]
     InvalidParameter {
         /// The parameter.
         what: &'static str,
@@ -141,8 +143,11 @@ pub enum Error {
         found: usize,
     },
 
-    /// A declared group (or stratum) level has no rows.
-    #[error("{what} level {level:?} has no rows")]
+    /// A group (or stratum) level has no subjects: no rows, or only rows
+    /// whose case weights are all zero.
+    ///
+    /// Fix: drop the level from the declared levels, or give it a subject.
+    #[error("{what} level {level:?} has no subjects (no rows, or only rows of weight zero)")]
     EmptyGroup {
         /// "group" or "stratum".
         what: &'static str,
@@ -339,6 +344,63 @@ pub enum Error {
         /// What was wrong.
         detail: &'static str,
     },
+
+    /// A count that must be a whole number (a number of subjects) has a
+    /// fractional part.
+    ///
+    /// Fix: pass whole counts, or use the constructor for sums of case
+    /// weights ([`EventTable::from_weighted_counts`](crate::EventTable::from_weighted_counts)).
+    #[error("{what}[{index}] must be a whole number, got {}", Num(*.value))]
+    NotWholeNumber {
+        /// The field or column.
+        what: &'static str,
+        /// The zero-based row index.
+        index: usize,
+        /// The offending value.
+        value: f64,
+    },
+
+    /// Adding the value at a row makes a sum of counts overflow (the number
+    /// at risk would be infinite or beyond the stated limit).
+    ///
+    /// Fix: counts (or weights) of one group must sum to at most the limit
+    /// the item documents; rescale weights if they are that large.
+    #[error("{what}[{index}] = {} makes the sum of its group's counts exceed {}", Num(*.value), Num(*.limit))]
+    CountSumOverflow {
+        /// The field or column.
+        what: &'static str,
+        /// The zero-based row index.
+        index: usize,
+        /// The value at that row.
+        value: f64,
+        /// The largest sum allowed.
+        limit: f64,
+    },
+
+    /// An integer argument is outside its allowed range; the value is the
+    /// integer the caller passed.
+    #[error("{what} must be {constraint}, got {value}")]
+    IntegerOutOfRange {
+        /// The argument.
+        what: &'static str,
+        /// The allowed range, in words (for example "in 1..=2^53").
+        constraint: &'static str,
+        /// The offending value, exactly as passed (or the exact sum of the
+        /// arguments it names).
+        value: u64,
+    },
+
+    /// The requested quantity is not defined for these data (for example
+    /// the Peto hazard ratio when the log-rank variance is zero).
+    ///
+    /// Fix: the detail names the cause and the alternative to use.
+    #[error("{what} is undefined: {detail}")]
+    Undefined {
+        /// The quantity.
+        what: &'static str,
+        /// Why, and what to use instead.
+        detail: &'static str,
+    },
 }
 
 /// How far a computation stopped by its budget got (see
@@ -407,6 +469,24 @@ fn progress_text(progress: &Option<Box<BudgetProgress>>, unit: &str) -> String {
                 ": stopped after {} {}{needed}; {}",
                 p.done, p.done_unit, p.fix
             )
+        }
+    }
+}
+
+/// A floating-point value as messages print it: the shortest decimal that
+/// reads back to the same `f64` (Rust's `{}`), in scientific notation when
+/// the magnitude is below 1e-5 or at least 1e16 (a subnormal is `5e-324`,
+/// not 324 digits).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Num(pub(crate) f64);
+
+impl std::fmt::Display for Num {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let a = self.0.abs();
+        if a == 0.0 || !a.is_finite() || (1e-5..1e16).contains(&a) {
+            write!(f, "{}", self.0)
+        } else {
+            write!(f, "{:e}", self.0)
         }
     }
 }

@@ -188,7 +188,7 @@ impl TryFrom<RawEventTable> for EventTable {
         }
         let mut rows = Vec::with_capacity(cells);
         for (s, w) in raw.offsets.windows(2).enumerate() {
-            let times = raw.time.get(w[0]..w[1]).unwrap_or_default();
+            let times = &raw.time[w[0]..w[1]]; // offsets checked above
             if times
                 .windows(2)
                 .any(|p| p[0].partial_cmp(&p[1]) != Some(std::cmp::Ordering::Less))
@@ -198,16 +198,18 @@ impl TryFrom<RawEventTable> for EventTable {
             for g in 0..k {
                 let start = k * w[0] + g * times.len();
                 for (i, &t) in times.iter().enumerate() {
-                    let at = |col: &[f64]| col.get(start + i).copied().unwrap_or(0.0);
-                    let mut row = CountRow::new(t, g, at(&raw.n_event), at(&raw.n_censor));
+                    // Lengths checked above (n_enter is empty or full).
+                    let mut row =
+                        CountRow::new(t, g, raw.n_event[start + i], raw.n_censor[start + i]);
                     row.stratum = s;
-                    row.n_enter = at(&raw.n_enter);
+                    row.n_enter = raw.n_enter.get(start + i).copied().unwrap_or(0.0);
                     rows.push(row);
                 }
             }
         }
-        // The same validation and risk-set computation as any table from counts.
-        EventTable::from_counts(&raw.group_names, &raw.stratum_names, &rows)
+        // The same validation and risk-set computation as any table from
+        // counts (weighted sums allowed: a table of weighted data round-trips).
+        EventTable::from_weighted_counts(&raw.group_names, &raw.stratum_names, &rows)
     }
 }
 
@@ -623,6 +625,73 @@ pub const MAX_TABLE_ENTRIES: usize = 1 << 27;
 /// before the k-way merge walk (whose cost is items × groups), not after.
 const LOOSE_BOUND_GROUPS: usize = 64;
 
+/// The largest sum of the counts (or case weights) of one (stratum, group)
+/// that a table accepts, `f64::MAX / 4`: the number at risk is such a sum,
+/// and the headroom keeps every partial sum finite whatever the order in
+/// which a procedure adds the counts. Whole counts are exact up to 2⁵³.
+pub const MAX_COUNT_SUM: f64 = f64::MAX / 4.0;
+
+/// Group and stratum names must be distinct, and so must the curve names
+/// `"group, stratum"` of a table with several groups and strata (R's and
+/// survkit's name of the curve of one group in one stratum).
+pub(crate) fn check_names<S: AsRef<str>>(groups: &[S], strata: &[S]) -> Result<()> {
+    crate::data::check_distinct_names("group", groups)?;
+    crate::data::check_distinct_names("stratum", strata)?;
+    // "g₁, s₁" = "g₂, s₂" with g₁ ≠ g₂ needs g₂ = g₁ + ", " + …: only
+    // possible when a group name contains ", ".
+    if groups.len() > 1 && strata.len() > 1 && groups.iter().any(|g| g.as_ref().contains(", ")) {
+        let mut seen = std::collections::BTreeSet::new();
+        for g in groups {
+            for st in strata {
+                let name = format!("{}, {}", g.as_ref(), st.as_ref());
+                if !seen.insert(name.clone()) {
+                    return Err(Error::DuplicateLevel {
+                        what: "curve (group, stratum)",
+                        level: name,
+                    });
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The counts of each (stratum, group), added in the caller's row order,
+/// stay at most [`MAX_COUNT_SUM`]: exits (`n_event + n_censor`) and entries
+/// separately; the first row past it is reported with its field.
+fn check_count_sums(rows: &[CountRow]) -> Result<()> {
+    // Counts are non-negative: when all of them together stay within the
+    // limit, so does every group's sum (one pass, no map).
+    let total: f64 = rows
+        .iter()
+        .map(|r| r.n_event + r.n_censor + r.n_enter)
+        .sum();
+    if total <= MAX_COUNT_SUM {
+        return Ok(());
+    }
+    let mut sums: std::collections::HashMap<(usize, usize), [f64; 2]> =
+        std::collections::HashMap::new();
+    for (index, r) in rows.iter().enumerate() {
+        let sum = sums.entry((r.stratum, r.group)).or_insert([0.0, 0.0]);
+        for (what, value, slot) in [
+            ("n_event", r.n_event, 0),
+            ("n_censor", r.n_censor, 0),
+            ("n_enter", r.n_enter, 1),
+        ] {
+            sum[slot] += value;
+            if sum[slot] > MAX_COUNT_SUM {
+                return Err(Error::CountSumOverflow {
+                    what,
+                    index,
+                    value,
+                    limit: MAX_COUNT_SUM,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
 fn check_entries(entries: usize) -> Result<()> {
     if entries > MAX_TABLE_ENTRIES {
         Err(Error::BudgetExceeded {
@@ -683,12 +752,15 @@ impl EventTable {
                 progress: None,
             });
         }
+        check_names(&data.group_names(), &data.stratum_names())?;
         let n = data.len();
-        let g_codes = data.group_codes().unwrap_or(&[]);
-        let s_codes = data.stratum_codes().unwrap_or(&[]);
+        // Without a grouping (stratification) column every row is in level 0;
+        // with one, it has a code for every row (checked when built).
+        let g_codes = data.group_codes();
+        let s_codes = data.stratum_codes();
         let cell = |i: usize| {
-            let gi = g_codes.get(i).copied().unwrap_or(0) as usize;
-            let si = s_codes.get(i).copied().unwrap_or(0) as usize;
+            let gi = g_codes.map_or(0, |c| c[i] as usize);
+            let si = s_codes.map_or(0, |c| c[i] as usize);
             si * k + gi
         };
         let (time, event) = (data.time(), data.event());
@@ -795,8 +867,9 @@ impl EventTable {
             &mut self.n_event[base..],
             &mut self.n_censor[base..],
         );
-        let ev: Vec<&[f64]> = groups.iter().map(|c| c.event[0].as_slice()).collect(); // ok: Columns::new(1, _) has one group
-        let ce: Vec<&[f64]> = groups.iter().map(|c| c.censor[0].as_slice()).collect(); // ok: as above
+        // Each per-group Columns was made with one group.
+        let ev: Vec<&[f64]> = groups.iter().map(|c| c.event[0].as_slice()).collect();
+        let ce: Vec<&[f64]> = groups.iter().map(|c| c.censor[0].as_slice()).collect();
         union_walk(&times, |row, t, g, i| {
             time[row] = t;
             event[g * rows + row] = ev[g][i];
@@ -892,8 +965,8 @@ impl EventTable {
             // The first stratum of one group: move the columns, no copy.
             self.time = std::mem::take(&mut cols.time);
             self.offsets.push(rows);
-            self.n_event = cols.event.pop().unwrap_or_default();
-            self.n_censor = cols.censor.pop().unwrap_or_default();
+            self.n_event = cols.event.pop().expect("one group checked above");
+            self.n_censor = cols.censor.pop().expect("one group checked above");
             self.n_risk = vec![0.0; rows];
             return fill_risk(&self.n_event, &self.n_censor, None, &mut self.n_risk);
         }
@@ -927,12 +1000,22 @@ impl EventTable {
     /// time) are added up. Times are used exactly as given (aggregate on the
     /// exact time values). A table built from the counts of some data equals
     /// [`EventTable::from_data_with`] on that data with [`TimeFix::Exact`].
+    /// Counts are numbers of subjects, so whole numbers; sums of case
+    /// weights go through [`EventTable::from_weighted_counts`]. A group may
+    /// have no rows (one part of a partition, see [`EventTable::merge`]).
     ///
     /// # Errors
     /// [`Error::EmptyInput`] for no group or stratum names or no rows,
+    /// [`Error::DuplicateLevel`] for a group or stratum name given twice (or
+    /// a group and stratum pair whose curve name `"group, stratum"` another
+    /// pair also prints),
     /// [`Error::UnknownLevel`] for a row whose group or stratum index is out
     /// of range, [`Error::NonFinite`] / [`Error::Negative`] for a bad time or
-    /// count (`what` names the field, `index` the row),
+    /// count and [`Error::NotWholeNumber`] for a count with a fractional part
+    /// (`what` names the field, `index` the row),
+    /// [`Error::CountSumOverflow`] at the row where the counts of one
+    /// (stratum, group) would sum to more than [`MAX_COUNT_SUM`] (their sum
+    /// is the number at risk),
     /// [`Error::InconsistentCounts`] when entries outnumber later exits (the
     /// number at risk would be negative), [`Error::BudgetExceeded`] when groups
     /// × rows exceed [`MAX_TABLE_ENTRIES`].
@@ -950,6 +1033,38 @@ impl EventTable {
         group_names: &[S],
         stratum_names: &[S],
         rows: &[CountRow],
+    ) -> Result<Self> {
+        Self::from_counts_impl(group_names, stratum_names, rows, true)
+    }
+
+    /// [`EventTable::from_counts`] for sums of case weights: the counts may
+    /// have fractional parts (as `SUM(weight)` returns them).
+    ///
+    /// # Errors
+    /// As [`EventTable::from_counts`], without [`Error::NotWholeNumber`].
+    ///
+    /// # Example
+    /// ```
+    /// use survkit::{CountRow, EventTable};
+    /// let rows = [CountRow::new(5.0, 0, 1.5, 0.0), CountRow::new(8.0, 0, 0.5, 1.0)];
+    /// let table = EventTable::from_weighted_counts(&["all"], &["all"], &rows)?;
+    /// assert_eq!(table.total_events(), 2.0);
+    /// assert!(EventTable::from_counts(&["all"], &["all"], &rows).is_err());
+    /// # Ok::<(), survkit::Error>(())
+    /// ```
+    pub fn from_weighted_counts<S: AsRef<str>>(
+        group_names: &[S],
+        stratum_names: &[S],
+        rows: &[CountRow],
+    ) -> Result<Self> {
+        Self::from_counts_impl(group_names, stratum_names, rows, false)
+    }
+
+    fn from_counts_impl<S: AsRef<str>>(
+        group_names: &[S],
+        stratum_names: &[S],
+        rows: &[CountRow],
+        whole: bool,
     ) -> Result<Self> {
         if group_names.is_empty() {
             return Err(Error::EmptyInput {
@@ -998,8 +1113,17 @@ impl EventTable {
                         value: v,
                     });
                 }
+                if whole && what != "time" && v.fract() != 0.0 {
+                    return Err(Error::NotWholeNumber {
+                        what,
+                        index,
+                        value: v,
+                    });
+                }
             }
         }
+        check_names(group_names, stratum_names)?;
+        check_count_sums(rows)?;
         let with_enter = rows.iter().any(|r| r.n_enter > 0.0);
         let mut order: Vec<(usize, u64, usize)> = rows
             .iter()
@@ -1061,8 +1185,17 @@ impl EventTable {
     /// [`TimeFix::Exact`], or whenever the data have no near-ties): tables
     /// computed on separate machines or partitions combine into one.
     ///
+    /// Every part of a partition of the subjects carries all the groups and
+    /// strata (declare the levels with
+    /// [`SurvivalDataBuilder::group_levels`](crate::SurvivalDataBuilder::group_levels)
+    /// and [`stratum_levels`](crate::SurvivalDataBuilder::stratum_levels), or
+    /// name them in [`EventTable::from_counts`]), even those it has no
+    /// subject of: the parts, merged in any order, give the pooled table.
+    ///
     /// # Errors
-    /// [`Error::Incompatible`] when the tables' group or stratum names differ.
+    /// [`Error::Incompatible`] when the tables' group or stratum names
+    /// differ; [`Error::CountOverflow`] when the counts of one group of the
+    /// union would sum to more than [`MAX_COUNT_SUM`].
     ///
     /// # Example
     /// ```
@@ -1117,6 +1250,15 @@ impl EventTable {
                 }
                 if next_b == t {
                     j += 1;
+                }
+            }
+            for g in 0..k {
+                let exits: f64 = cols.event[g].iter().chain(&cols.censor[g]).sum();
+                let enters: f64 = cols.enter.get(g).map_or(0.0, |e| e.iter().sum());
+                if !(exits <= MAX_COUNT_SUM && enters <= MAX_COUNT_SUM) {
+                    return Err(Error::CountOverflow {
+                        what: "counts of one group in the merged event tables",
+                    });
                 }
             }
             // Two consistent tables add up to a consistent one.

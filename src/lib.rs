@@ -176,8 +176,8 @@ pub use crate::design::{
 };
 pub use crate::error::{BudgetProgress, Error, Result};
 pub use crate::event_table::{
-    CountRow, EventTable, GroupCounts, StratumTable, TimeFix, MAX_CELLS, MAX_TABLE_ENTRIES,
-    TIMEFIX_TOLERANCE,
+    CountRow, EventTable, GroupCounts, StratumTable, TimeFix, MAX_CELLS, MAX_COUNT_SUM,
+    MAX_TABLE_ENTRIES, TIMEFIX_TOLERANCE,
 };
 pub use crate::fisher::{
     fisher_exact, fisher_exact_rxc, ContingencyTable, FisherExact, FisherExactRxc, FisherResult,

@@ -515,9 +515,10 @@ fn accumulate(table: &EventTable, sel: &[usize], weights: LogRankWeights) -> Sum
             risk.push(g.n_risk());
             event.push(g.n_event());
             if let Some(nj) = s.n.get_mut(j) {
-                // Without entries everyone is at risk at the first time.
+                // Without entries everyone is at risk at the first time (a
+                // declared stratum without rows has no first time: nobody).
                 *nj += match g.n_enter() {
-                    None => g.n_risk().first().copied().unwrap_or(0.0),
+                    None => g.n_risk().first().map_or(0.0, |&n| n),
                     Some(_) => g.n_event().iter().sum::<f64>() + g.n_censor().iter().sum::<f64>(),
                 };
             }
@@ -538,8 +539,9 @@ fn accumulate(table: &EventTable, sel: &[usize], weights: LogRankWeights) -> Sum
             at_risk.clear();
             dead.clear();
             for (r, e) in risk.iter().zip(&event) {
-                at_risk.push(r.get(i).copied().unwrap_or(0.0));
-                dead.push(e.get(i).copied().unwrap_or(0.0));
+                // Every group's column of the stratum has `rows` entries.
+                at_risk.push(r[i]);
+                dead.push(e[i]);
             }
             general_row(&at_risk, &dead, weights, &mut km, &mut peto, &mut s);
         }
@@ -742,10 +744,8 @@ pub(crate) fn finish(
     if let Some(j) = sums.n.iter().position(|&n| n <= 0.0) {
         return Err(Error::EmptyGroup {
             what: "group",
-            level: names
-                .get(sel.get(j).copied().unwrap_or(0))
-                .cloned()
-                .unwrap_or_default(),
+            // sums.n has one entry per selected group; sel indexes names.
+            level: names[sel[j]].clone(),
         });
     }
     // Finite case weights can still overflow their sums (weights near
@@ -790,7 +790,7 @@ pub(crate) fn finish(
     let res = LogRankResult {
         group_names: sel
             .iter()
-            .map(|&g| names.get(g).cloned().unwrap_or_default())
+            .map(|&g| names[g].clone()) // sel indexes the table's groups
             .collect(),
         n: sums.n,
         observed: sums.observed,
@@ -1053,12 +1053,17 @@ impl LogRankResult {
     /// R's `coxph`). Both estimators are approximations of the Cox estimate
     /// (the Peto one is the one-step estimate from β = 0); with strata, O, E
     /// and V are the sums over strata. Only defined for unweighted log-rank
-    /// statistics. A group without events gives an estimate of 0 or ∞ (and
-    /// NaN for a group without expected events), as the formulas do.
+    /// statistics. A group without events gives an estimate of 0 or ∞, as
+    /// the formulas do.
     ///
     /// # Errors
     /// [`Error::Incompatible`] when the test had more than two groups or
-    /// weights other than [`LogRankWeights::LogRank`] (or G(0, 0)).
+    /// weights other than [`LogRankWeights::LogRank`] (or G(0, 0));
+    /// [`Error::Undefined`] for `Peto` when `V = 0` (for example all deaths
+    /// at one time that empties the risk set: no information, `0/0`) and for
+    /// `ObservedOverExpected` when a group has no expected events. Where
+    /// `V = 0` because every death empties the risk set, `E = O` and
+    /// `ObservedOverExpected` gives its finite value.
     ///
     /// # Example
     /// ```
@@ -1111,11 +1116,29 @@ impl LogRankResult {
             });
         };
         let (log_hr, se) = match estimator {
-            HazardRatioEstimator::ObservedOverExpected => (
-                (o2 / e2).ln() - (o1 / e1).ln(),
-                (1.0 / e1 + 1.0 / e2).sqrt(),
-            ),
-            HazardRatioEstimator::Peto => ((o2 - e2) / v, 1.0 / v.sqrt()),
+            HazardRatioEstimator::ObservedOverExpected => {
+                if !(e1 > 0.0 && e2 > 0.0) {
+                    return Err(Error::Undefined {
+                        what: "observed-over-expected hazard ratio",
+                        detail: "a group has no expected events (O/E is 0/0)",
+                    });
+                }
+                (
+                    (o2 / e2).ln() - (o1 / e1).ln(),
+                    (1.0 / e1 + 1.0 / e2).sqrt(),
+                )
+            }
+            HazardRatioEstimator::Peto => {
+                if v.is_nan() || v <= 0.0 {
+                    return Err(Error::Undefined {
+                        what: "Peto hazard ratio",
+                        detail: "the log-rank variance V is 0 (for example every death \
+                                 at one time that empties the risk set), so (O - E)/V is 0/0; \
+                                 HazardRatioEstimator::ObservedOverExpected is defined there",
+                    });
+                }
+                ((o2 - e2) / v, 1.0 / v.sqrt())
+            }
         };
         // z = Φ⁻¹(1 − α/2) as −Φ⁻¹(α/2): 1 − α/2 rounds to 1 for a level
         // within 2⁻⁵³ of 1, α/2 is exact.
@@ -1134,7 +1157,8 @@ impl LogRankResult {
     /// With `s` the scores (one per group), `O − E` and `V` of the test:
     ///
     /// ```text
-    /// U = Σ_g s_g (O_g − E_g),   Var U = sᵀ V s,   z = U / √Var U,   χ² = z²  on 1 df
+    /// u_g = (s_g − s̄)/(max s − min s)   (standardized scores)
+    /// U = Σ_g u_g (O_g − E_g),   Var U = uᵀ V u,   z = U / √Var U,   χ² = z²  on 1 df
     /// ```
     ///
     /// # Conventions
@@ -1142,13 +1166,19 @@ impl LogRankResult {
     /// test of R's `coxph(Surv(time, status) ~ score, ties = "exact")`; the
     /// reference values were computed from R's `survdiff` output by the
     /// formula above and cross-checked against that score test. Scores are
-    /// defined up to a shift and a positive scale.
+    /// defined up to a shift and a positive scale, so they are standardized
+    /// first, `u = (s − s̄)/(max s − min s)` (computed without overflow), and
+    /// `U`, `Var U` ([`TrendTest::statistic`], [`TrendTest::variance`]) are
+    /// those of `u`: the result is the same for scores `a + b·s`, `b > 0`
+    /// (`[0, 1e200]` gives the test of `[0, 1]`), and `z`, `χ²` and `p` are
+    /// those of the scores as given.
     ///
     /// # Errors
     /// [`Error::LengthMismatch`] unless there is one score per group,
     /// [`Error::NonFinite`] for a NaN or infinite score,
-    /// [`Error::InvalidParameter`] when `Var U` is not positive (all scores
-    /// equal, for example).
+    /// [`Error::InvalidParameter`] when all scores are equal,
+    /// [`Error::Undefined`] when `Var U = 0` (no events in groups of
+    /// different scores while both are at risk).
     ///
     /// # Example
     /// ```
@@ -1195,6 +1225,7 @@ impl LogRankResult {
                 detail: "observed, expected and variance must have k, k and k² entries",
             });
         }
+        let scores = standardize_scores(scores)?;
         let u: f64 = scores
             .iter()
             .zip(self.observed.iter().zip(&self.expected))
@@ -1206,11 +1237,13 @@ impl LogRankResult {
                 var += si * sj * v;
             }
         }
+        // The scores differ, so Var U = 0 means no information: no events,
+        // or only in groups whose scores the data cannot contrast.
         if var.is_nan() || var <= 0.0 {
-            return Err(Error::InvalidParameter {
-                what: "variance of the trend statistic (scores)",
-                constraint: "positive (scores must not all be equal)",
-                value: var,
+            return Err(Error::Undefined {
+                what: "log-rank trend test",
+                detail: "the variance of the score statistic is 0 (no events in groups of \
+                         different scores while both are at risk)",
             });
         }
         let z = u / var.sqrt();
@@ -1223,6 +1256,34 @@ impl LogRankResult {
             p_value: chisq_sf(chisq, 1.0),
         })
     }
+}
+
+/// Scores standardized to `u = (s − s̄)/(max s − min s)`, computed without
+/// overflow (every score is first divided by the largest `|s|`, so that
+/// differences and sums stay finite). The trend test depends on the scores
+/// only up to shift and positive scale, so `u` gives the same test for every
+/// such transformation while keeping `U` and `Var U` finite.
+fn standardize_scores(scores: &[f64]) -> Result<Vec<f64>> {
+    let big = scores.iter().fold(0.0_f64, |m, s| m.max(s.abs()));
+    let t: Vec<f64> = scores
+        .iter()
+        .map(|s| if big > 0.0 { s / big } else { 0.0 })
+        .collect();
+    let (lo, hi) = t
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
+            (a.min(x), b.max(x))
+        });
+    let range = hi - lo;
+    if range.is_nan() || range <= 0.0 {
+        return Err(Error::InvalidParameter {
+            what: "scores (their range, max − min)",
+            constraint: "positive: the scores must not all be equal",
+            value: 0.0,
+        });
+    }
+    let mean = t.iter().sum::<f64>() / t.len() as f64;
+    Ok(t.iter().map(|x| (x - mean) / range).collect())
 }
 
 /// How the log-rank hazard ratio is estimated from `O`, `E` and `V`.
@@ -1334,7 +1395,8 @@ impl HazardRatio {
 /// With scores `s` (one per group) and the `O − E` and `V` of the k-group test:
 ///
 /// ```text
-/// U = Σ_g s_g (O_g − E_g),   Var U = sᵀ V s,   z = U / √Var U,   χ² = z² on 1 df
+/// u_g = (s_g − s̄)/(max s − min s)     (scores standardized)
+/// U = Σ_g u_g (O_g − E_g),   Var U = uᵀ V u,   z = U / √Var U,   χ² = z² on 1 df
 /// ```
 ///
 /// # Conventions
@@ -1371,12 +1433,13 @@ pub struct TrendTest {
 }
 
 impl TrendTest {
-    /// `U = Σ s_g (O_g − E_g)`.
+    /// `U = Σ u_g (O_g − E_g)` with the standardized scores `u_g = (s_g −
+    /// s̄)/(max s − min s)`.
     pub fn statistic(&self) -> f64 {
         self.statistic
     }
 
-    /// `Var U = sᵀ V s`.
+    /// `Var U = uᵀ V u` (standardized scores).
     pub fn variance(&self) -> f64 {
         self.variance
     }
@@ -1648,8 +1711,8 @@ mod tests {
         )
         .groups(&[0, 1, 2, 0, 1, 2])
         .build()
-        .expect("data"); // ok: test
-        EventTable::from_data(&data).expect("table") // ok: test
+        .expect("data");
+        EventTable::from_data(&data).expect("table")
     }
 
     #[test]

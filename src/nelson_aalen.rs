@@ -81,7 +81,7 @@ pub fn nelson_aalen_table(table: &EventTable) -> Result<Vec<CumulativeHazard>> {
             let Some(counts) = stratum.group(g) else {
                 continue;
             };
-            let group = table.group_names().get(g).cloned().unwrap_or_default();
+            let group = table.group_names()[g].clone(); // g < n_groups()
             let name = if m == 1 {
                 group.clone()
             } else if k == 1 {

@@ -32,7 +32,7 @@ const BINOM_TIE_REL: f64 = 1.0 + 1e-7;
 /// (2⁵³, so that every count is exact as a floating-point number).
 ///
 /// # Errors
-/// [`Proportion::new`] returns [`Error::InvalidParameter`] for `n = 0` or
+/// [`Proportion::new`] returns [`Error::IntegerOutOfRange`] for `n = 0` or
 /// `n > 2⁵³`, and [`Error::CountExceedsTotal`] for `x > n`; with the `serde`
 /// feature, deserialisation goes through the same checks.
 ///
@@ -78,14 +78,14 @@ impl Proportion {
     /// Validates and stores `successes` out of `trials`.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] if `trials` is 0 or above [`MAX_TRIALS`];
+    /// [`Error::IntegerOutOfRange`] if `trials` is 0 or above [`MAX_TRIALS`];
     /// [`Error::CountExceedsTotal`] if `successes > trials`.
     pub fn new(successes: u64, trials: u64) -> Result<Self> {
         if trials == 0 || trials > MAX_TRIALS {
-            return Err(Error::InvalidParameter {
+            return Err(Error::IntegerOutOfRange {
                 what: "trials",
                 constraint: "in 1..=2^53",
-                value: trials as f64,
+                value: trials,
             });
         }
         if successes > trials {
@@ -132,7 +132,7 @@ impl Proportion {
     /// the formulas.
     ///
     /// # Errors
-    /// [`Error::NoConvergence`] if a root search fails (not seen in testing).
+    /// [`Error::NoConvergence`] if a root search fails (not seen in testing, including `tests/fuzz.rs`: every method, side and level down to 5e-324 and up to 1 − 2⁻⁵³, n up to 2⁵³).
     pub fn confidence_interval(
         &self,
         method: ProportionCiMethod,
@@ -162,7 +162,9 @@ impl Proportion {
 ///                 U = B(1 − α'; x + ½, n − x + ½)    (1 if x = n)
 /// Wilson          (p̃ + z²/2n ∓ z √(p̃(1 − p̃)/n + z²/4n²)) / (1 + z²/n)
 ///                 with p̃ = p̂ (L is 0 if p̃ ≤ 0, U is 1 if p̃ ≥ 1)
-/// WilsonCorrected the same with p̃ = p̂ − 1/2n for L and p̂ + 1/2n for U
+/// WilsonCorrected the same with p̃ = p̂ − c/n for L and p̂ + c/n for U,
+///                 c = min(½, |x − n/2|) (R's shrinking: c = 0 at x = n/2)
+/// WilsonCorrectedNewcombe  the same with c = ½ always
 /// AgrestiCoull    ñ = n + z², p̃ = (x + z²/2)/ñ,  p̃ ∓ z √(p̃(1 − p̃)/ñ)
 /// Wald            p̂ ∓ z √(p̂(1 − p̂)/n)
 /// ```
@@ -183,10 +185,12 @@ impl Proportion {
 /// - `Wilson` equals R's `prop.test(x, n, correct = FALSE)$conf.int`
 ///   (including its clipping and one-sided bounds) and statsmodels'
 ///   `method="wilson"`.
-/// - `WilsonCorrected` is Newcombe's (1998) method 4, R's
-///   `prop.test(x, n, correct = TRUE)`; R reduces the correction `½` to
-///   `|x − n p₀|` (p₀ = 0.5 by default) when that is smaller, so R differs
-///   when `x = n/2`; survkit always applies the full correction.
+/// - `WilsonCorrected` equals R's `prop.test(x, n, correct = TRUE)$conf.int`
+///   everywhere, including R's reduction of the correction `½` to
+///   `|x − n p₀|` when that is smaller (p₀ = ½, `prop.test`'s default null:
+///   at `x = n/2` the interval is the uncorrected one).
+///   `WilsonCorrectedNewcombe` is the textbook form (Newcombe 1998, method
+///   4), which always applies `½`; the two differ only at `x = n/2`.
 /// - `AgrestiCoull` adds `z²/2` successes and failures (Brown, Cai &
 ///   DasGupta 2001), as statsmodels' `method="agresti_coull"` does, not the
 ///   fixed 2 and 2 of Agresti & Coull's 95% shortcut.
@@ -204,7 +208,7 @@ impl Proportion {
 ///
 /// # Errors
 /// Choosing a method cannot fail; computing an interval with it can only
-/// fail with [`Error::NoConvergence`] (not seen in testing).
+/// fail with [`Error::NoConvergence`] (not seen in testing, including `tests/fuzz.rs`: every method, side and level down to 5e-324 and up to 1 − 2⁻⁵³, n up to 2⁵³).
 ///
 /// # Example
 /// ```
@@ -245,13 +249,18 @@ pub enum ProportionCiMethod {
     Jeffreys,
     /// The Wilson score interval (R's `prop.test(correct = FALSE)`).
     Wilson,
-    /// The Wilson score interval with continuity correction (R's
-    /// `prop.test(correct = TRUE)`).
+    /// The Wilson score interval with continuity correction as R's
+    /// `prop.test(correct = TRUE)` computes it: the correction `½` shrinks
+    /// to `|x − n/2|` when that is smaller (no correction at `x = n/2`).
     WilsonCorrected,
     /// The Agresti–Coull interval.
     AgrestiCoull,
     /// The Wald interval (not recommended).
     Wald,
+    /// The textbook continuity-corrected Wilson interval, Newcombe's (1998)
+    /// method 4: always the full correction `½` (differs from
+    /// [`WilsonCorrected`](Self::WilsonCorrected), R's, only at `x = n/2`).
+    WilsonCorrectedNewcombe,
 }
 
 /// Builder of a confidence interval for a [`Proportion`]: method, level and
@@ -268,7 +277,7 @@ pub enum ProportionCiMethod {
 ///
 /// # Errors
 /// [`ProportionCi::fit`] returns [`Error::NoConvergence`] if a root search
-/// fails (not seen in testing).
+/// fails (not seen in testing, including `tests/fuzz.rs`: every method, side and level down to 5e-324 and up to 1 − 2⁻⁵³, n up to 2⁵³).
 ///
 /// # Example
 /// ```
@@ -317,7 +326,7 @@ impl ProportionCi {
     /// Computes the interval for `proportion`.
     ///
     /// # Errors
-    /// [`Error::NoConvergence`] if a root search fails (not seen in testing).
+    /// [`Error::NoConvergence`] if a root search fails (not seen in testing, including `tests/fuzz.rs`: every method, side and level down to 5e-324 and up to 1 − 2⁻⁵³, n up to 2⁵³).
     pub fn fit(&self, proportion: &Proportion) -> Result<ConfidenceInterval> {
         let x = proportion.successes;
         let n = proportion.trials;
@@ -358,6 +367,7 @@ impl ProportionCi {
             ),
             ProportionCiMethod::Wilson
             | ProportionCiMethod::WilsonCorrected
+            | ProportionCiMethod::WilsonCorrectedNewcombe
             | ProportionCiMethod::AgrestiCoull
             | ProportionCiMethod::Wald => {
                 // R: qnorm((1 + conf.level)/2) two-sided, qnorm(conf.level) one-sided;
@@ -386,16 +396,46 @@ impl ProportionCi {
 }
 
 /// Bounds of the closed-form (normal-approximation) intervals, unclipped.
+///
+/// Each bound is computed by its formula where it is at most ½ and, above
+/// ½, through the mirror `U(x, n) = 1 − L(n − x, n)`, `L(x, n) = 1 −
+/// U(n − x, n)` (every method here is symmetric under `x ↦ n − x`): a bound
+/// near 1 computed directly loses its last digits to cancellation (for
+/// `2⁵³ − 1` of `2⁵³` the direct Wilson upper bound fell one unit below the
+/// estimate), while `1 − (a small bound)` keeps them. Mathematically
+/// `L ≤ p̂ ≤ U` for every method and level; when the half-width is below
+/// the spacing of doubles at `p̂` (levels near 0), the bounds are `p̂`
+/// itself rather than one unit past it.
 fn normal_bounds(method: ProportionCiMethod, x: u64, n: u64, z: f64) -> (f64, f64) {
+    let est = x as f64 / n as f64;
+    let direct = |x: u64| normal_bounds_direct(method, x, n, z);
+    let (l, u) = direct(x);
+    let (ml, mu) = if l > 0.5 || u > 0.5 {
+        direct(n - x)
+    } else {
+        (l, u)
+    };
+    let l = if l > 0.5 { 1.0 - mu } else { l };
+    let u = if u > 0.5 { 1.0 - ml } else { u };
+    (l.min(est), u.max(est))
+}
+
+/// The formulas of [`normal_bounds`], term by term as R's `prop.test` (and
+/// statsmodels) write them.
+fn normal_bounds_direct(method: ProportionCiMethod, x: u64, n: u64, z: f64) -> (f64, f64) {
     let nf = n as f64;
     let est = x as f64 / nf;
     match method {
-        ProportionCiMethod::Wilson | ProportionCiMethod::WilsonCorrected => {
-            // R's prop.test, term by term.
-            let yates = if method == ProportionCiMethod::WilsonCorrected {
-                0.5
-            } else {
-                0.0
+        ProportionCiMethod::Wilson
+        | ProportionCiMethod::WilsonCorrected
+        | ProportionCiMethod::WilsonCorrectedNewcombe => {
+            // R's prop.test, term by term; its correction is
+            // YATES = min(½, |x − n p₀|) with p₀ = ½, which is 0 exactly
+            // when 2x = n (|x − n/2| is a multiple of ½).
+            let yates = match method {
+                ProportionCiMethod::Wilson => 0.0,
+                ProportionCiMethod::WilsonCorrected if x.checked_mul(2) == Some(n) => 0.0,
+                _ => 0.5,
             };
             let z22n = z * z / (2.0 * nf);
             let wilson = |pc: f64, sign: f64| {
@@ -651,7 +691,7 @@ fn midp_root(x: u64, n: u64, target_gt: f64, target_lt: f64, what: &'static str)
             let ln_eq = ln_dbinom(xf, nf, p) - std::f64::consts::LN_2;
             Some(ln_add_exp(ln_gt, ln_eq) - ln_target)
         };
-        solve_increasing(f, guess, step, what)
+        below_smallest_or(f, guess, step, what)
     } else {
         // P(X < x) = 1 − I_p(x, n − x + 1), decreasing in p; negate to increase.
         let ln_target = target_lt.ln();
@@ -660,8 +700,29 @@ fn midp_root(x: u64, n: u64, target_gt: f64, target_lt: f64, what: &'static str)
             let ln_eq = ln_dbinom(xf, nf, p) - std::f64::consts::LN_2;
             Some(ln_target - ln_add_exp(ln_lt, ln_eq))
         };
-        solve_increasing(f, guess, step, what)
+        below_smallest_or(f, guess, step, what)
     }
+}
+
+/// The root of the increasing `f` on `(0, ½]`, or 0 when `f` is already
+/// non-negative at the smallest positive double: the root then lies below
+/// every positive double and 0 is what it rounds to. (A mid-p bound at a
+/// one-sided level near 0: `½·n·p = 5e-324` at 1 of 1000 needs `p ≈ 1e-326`;
+/// the bracketing search stopped at the last positive double and reported
+/// no convergence.)
+fn below_smallest_or(
+    f: impl Fn(f64) -> Option<f64>,
+    guess: f64,
+    step: f64,
+    what: &'static str,
+) -> Result<f64> {
+    let at_min = f(SMALLEST_POSITIVE).ok_or(Error::NoConvergence {
+        what: "binomial tail",
+    })?;
+    if at_min >= 0.0 {
+        return Ok(0.0);
+    }
+    solve_increasing(f, guess, step, what)
 }
 
 /// `ln P(X ≤ k)` for `X ~ Binomial(n, p)`.
@@ -726,7 +787,7 @@ fn ln_pbinom_ge(k: u64, n: u64, p: f64) -> Result<f64> {
 /// # Errors
 /// [`BinomialTest::new`] returns [`Error::InvalidProbability`] when `p₀` is
 /// NaN or outside `[0, 1]`; [`BinomialTest::test`] returns
-/// [`Error::NoConvergence`] if a root search fails (not seen in testing).
+/// [`Error::NoConvergence`] if a root search fails (not seen in testing, including `tests/fuzz.rs`: every method, side and level down to 5e-324 and up to 1 − 2⁻⁵³, n up to 2⁵³).
 ///
 /// # Example
 /// ```
@@ -794,7 +855,7 @@ impl BinomialTest {
     /// Runs the test on `proportion`.
     ///
     /// # Errors
-    /// [`Error::NoConvergence`] if a root search fails (not seen in testing).
+    /// [`Error::NoConvergence`] if a root search fails (not seen in testing, including `tests/fuzz.rs`: every method, side and level down to 5e-324 and up to 1 − 2⁻⁵³, n up to 2⁵³).
     pub fn test(&self, proportion: &Proportion) -> Result<BinomialTestResult> {
         let (x, n, p0) = (proportion.successes, proportion.trials, self.null);
         let ln_p = match self.alternative {

@@ -68,7 +68,9 @@ fn round_half_away(v: f64, decimals: u32) -> u64 {
     let s = format!("{v:.40}");
     let (int_part, frac) = s.split_once('.').unwrap_or((s.as_str(), ""));
     let d = decimals as usize;
-    let mut units: u64 = int_part.parse().unwrap_or(0); // ok: digits of a value in [0, 1]
+    let mut units: u64 = int_part
+        .parse()
+        .expect("the integer digits of a value in [0, 1] parse");
     let mut next_digit = 0u8;
     for (i, ch) in frac.bytes().enumerate() {
         let digit = ch.wrapping_sub(b'0');

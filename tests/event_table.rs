@@ -180,10 +180,12 @@ proptest! {
         let valid = n > 0
             && event.len() == n
             && time.iter().all(|t| t.is_finite() && *t >= 0.0)
-            && weight.as_ref().is_none_or(|w| w.len() == n && w.iter().all(|x| x.is_finite() && *x >= 0.0))
+            && weight.as_ref().is_none_or(|w| w.len() == n && w.iter().all(|x| x.is_finite() && *x >= 0.0)
+                && w.iter().sum::<f64>() > 0.0)
             && entry.as_ref().is_none_or(|e| e.len() == n
                 && e.iter().zip(&time).all(|(a, t)| a.is_finite() && *a >= 0.0 && a < t))
-            && group.as_ref().is_none_or(|g| g.len() == n && (0..3).all(|l| g.contains(&l)));
+            // A declared level may have no rows (one part of a partition).
+            && group.as_ref().is_none_or(|g| g.len() == n);
         prop_assert_eq!(built.is_ok(), valid);
         if let Ok(data) = built {
             // Valid data never panic downstream either.
@@ -200,7 +202,11 @@ proptest! {
     ) {
         let rows = [CountRow::new(time, g, d, 0.0)];
         let r = EventTable::from_counts(&["a", "b"], &["all"], &rows);
-        let valid = time.is_finite() && time >= 0.0 && d.is_finite() && d >= 0.0 && g < 2;
+        // Counts are whole numbers; sums of weights go through from_weighted_counts.
+        let weighted_valid = time.is_finite() && time >= 0.0 && d.is_finite() && d >= 0.0 && g < 2;
+        let w = EventTable::from_weighted_counts(&["a", "b"], &["all"], &rows);
+        prop_assert_eq!(w.is_ok(), weighted_valid);
+        let valid = weighted_valid && d.fract() == 0.0;
         prop_assert_eq!(r.is_ok(), valid);
         if let Ok(t) = r {
             let _ = KaplanMeier::default().fit_table(&t);

@@ -213,11 +213,17 @@ fn matches_r_survdiff() {
             check(
                 fam,
                 t.statistic(),
-                c.num("trend_u"),
+                c.num("trend_u_std"),
                 TOL,
-                &format!("{} U", c.name),
+                &format!("{} U (standardized scores)", c.name),
             );
-            check(fam, t.variance(), c.num("trend_var"), TOL, "var U");
+            check(
+                fam,
+                t.variance(),
+                c.num("trend_var_std"),
+                TOL,
+                "var U (standardized scores)",
+            );
             check(fam, t.chisq(), c.num("trend_chisq"), TOL, "trend chisq");
             check(fam, t.p_value(), c.num("trend_p"), TOL, "trend p");
             check(fam, t.z(), c.num("trend_z"), TOL, "trend z");

@@ -15,6 +15,7 @@ mod examples;
 mod fisher;
 mod fisher_budget;
 mod fisher_props;
+mod fuzz;
 mod kaplan_meier;
 mod km_props;
 mod logrank;

@@ -427,7 +427,7 @@ mod properties {
             match Proportion::new(x, n) {
                 Ok(p) => prop_assert!(x <= n && n > 0 && n <= MAX_TRIALS && p.trials() == n),
                 Err(e) => {
-                    let expected = matches!(e, Error::InvalidParameter { .. } | Error::CountExceedsTotal { .. });
+                    let expected = matches!(e, Error::IntegerOutOfRange { .. } | Error::CountExceedsTotal { .. });
                     prop_assert!(expected, "unexpected error {:?}", e);
                 }
             }
@@ -440,7 +440,7 @@ mod properties {
     fn edge_inputs() {
         assert!(matches!(
             Proportion::new(0, 0),
-            Err(Error::InvalidParameter { .. })
+            Err(Error::IntegerOutOfRange { .. })
         ));
         assert!(matches!(
             Proportion::new(5, 4),

@@ -38,7 +38,11 @@ for (s in sets) {
       sc <- seq_along(obs) - 1
       u <- sum(sc * (obs - exp)); vu <- drop(t(sc) %*% fit$var %*% sc)
       tz <- u / sqrt(vu)
+      # survkit reports U and Var U of the standardized scores (s - mean(s)) / (max(s) - min(s)).
+      st <- (sc - mean(sc)) / (max(sc) - min(sc))
+      u_std <- sum(st * (obs - exp)); vu_std <- drop(t(st) %*% fit$var %*% st)
       extra <- c(extra, list(trend_scores = sc, trend_u = u, trend_var = vu, trend_chisq = u^2 / vu,
+                             trend_u_std = u_std, trend_var_std = vu_std,
                              trend_p = pchisq(u^2 / vu, 1, lower.tail = FALSE), trend_z = tz,
                              trend_p_less = pnorm(tz), trend_p_greater = pnorm(tz, lower.tail = FALSE)))
       if (rho == 0 && s$strata == "none") {

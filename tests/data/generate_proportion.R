@@ -36,8 +36,7 @@ for (xn in cases) {
               x = x, n = n, level = lev, alternative = alt, lower = ci[1], upper = ci[2])
     for (correct in c(FALSE, TRUE)) {
       # prop.test shrinks the correction to |x - n p| when that is below 1/2
-      # (only at x = n/2 for p = 0.5); survkit always uses 1/2, so skip those.
-      if (correct && abs(x - n * 0.5) < 0.5) next
+      # (at x = n/2 for the default p = 0.5): survkit's WilsonCorrected does too.
       pt <- suppressWarnings(prop.test(x, n, alternative = alt, conf.level = lev, correct = correct))
       ref_write(out, sprintf("prop/ci/%g_of_%g/level=%g/%s/correct=%s", x, n, lev, alt, correct),
                 sprintf("prop.test(%.17g, %.17g, alternative = \"%s\", conf.level = %.17g, correct = %s)$conf.int",
@@ -54,6 +53,21 @@ for (xn in cases) {
     ref_write(out, sprintf("binom/p/%g_of_%g/p0=%.17g/%s", x, n, p0, alt),
               sprintf("binom.test(%.17g, %.17g, p = %.17g, alternative = \"%s\")$p.value", x, n, p0, alt),
               x = x, n = n, p0 = p0, alternative = alt, p_value = b$p.value)
+  }
+}
+# prop.test's shrunken continuity correction, YATES = min(1/2, |x - n p|) with
+# the default p = 1/2: the interval at x = n/2 is the uncorrected one; next to
+# n/2 (|x - n/2| = 1/2 for odd n) the full correction applies.
+for (xn in list(c(50, 100), c(49, 100), c(51, 100), c(1, 2), c(5, 10), c(4, 9), c(5, 9),
+                c(500, 1000), c(499, 1000), c(2, 4), c(3, 4), c(1, 3))) {
+  x <- xn[1]; n <- xn[2]
+  for (lev in c(0.5, 0.95, 0.999999)) for (alt in alts) {
+    pt <- suppressWarnings(prop.test(x, n, alternative = alt, conf.level = lev, correct = TRUE))
+    ref_write(out, sprintf("prop/ci/near_np/%g_of_%g/level=%g/%s/correct=TRUE", x, n, lev, alt),
+              sprintf("prop.test(%.17g, %.17g, alternative = \"%s\", conf.level = %.17g, correct = TRUE)$conf.int",
+                      x, n, alt, lev),
+              x = x, n = n, level = lev, alternative = alt, correct = TRUE,
+              lower = pt$conf.int[1], upper = pt$conf.int[2])
   }
 }
 # Ties in the two-sided rule (symmetric null, equal probabilities on both sides).
