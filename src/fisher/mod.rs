@@ -5,6 +5,7 @@
 mod hyper;
 mod rxc;
 mod two_by_two;
+mod unconditional;
 
 pub use self::rxc::{
     fisher_exact_rxc, ContingencyTable, FisherExactRxc, RxcMethod, RxcResult, DEFAULT_MAX_BYTES,
@@ -12,4 +13,9 @@ pub use self::rxc::{
 };
 pub use self::two_by_two::{
     fisher_exact, FisherExact, FisherResult, NullOddsRatio, PValueKind, Table2x2,
+};
+pub use self::unconditional::{
+    barnard_exact, boschloo_exact, Barnard, BergerBoos, Boschloo, BoschlooTwoSided,
+    UnconditionalMethod, UnconditionalResult, WaldVariance, BOSCHLOO_TIE_REL, CERTIFIED_REL_TOL,
+    DEFAULT_TIME_LIMIT, MAX_REGION_TABLES,
 };
