@@ -58,6 +58,12 @@ const FISHER_TWO_SIDED_REL: f64 = 1e-7;
 /// numbers in 128-bit integers) otherwise, so that ties are exact.
 const WALD_EXACT_BAND: f64 = 1e-9;
 
+/// Binomial terms beyond the Hoeffding window are dropped when their total
+/// is below `e^-60` (about 1e-26) of the largest coefficient: far below the
+/// certified tolerance, and the cost of an evaluation falls from `O(N)` to
+/// `O(√(N log N))`.
+const WINDOW_LOG: f64 = 60.0;
+
 /// Intervals narrower than this are not split further; their bound enters
 /// the reported error bound as it is.
 const MIN_WIDTH: f64 = 1e-15;
@@ -771,6 +777,31 @@ fn wald_statistic(g: &Groups, variance: WaldVariance) -> f64 {
     (p1 - p2) / var.sqrt()
 }
 
+/// Exact anchors of the hypergeometric walk: every this many terms the
+/// log-density is recomputed by Loader's algorithm, so the term-ratio walk
+/// in between accumulates at most ~2·32 ulps of relative error.
+const ANCHOR_EVERY: u64 = 32;
+
+/// `ln P(Y₁ = y | s)` for `y` over the support given the column-1 total `s`
+/// (hypergeometric), by term ratios from exact anchors.
+fn ln_pmf_row(g: &Groups, s: u64, out: &mut Vec<f64>) {
+    let (lo, hi) = g.support(s);
+    let (m, n, k) = (g.n1 as f64, g.n2 as f64, s as f64);
+    out.clear();
+    let mut prev = f64::NEG_INFINITY;
+    for y in lo..=hi {
+        let v = if (y - lo) % ANCHOR_EVERY == 0 {
+            ln_dhyper(y as f64, m, n, k)
+        } else {
+            // P(y)/P(y − 1) = (m − y + 1)(k − y + 1) / (y (n − k + y))
+            let yf = y as f64;
+            prev + ((m - yf + 1.0) * (k - yf + 1.0)).ln() - (yf * (n - k + yf)).ln()
+        };
+        out.push(v);
+        prev = v;
+    }
+}
+
 /// `ln h_s` for `s = 0..=N`: the conditional probability of the rejection
 /// region given the column-1 total `s`.
 fn barnard_region(
@@ -781,13 +812,15 @@ fn barnard_region(
 ) -> Result<Vec<f64>> {
     let total = g.total();
     let obs = WaldKey::new(g, g.x1, g.x2, variance);
-    let (m, n) = (g.n1 as f64, g.n2 as f64);
     let mut ln_h = vec![f64::NEG_INFINITY; total as usize + 1];
+    let mut pmf = Vec::new();
     for s in 0..=total {
         deadline.check("ordering the tables", s, total + 1)?;
-        let (lo, hi) = g.support(s);
-        let mut acc = f64::NEG_INFINITY;
-        for y1 in lo..=hi {
+        let lo = g.support(s).0;
+        ln_pmf_row(g, s, &mut pmf);
+        let mut acc = LogSum::new();
+        for (j, &lp) in pmf.iter().enumerate() {
+            let y1 = lo + j as u64;
             let key = WaldKey::new(g, y1, s - y1, variance);
             let inside = match alt {
                 Alternative::Less => key.cmp(&obs) != Ordering::Greater,
@@ -795,10 +828,10 @@ fn barnard_region(
                 Alternative::TwoSided => key.cmp_abs(&obs) != Ordering::Less,
             };
             if inside {
-                acc = ln_add_exp(acc, ln_dhyper(y1 as f64, m, n, s as f64));
+                acc.add(lp);
             }
         }
-        ln_h[s as usize] = acc.min(0.0);
+        ln_h[s as usize] = acc.ln().min(0.0);
     }
     Ok(ln_h)
 }
@@ -812,25 +845,20 @@ enum FisherOrder {
 }
 
 /// `ln` of Fisher's p-value of every `y₁` in the support given `s`.
-fn fisher_ln_p(g: &Groups, s: u64, order: FisherOrder, out: &mut Vec<f64>) {
-    let (lo, hi) = g.support(s);
-    let (m, n) = (g.n1 as f64, g.n2 as f64);
-    let ln_pmf: Vec<f64> = (lo..=hi)
-        .map(|y| ln_dhyper(y as f64, m, n, s as f64))
-        .collect();
+fn fisher_ln_p(ln_pmf: &[f64], order: FisherOrder, out: &mut Vec<f64>) {
     out.clear();
     out.resize(ln_pmf.len(), f64::NEG_INFINITY);
     match order {
         FisherOrder::Less => {
             let mut acc = f64::NEG_INFINITY;
-            for (o, &l) in out.iter_mut().zip(&ln_pmf) {
+            for (o, &l) in out.iter_mut().zip(ln_pmf) {
                 acc = ln_add_exp(acc, l);
                 *o = acc.min(0.0);
             }
         }
         FisherOrder::Greater => {
             let mut acc = f64::NEG_INFINITY;
-            for (o, &l) in out.iter_mut().zip(&ln_pmf).rev() {
+            for (o, &l) in out.iter_mut().zip(ln_pmf).rev() {
                 acc = ln_add_exp(acc, l);
                 *o = acc.min(0.0);
             }
@@ -841,6 +869,7 @@ fn fisher_ln_p(g: &Groups, s: u64, order: FisherOrder, out: &mut Vec<f64>) {
             let mut idx: Vec<usize> = (0..ln_pmf.len()).collect();
             idx.sort_by(|&i, &j| ln_pmf[i].total_cmp(&ln_pmf[j]));
             let sorted: Vec<f64> = idx.iter().map(|&i| ln_pmf[i]).collect();
+            // (sums of ascending terms: the small ones are not lost)
             let mut prefix = Vec::with_capacity(sorted.len());
             let mut acc = f64::NEG_INFINITY;
             for &l in &sorted {
@@ -848,7 +877,7 @@ fn fisher_ln_p(g: &Groups, s: u64, order: FisherOrder, out: &mut Vec<f64>) {
                 prefix.push(acc.min(0.0));
             }
             let tie = FISHER_TWO_SIDED_REL.ln_1p();
-            for (o, &l) in out.iter_mut().zip(&ln_pmf) {
+            for (o, &l) in out.iter_mut().zip(ln_pmf) {
                 let k = sorted.partition_point(|&v| v <= l + tie);
                 assert!(k >= 1, "the table itself is within the tie band");
                 *o = prefix[k - 1];
@@ -864,25 +893,24 @@ fn boschloo_region(
     deadline: &Deadline,
 ) -> Result<(Vec<f64>, f64)> {
     let total = g.total();
-    let (m, n) = (g.n1 as f64, g.n2 as f64);
-    let mut buf = Vec::new();
+    let (mut buf, mut pmf) = (Vec::new(), Vec::new());
     let s_obs = g.x1 + g.x2;
-    fisher_ln_p(g, s_obs, order, &mut buf);
+    ln_pmf_row(g, s_obs, &mut pmf);
+    fisher_ln_p(&pmf, order, &mut buf);
     let ln_obs = buf[(g.x1 - g.support(s_obs).0) as usize];
     let cut = ln_obs + BOSCHLOO_TIE_REL.ln_1p();
     let mut ln_h = vec![f64::NEG_INFINITY; total as usize + 1];
     for s in 0..=total {
         deadline.check("ordering the tables", s, total + 1)?;
-        fisher_ln_p(g, s, order, &mut buf);
-        let lo = g.support(s).0;
-        let mut acc = f64::NEG_INFINITY;
-        for (j, &lp) in buf.iter().enumerate() {
+        ln_pmf_row(g, s, &mut pmf);
+        fisher_ln_p(&pmf, order, &mut buf);
+        let mut acc = LogSum::new();
+        for (&lp, &lq) in buf.iter().zip(&pmf) {
             if lp <= cut {
-                let y1 = lo + j as u64;
-                acc = ln_add_exp(acc, ln_dhyper(y1 as f64, m, n, s as f64));
+                acc.add(lq);
             }
         }
-        ln_h[s as usize] = acc.min(0.0);
+        ln_h[s as usize] = acc.ln().min(0.0);
     }
     Ok((ln_h, ln_obs.exp()))
 }
@@ -923,17 +951,6 @@ fn finish(
     })
 }
 
-/// `P(π) = Σ_s h_s C(N,s) πˢ(1 − π)^(N−s)` with its derivative bounds.
-struct Bernstein {
-    n: u64,
-    /// `(s, ln h_s + ln C(N, s))` for the `s` with `h_s > 0`.
-    terms: Vec<(f64, f64)>,
-    /// `(s, ln |Δ_s| + ln C(N−1, s), ln of the largest binomial term at its mode)`,
-    /// rising differences (`Δ_s > 0`) and falling ones.
-    rising: Vec<(f64, f64, f64)>,
-    falling: Vec<(f64, f64, f64)>,
-}
-
 /// `ln C(n, s)` accurate to a few ulps (Loader's binomial density at ½).
 fn ln_choose_exact(n: u64, s: u64) -> f64 {
     ln_dbinom(s as f64, n as f64, 0.5) + n as f64 * std::f64::consts::LN_2
@@ -962,7 +979,7 @@ impl LogSum {
     }
 
     fn add(&mut self, x: f64) {
-        if x == f64::NEG_INFINITY {
+        if x == f64::NEG_INFINITY || x.is_nan() {
             return;
         }
         if x <= self.max {
@@ -982,6 +999,101 @@ impl LogSum {
     }
 }
 
+/// The terms `c_s · C(m, s) πˢ (1 − π)^(m−s)` of one sign of a Bernstein
+/// sum of degree `m`, stored as `(s, ln c_s + ln C(m, s), ln c_s + ln of
+/// the binomial term at its mode s/m)`.
+struct Family {
+    m: u64,
+    terms: Vec<(f64, f64, f64)>,
+}
+
+impl Family {
+    fn new(m: u64, coefs: &[(u64, f64)]) -> Family {
+        let mf = m as f64;
+        let terms = coefs
+            .iter()
+            .filter(|(_, lc)| *lc > f64::NEG_INFINITY)
+            .map(|&(s, lc)| {
+                let sf = s as f64;
+                let at_mode = if m == 0 { 0.0 } else { ln_dbinom(sf, mf, sf / mf) };
+                (sf, lc + ln_choose_exact(m, s), lc + at_mode)
+            })
+            .collect();
+        Family { m, terms }
+    }
+
+    /// The terms with `s` in `[lo, hi]` (they are sorted by `s`).
+    fn window(&self, lo: f64, hi: f64) -> &[(f64, f64, f64)] {
+        let a = self.terms.partition_point(|t| t.0 < lo);
+        let b = self.terms.partition_point(|t| t.0 <= hi);
+        &self.terms[a..b.max(a)]
+    }
+
+    /// Half-width `t` of the window of `s` beyond which the binomial terms
+    /// of degree `m` are negligible: by Hoeffding's inequality
+    /// `P(|S − mπ| ≥ t) ≤ 2 exp(−2t²/m)`, and `t² = m (WINDOW_LOG + ln(m + 1))/2`
+    /// makes the dropped mass below `e^(−WINDOW_LOG)` times the largest
+    /// coefficient, itself at most `(N + 1)` times the maximum of `P`.
+    fn half_width(&self) -> f64 {
+        let mf = self.m as f64;
+        (0.5 * mf * (WINDOW_LOG + (mf + 1.0).ln())).sqrt() + 1.0
+    }
+
+    /// `ln Σ_s c_s b_{m,s}(π)`.
+    fn ln_at(&self, pi: f64) -> f64 {
+        let mf = self.m as f64;
+        let (ln_p, ln_q) = (pi.ln(), (-pi).ln_1p());
+        let t = self.half_width();
+        let mut acc = LogSum::new();
+        for &(s, c, _) in self.window(mf * pi - t, mf * pi + t) {
+            acc.add(c + ln_power(s, mf, ln_p, ln_q));
+        }
+        acc.ln()
+    }
+
+    /// `ln Σ_s c_s max_{π∈[u,v]} b_{m,s}(π)`: each binomial term is unimodal
+    /// with its mode at `s/m`, so its maximum on `[u, v]` is at the point of
+    /// `[u, v]` nearest to the mode.
+    fn ln_max_on(&self, u: f64, v: f64) -> f64 {
+        let mf = self.m as f64;
+        let (ln_pu, ln_qu) = (u.ln(), (-u).ln_1p());
+        let (ln_pv, ln_qv) = (v.ln(), (-v).ln_1p());
+        let t = self.half_width();
+        let mut acc = LogSum::new();
+        for &(s, c, at_mode) in self.window(mf * u - t, mf * v + t) {
+            let mode = if self.m == 0 { u } else { s / mf };
+            let t = if mode < u {
+                c + ln_power(s, mf, ln_pu, ln_qu)
+            } else if mode > v {
+                c + ln_power(s, mf, ln_pv, ln_qv)
+            } else {
+                at_mode
+            };
+            acc.add(t);
+        }
+        acc.ln()
+    }
+}
+
+/// `P(π) = Σ_s h_s C(N,s) πˢ(1 − π)^(N−s)` with its derivative families:
+/// `P' = N Σ Δ_s b_{N−1,s}` and `P'' = N(N−1) Σ Δ²_s b_{N−2,s}`.
+struct Bernstein {
+    n: u64,
+    value: Family,
+    d1_pos: Family,
+    d1_neg: Family,
+    d2_pos: Family,
+}
+
+/// `P`, and the positive and negative parts of `P'`, at one point (logs).
+#[derive(Clone, Copy)]
+struct Point {
+    x: f64,
+    ln_p: f64,
+    ln_up: f64,
+    ln_down: f64,
+}
+
 /// The outcome of the maximisation (all on the log scale).
 struct Maximum {
     value: f64,
@@ -992,10 +1104,8 @@ struct Maximum {
 /// An interval of the branch and bound with its certified upper bound.
 struct Cell {
     ln_ub: f64,
-    u: f64,
-    v: f64,
-    ln_pu: f64,
-    ln_pv: f64,
+    a: Point,
+    b: Point,
 }
 
 impl PartialEq for Cell {
@@ -1018,139 +1128,111 @@ impl Ord for Cell {
 impl Bernstein {
     fn new(ln_h: &[f64]) -> Bernstein {
         let n = (ln_h.len() - 1) as u64;
-        let terms = ln_h
-            .iter()
-            .enumerate()
-            .filter(|(_, l)| **l > f64::NEG_INFINITY)
-            .map(|(s, &l)| (s as f64, l + ln_choose_exact(n, s as u64)))
-            .collect();
-        let (mut rising, mut falling) = (Vec::new(), Vec::new());
-        if n >= 1 {
-            let m = n - 1;
-            for s in 0..n {
-                let (l0, l1) = (ln_h[s as usize], ln_h[s as usize + 1]);
-                if l0 == l1 {
-                    continue;
-                }
-                let (hi, lo) = if l1 > l0 { (l1, l0) } else { (l0, l1) };
-                // ln(e^hi − e^lo)
-                let ln_delta = hi + (-(lo - hi).exp()).ln_1p();
-                if ln_delta == f64::NEG_INFINITY {
-                    continue;
-                }
-                let sf = s as f64;
-                let mode = if m == 0 {
-                    0.0
-                } else {
-                    ln_dbinom(sf, m as f64, sf / m as f64)
-                };
-                let entry = (sf, ln_delta + ln_choose_exact(m, s), ln_delta + mode);
-                if l1 > l0 {
-                    rising.push(entry);
-                } else {
-                    falling.push(entry);
+        assert!(n >= 2, "both groups are non-empty");
+        let value = Family::new(
+            n,
+            &ln_h
+                .iter()
+                .enumerate()
+                .map(|(s, &l)| (s as u64, l))
+                .collect::<Vec<_>>(),
+        );
+        // Differences in linear scale relative to the largest h (terms below
+        // 1e-308 of it cannot matter: P's maximum is at least h_max/(N+1)).
+        let top = ln_h.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let h: Vec<f64> = ln_h.iter().map(|l| (l - top).exp()).collect();
+        let (mut pos1, mut neg1, mut pos2) = (Vec::new(), Vec::new(), Vec::new());
+        for s in 0..n as usize {
+            let d = h[s + 1] - h[s];
+            if d > 0.0 {
+                pos1.push((s as u64, top + d.ln()));
+            } else if d < 0.0 {
+                neg1.push((s as u64, top + (-d).ln()));
+            }
+            if s + 2 <= n as usize {
+                let d2 = h[s + 2] - 2.0 * h[s + 1] + h[s];
+                if d2 > 0.0 {
+                    pos2.push((s as u64, top + d2.ln()));
                 }
             }
         }
         Bernstein {
             n,
-            terms,
-            rising,
-            falling,
+            value,
+            d1_pos: Family::new(n - 1, &pos1),
+            d1_neg: Family::new(n - 1, &neg1),
+            d2_pos: Family::new(n - 2, &pos2),
         }
     }
 
-    /// `ln P(π)`.
-    fn ln_eval(&self, pi: f64) -> f64 {
+    fn at(&self, x: f64) -> Point {
+        let ln_n = (self.n as f64).ln();
+        Point {
+            x,
+            ln_p: self.value.ln_at(x),
+            ln_up: ln_n + self.d1_pos.ln_at(x),
+            ln_down: ln_n + self.d1_neg.ln_at(x),
+        }
+    }
+
+    /// The certified upper bound of `ln P` on `[a.x, b.x]`: the smaller of
+    /// a first-order bound (`P' ≤ D⁺`, `−P' ≤ D⁻` on the interval) and a
+    /// second-order one (`P'' ≤ M` on the interval, Taylor from each end).
+    fn ln_upper(&self, a: &Point, b: &Point) -> f64 {
+        let (u, v) = (a.x, b.x);
         let nf = self.n as f64;
-        let (ln_p, ln_q) = (pi.ln(), (-pi).ln_1p());
-        let mut acc = LogSum::new();
-        for &(s, c) in &self.terms {
-            let t = ln_power(s, nf, ln_p, ln_q);
-            if t.is_nan() {
-                continue;
-            }
-            acc.add(c + t);
+        let ln_dp = nf.ln() + self.d1_pos.ln_max_on(u, v);
+        let ln_dm = nf.ln() + self.d1_neg.ln_max_on(u, v);
+        let ln_m2 = (nf * (nf - 1.0)).ln() + self.d2_pos.ln_max_on(u, v);
+        let r = [a.ln_p, b.ln_p, ln_dp, ln_dm, ln_m2, a.ln_up, a.ln_down, b.ln_up, b.ln_down]
+            .into_iter()
+            .fold(f64::NEG_INFINITY, f64::max);
+        if r == f64::NEG_INFINITY {
+            return r;
         }
-        acc.ln()
-    }
-
-    /// `ln` of the bound `D` on `±P'` over `[u, v]` for one sign of `Δ`.
-    fn ln_slope_bound(&self, terms: &[(f64, f64, f64)], u: f64, v: f64) -> f64 {
-        if self.n == 0 || terms.is_empty() {
-            return f64::NEG_INFINITY;
-        }
-        let m = (self.n - 1) as f64;
-        let (ln_pu, ln_qu) = (u.ln(), (-u).ln_1p());
-        let (ln_pv, ln_qv) = (v.ln(), (-v).ln_1p());
-        let mut acc = LogSum::new();
-        for &(s, c, at_mode) in terms {
-            let mode = if m == 0.0 { 0.0 } else { s / m };
-            let t = if mode < u {
-                c + ln_power(s, m, ln_pu, ln_qu)
-            } else if mode > v {
-                c + ln_power(s, m, ln_pv, ln_qv)
-            } else {
-                at_mode
-            };
-            acc.add(t);
-        }
-        (self.n as f64).ln() + acc.ln()
-    }
-
-    /// The certified upper bound of `ln P` on `[u, v]`.
-    fn ln_upper(&self, u: f64, v: f64, ln_pu: f64, ln_pv: f64) -> f64 {
-        let ln_up = self.ln_slope_bound(&self.rising, u, v);
-        let ln_down = self.ln_slope_bound(&self.falling, u, v);
-        let top = ln_pu.max(ln_pv);
-        if top == f64::NEG_INFINITY && ln_up == f64::NEG_INFINITY && ln_down == f64::NEG_INFINITY {
-            return f64::NEG_INFINITY;
-        }
-        // Work relative to e^r with r the largest log involved.
-        let r = top.max(ln_up).max(ln_down);
-        let pu = (ln_pu - r).exp();
-        let pv = (ln_pv - r).exp();
-        let a = (ln_up - r).exp();
-        let b = (ln_down - r).exp();
+        let e = |l: f64| (l - r).exp();
+        let (pu, pv) = (e(a.ln_p), e(b.ln_p));
+        let (dp, dm, m2) = (e(ln_dp), e(ln_dm), e(ln_m2));
         let w = v - u;
-        let ub = if a == 0.0 && b == 0.0 {
+        // first order: P ≤ min(P(u) + D⁺(π − u), P(v) + D⁻(v − π))
+        let ub1 = if dp == 0.0 && dm == 0.0 {
             pu.max(pv)
-        } else if a == 0.0 {
+        } else if dp == 0.0 {
             pu
-        } else if b == 0.0 {
+        } else if dm == 0.0 {
             pv
         } else {
-            // P ≤ min(P(u) + a(π − u), P(v) + b(v − π)); the lines meet at
-            // the maximum of the minimum.
-            (b * pu + a * pv) / (a + b) + w / (1.0 / a + 1.0 / b)
+            (dm * pu + dp * pv) / (dp + dm) + w / (1.0 / dp + 1.0 / dm)
         };
-        r + ub.max(pu).max(pv).ln()
+        // second order: P(π) ≤ P(u) + P'(u)(π − u) + M(π − u)²/2, a convex
+        // bound whose maximum on the interval is at an end; likewise from v.
+        let du = e(a.ln_up) - e(a.ln_down);
+        let dv = e(b.ln_up) - e(b.ln_down);
+        let qu = pu + (du * w + 0.5 * m2 * w * w).max(0.0);
+        let qv = pv + (-dv * w + 0.5 * m2 * w * w).max(0.0);
+        let ub = ub1.min(qu).min(qv).max(pu).max(pv);
+        r + ub.ln()
     }
 
     fn maximise(&self, lo: f64, hi: f64, deadline: &Deadline) -> Result<Maximum> {
         let stage = "maximising over the nuisance parameter";
         let grid = ((16.0 * (self.n as f64).sqrt()).ceil() as usize).max(64);
-        let mut best = (f64::NEG_INFINITY, lo);
-        let xs: Vec<f64> = (0..=grid)
-            .map(|i| {
-                if i == grid {
-                    hi
-                } else {
-                    lo + (hi - lo) * i as f64 / grid as f64
-                }
-            })
-            .collect();
-        let mut ys = Vec::with_capacity(xs.len());
-        for (i, &x) in xs.iter().enumerate() {
+        let mut pts = Vec::with_capacity(grid + 1);
+        for i in 0..=grid {
             if i % 64 == 0 {
-                deadline.check(stage, i as u64, xs.len() as u64)?;
+                deadline.check(stage, i as u64, grid as u64 + 1)?;
             }
-            let y = self.ln_eval(x);
-            if y > best.0 {
-                best = (y, x);
-            }
-            ys.push(y);
+            let x = if i == grid {
+                hi
+            } else {
+                lo + (hi - lo) * i as f64 / grid as f64
+            };
+            pts.push(self.at(x));
         }
+        let ib = (0..pts.len())
+            .max_by(|&i, &j| pts[i].ln_p.total_cmp(&pts[j].ln_p))
+            .expect("the grid is not empty");
+        let mut best = (pts[ib].ln_p, pts[ib].x);
         if hi == lo {
             return Ok(Maximum {
                 value: best.0,
@@ -1159,18 +1241,12 @@ impl Bernstein {
             });
         }
         // Golden-section refinement around the best grid point.
-        let ib = ys
-            .iter()
-            .enumerate()
-            .max_by(|a, b| a.1.total_cmp(b.1))
-            .map(|(i, _)| i)
-            .expect("the grid is not empty");
-        let (mut a, mut b) = (xs[ib.saturating_sub(1)], xs[(ib + 1).min(grid)]);
+        let (mut a, mut b) = (pts[ib.saturating_sub(1)].x, pts[(ib + 1).min(grid)].x);
         let phi = 0.5 * (5f64.sqrt() - 1.0);
         let (mut c, mut d) = (b - phi * (b - a), a + phi * (b - a));
-        let (mut fc, mut fd) = (self.ln_eval(c), self.ln_eval(d));
-        for _ in 0..80 {
-            if b - a <= 1e-13 * b.max(1e-300) {
+        let (mut fc, mut fd) = (self.value.ln_at(c), self.value.ln_at(d));
+        for _ in 0..100 {
+            if b - a <= 1e-14 * b {
                 break;
             }
             if fc >= fd {
@@ -1178,13 +1254,13 @@ impl Bernstein {
                 d = c;
                 fd = fc;
                 c = b - phi * (b - a);
-                fc = self.ln_eval(c);
+                fc = self.value.ln_at(c);
             } else {
                 a = c;
                 c = d;
                 fc = fd;
                 d = a + phi * (b - a);
-                fd = self.ln_eval(d);
+                fd = self.value.ln_at(d);
             }
         }
         for (y, x) in [(fc, c), (fd, d)] {
@@ -1195,20 +1271,20 @@ impl Bernstein {
         // Branch and bound.
         let slack = CERTIFIED_REL_TOL.ln_1p();
         let mut heap = BinaryHeap::new();
+        let mut unresolved = f64::NEG_INFINITY;
         for i in 0..grid {
-            let (u, v) = (xs[i], xs[i + 1]);
-            let ub = self.ln_upper(u, v, ys[i], ys[i + 1]);
+            let (pa, pb) = (pts[i], pts[i + 1]);
+            let ub = self.ln_upper(&pa, &pb);
             if ub > best.0 + slack {
                 heap.push(Cell {
                     ln_ub: ub,
-                    u,
-                    v,
-                    ln_pu: ys[i],
-                    ln_pv: ys[i + 1],
+                    a: pa,
+                    b: pb,
                 });
+            } else {
+                unresolved = unresolved.max(ub);
             }
         }
-        let mut unresolved = f64::NEG_INFINITY;
         let mut done = 0u64;
         while let Some(cell) = heap.pop() {
             if cell.ln_ub <= best.0 + slack {
@@ -1219,24 +1295,22 @@ impl Bernstein {
             if done % 64 == 0 {
                 deadline.check(stage, done, done + heap.len() as u64)?;
             }
-            let mid = 0.5 * (cell.u + cell.v);
-            if cell.v - cell.u <= MIN_WIDTH || mid <= cell.u || mid >= cell.v {
+            let mid = 0.5 * (cell.a.x + cell.b.x);
+            if cell.b.x - cell.a.x <= MIN_WIDTH || mid <= cell.a.x || mid >= cell.b.x {
                 unresolved = unresolved.max(cell.ln_ub);
                 continue;
             }
-            let ym = self.ln_eval(mid);
-            if ym > best.0 {
-                best = (ym, mid);
+            let pm = self.at(mid);
+            if pm.ln_p > best.0 {
+                best = (pm.ln_p, mid);
             }
-            for (u, v, yu, yv) in [(cell.u, mid, cell.ln_pu, ym), (mid, cell.v, ym, cell.ln_pv)] {
-                let ub = self.ln_upper(u, v, yu, yv);
+            for (pa, pb) in [(cell.a, pm), (pm, cell.b)] {
+                let ub = self.ln_upper(&pa, &pb);
                 if ub > best.0 + slack {
                     heap.push(Cell {
                         ln_ub: ub,
-                        u,
-                        v,
-                        ln_pu: yu,
-                        ln_pv: yv,
+                        a: pa,
+                        b: pb,
                     });
                 } else {
                     unresolved = unresolved.max(ub);
