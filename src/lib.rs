@@ -153,14 +153,14 @@ pub use crate::event_table::{
     TIMEFIX_TOLERANCE,
 };
 pub use crate::fisher::{
-    fisher_exact, fisher_exact_rxc, ContingencyTable, FisherExact, FisherExactRxc, FisherResult,
-    NullOddsRatio, PValueKind, RxcMethod, RxcResult, Table2x2, DEFAULT_MAX_BYTES,
-    DEFAULT_MAX_NODES,
-};
-pub use crate::fisher::{
     barnard_exact, boschloo_exact, Barnard, BergerBoos, Boschloo, BoschlooTwoSided,
     UnconditionalMethod, UnconditionalResult, WaldVariance, BOSCHLOO_TIE_REL, CERTIFIED_REL_TOL,
     DEFAULT_TIME_LIMIT, MAX_REGION_TABLES,
+};
+pub use crate::fisher::{
+    fisher_exact, fisher_exact_rxc, ContingencyTable, FisherExact, FisherExactRxc, FisherResult,
+    NullOddsRatio, PValueKind, RxcMethod, RxcResult, Table2x2, DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_NODES,
 };
 pub use crate::interval::{Alternative, CiTransform, ConfidenceInterval, ConfidenceLevel};
 pub use crate::kaplan_meier::{

@@ -16,7 +16,11 @@ use survkit::{
     Error, FisherExact, Table2x2, UnconditionalResult, WaldVariance,
 };
 
-const ALTS: [Alternative; 3] = [Alternative::Less, Alternative::Greater, Alternative::TwoSided];
+const ALTS: [Alternative; 3] = [
+    Alternative::Less,
+    Alternative::Greater,
+    Alternative::TwoSided,
+];
 
 fn mirror(alt: Alternative) -> Alternative {
     match alt {
@@ -59,7 +63,10 @@ fn scipy_documented_examples() {
     // scipy: barnard_exact([[7, 12], [8, 3]], alternative="less"):
     // statistic -1.894, pvalue 0.0341 (columns are the groups)
     let t = Table2x2::new([[7, 8], [12, 3]]).unwrap();
-    let r = Barnard::new().alternative(Alternative::Less).test(&t).unwrap();
+    let r = Barnard::new()
+        .alternative(Alternative::Less)
+        .test(&t)
+        .unwrap();
     assert_eq!(format!("{:.3}", r.statistic()), "-1.894");
     assert_eq!(format!("{:.4}", r.p_value()), "0.0341");
     // scipy: boschloo_exact([[74, 31], [43, 32]], alternative="greater"): pvalue 0.0355
@@ -92,7 +99,11 @@ fn scipy_reference_tables() {
         // generator then also maximised over the exactly tied region
         let p = if c.has("p_exact_ties") {
             ties += 1;
-            assert!(r.p_value() >= c.num("p") * (1.0 - 1e-9), "{}: exact ties only add tables", c.name);
+            assert!(
+                r.p_value() >= c.num("p") * (1.0 - 1e-9),
+                "{}: exact ties only add tables",
+                c.name
+            );
             c.num("p_exact_ties")
         } else {
             c.num("p")
@@ -148,13 +159,7 @@ fn choose(n: u64, k: u64) -> BigInt {
 }
 
 /// The ordering statistics, exactly: is table (y1, y2) in the region?
-fn in_region_exact(
-    n: [u64; 2],
-    obs: [u64; 2],
-    y: [u64; 2],
-    kind: &str,
-    alt: Alternative,
-) -> bool {
+fn in_region_exact(n: [u64; 2], obs: [u64; 2], y: [u64; 2], kind: &str, alt: Alternative) -> bool {
     match kind {
         "pooled" | "unpooled" => {
             // T ∝ D/√v; compare sign(D)·D²/v exactly (v = 0, D ≠ 0: ±∞)
@@ -177,14 +182,17 @@ fn in_region_exact(
                     (d.signum() as i32, Some(q))
                 }
             };
-            let signed = |k: &(i32, Option<BigRational>)| -> (i32, Option<BigRational>) { k.clone() };
+            let signed =
+                |k: &(i32, Option<BigRational>)| -> (i32, Option<BigRational>) { k.clone() };
             let (a, b) = (key(y), key(obs));
-            let cmp_abs = |a: &(i32, Option<BigRational>), b: &(i32, Option<BigRational>)| match (&a.1, &b.1) {
-                (None, None) => std::cmp::Ordering::Equal,
-                (None, Some(_)) => std::cmp::Ordering::Greater,
-                (Some(_), None) => std::cmp::Ordering::Less,
-                (Some(x), Some(z)) => x.cmp(z),
-            };
+            let cmp_abs =
+                |a: &(i32, Option<BigRational>), b: &(i32, Option<BigRational>)| match (&a.1, &b.1)
+                {
+                    (None, None) => std::cmp::Ordering::Equal,
+                    (None, Some(_)) => std::cmp::Ordering::Greater,
+                    (Some(_), None) => std::cmp::Ordering::Less,
+                    (Some(x), Some(z)) => x.cmp(z),
+                };
             let cmp_signed = |a: &(i32, Option<BigRational>), b: &(i32, Option<BigRational>)| {
                 if a.0 != b.0 {
                     a.0.cmp(&b.0)
@@ -206,19 +214,31 @@ fn in_region_exact(
                 let s = y[0] + y[1];
                 let lo = s.saturating_sub(n[1]);
                 let hi = s.min(n[0]);
-                let pr = |u: u64| BigRational::new(choose(n[0], u) * choose(n[1], s - u), choose(n[0] + n[1], s));
+                let pr = |u: u64| {
+                    BigRational::new(
+                        choose(n[0], u) * choose(n[1], s - u),
+                        choose(n[0] + n[1], s),
+                    )
+                };
                 let range: Vec<u64> = match alt {
                     Alternative::Less => (lo..=y[0]).collect(),
                     Alternative::Greater => (y[0]..=hi).collect(),
                     Alternative::TwoSided => {
                         // R: P(u) ≤ P(y) (1 + 1e-7)
-                        let cut = pr(y[0]) * BigRational::new(BigInt::from(10_000_001), BigInt::from(10_000_000));
+                        let cut = pr(y[0])
+                            * BigRational::new(BigInt::from(10_000_001), BigInt::from(10_000_000));
                         (lo..=hi).filter(|&u| pr(u) <= cut).collect()
                     }
                 };
-                range.into_iter().map(pr).fold(BigRational::zero(), |a, b| a + b)
+                range
+                    .into_iter()
+                    .map(pr)
+                    .fold(BigRational::zero(), |a, b| a + b)
             };
-            let tie = BigRational::new(BigInt::from(10_000_000_001u64), BigInt::from(10_000_000_000u64));
+            let tie = BigRational::new(
+                BigInt::from(10_000_000_001u64),
+                BigInt::from(10_000_000_000u64),
+            );
             fisher(y) <= fisher(obs) * tie
         }
         _ => unreachable!(),
@@ -269,7 +289,9 @@ fn brute_force_max(c: &[BigInt]) -> f64 {
         .map(|k| scaled_value(c, &BigInt::from(k * fine), &m))
         .collect();
     let mut cand: Vec<usize> = (0..=coarse as usize)
-        .filter(|&i| (i == 0 || vals[i] >= vals[i - 1]) && (i == coarse as usize || vals[i] >= vals[i + 1]))
+        .filter(|&i| {
+            (i == 0 || vals[i] >= vals[i - 1]) && (i == coarse as usize || vals[i] >= vals[i + 1])
+        })
         .collect();
     cand.sort_by(|&a, &b| vals[b].cmp(&vals[a]));
     let mut best = vals.iter().max().unwrap().clone();
@@ -306,7 +328,9 @@ fn brute_force_in_exact_arithmetic() {
     // deterministic small tables (group sizes 1..=9), every test and side
     let mut state = 12345u64;
     let mut next = |m: u64| {
-        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (state >> 33) % m
     };
     let mut checked = 0;
@@ -366,9 +390,13 @@ fn founding_study_age_row() {
 #[test]
 fn prints_like_print_htest() {
     let t = Table2x2::new([[7, 8], [12, 3]]).unwrap();
-    let r = Barnard::new().alternative(Alternative::Less).test(&t).unwrap();
+    let r = Barnard::new()
+        .alternative(Alternative::Less)
+        .test(&t)
+        .unwrap();
     let text = r.to_string();
-    let expected_start = "\n\tBarnard's unconditional exact test (Wald statistic, pooled variance)\n\n\
+    let expected_start =
+        "\n\tBarnard's unconditional exact test (Wald statistic, pooled variance)\n\n\
 data:  7 of 15 in group 1 against 12 of 15 in group 2\n\
 z = -1.8943, p-value = 0.03411\n\
 alternative hypothesis: true difference in proportions is less than 0\n\

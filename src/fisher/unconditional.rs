@@ -300,10 +300,14 @@ impl UnconditionalResult {
 /// `P'(π) = N Σ_s Δ_s C(N−1,s) πˢ(1 − π)^(N−1−s)`, and on `[u, v]` each
 /// binomial term is at most its value at the point of `[u, v]` nearest to
 /// `s/(N − 1)`; this bounds `P'` above (`D⁺`) and below (`−D⁻`) on the
-/// interval, so `P ≤ min(P(u) + D⁺(π − u), P(v) + D⁻(v − π))` there. A grid
-/// of `max(64, 16√N)` intervals, a golden-section refinement around the
-/// best grid point, then branch and bound on these bounds stop when no
-/// interval can exceed the best value by more than [`CERTIFIED_REL_TOL`].
+/// interval, so `P ≤ min(P(u) + D⁺(π − u), P(v) + D⁻(v − π))` there. The
+/// same argument on `P'' = N(N−1) Σ_s Δ²_s C(N−2,s) πˢ(1 − π)^(N−2−s)`
+/// bounds `P'' ≤ M` on the interval, and Taylor's theorem from each end,
+/// `P(π) ≤ P(u) + P'(u)(π − u) + M(π − u)²/2`, gives a second bound that
+/// shrinks with the square of the width. A grid of `max(64, 16√N)`
+/// intervals, a golden-section refinement around the best grid point, then
+/// branch and bound on the smaller of the two bounds stop when no interval
+/// can exceed the best value by more than [`CERTIFIED_REL_TOL`].
 ///
 /// # Conventions
 /// scipy's `barnard_exact` with the groups as the table's COLUMNS: survkit
@@ -790,7 +794,7 @@ fn ln_pmf_row(g: &Groups, s: u64, out: &mut Vec<f64>) {
     out.clear();
     let mut prev = f64::NEG_INFINITY;
     for y in lo..=hi {
-        let v = if (y - lo) % ANCHOR_EVERY == 0 {
+        let v = if (y - lo).is_multiple_of(ANCHOR_EVERY) {
             ln_dhyper(y as f64, m, n, k)
         } else {
             // P(y)/P(y − 1) = (m − y + 1)(k − y + 1) / (y (n − k + y))
@@ -887,11 +891,7 @@ fn fisher_ln_p(ln_pmf: &[f64], order: FisherOrder, out: &mut Vec<f64>) {
 }
 
 /// `ln h_s` of Boschloo's region, and Fisher's p of the observed table.
-fn boschloo_region(
-    g: &Groups,
-    order: FisherOrder,
-    deadline: &Deadline,
-) -> Result<(Vec<f64>, f64)> {
+fn boschloo_region(g: &Groups, order: FisherOrder, deadline: &Deadline) -> Result<(Vec<f64>, f64)> {
     let total = g.total();
     let (mut buf, mut pmf) = (Vec::new(), Vec::new());
     let s_obs = g.x1 + g.x2;
@@ -1015,7 +1015,11 @@ impl Family {
             .filter(|(_, lc)| *lc > f64::NEG_INFINITY)
             .map(|&(s, lc)| {
                 let sf = s as f64;
-                let at_mode = if m == 0 { 0.0 } else { ln_dbinom(sf, mf, sf / mf) };
+                let at_mode = if m == 0 {
+                    0.0
+                } else {
+                    ln_dbinom(sf, mf, sf / mf)
+                };
                 (sf, lc + ln_choose_exact(m, s), lc + at_mode)
             })
             .collect();
@@ -1184,9 +1188,11 @@ impl Bernstein {
         let ln_dp = nf.ln() + self.d1_pos.ln_max_on(u, v);
         let ln_dm = nf.ln() + self.d1_neg.ln_max_on(u, v);
         let ln_m2 = (nf * (nf - 1.0)).ln() + self.d2_pos.ln_max_on(u, v);
-        let r = [a.ln_p, b.ln_p, ln_dp, ln_dm, ln_m2, a.ln_up, a.ln_down, b.ln_up, b.ln_down]
-            .into_iter()
-            .fold(f64::NEG_INFINITY, f64::max);
+        let r = [
+            a.ln_p, b.ln_p, ln_dp, ln_dm, ln_m2, a.ln_up, a.ln_down, b.ln_up, b.ln_down,
+        ]
+        .into_iter()
+        .fold(f64::NEG_INFINITY, f64::max);
         if r == f64::NEG_INFINITY {
             return r;
         }
@@ -1219,7 +1225,7 @@ impl Bernstein {
         let grid = ((16.0 * (self.n as f64).sqrt()).ceil() as usize).max(64);
         let mut pts = Vec::with_capacity(grid + 1);
         for i in 0..=grid {
-            if i % 64 == 0 {
+            if i.is_multiple_of(64) {
                 deadline.check(stage, i as u64, grid as u64 + 1)?;
             }
             let x = if i == grid {
@@ -1292,7 +1298,7 @@ impl Bernstein {
                 break;
             }
             done += 1;
-            if done % 64 == 0 {
+            if done.is_multiple_of(64) {
                 deadline.check(stage, done, done + heap.len() as u64)?;
             }
             let mid = 0.5 * (cell.a.x + cell.b.x);
@@ -1467,11 +1473,7 @@ impl fmt::Display for UnconditionalResult {
                 r_format(bb.gamma(), 4)
             )?;
         }
-        writeln!(
-            f,
-            ", certified to within {}",
-            r_format(self.error_bound, 2)
-        )?;
+        writeln!(f, ", certified to within {}", r_format(self.error_bound, 2))?;
         writeln!(f, "sample estimates:")?;
         let [p1, p2] = self.proportions();
         write!(f, "{}", r_named(&["prop 1", "prop 2"], &[p1, p2]))?;
@@ -1489,8 +1491,16 @@ mod tests {
         assert_eq!(cmp_fraction(1, 3, 1, 2), Ordering::Less);
         assert_eq!(cmp_fraction(7, 5, 4, 3), Ordering::Greater);
         assert_eq!(cmp_fraction(355, 113, 22, 7), Ordering::Less);
-        assert_eq!(cmp_fraction(u128::MAX, u128::MAX - 1, u128::MAX - 1, u128::MAX - 2), Ordering::Less);
-        for (p, q, r, s) in [(3u128, 7u128, 5u128, 12u128), (10, 4, 5, 2), (1, 9, 0, 1), (13, 21, 21, 34)] {
+        assert_eq!(
+            cmp_fraction(u128::MAX, u128::MAX - 1, u128::MAX - 1, u128::MAX - 2),
+            Ordering::Less
+        );
+        for (p, q, r, s) in [
+            (3u128, 7u128, 5u128, 12u128),
+            (10, 4, 5, 2),
+            (1, 9, 0, 1),
+            (13, 21, 21, 34),
+        ] {
             let exact = (p * s).cmp(&(r * q));
             assert_eq!(cmp_fraction(p, q, r, s), exact, "{p}/{q} vs {r}/{s}");
         }
@@ -1503,6 +1513,9 @@ mod tests {
         assert_eq!(r_format(1.0, 4), "1");
         assert_eq!(r_format(1.1700481867125247e-17, 4), "1.17e-17");
         assert_eq!(r_format(0.5, 4), "0.5");
-        assert_eq!(r_named(&["prop 1", "prop 2"], &[1.0, 4.0 / 9.0]), "   prop 1    prop 2 \n1.0000000 0.4444444 \n");
+        assert_eq!(
+            r_named(&["prop 1", "prop 2"], &[1.0, 4.0 / 9.0]),
+            "   prop 1    prop 2 \n1.0000000 0.4444444 \n"
+        );
     }
 }

@@ -77,16 +77,23 @@ def exact_region(test, t, x1s_shape, side):
                     region[y1, y2] = signed(k) >= signed(ko)
         return region
     total = n1 + n2
-    def tail(y1, s):
+    c1 = [math.comb(n1, y) for y in range(n1 + 1)]
+    c2 = [math.comb(n2, y) for y in range(n2 + 1)]
+    tails = {}  # s -> {y1: integer numerator of the one-sided tail}
+    for s in range(total + 1):
         lo, hi = max(0, s - n2), min(n1, s)
-        ys = range(lo, y1 + 1) if side == "less" else range(y1, hi + 1)
-        return sum(math.comb(n1, y) * math.comb(n2, s - y) for y in ys)
+        ys = list(range(lo, hi + 1)) if side == "less" else list(range(hi, lo - 1, -1))
+        acc, t = 0, {}
+        for y in ys:
+            acc += c1[y] * c2[s - y]
+            t[y] = acc
+        tails[s] = t
     so = x1 + x2
-    num_o, den_o = tail(x1, so), math.comb(total, so)
+    num_o, den_o = tails[so][x1], math.comb(total, so)
     for y1 in range(n1 + 1):
         for y2 in range(n2 + 1):
             s = y1 + y2
-            region[y1, y2] = tail(y1, s) * den_o <= num_o * math.comb(total, s)
+            region[y1, y2] = tails[s][y1] * den_o <= num_o * math.comb(total, s)
     return region
 
 
@@ -161,7 +168,7 @@ def source(test, t, alt, n):
 
 # The header names the Python and scipy versions once; each record's source
 # names scipy's call (RefWriter's long prefix would double the file's size).
-w = RefWriter(sys.argv[2] if len(sys.argv) > 2 else "tests/data/unconditional_py.txt",
+w = RefWriter(sys.argv[3] if len(sys.argv) > 3 else "tests/data/unconditional_py.txt",
               "Python %s, scipy %s" % (sys.version.split()[0], scipy.__version__))
 w.versions = "scipy %s" % scipy.__version__
 
@@ -201,13 +208,19 @@ def record(case, test, t, alt, shgo_too=False):
     w.f.flush()
 
 
-for case, test, t, alt in DOCS:
-    record(case, test, t, alt, shgo_too=True)
+# Usage: generate_unconditional.py [FIRST COUNT OUTPUT]: the random tables
+# FIRST .. FIRST + COUNT - 1 (the documented cases with FIRST = 0), so that
+# the work can be split over processes and the outputs concatenated
+# (tests/data/unconditional_py.txt = parts 0-699, 700-1399, 1400-2099).
+FIRST = int(sys.argv[1]) if len(sys.argv) > 1 else 0
+N_RANDOM = int(sys.argv[2]) if len(sys.argv) > 2 else 2100
+if FIRST == 0:
+    for k, (case, test, t, alt) in enumerate(DOCS):
+        record(case, test, t, alt, shgo_too=(k < 3))
 
 rng = np.random.default_rng(20261205)
-N_RANDOM = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
-N_SHGO = 12
-for i in range(N_RANDOM):
+N_SHGO = 6
+for i in range(FIRST + N_RANDOM):
     # group sizes: mostly small (where unconditional tests are used), some up to 80
     cap = 15 if i % 3 == 0 else (40 if i % 3 == 1 else 80)
     n1, n2 = (int(v) for v in rng.integers(1, cap + 1, size=2))
@@ -218,5 +231,6 @@ for i in range(N_RANDOM):
     t = [[x1, x2], [n1 - x1, n2 - x2]]  # scipy: columns are the groups
     test = TESTS[i % 3]
     alt = ALTS[(i // 3) % 3]
-    record("r%d" % i, test, t, alt, shgo_too=(i < N_SHGO))
+    if i >= FIRST:
+        record("r%d" % i, test, t, alt, shgo_too=(i < N_SHGO))
 w.close()
