@@ -45,7 +45,9 @@ pub const MAX_REGION_TABLES: u64 = 1 << 40;
 /// group sizes make the table and its mirror image tie exactly) and are
 /// computed in log space with a relative error of about 1e-13 for totals in
 /// the thousands; distinct p-values of one table size differ by far more.
-/// scipy uses 1e-13 (`boschloo_exact`, `fisher_stat * (1 + 1e-13)`).
+/// The band is relative to the smaller of `p` and `1 − p` (each summed
+/// directly), so p-values near 1 keep their resolution. scipy uses 1e-13
+/// relative to `p` (`boschloo_exact`, `fisher_stat * (1 + 1e-13)`).
 pub const BOSCHLOO_TIE_REL: f64 = 1e-10;
 
 /// R's tolerance for "as probable as the observed table" in Fisher's
@@ -849,44 +851,64 @@ enum FisherOrder {
 }
 
 /// `ln` of Fisher's p-value of every `y₁` in the support given `s`.
-fn fisher_ln_p(ln_pmf: &[f64], order: FisherOrder, out: &mut Vec<f64>) {
+fn fisher_ln_p(ln_pmf: &[f64], order: FisherOrder, out: &mut Vec<(f64, f64)>) {
+    // Each entry is (ln p, ln q): the p-value and its complement, each summed
+    // directly, so that p-values near 1 are compared through q.
+    let len = ln_pmf.len();
     out.clear();
-    out.resize(ln_pmf.len(), f64::NEG_INFINITY);
-    match order {
-        FisherOrder::Less => {
-            let mut acc = f64::NEG_INFINITY;
-            for (o, &l) in out.iter_mut().zip(ln_pmf) {
-                acc = ln_add_exp(acc, l);
-                *o = acc.min(0.0);
-            }
+    out.resize(len, (f64::NEG_INFINITY, f64::NEG_INFINITY));
+    // prefix[i] = ln Σ_{j<i}, suffix[i] = ln Σ_{j≥i}
+    let cumulate = |terms: &mut dyn Iterator<Item = f64>| -> Vec<f64> {
+        let mut v = vec![f64::NEG_INFINITY];
+        let mut acc = f64::NEG_INFINITY;
+        for l in terms {
+            acc = ln_add_exp(acc, l);
+            v.push(acc.min(0.0));
         }
-        FisherOrder::Greater => {
-            let mut acc = f64::NEG_INFINITY;
-            for (o, &l) in out.iter_mut().zip(ln_pmf).rev() {
-                acc = ln_add_exp(acc, l);
-                *o = acc.min(0.0);
+        v
+    };
+    match order {
+        FisherOrder::Less | FisherOrder::Greater => {
+            let prefix = cumulate(&mut ln_pmf.iter().copied());
+            let mut suffix = cumulate(&mut ln_pmf.iter().rev().copied());
+            suffix.reverse();
+            for (i, o) in out.iter_mut().enumerate() {
+                // P(Y ≤ y) = prefix[i + 1], P(Y > y) = suffix[i + 1],
+                // P(Y ≥ y) = suffix[i], P(Y < y) = prefix[i]
+                *o = if order == FisherOrder::Less {
+                    (prefix[i + 1], suffix[i + 1])
+                } else {
+                    (suffix[i], prefix[i])
+                };
             }
         }
         FisherOrder::TwoSided => {
             // Sum, for each y, the probabilities no larger than P(y)(1 + 1e-7),
-            // smallest first (R's fisher.test rule).
-            let mut idx: Vec<usize> = (0..ln_pmf.len()).collect();
-            idx.sort_by(|&i, &j| ln_pmf[i].total_cmp(&ln_pmf[j]));
-            let sorted: Vec<f64> = idx.iter().map(|&i| ln_pmf[i]).collect();
-            // (sums of ascending terms: the small ones are not lost)
-            let mut prefix = Vec::with_capacity(sorted.len());
-            let mut acc = f64::NEG_INFINITY;
-            for &l in &sorted {
-                acc = ln_add_exp(acc, l);
-                prefix.push(acc.min(0.0));
-            }
+            // smallest first (R's fisher.test rule); the complement sums the rest.
+            let mut sorted = ln_pmf.to_vec();
+            sorted.sort_by(f64::total_cmp);
+            let prefix = cumulate(&mut sorted.iter().copied());
+            let mut suffix = cumulate(&mut sorted.iter().rev().copied());
+            suffix.reverse();
             let tie = FISHER_TWO_SIDED_REL.ln_1p();
             for (o, &l) in out.iter_mut().zip(ln_pmf) {
                 let k = sorted.partition_point(|&v| v <= l + tie);
                 assert!(k >= 1, "the table itself is within the tie band");
-                *o = prefix[k - 1];
+                *o = (prefix[k], suffix[k]);
             }
         }
+    }
+}
+
+/// Whether Fisher's p `(ln p, ln q)` is at most the observed one within the
+/// relative tie band [`BOSCHLOO_TIE_REL`] of the smaller of `p_obs` and
+/// `q_obs = 1 − p_obs` (a p-value near 1 is compared through its complement,
+/// so that 1 − 1e-12 and 1 are not taken for a tie).
+fn fisher_at_most(cell: (f64, f64), obs: (f64, f64)) -> bool {
+    if obs.0 <= -std::f64::consts::LN_2 {
+        cell.0 <= obs.0 + BOSCHLOO_TIE_REL.ln_1p()
+    } else {
+        cell.1 >= obs.1 + (-BOSCHLOO_TIE_REL).ln_1p()
     }
 }
 
@@ -897,22 +919,21 @@ fn boschloo_region(g: &Groups, order: FisherOrder, deadline: &Deadline) -> Resul
     let s_obs = g.x1 + g.x2;
     ln_pmf_row(g, s_obs, &mut pmf);
     fisher_ln_p(&pmf, order, &mut buf);
-    let ln_obs = buf[(g.x1 - g.support(s_obs).0) as usize];
-    let cut = ln_obs + BOSCHLOO_TIE_REL.ln_1p();
+    let obs = buf[(g.x1 - g.support(s_obs).0) as usize];
     let mut ln_h = vec![f64::NEG_INFINITY; total as usize + 1];
     for s in 0..=total {
         deadline.check("ordering the tables", s, total + 1)?;
         ln_pmf_row(g, s, &mut pmf);
         fisher_ln_p(&pmf, order, &mut buf);
         let mut acc = LogSum::new();
-        for (&lp, &lq) in buf.iter().zip(&pmf) {
-            if lp <= cut {
+        for (&cell, &lq) in buf.iter().zip(&pmf) {
+            if fisher_at_most(cell, obs) {
                 acc.add(lq);
             }
         }
         ln_h[s as usize] = acc.ln().min(0.0);
     }
-    Ok((ln_h, ln_obs.exp()))
+    Ok((ln_h, obs.0.exp()))
 }
 
 /// Maximises over the nuisance range and assembles the result.
