@@ -388,6 +388,28 @@ fn founding_study_age_row() {
 }
 
 #[test]
+fn doubling_can_exceed_fisher_two_sided() {
+    // 2 of 6 against 0 of 9: Fisher two-sided 1/7 (R: fisher.test(matrix(c(2, 0, 4, 9), 2)))
+    let t = Table2x2::new([[2, 4], [0, 9]]).unwrap();
+    let fisher = FisherExact::default().test(&t).unwrap().p_value();
+    common::assert_rel(fisher, 1.0 / 7.0, 1e-12, "Fisher");
+    let doubled = Boschloo::new()
+        .two_sided(BoschlooTwoSided::Doubled)
+        .test(&t)
+        .unwrap();
+    let ordered = boschloo_exact(&t).unwrap();
+    assert!(
+        doubled.p_value() > 0.17 && doubled.p_value() < 0.172,
+        "{doubled}"
+    );
+    assert!(
+        ordered.p_value() > 0.115 && ordered.p_value() < 0.1152,
+        "{ordered}"
+    );
+    assert!(ordered.p_value() <= fisher && fisher < doubled.p_value());
+}
+
+#[test]
 fn prints_like_print_htest() {
     let t = Table2x2::new([[7, 8], [12, 3]]).unwrap();
     let r = Barnard::new()

@@ -110,8 +110,9 @@ pub enum WaldVariance {
 /// `fisher.test` two-sided p, so it never exceeds it (Boschloo 1970: the
 /// unconditional test on a conditional p-value is at least as powerful).
 /// `Doubled` is scipy's `boschloo_exact(alternative="two-sided")`; it can
-/// exceed Fisher's two-sided p (the founding study's age row: Fisher
-/// .0108, doubled Boschloo .0069; on `[[1, 0], [0, 1]]` doubling gives 1).
+/// exceed Fisher's two-sided p: for `[[2, 4], [0, 9]]` Fisher gives .1429,
+/// doubled Boschloo .1717 and `FisherTwoSided` .1152 (the founding study's
+/// age row: Fisher .0108, `FisherTwoSided` .0060, doubled .0069).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum BoschlooTwoSided {
