@@ -83,6 +83,19 @@ const MIN_WIDTH: f64 = 1e-15;
 /// # Conventions
 /// scipy's `barnard_exact(pooled=True|False)`, including its zero-variance
 /// conventions.
+///
+/// # Example
+/// ```
+/// use survkit::{Barnard, Table2x2, WaldVariance};
+/// let t = Table2x2::new([[0, 10], [5, 0]])?;
+/// let r = Barnard::new().variance(WaldVariance::Unpooled).test(&t)?;
+/// assert_eq!(r.statistic(), f64::NEG_INFINITY); // p̂₁ = 0, p̂₂ = 1: scipy's −∞
+/// # Ok::<(), survkit::Error>(())
+/// ```
+///
+/// # References
+/// Lydersen, S., Fagerland, M. W. & Laake, P. (2009). Recommended tests for
+/// association in 2 x 2 tables. *Stat. Med.* 28, 1159–1175. doi:10.1002/sim.3531
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum WaldVariance {
@@ -113,6 +126,19 @@ pub enum WaldVariance {
 /// exceed Fisher's two-sided p: for `[[2, 4], [0, 9]]` Fisher gives .1429,
 /// doubled Boschloo .1717 and `FisherTwoSided` .1152 (the founding study's
 /// age row: Fisher .0108, `FisherTwoSided` .0060, doubled .0069).
+///
+/// # Example
+/// ```
+/// use survkit::{fisher_exact, Boschloo, BoschlooTwoSided, Table2x2};
+/// let t = Table2x2::new([[2, 4], [0, 9]])?;
+/// let doubled = Boschloo::new().two_sided(BoschlooTwoSided::Doubled).test(&t)?;
+/// assert!(doubled.p_value() > fisher_exact(&t)?.p_value());
+/// # Ok::<(), survkit::Error>(())
+/// ```
+///
+/// # References
+/// Boschloo, R. D. (1970). *Statistica Neerlandica* 24, 1–9.
+/// doi:10.1111/j.1467-9574.1970.tb00104.x
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum BoschlooTwoSided {
@@ -202,6 +228,7 @@ pub enum UnconditionalMethod {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[must_use]
 pub struct UnconditionalResult {
     method: UnconditionalMethod,
     alternative: Alternative,
@@ -221,7 +248,8 @@ impl UnconditionalResult {
         self.p_value
     }
 
-    /// The observed ordering statistic: Barnard's Wald z, or for Boschloo
+    /// The observed ordering statistic: Barnard's Wald z (`±∞` for the
+    /// unpooled statistic when `p̂₁ ≠ p̂₂` are both 0 or 1, as scipy), or for Boschloo
     /// Fisher's p-value of the observed table (one-sided for `Less` and
     /// `Greater`; two-sided by R's rule for [`BoschlooTwoSided::FisherTwoSided`];
     /// the one-sided p of the side that gave the smaller Boschloo p for
