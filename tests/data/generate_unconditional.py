@@ -17,9 +17,8 @@ Two p-values per record:
   bounded Brent polish (`minimize_scalar(method='bounded')`, xatol 1e-14)
   of scipy's objective around the three best local maxima of the grid. The
   real `shgo` with n = 2**14 takes 6-8 s per call (survkit's records use
-  thousands of tables); the records whose case starts with `shgo/` were
-  also run with the real `shgo`, n = 2**14 (`p_shgo`), to show that both
-  samplers agree.
+  2100 random tables); the records with a `p_shgo` field were also run with
+  the real `shgo`, n = 2**14, to show that both samplers agree.
 - `p32`: scipy's default call (`shgo`, n = 32 Sobol points).
 - `p_exact_ties` (with `ties_split`, the number of tables concerned) where
   scipy's floating-point comparison of the ordering statistic splits tables
