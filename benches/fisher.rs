@@ -6,7 +6,10 @@ use std::num::NonZeroU64;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use statrs::function::gamma::ln_gamma;
-use survkit::{fisher_exact, ContingencyTable, FisherExactRxc, RxcMethod, Table2x2};
+use survkit::{
+    barnard_exact, boschloo_exact, fisher_exact, ContingencyTable, FisherExactRxc, RxcMethod,
+    Table2x2,
+};
 
 /// Baseline: one plain loop over the whole support summing the central
 /// hypergeometric pmf below the observed value (a two-sided p-value alone,
@@ -112,5 +115,31 @@ fn bench_rxc(cr: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_2x2, bench_rxc);
+/// Barnard's and Boschloo's unconditional tests (issue #18), each with
+/// Fisher's complete 2 x 2 result on the same table as the baseline: the
+/// founding study's age row (N = 19) and scipy's Boschloo example (N = 180).
+fn bench_unconditional(cr: &mut Criterion) {
+    let mut g = cr.benchmark_group("fisher/unconditional");
+    let age = Table2x2::new([[0, 10], [5, 4]]).expect("valid table");
+    let scipy_doc = Table2x2::new([[74, 43], [31, 32]]).expect("valid table");
+    // checked once: scipy 1.17.1 barnard_exact([[0, 5], [10, 4]]) = 0.0060033
+    let r = barnard_exact(&age).expect("test runs");
+    assert!((r.p_value() / 0.006003295269940481 - 1.0).abs() < 1e-9);
+    for (name, t) in [("age_n=19", &age), ("scipy_boschloo_n=180", &scipy_doc)] {
+        g.bench_with_input(BenchmarkId::new("barnard", name), t, |bch, t| {
+            bch.iter(|| barnard_exact(black_box(t)).expect("test runs"))
+        });
+        g.bench_with_input(BenchmarkId::new("boschloo", name), t, |bch, t| {
+            bch.iter(|| boschloo_exact(black_box(t)).expect("test runs"))
+        });
+        g.bench_with_input(
+            BenchmarkId::new("baseline_fisher_2x2", name),
+            t,
+            |bch, t| bch.iter(|| fisher_exact(black_box(t)).expect("test runs")),
+        );
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench_2x2, bench_rxc, bench_unconditional);
 criterion_main!(benches);

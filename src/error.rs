@@ -401,6 +401,25 @@ pub enum Error {
         /// Why, and what to use instead.
         detail: &'static str,
     },
+
+    /// A computation with a time budget (`.time_limit(Duration)`) ran out of
+    /// time.
+    ///
+    /// Fix: raise the time limit, or use a smaller table; `done` of `total`
+    /// steps of `stage` were complete when it stopped.
+    #[error("{what} exceeded its time limit of {limit:?} while {stage} ({done} of {total} steps done); raise it with .time_limit(..)")]
+    TimeLimitExceeded {
+        /// The computation.
+        what: &'static str,
+        /// The time limit.
+        limit: std::time::Duration,
+        /// What it was doing.
+        stage: &'static str,
+        /// Steps of that stage done.
+        done: u64,
+        /// Steps of that stage known so far.
+        total: u64,
+    },
 }
 
 /// How far a computation stopped by its budget got (see

@@ -44,6 +44,9 @@
 //! - [`Table2x2`] → [`fisher_exact`] / [`FisherExact`] → [`FisherResult`]:
 //!   Fisher's exact test with the exact conditional odds ratio and interval;
 //!   [`ContingencyTable`] → [`fisher_exact_rxc`] for r x c tables.
+//! - [`Table2x2`] → [`barnard_exact`] / [`Barnard`], [`boschloo_exact`] /
+//!   [`Boschloo`] → [`UnconditionalResult`]: unconditional exact tests of two
+//!   proportions with a certified maximum over the nuisance parameter.
 //! - [`Proportion`] with [`ProportionCiMethod`] intervals and the exact
 //!   [`BinomialTest`]; [`compare_proportions`] and [`risk_difference`] for two
 //!   rates.
@@ -180,9 +183,14 @@ pub use crate::event_table::{
     MAX_TABLE_ENTRIES, TIMEFIX_TOLERANCE,
 };
 pub use crate::fisher::{
+    barnard_exact, boschloo_exact, Barnard, BergerBoos, Boschloo, BoschlooTwoSided,
+    UnconditionalMethod, UnconditionalResult, WaldVariance, BOSCHLOO_TIE_REL, CERTIFIED_REL_TOL,
+    DEFAULT_UNCONDITIONAL_TIME_LIMIT, MAX_REGION_TABLES,
+};
+pub use crate::fisher::{
     fisher_exact, fisher_exact_rxc, ContingencyTable, FisherExact, FisherExactRxc, FisherResult,
     NullOddsRatio, PValueKind, RxcMethod, RxcResult, Table2x2, DEFAULT_MAX_BYTES,
-    DEFAULT_TIME_LIMIT,
+    DEFAULT_RXC_TIME_LIMIT,
 };
 pub use crate::interval::{Alternative, CiTransform, ConfidenceInterval, ConfidenceLevel};
 pub use crate::kaplan_meier::{

@@ -42,6 +42,21 @@ fn seed_study_reproduces_the_published_figures() {
             .iter()
             .any(|l| l.contains(&format!("{p:>9} {p:>10}"))));
     }
+    // The unconditional tests beside Fisher's (issue #18): the age row,
+    // 0/10 against 5/9 non-responders, Fisher .011, Barnard and Boschloo
+    // .006 (scipy 1.17.1 barnard_exact([[0, 5], [10, 4]]) = 0.0060033;
+    // tests/data/unconditional_py.txt, case seed/age/...).
+    let age = table3
+        .iter()
+        .find(|l| l.contains("Age, years"))
+        .expect("the age row");
+    assert!(
+        age.contains(&format!(
+            "{:>9} {:>10} {:>8} {:>8} {:>9}",
+            ".011", ".011", "yes", ".006", ".006"
+        )),
+        "{age}"
+    );
     // The figures that cannot be right, and only those.
     let mismatches: Vec<&str> = report.lines().filter(|l| l.contains("MISMATCH")).collect();
     assert_eq!(mismatches.len(), 3, "{mismatches:?}");

@@ -98,7 +98,7 @@ fn exact_route_stops_at_its_time_limit_for_every_shape() {
 /// The default time limit is stated in seconds and used by default.
 #[test]
 fn default_time_limit_is_five_seconds() {
-    assert_eq!(survkit::DEFAULT_TIME_LIMIT, Duration::from_secs(5));
+    assert_eq!(survkit::DEFAULT_RXC_TIME_LIMIT, Duration::from_secs(5));
 }
 
 /// Issue 11: `B = u64::MAX` ran forever. It stops at the time limit and

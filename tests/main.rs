@@ -25,3 +25,4 @@ mod proportion_edges;
 mod reconstruct;
 mod response;
 mod response_serde;
+mod unconditional;

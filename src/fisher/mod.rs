@@ -5,11 +5,17 @@
 mod hyper;
 mod rxc;
 mod two_by_two;
+mod unconditional;
 
 pub use self::rxc::{
     fisher_exact_rxc, ContingencyTable, FisherExactRxc, RxcMethod, RxcResult, DEFAULT_MAX_BYTES,
-    DEFAULT_TIME_LIMIT,
+    DEFAULT_TIME_LIMIT as DEFAULT_RXC_TIME_LIMIT,
 };
 pub use self::two_by_two::{
     fisher_exact, FisherExact, FisherResult, NullOddsRatio, PValueKind, Table2x2,
+};
+pub use self::unconditional::{
+    barnard_exact, boschloo_exact, Barnard, BergerBoos, Boschloo, BoschlooTwoSided,
+    UnconditionalMethod, UnconditionalResult, WaldVariance, BOSCHLOO_TIE_REL, CERTIFIED_REL_TOL,
+    DEFAULT_TIME_LIMIT as DEFAULT_UNCONDITIONAL_TIME_LIMIT, MAX_REGION_TABLES,
 };
