@@ -244,4 +244,15 @@ pub enum Error {
         /// What differs.
         detail: &'static str,
     },
+
+    /// A file could not be written (a figure's SVG or PNG).
+    ///
+    /// Fix: check that the directory exists and is writable.
+    #[error("could not write {path}: {kind}")]
+    Io {
+        /// The path as given.
+        path: String,
+        /// What the operating system reported.
+        kind: std::io::ErrorKind,
+    },
 }

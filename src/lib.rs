@@ -6,9 +6,9 @@
 //! statistician who reads such a study can redo every number in it. Its
 //! reference of record is R: `survival`'s `survfit` and `survdiff`,
 //! `stats::fisher.test`, `binom.test` and `prop.test`. It deliberately does
-//! not fit regression models (no Cox model, no parametric survival), draw
-//! plots or read files: data come in as plain columns and results go out as
-//! typed structs.
+//! not fit regression models (no Cox model, no parametric survival) or read
+//! files: data come in as plain columns and results go out as typed structs
+//! (the one drawing, a Kaplan-Meier figure, is behind the `plot` feature).
 //!
 //! ```
 //! use survkit::{datasets::aml, log_rank, KaplanMeier, SurvivalData};
@@ -53,6 +53,9 @@
 //!   p-values and checks that reported figures can be right.
 //! - [`ConfidenceLevel`], [`ConfidenceInterval`], [`Alternative`],
 //!   [`CiTransform`]: the shared vocabulary of intervals and tests.
+//! - `KaplanMeierPlot` → `KaplanMeierFigure` (feature `plot`): journal-ready
+//!   Kaplan-Meier figures as SVG (PNG with `png`) with an aligned
+//!   numbers-at-risk table, also as data (`RiskTable`).
 //! - [`datasets`]: R's `aml`, `lung`, `ovarian` and `veteran` data, embedded.
 //!
 //! # Choosing a method
@@ -92,6 +95,9 @@
 //!
 //! - `serde` (off by default): `Serialize`/`Deserialize` on every public
 //!   result type.
+//! - `plot` (off by default, no dependency): Kaplan-Meier figures as SVG.
+//! - `png` (off by default, implies `plot`): PNG output through resvg with
+//!   an embedded Liberation Sans (SIL OFL 1.1).
 //!
 //! # References
 //!
@@ -136,6 +142,8 @@ mod interval;
 mod kaplan_meier;
 mod logrank;
 mod nelson_aalen;
+#[cfg(feature = "plot")]
+mod plot;
 mod proportion;
 mod pvalue;
 mod response;
@@ -164,6 +172,12 @@ pub use crate::logrank::{
     PairwiseComparison, PairwiseLogRank, TrendTest,
 };
 pub use crate::nelson_aalen::{nelson_aalen, nelson_aalen_table, CumulativeHazard};
+#[cfg(feature = "plot")]
+pub use crate::plot::{
+    text_width_em, KaplanMeierFigure, KaplanMeierPlot, LegendPosition, Palette, RiskTable,
+    RiskTableRow, RiskTableStyle, YFormat, YScale, ASCENT_EM, DESCENT_EM, DOUBLE_COLUMN_MM,
+    FONT_FAMILY, SINGLE_COLUMN_MM,
+};
 pub use crate::proportion::{
     risk_difference, BinomialTest, BinomialTestResult, Proportion, ProportionCi,
     ProportionCiMethod, RiskDifference, MAX_TRIALS,
