@@ -15,8 +15,8 @@
 use std::path::PathBuf;
 
 use survkit::{
-    datasets::lung, log_rank, KaplanMeier, KaplanMeierFigure, KaplanMeierPlot, RiskTableStyle,
-    SurvivalData,
+    datasets::lung, log_rank, KaplanMeier, KaplanMeierFigure, KaplanMeierPlot, LegendPosition,
+    Palette, RiskTableStyle, SurvivalData, YFormat, YScale, DOUBLE_COLUMN_MM,
 };
 
 const DAYS_PER_MONTH: f64 = 30.4375;
@@ -95,5 +95,51 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .risk_table(RiskTableStyle::KMunicate)
         .draw(&fit_sex, Some(&test_sex))?;
     save(&dir, "kmunicate", &figure)?;
+
+    // One picture per option group for docs/figures.md (SVG only).
+    let options = [
+        (
+            "option_incidence_percent",
+            plot.clone()
+                .y_scale(YScale::CumulativeIncidence)
+                .y_format(YFormat::Percent)
+                .y_label("Cumulative incidence of death"),
+        ),
+        (
+            "option_cumulative_hazard",
+            plot.clone()
+                .y_scale(YScale::CumulativeHazard)
+                .confidence_bands(true)
+                .median_lines(false),
+        ),
+        (
+            "option_truncated_first_year",
+            plot.clone()
+                .x_max(12.0)
+                .x_step(3.0)
+                .y_range(0.4, 1.0)
+                .y_label("Overall survival"),
+        ),
+        (
+            "option_double_column_grey",
+            plot.clone()
+                .width_mm(DOUBLE_COLUMN_MM)
+                .font_size_pt(9.0)
+                .line_width_pt(1.0)
+                .palette(Palette::Grey)
+                .legend(LegendPosition::Above)
+                .title("Overall survival by sex (NCCTG lung cancer data)")
+                .y_label("Overall survival"),
+        ),
+    ];
+    for (name, options) in options {
+        let figure = options.draw(&fit_sex, Some(&test_sex))?;
+        figure.write_svg(dir.join(format!("{name}.svg")))?;
+        println!(
+            "{name}: {:.0} x {:.1} mm",
+            figure.width_mm(),
+            figure.height_mm()
+        );
+    }
     Ok(())
 }

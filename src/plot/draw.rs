@@ -11,10 +11,13 @@ use super::risk_table::format_count;
 use super::text::{clean, escape, text_width_em, truncate_to, ASCENT_EM, DESCENT_EM, FONT_FAMILY};
 use super::ticks::{ticks_in, Step, Ticks};
 use super::{
-    KaplanMeierFigure, KaplanMeierPlot, LegendPosition, RiskTable, RiskTableStyle, YFormat,
-    YScale, DASHES,
+    KaplanMeierFigure, KaplanMeierPlot, LegendPosition, RiskTable, RiskTableStyle, YFormat, YScale,
+    DASHES,
 };
 use crate::{format_p_value, Error, KaplanMeierFit, LogRankResult, PValueStyle, Result};
+
+/// Which count of a risk-table row a table row shows.
+type CountOf = fn(&super::RiskTableRow) -> f64;
 
 /// Millimetres per point.
 const MM_PER_PT: f64 = 25.4 / 72.0;
@@ -31,12 +34,21 @@ const MIN_PLOT: f64 = 15.0;
 
 /// A number as written in the SVG: the shortest decimal that reads back as
 /// the same `f64` (`-0` written as `0`).
-fn num(x: f64) -> String {
+fn num(x: f64) -> Num {
     assert!(x.is_finite(), "coordinates are finite by construction");
-    if x == 0.0 {
-        "0".to_owned()
-    } else {
-        format!("{x}")
+    Num(x)
+}
+
+/// A finite number, displayed without allocating (see [`num`]).
+struct Num(f64);
+
+impl std::fmt::Display for Num {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0 == 0.0 {
+            f.write_str("0")
+        } else {
+            write!(f, "{}", self.0)
+        }
     }
 }
 
@@ -48,7 +60,13 @@ fn invalid(what: &'static str, constraint: &'static str, value: f64) -> Error {
     }
 }
 
-fn check_range(what: &'static str, constraint: &'static str, v: f64, lo: f64, hi: f64) -> Result<()> {
+fn check_range(
+    what: &'static str,
+    constraint: &'static str,
+    v: f64,
+    lo: f64,
+    hi: f64,
+) -> Result<()> {
     if v.is_finite() && (lo..=hi).contains(&v) {
         Ok(())
     } else {
@@ -64,7 +82,11 @@ fn validate(o: &KaplanMeierPlot) -> Result<()> {
     check_range("font_size_pt", "in [4, 24]", o.font_size_pt, 4.0, 24.0)?;
     check_range("line_width_pt", "in [0.1, 5]", o.line_width_pt, 0.1, 5.0)?;
     if !(o.time_per_unit.is_finite() && o.time_per_unit > 0.0) {
-        return Err(invalid("time_per_unit", "finite and positive", o.time_per_unit));
+        return Err(invalid(
+            "time_per_unit",
+            "finite and positive",
+            o.time_per_unit,
+        ));
     }
     if let Some(x) = o.x_max {
         if !(x.is_finite() && x > 0.0) {
@@ -77,12 +99,24 @@ fn validate(o: &KaplanMeierPlot) -> Result<()> {
         }
     }
     if let Some((lo, hi)) = o.y_range {
-        let top = if o.y_scale == YScale::CumulativeHazard { f64::MAX } else { 1.0 };
+        let top = if o.y_scale == YScale::CumulativeHazard {
+            f64::MAX
+        } else {
+            1.0
+        };
         if !(lo.is_finite() && (0.0..top).contains(&lo)) {
-            return Err(invalid("y_range lower", "finite, at least 0 and below the top of the scale", lo));
+            return Err(invalid(
+                "y_range lower",
+                "finite, at least 0 and below the top of the scale",
+                lo,
+            ));
         }
         if !(hi.is_finite() && hi > lo && hi <= top) {
-            return Err(invalid("y_range upper", "finite, above the lower limit and at most 1 for probabilities", hi));
+            return Err(invalid(
+                "y_range upper",
+                "finite, above the lower limit and at most 1 for probabilities",
+                hi,
+            ));
         }
     }
     if o.digits > 6 {
@@ -116,7 +150,10 @@ struct Rect {
 
 impl Rect {
     fn hits(&self, o: &Rect, margin: f64) -> bool {
-        self.x0 - margin < o.x1 && o.x0 < self.x1 + margin && self.y0 - margin < o.y1 && o.y0 < self.y1 + margin
+        self.x0 - margin < o.x1
+            && o.x0 < self.x1 + margin
+            && self.y0 - margin < o.y1
+            && o.y0 < self.y1 + margin
     }
 }
 
@@ -199,11 +236,15 @@ pub(crate) fn draw(
         let n_risk = c.n_risk();
         let n_censor = c.n_censor();
         let max_count = n_risk.iter().copied().fold(0.0, f64::max);
-        let whole_counts = n_risk.iter().chain(&n_censor).chain(&c.n_event()).all(|x| x.fract() == 0.0);
+        let whole_counts = n_risk
+            .iter()
+            .chain(&n_censor)
+            .chain(&c.n_event())
+            .all(|x| x.fract() == 0.0);
         let dash = DASHES[i % DASHES.len()]
             .split(' ')
             .filter(|s| !s.is_empty())
-            .map(|s| num(s.parse::<f64>().expect("dash constants are numbers") * lw))
+            .map(|s| num(s.parse::<f64>().expect("dash constants are numbers") * lw).to_string())
             .collect::<Vec<_>>()
             .join(" ");
         curves.push(Curve {
@@ -214,7 +255,11 @@ pub(crate) fn draw(
             surv: c.survival().to_vec(),
             n_censor,
             bounds: o.bands.then(|| (c.lower(), c.upper())),
-            median: c.median().estimate(),
+            median: if o.median_lines {
+                c.median().estimate()
+            } else {
+                None
+            },
             max_count,
             whole_counts,
         });
@@ -228,7 +273,11 @@ pub(crate) fn draw(
             let mut top = 0.0_f64;
             for c in &curves {
                 let b = c.bounds.as_ref();
-                for v in c.surv.iter().chain(b.into_iter().flat_map(|(lo, _)| lo.iter())) {
+                for v in c
+                    .surv
+                    .iter()
+                    .chain(b.into_iter().flat_map(|(lo, _)| lo.iter()))
+                {
                     let h = scale.of(*v);
                     if h.is_finite() {
                         top = top.max(h);
@@ -255,10 +304,14 @@ pub(crate) fn draw(
 
     // Texts whose widths shape the layout.
     let unit = o.unit.as_deref().map(clean);
-    let x_title = o.x_label.as_deref().map(clean).unwrap_or_else(|| match &unit {
-        Some(u) => format!("Time ({u})"),
-        None => "Time".to_owned(),
-    });
+    let x_title = o
+        .x_label
+        .as_deref()
+        .map(clean)
+        .unwrap_or_else(|| match &unit {
+            Some(u) => format!("Time ({u})"),
+            None => "Time".to_owned(),
+        });
     let y_title = o.y_label.as_deref().map(clean).unwrap_or_else(|| {
         let base = match scale {
             YScale::Survival => "Survival probability",
@@ -274,10 +327,17 @@ pub(crate) fn draw(
     let max_row_label = 0.3 * o.width_mm / fs;
     let table_labels: Vec<String> = match o.risk_table {
         RiskTableStyle::None => Vec::new(),
-        RiskTableStyle::AtRisk => curves.iter().map(|c| truncate_to(&c.label, max_row_label)).collect(),
+        RiskTableStyle::AtRisk => curves
+            .iter()
+            .map(|c| truncate_to(&c.label, max_row_label))
+            .collect(),
         RiskTableStyle::KMunicate => vec!["At risk".into(), "Censored".into(), "Events".into()],
     };
-    let indent = if o.risk_table == RiskTableStyle::KMunicate { fs } else { 0.0 };
+    let indent = if o.risk_table == RiskTableStyle::KMunicate {
+        fs
+    } else {
+        0.0
+    };
     let row_label_w = table_labels.iter().map(|l| g.w(l)).fold(0.0, f64::max) + indent;
     let count_w = if o.risk_table == RiskTableStyle::None {
         0.0
@@ -319,7 +379,9 @@ pub(crate) fn draw(
                     });
                     match user_ticks(end, s) {
                         Some(t) => (t, end),
-                        None => return Err(invalid("x_step", "at least a thousandth of the axis", s)),
+                        None => {
+                            return Err(invalid("x_step", "at least a thousandth of the axis", s))
+                        }
                     }
                 }
                 None => {
@@ -336,7 +398,11 @@ pub(crate) fn draw(
             let right = PAD + (lab_w.max(count_w) / 2.0).max(1.5);
             let plot_w = o.width_mm - left - right;
             if plot_w < MIN_PLOT {
-                return Err(invalid("width_mm", "wide enough for the labels and a 15 mm plot", o.width_mm));
+                return Err(invalid(
+                    "width_mm",
+                    "wide enough for the labels and a 15 mm plot",
+                    o.width_mm,
+                ));
             }
             let spacing = if ticks.values.len() > 1 {
                 (ticks.values[1] - ticks.values[0]) * plot_w / end
@@ -346,7 +412,11 @@ pub(crate) fn draw(
             let fits_labels = spacing >= lab_w.max(count_w) + g.gap;
             if o.x_step.is_some() {
                 if !fits_labels {
-                    return Err(invalid("x_step", "wide enough for the tick labels and counts to fit", o.x_step.unwrap_or(0.0)));
+                    return Err(invalid(
+                        "x_step",
+                        "wide enough for the tick labels and counts to fit",
+                        o.x_step.unwrap_or(0.0),
+                    ));
                 }
                 chosen = Some((left, plot_w, XTicks { ticks, end }));
                 break;
@@ -358,7 +428,11 @@ pub(crate) fn draw(
             step = step.next();
         }
         let Some((left, plot_w, xt)) = chosen else {
-            return Err(invalid("width_mm", "wide enough for the x tick labels", o.width_mm));
+            return Err(invalid(
+                "width_mm",
+                "wide enough for the x tick labels",
+                o.width_mm,
+            ));
         };
         // y labels need a line of height each.
         let plot_h_guess = o.height_mm.map_or(0.6 * plot_w, |_| f64::INFINITY);
@@ -408,12 +482,18 @@ pub(crate) fn draw(
 
     // Vertical layout.
     let full_w_em = (o.width_mm - 2.0 * PAD) / fs;
-    let title = o.title.as_deref().map(|t| truncate_to(&clean(t), full_w_em));
+    let title = o
+        .title
+        .as_deref()
+        .map(|t| truncate_to(&clean(t), full_w_em));
     let above_entries = |inside: bool| -> Vec<String> {
         if inside || o.legend == LegendPosition::Hidden {
             Vec::new()
         } else {
-            entries.iter().map(|e| truncate_to(e, full_w_em - (sample + sample_gap) / fs)).collect()
+            entries
+                .iter()
+                .map(|e| truncate_to(e, full_w_em - (sample + sample_gap) / fs))
+                .collect()
         }
     };
     let n_table_rows = match o.risk_table {
@@ -421,7 +501,17 @@ pub(crate) fn draw(
         RiskTableStyle::AtRisk => 1 + n,
         RiskTableStyle::KMunicate => 4 * n,
     };
-    let below = TICK + 0.3 * fs + g.asc + g.line + if n_table_rows > 0 { 0.4 * g.line + n_table_rows as f64 * g.line } else { 0.0 } + g.desc + PAD;
+    let below = TICK
+        + 0.3 * fs
+        + g.asc
+        + g.line
+        + if n_table_rows > 0 {
+            0.4 * g.line + n_table_rows as f64 * g.line
+        } else {
+            0.0
+        }
+        + g.desc
+        + PAD;
     let layout_v = |n_above: usize| -> Result<(f64, f64, f64)> {
         let top = PAD + title.as_ref().map_or(0.0, |_| g.line) + n_above as f64 * g.line + 0.6 * fs;
         let plot_h = match o.height_mm {
@@ -429,7 +519,11 @@ pub(crate) fn draw(
             None => 0.6 * plot_w,
         };
         if plot_h < MIN_PLOT {
-            return Err(invalid("height_mm", "high enough for the table and a 15 mm plot", o.height_mm.unwrap_or(0.0)));
+            return Err(invalid(
+                "height_mm",
+                "high enough for the table and a 15 mm plot",
+                o.height_mm.unwrap_or(0.0),
+            ));
         }
         Ok((top, plot_h, top + plot_h + below))
     };
@@ -447,13 +541,38 @@ pub(crate) fn draw(
     let (mut top, mut plot_h, mut height) = layout_v(0)?;
     if o.legend == LegendPosition::Auto {
         let ky = plot_h / (y1 - y0);
-        let obstacles = obstacles(&curves, scale, kx, ky, y0, plot_w, plot_h, fs, o.median_lines);
+        let obstacles = obstacles(
+            &curves,
+            scale,
+            kx,
+            ky,
+            y0,
+            plot_w,
+            plot_h,
+            fs,
+            o.median_lines,
+        );
         let inset = 1.5;
         if legend_w + 2.0 * inset <= plot_w && legend_h + 2.0 * inset <= plot_h {
-            let xs = [plot_w - inset - legend_w, inset, plot_w - inset - legend_w, inset];
-            let ys = [plot_h - inset - legend_h, inset, inset, plot_h - inset - legend_h];
+            let xs = [
+                plot_w - inset - legend_w,
+                inset,
+                plot_w - inset - legend_w,
+                inset,
+            ];
+            let ys = [
+                plot_h - inset - legend_h,
+                inset,
+                inset,
+                plot_h - inset - legend_h,
+            ];
             for (x, y) in xs.into_iter().zip(ys) {
-                let r = Rect { x0: x, x1: x + legend_w, y0: y, y1: y + legend_h };
+                let r = Rect {
+                    x0: x,
+                    x1: x + legend_w,
+                    y0: y,
+                    y1: y + legend_h,
+                };
                 if !obstacles.iter().any(|ob| ob.hits(&r, 0.5 + lw)) {
                     corner = Some(r);
                     break;
@@ -462,7 +581,11 @@ pub(crate) fn draw(
         }
     }
     let above = above_entries(corner.is_some());
-    let p_above = if corner.is_none() { p_text.clone() } else { None };
+    let p_above = if corner.is_none() {
+        p_text.clone()
+    } else {
+        None
+    };
     let n_above = above.len() + usize::from(p_above.is_some());
     if n_above > 0 {
         (top, plot_h, height) = layout_v(n_above)?;
@@ -471,7 +594,8 @@ pub(crate) fn draw(
     let bottom = top + plot_h;
 
     // Writing.
-    let mut s = String::with_capacity(4096 + curves.iter().map(|c| c.time.len() * 60).sum::<usize>());
+    let mut s =
+        String::with_capacity(4096 + curves.iter().map(|c| c.time.len() * 60).sum::<usize>());
     let _ = writeln!(s, r#"<?xml version="1.0" encoding="UTF-8"?>"#);
     let _ = writeln!(
         s,
@@ -487,17 +611,27 @@ pub(crate) fn draw(
         num(plot_w),
         num(plot_h)
     );
-    let _ = writeln!(s, r##"<rect x="0" y="0" width="{}" height="{}" fill="#FFFFFF"/>"##, num(o.width_mm), num(height));
-    let text = |s: &mut String, class: &str, x: f64, y: f64, anchor: &str, fill: &str, body: &str| {
-        let fill = if fill == "#000000" { String::new() } else { format!(r#" fill="{fill}""#) };
-        let _ = writeln!(
-            s,
-            r#"<text class="{class}" x="{}" y="{}" text-anchor="{anchor}"{fill}>{}</text>"#,
-            num(x),
-            num(y),
-            escape(body)
-        );
-    };
+    let _ = writeln!(
+        s,
+        r##"<rect x="0" y="0" width="{}" height="{}" fill="#FFFFFF"/>"##,
+        num(o.width_mm),
+        num(height)
+    );
+    let text =
+        |s: &mut String, class: &str, x: f64, y: f64, anchor: &str, fill: &str, body: &str| {
+            let fill = if fill == "#000000" {
+                String::new()
+            } else {
+                format!(r#" fill="{fill}""#)
+            };
+            let _ = writeln!(
+                s,
+                r#"<text class="{class}" x="{}" y="{}" text-anchor="{anchor}"{fill}>{}</text>"#,
+                num(x),
+                num(y),
+                escape(body)
+            );
+        };
     let mut y_line = PAD;
     if let Some(t) = &title {
         text(&mut s, "title", PAD, y_line + g.asc, "start", "#000000", t);
@@ -506,15 +640,36 @@ pub(crate) fn draw(
     for (c, e) in curves.iter().zip(&above) {
         let base = y_line + g.asc;
         legend_sample(&mut s, c, PAD, base - (g.asc - g.desc) / 2.0, sample, lw);
-        text(&mut s, "legend", PAD + sample + sample_gap, base, "start", "#000000", e);
+        text(
+            &mut s,
+            "legend",
+            PAD + sample + sample_gap,
+            base,
+            "start",
+            "#000000",
+            e,
+        );
         y_line += g.line;
     }
     if let Some(p) = &p_above {
-        text(&mut s, "p-value", PAD, y_line + g.asc, "start", "#000000", p);
+        text(
+            &mut s,
+            "p-value",
+            PAD,
+            y_line + g.asc,
+            "start",
+            "#000000",
+            p,
+        );
     }
 
     // The plot group.
-    let _ = writeln!(s, r#"<g class="plot" transform="translate({} {}) scale(1 -1)">"#, num(left), num(bottom));
+    let _ = writeln!(
+        s,
+        r#"<g class="plot" transform="translate({} {}) scale(1 -1)">"#,
+        num(left),
+        num(bottom)
+    );
     let _ = writeln!(s, r#"<g clip-path="url(#survkit-plot-area)">"#);
     let yv = |v: f64| -> f64 {
         if v.is_finite() {
@@ -556,7 +711,11 @@ pub(crate) fn draw(
     }
     for (i, c) in curves.iter().enumerate() {
         let d = curve_path(c, scale, kx, &yv);
-        let dash = if c.dash.is_empty() { String::new() } else { format!(r#" stroke-dasharray="{}""#, c.dash) };
+        let dash = if c.dash.is_empty() {
+            String::new()
+        } else {
+            format!(r#" stroke-dasharray="{}""#, c.dash)
+        };
         let _ = writeln!(
             s,
             r#"<path class="curve" data-curve="{i}" d="{d}" fill="none" stroke="{}" stroke-width="{}"{dash} stroke-linejoin="miter" stroke-linecap="butt"/>"#,
@@ -565,10 +724,19 @@ pub(crate) fn draw(
         );
         if o.censor_marks {
             let a = 0.25 * fs;
+            let plus = format!(
+                "m{} 0h{}m{} {}v{}",
+                num(-a),
+                num(2.0 * a),
+                num(-a),
+                num(-a),
+                num(2.0 * a)
+            );
             let mut d = String::new();
             for ((&t, &sv), &nc) in c.time.iter().zip(&c.surv).zip(&c.n_censor) {
                 if nc > 0.0 {
-                    let _ = write!(d, "M{} {}m{} 0h{}m{} {}v{}", num(t * kx), num(yv(scale.of(sv))), num(-a), num(2.0 * a), num(-a), num(-a), num(2.0 * a));
+                    let _ = write!(d, "M{} {}", num(t * kx), num(yv(scale.of(sv))));
+                    d.push_str(&plus);
                 }
             }
             if !d.is_empty() {
@@ -619,18 +787,36 @@ pub(crate) fn draw(
     // Tick labels and axis titles (page coordinates).
     let mid = (g.asc - g.desc) / 2.0;
     for (v, l) in y_tick_set.values.iter().zip(&y_tick_set.labels) {
-        text(&mut s, "y-label", left - TICK - 0.4 * fs, bottom - (v - y0) * ky + mid, "end", "#000000", l);
+        text(
+            &mut s,
+            "y-label",
+            left - TICK - 0.4 * fs,
+            bottom - (v - y0) * ky + mid,
+            "end",
+            "#000000",
+            l,
+        );
     }
     let x_base = bottom + TICK + 0.3 * fs + g.asc;
     for (v, l) in xt.ticks.values.iter().zip(&xt.ticks.labels) {
-        text(&mut s, "x-label", left + v * tpu * kx, x_base, "middle", "#000000", l);
+        text(
+            &mut s,
+            "x-label",
+            left + v * tpu * kx,
+            x_base,
+            "middle",
+            "#000000",
+            l,
+        );
     }
     let xt_base = x_base + g.line;
     let x_title = truncate_to(&x_title, full_w_em);
     let x_center = (left + plot_w / 2.0)
         .max(PAD + g.w(&x_title) / 2.0)
         .min(o.width_mm - PAD - g.w(&x_title) / 2.0);
-    text(&mut s, "x-title", x_center, xt_base, "middle", "#000000", &x_title);
+    text(
+        &mut s, "x-title", x_center, xt_base, "middle", "#000000", &x_title,
+    );
     let y_title = truncate_to(&y_title, plot_h / fs);
     let _ = writeln!(
         s,
@@ -647,7 +833,15 @@ pub(crate) fn draw(
         for (k, l) in inside_lines.iter().enumerate() {
             if let Some(c) = curves.get(k) {
                 legend_sample(&mut s, c, x, base - mid, sample, lw);
-                text(&mut s, "legend", x + sample + sample_gap, base, "start", "#000000", l);
+                text(
+                    &mut s,
+                    "legend",
+                    x + sample + sample_gap,
+                    base,
+                    "start",
+                    "#000000",
+                    l,
+                );
             } else {
                 text(&mut s, "p-value", x, base, "start", "#000000", l);
             }
@@ -658,7 +852,7 @@ pub(crate) fn draw(
     // The risk table.
     if o.risk_table != RiskTableStyle::None {
         let mut base = xt_base + 1.4 * g.line;
-        let counts = |s: &mut String, base: f64, i: usize, get: &dyn Fn(&super::RiskTableRow) -> f64| {
+        let counts = |s: &mut String, base: f64, i: usize, get: CountOf| {
             for r in risk_table.group_rows(i) {
                 let _ = writeln!(
                     s,
@@ -672,23 +866,58 @@ pub(crate) fn draw(
         };
         match o.risk_table {
             RiskTableStyle::AtRisk => {
-                text(&mut s, "table-title", PAD, base, "start", "#000000", "Number at risk");
+                text(
+                    &mut s,
+                    "table-title",
+                    PAD,
+                    base,
+                    "start",
+                    "#000000",
+                    "Number at risk",
+                );
                 for (i, c) in curves.iter().enumerate() {
                     base += g.line;
-                    text(&mut s, "table-label", PAD, base, "start", c.colour, &table_labels[i]);
-                    counts(&mut s, base, i, &|r| r.n_risk());
+                    text(
+                        &mut s,
+                        "table-label",
+                        PAD,
+                        base,
+                        "start",
+                        c.colour,
+                        &table_labels[i],
+                    );
+                    counts(&mut s, base, i, |r| r.n_risk());
                 }
             }
             RiskTableStyle::KMunicate => {
                 base -= g.line;
                 for (i, c) in curves.iter().enumerate() {
                     base += g.line;
-                    text(&mut s, "table-heading", PAD, base, "start", c.colour, &truncate_to(&c.label, full_w_em));
-                    let rows: [(&str, &dyn Fn(&super::RiskTableRow) -> f64); 3] =
-                        [("At risk", &|r| r.n_risk()), ("Censored", &|r| r.censored()), ("Events", &|r| r.events())];
+                    text(
+                        &mut s,
+                        "table-heading",
+                        PAD,
+                        base,
+                        "start",
+                        c.colour,
+                        &truncate_to(&c.label, full_w_em),
+                    );
+                    let rows: [(&str, CountOf); 3] = [
+                        ("At risk", |r| r.n_risk()),
+                        ("Censored", |r| r.censored()),
+                        ("Events", |r| r.events()),
+                    ];
                     for (name, get) in rows {
                         base += g.line;
-                        text(&mut s, "table-label", PAD + indent, base, "start", "#000000", name);
+                        text(
+                            &mut s,
+                            "table-label",
+                            PAD + indent,
+                            base,
+                            "start",
+                            "#000000",
+                            name,
+                        );
                         counts(&mut s, base, i, get);
                     }
                 }
@@ -706,7 +935,11 @@ pub(crate) fn draw(
 }
 
 fn legend_sample(s: &mut String, c: &Curve, x: f64, y: f64, len: f64, lw: f64) {
-    let dash = if c.dash.is_empty() { String::new() } else { format!(r#" stroke-dasharray="{}""#, c.dash) };
+    let dash = if c.dash.is_empty() {
+        String::new()
+    } else {
+        format!(r#" stroke-dasharray="{}""#, c.dash)
+    };
     let _ = writeln!(
         s,
         r#"<path class="legend-line" d="M{} {}h{}" stroke="{}" stroke-width="{}"{dash}/>"#,
@@ -741,7 +974,14 @@ fn curve_path(c: &Curve, scale: YScale, kx: f64, yv: &dyn Fn(f64) -> f64) -> Str
 
 /// The band: for every run of rows with both bounds defined, the upper step
 /// forward, the lower step back, closed.
-fn band_path(c: &Curve, lo: &[f64], hi: &[f64], scale: YScale, kx: f64, yv: &dyn Fn(f64) -> f64) -> String {
+fn band_path(
+    c: &Curve,
+    lo: &[f64],
+    hi: &[f64],
+    scale: YScale,
+    kx: f64,
+    yv: &dyn Fn(f64) -> f64,
+) -> String {
     let n = c.time.len().min(lo.len()).min(hi.len());
     let ok = |i: usize| lo[i].is_finite() && hi[i].is_finite();
     // Plotted bounds, ordered (the map may reverse them).
@@ -797,11 +1037,22 @@ fn obstacles(
     fs: f64,
     medians: bool,
 ) -> Vec<Rect> {
-    let yv = |v: f64| if v.is_finite() { ((v - y0) * ky).clamp(-1.0, plot_h + 1.0) } else { plot_h + 1.0 };
+    let yv = |v: f64| {
+        if v.is_finite() {
+            ((v - y0) * ky).clamp(-1.0, plot_h + 1.0)
+        } else {
+            plot_h + 1.0
+        }
+    };
     let xv = |t: f64| (t * kx).min(plot_w + 1.0);
     let mut out = Vec::new();
     let seg = |out: &mut Vec<Rect>, xa: f64, xb: f64, ya: f64, yb: f64| {
-        out.push(Rect { x0: xa.min(xb), x1: xa.max(xb), y0: ya.min(yb), y1: ya.max(yb) });
+        out.push(Rect {
+            x0: xa.min(xb),
+            x1: xa.max(xb),
+            y0: ya.min(yb),
+            y1: ya.max(yb),
+        });
     };
     for c in curves {
         let mut x_prev = 0.0;
@@ -820,7 +1071,13 @@ fn obstacles(
             for i in 0..c.time.len().min(lo.len()).min(hi.len()) {
                 if lo[i].is_finite() && hi[i].is_finite() {
                     let end = c.time.get(i + 1).copied().unwrap_or(c.time[i]);
-                    seg(&mut out, xv(c.time[i]), xv(end), yv(scale.of(lo[i])), yv(scale.of(hi[i])));
+                    seg(
+                        &mut out,
+                        xv(c.time[i]),
+                        xv(end),
+                        yv(scale.of(lo[i])),
+                        yv(scale.of(hi[i])),
+                    );
                 }
             }
         }

@@ -18,7 +18,9 @@ pub(crate) fn render(svg: &str, width_mm: f64, height_mm: f64, dpi: f64) -> Resu
         });
     }
     let mut options = usvg::Options::default();
-    options.fontdb_mut().load_font_data(LIBERATION_SANS.to_vec());
+    options
+        .fontdb_mut()
+        .load_font_data(LIBERATION_SANS.to_vec());
     "Liberation Sans".clone_into(&mut options.font_family);
     let tree = usvg::Tree::from_str(svg, &options).expect("survkit writes valid SVG");
     let px = |mm: f64| (mm / 25.4 * dpi).round().max(1.0) as u32;
@@ -30,10 +32,8 @@ pub(crate) fn render(svg: &str, width_mm: f64, height_mm: f64, dpi: f64) -> Resu
     })?;
     pixmap.fill(tiny_skia::Color::WHITE);
     let size = tree.size();
-    let transform = tiny_skia::Transform::from_scale(
-        w as f32 / size.width(),
-        h as f32 / size.height(),
-    );
+    let transform =
+        tiny_skia::Transform::from_scale(w as f32 / size.width(), h as f32 / size.height());
     resvg::render(&tree, transform, &mut pixmap.as_mut());
     Ok(pixmap.encode_png().expect("a PNG encodes in memory"))
 }

@@ -176,7 +176,13 @@ pub(crate) fn format_count(x: f64) -> String {
 /// parentheses, KMunicate's "at risk (events, censored)").
 impl fmt::Display for RiskTable {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let name_w = self.groups.iter().map(|g| g.chars().count()).max().unwrap_or(0).max(4);
+        let name_w = self
+            .groups
+            .iter()
+            .map(|g| g.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(4);
         let cells: Vec<String> = self
             .rows
             .iter()
@@ -204,7 +210,11 @@ impl fmt::Display for RiskTable {
         writeln!(f)?;
         for (i, g) in self.groups.iter().enumerate() {
             write!(f, "{g:name_w$}")?;
-            for c in cells.iter().skip(i * self.times.len()).take(self.times.len()) {
+            for c in cells
+                .iter()
+                .skip(i * self.times.len())
+                .take(self.times.len())
+            {
                 write!(f, "  {c:>w$}")?;
             }
             writeln!(f)?;

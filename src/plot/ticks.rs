@@ -47,7 +47,10 @@ impl Step {
     /// smallest nice step at all when `x` is below it.
     pub fn at_most(x: f64) -> Step {
         let e = x.log10().floor().clamp(-300.0, 300.0) as i32;
-        let mut best = Step { m10: 10, exp: e - 1 };
+        let mut best = Step {
+            m10: 10,
+            exp: e - 1,
+        };
         let mut s = best;
         for _ in 0..8 {
             if s.value() <= x {
@@ -66,7 +69,7 @@ impl Step {
         }
         let mut d = (-e) as usize;
         let mut m = self.m10;
-        while d > 0 && m % 10 == 0 {
+        while d > 0 && m.is_multiple_of(10) {
             m /= 10;
             d -= 1;
         }
