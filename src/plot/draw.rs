@@ -460,7 +460,8 @@ pub(crate) fn draw(
         }
         None => None,
     };
-    let entries: Vec<String> = curves
+    // (label, suffix): the label is shortened first, so the median stays.
+    let entries: Vec<(String, String)> = curves
         .iter()
         .map(|c| {
             if o.median_lines {
@@ -471,9 +472,9 @@ pub(crate) fn draw(
                         None => format!("{:.*}", o.digits, m / tpu),
                     },
                 );
-                format!("{}, median {m}", c.label)
+                (c.label.clone(), format!(", median {m}"))
             } else {
-                c.label.clone()
+                (c.label.clone(), String::new())
             }
         })
         .collect();
@@ -492,7 +493,7 @@ pub(crate) fn draw(
         } else {
             entries
                 .iter()
-                .map(|e| truncate_to(e, full_w_em - (sample + sample_gap) / fs))
+                .map(|e| fit_entry(e, full_w_em - (sample + sample_gap) / fs))
                 .collect()
         }
     };
@@ -532,7 +533,7 @@ pub(crate) fn draw(
     let kx = plot_w / (xt.end * tpu);
     let inside_lines: Vec<String> = entries
         .iter()
-        .map(|e| truncate_to(e, (0.6 * plot_w - sample - sample_gap) / fs))
+        .map(|e| fit_entry(e, (plot_w - 3.0 - sample - sample_gap) / fs))
         .chain(p_text.clone())
         .collect();
     let legend_w = sample + sample_gap + inside_lines.iter().map(|l| g.w(l)).fold(0.0, f64::max);
@@ -932,6 +933,17 @@ pub(crate) fn draw(
         height_mm: height,
         risk_table,
     })
+}
+
+/// A legend entry at most `max_em` wide: the label shortened before the
+/// suffix (the median), the whole shortened if the suffix alone is too wide.
+fn fit_entry((label, suffix): &(String, String), max_em: f64) -> String {
+    let room = max_em - text_width_em(suffix);
+    if room >= text_width_em("\u{2026}") {
+        format!("{}{suffix}", truncate_to(label, room))
+    } else {
+        truncate_to(&format!("{label}{suffix}"), max_em)
+    }
 }
 
 fn legend_sample(s: &mut String, c: &Curve, x: f64, y: f64, len: f64, lw: f64) {
