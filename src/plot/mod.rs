@@ -135,7 +135,7 @@ const DASHES: [&str; 6] = ["", "6 3", "1.5 2.5", "8 3 1.5 3", "12 4", "3 3"];
 /// lines run from the y axis at `f(0.5)` to the median and down to the x
 /// axis; a median not reached shows as "NR" in the legend. The x ticks are
 /// `k × step` with a step of 1, 2, 2.5 or 5 × 10ᵏ display units, the smallest
-/// for which at most 8 ticks are needed and neither the tick labels nor the
+/// for which at most 8 intervals are needed and neither the tick labels nor the
 /// table's counts (measured by the Liberation Sans metrics,
 /// [`text_width_em`]) come closer than half an em; the axis ends at the
 /// first tick at or after the last time (or at [`x_max`](Self::x_max)).
