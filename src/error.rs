@@ -420,6 +420,17 @@ pub enum Error {
         /// Steps of that stage known so far.
         total: u64,
     },
+
+    /// A file could not be written (a figure's SVG or PNG).
+    ///
+    /// Fix: check that the directory exists and is writable.
+    #[error("could not write {path}: {kind}")]
+    Io {
+        /// The path as given.
+        path: String,
+        /// What the operating system reported.
+        kind: std::io::ErrorKind,
+    },
 }
 
 /// How far a computation stopped by its budget got (see

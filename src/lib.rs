@@ -6,9 +6,9 @@
 //! statistician who reads such a study can redo every number in it. Its
 //! reference of record is R: `survival`'s `survfit` and `survdiff`,
 //! `stats::fisher.test`, `binom.test` and `prop.test`. It deliberately does
-//! not fit regression models (no Cox model, no parametric survival), draw
-//! plots or read files: data come in as plain columns and results go out as
-//! typed structs.
+//! not fit regression models (no Cox model, no parametric survival) or read
+//! files: data come in as plain columns and results go out as typed structs
+//! (the one drawing, a Kaplan-Meier figure, is behind the `plot` feature).
 //!
 //! ```
 //! use survkit::{datasets::aml, log_rank, KaplanMeier, SurvivalData};
@@ -64,6 +64,9 @@
 //! - [`Reconstruct`] → [`Reconstruction`]: individual data rebuilt from a
 //!   digitised Kaplan-Meier figure and its numbers at risk ([`AtRiskTable`],
 //!   [`read_webplotdigitizer_csv`]), Guyot et al. (2012); [`combine_arms`].
+//! - `KaplanMeierPlot` → `KaplanMeierFigure` (feature `plot`): journal-ready
+//!   Kaplan-Meier figures as SVG (PNG with `png`) with an aligned
+//!   numbers-at-risk table, also as data (`RiskTable`).
 //! - [`datasets`]: R's `aml`, `lung`, `ovarian` and `veteran` data, embedded.
 //!
 //! # Choosing a method
@@ -107,6 +110,9 @@
 //!
 //! - `serde` (off by default): `Serialize`/`Deserialize` on every public
 //!   result type.
+//! - `plot` (off by default, no dependency): Kaplan-Meier figures as SVG.
+//! - `png` (off by default, implies `plot`): PNG output through resvg with
+//!   an embedded Liberation Sans (SIL OFL 1.1).
 //!
 //! # References
 //!
@@ -158,6 +164,8 @@ mod landmark;
 mod logrank;
 mod missing;
 mod nelson_aalen;
+#[cfg(feature = "plot")]
+mod plot;
 mod print;
 mod proportion;
 mod pvalue;
@@ -204,6 +212,12 @@ pub use crate::logrank::{
 };
 pub use crate::missing::{CompleteCases, CompleteCasesBuilder, Level};
 pub use crate::nelson_aalen::{nelson_aalen, nelson_aalen_table, CumulativeHazard};
+#[cfg(feature = "plot")]
+pub use crate::plot::{
+    text_width_em, KaplanMeierFigure, KaplanMeierPlot, LegendPosition, Palette, RiskTable,
+    RiskTableRow, RiskTableStyle, YFormat, YScale, ASCENT_EM, DESCENT_EM, DOUBLE_COLUMN_MM,
+    FONT_FAMILY, SINGLE_COLUMN_MM,
+};
 pub use crate::print::{KaplanMeierTable, KaplanMeierTableRow, SurvivalSummary};
 pub use crate::proportion::{
     risk_difference, BinomialTest, BinomialTestResult, Proportion, ProportionCi,
