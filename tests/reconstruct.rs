@@ -136,8 +136,14 @@ fn reconstruct_arm(arm: &Arm, step: f64, total: bool) -> Reconstruction {
 
 #[test]
 fn exact_round_trips_on_the_embedded_data_sets() {
-    for (name, arms, step) in datasets() {
-        for total in [false, true] {
+    // Numbers at risk at every unit of the data's time scale (days or weeks:
+    // the regular grid at the data's resolution) pin every censoring
+    // to its interval, and the log-rank chi-square comes back within 2%
+    // (exactly, here); on the coarser grids of the data sets it moves by up
+    // to 6% in the small sets, because where censorings fall between two
+    // drops is not in the figure.
+    for (name, arms, coarse) in datasets() {
+        for (step, total) in [(1.0, false), (1.0, true), (coarse, false), (coarse, true)] {
             let mut recs = Vec::new();
             for arm in &arms {
                 let curve = curve_of(arm);
@@ -205,13 +211,14 @@ fn exact_round_trips_on_the_embedded_data_sets() {
                 log_rank(&rebuilt).unwrap().chisq(),
             );
             println!(
-                "{name} total={total}: chi-square {x0:.6} -> {x1:.6} ({:+.3}%)",
+                "{name} step={step} total={total}: chi-square {x0:.6} -> {x1:.6} ({:+.3}%)",
                 100.0 * (x1 / x0 - 1.0)
             );
             // Censoring times within a gap between two drops are not in the
             // figure (spread evenly); in the two small sets (23 and 26
             // patients) that moves the chi-square by up to 6%.
             let tolerance = match name {
+                _ if step == 1.0 => 0.02,
                 "lung by sex" => 0.02,
                 "veteran by trt" => 0.03,
                 _ => 0.06,
