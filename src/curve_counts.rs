@@ -107,9 +107,58 @@ impl UnitCounts {
         }
         out
     }
+
+    /// Greenwood σ after each row, `sqrt(Σ d / (n (n − d)))`, `+∞` from the
+    /// first row with `n ≤ d` on: bit for bit the general loop over
+    /// [`Counts::rows`] (with `d = 0` the term added is exactly 0).
+    pub(crate) fn greenwood(&self) -> Vec<f64> {
+        let mut out = vec![0.0; self.codes.len()];
+        let mut large = self.large.iter();
+        let mut at_risk = self.n_total;
+        let mut green = 0.0_f64;
+        for (slot, &code) in out.iter_mut().zip(&self.codes) {
+            let (d, c) = if code == ESCAPE {
+                large.next().copied().unwrap_or((0, 0))
+            } else {
+                (u64::from(code & 0x0F), u64::from(code >> 4))
+            };
+            let (nf, df) = (at_risk as f64, d as f64);
+            let term = if nf > df {
+                df / (nf * (nf - df))
+            } else {
+                f64::INFINITY
+            };
+            green += if d > 0 { term } else { 0.0 };
+            at_risk = at_risk.saturating_sub(d.saturating_add(c));
+            *slot = green.sqrt();
+        }
+        out
+    }
 }
 
 impl Counts {
+    /// Greenwood σ after each row (see [`UnitCounts::greenwood`]).
+    pub(crate) fn greenwood(&self) -> Vec<f64> {
+        match self {
+            Counts::Unit(u) => u.greenwood(),
+            Counts::Weighted { .. } => {
+                let mut out = vec![0.0; self.len()];
+                let mut green = 0.0_f64;
+                for (slot, (n, d, _)) in out.iter_mut().zip(self.rows()) {
+                    if d > 0.0 {
+                        green += if n > d {
+                            d / (n * (n - d))
+                        } else {
+                            f64::INFINITY
+                        };
+                    }
+                    *slot = green.sqrt();
+                }
+                out
+            }
+        }
+    }
+
     /// The compact form of whole counts without entries, else the columns
     /// as given. Whole means: every event and censored count an integer in
     /// `[0, 2⁵³]`, and every number at risk equal to the exits from its row

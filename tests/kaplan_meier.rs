@@ -81,7 +81,7 @@ fn steps_standard_errors_and_cumulative_hazard_match_r() {
         if case.has("std_err") {
             for (key, got) in [
                 ("std_err", concat(&fit, |c| c.std_err_log().to_vec())),
-                ("se_surv", concat(&fit, |c| c.std_err_surv())),
+                ("se_surv", concat(&fit, |c| c.std_err_surv().to_vec())),
                 (
                     "std_chaz",
                     concat(&fit, |c| c.std_err_cumulative_hazard().to_vec()),
@@ -133,8 +133,8 @@ fn pointwise_intervals_match_r_for_every_transform_and_level() {
                 let level = ConfidenceLevel::new(level).expect("level");
                 let km = KaplanMeier::default().conf_level(level).transform(tr);
                 let fit = fit_of(case, km);
-                let lo = concat(&fit, |c| c.lower());
-                let hi = concat(&fit, |c| c.upper());
+                let lo = concat(&fit, |c| c.lower().to_vec());
+                let hi = concat(&fit, |c| c.upper().to_vec());
                 let what = format!("{} {tname} {lv}", case.name);
                 let (wl, wh) = (
                     case.nums(&format!("lower_{tname}_{lv}")),
