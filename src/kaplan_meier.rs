@@ -490,9 +490,11 @@ impl KaplanMeierFit {
 /// transforms and the cumulative hazard; each method documents its own rule.
 ///
 /// # Storage
-/// A curve stores its row times, `S` and the counts; every other column
-/// (number at risk, events, censored, standard errors, bounds, cumulative
-/// hazard) is computed on demand in one pass and returned as a `Vec`. Whole
+/// A curve stores its row times, `S` and the counts. The standard errors
+/// and the pointwise bounds are computed on their first use (both bounds in
+/// one pass) and kept, so their accessors return slices; each costs 8 bytes
+/// a row once computed. The counts and the cumulative hazard are computed
+/// on each call and returned as a `Vec`. Whole
 /// counts whose number at risk is the exits from each row on (typically
 /// unweighted data without entry times) are packed one byte a row (events
 /// and censored in a nibble each, rows with 15 or more escaped to a side
@@ -500,8 +502,9 @@ impl KaplanMeierFit {
 /// so a curve costs 17 bytes a row instead of 48; other curves (fractional
 /// weights, entries after the first exit) keep f64 columns of n at risk,
 /// events and censored. The form is chosen by the counts alone, so curves
-/// fitted from the same rows compare equal. Call an accessor once and keep
-/// its `Vec` when reading it row by row.
+/// fitted from the same rows compare equal (computed columns do not take
+/// part in the comparison). Call a `Vec` accessor once and keep the `Vec`
+/// when reading it row by row.
 ///
 /// # Conventions
 /// Accessors named after R's `survfit` components; the scale of each
@@ -867,6 +870,7 @@ impl SurvivalCurve {
     /// i₁ = first i with yᵢ + ε ≥ p,   i₂ = first i with yᵢ − ε ≥ p
     /// q  = (x_{i₁} + x_{i₂}) / 2            the midpoint of a flat segment at p
     /// q  = (x_{i₁} + t_m) / 2               when |p − y_last| < ε
+    /// (a + b) / 2 is a/2 + b/2 when a + b overflows (times near f64::MAX)
     /// q  = 0 when p = 0;   not reached when p > max y (+ ε)
     /// ```
     ///
@@ -936,6 +940,14 @@ impl SurvivalCurve {
     /// Matches R's `summary(fit, times, extend = TRUE)`; R's default
     /// `extend = FALSE` drops the requested times after
     /// [`last_time`](Self::last_time). Times are returned sorted, as R does.
+    /// A time before every row gives `S = 1` (σ = 0, bounds 1), including a
+    /// negative time when the curve has events at time 0, where R reports
+    /// the survival after those events (`S(t) = P(T > t) = 1` for `t < 0`).
+    ///
+    /// # Cost
+    /// `O(k log m)` for `k` times on `m` rows, plus one pass over the packed
+    /// counts up to the last requested time and, on the first call, the
+    /// Greenwood column (see [`std_err_log`](Self::std_err_log)).
     ///
     /// # Errors
     /// [`Error::EmptyInput`] for no times, [`Error::NonFinite`] for a NaN or
@@ -1039,10 +1051,15 @@ impl SurvivalCurve {
     /// R's `survmean` (`print(fit, rmean = tau)`, `summary(fit, rmean =
     /// tau)$table`), including its choice to drop the Greenwood term at
     /// `n = d`. Unlike R, a `tau` before the first time is allowed (the
-    /// result is `tau` with standard error 0).
+    /// result is `tau` with standard error 0). With times or `tau` so large
+    /// that the squared areas overflow (near `f64::MAX`), the sums are
+    /// formed on times scaled by a power of two and scaled back, so the
+    /// result stays finite where R returns `Inf` or `NaN`.
     ///
     /// # Errors
-    /// [`Error::NonFinite`] or [`Error::Negative`] for a bad `tau`.
+    /// [`Error::NonFinite`] or [`Error::Negative`] for a bad `tau`;
+    /// [`Error::InvalidParameter`] when the restricted mean or its standard
+    /// error exceeds `f64::MAX` even so.
     pub fn restricted_mean(&self, tau: f64) -> Result<RestrictedMean> {
         if !tau.is_finite() {
             return Err(Error::NonFinite {
