@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::event_table::{distinct_times, exit_key, tie_rule, EventTable, GroupCounts, TimeFix};
 use crate::interval::{CiTransform, ConfidenceInterval, ConfidenceLevel};
 use crate::special::norm_quantile;
+use crate::sweep;
 
 /// Tolerance of R's `quantile.survfit` (its `tolerance` argument) and of
 /// `survmean`'s median rule: `sqrt(.Machine$double.eps)` = 2^-26. A survival
@@ -18,6 +19,10 @@ pub const QUANTILE_TOLERANCE: f64 = 1.490_116_119_384_765_6e-8;
 /// Largest number of subjects fitted by the packed one-curve path: counts
 /// up to 2⁵³ are exact in f64, so its arithmetic equals the event table's.
 const MAX_UNIT_SUBJECTS: u64 = 1 << 53;
+
+/// Most curves fitted by the packed-key sweep (a few words of state per
+/// curve); more go through the event table.
+const MAX_SWEEP_CURVES: usize = 1 << 16;
 
 /// Kaplan-Meier estimator of the survival function `S(t) = P(T > t)`, one
 /// curve per group (and stratum), with Greenwood standard errors, pointwise
@@ -145,6 +150,9 @@ impl KaplanMeier {
         if let Some(fit) = self.fit_unit(data, false)? {
             return Ok(fit);
         }
+        if let Some(fit) = self.fit_sweep(data, false)? {
+            return Ok(fit);
+        }
         let table = EventTable::from_data_with(data, self.time_fix)?;
         self.fit_owned(table, false)
     }
@@ -170,6 +178,9 @@ impl KaplanMeier {
     /// As [`fit`](Self::fit).
     pub fn fit_reverse(&self, data: &SurvivalData) -> Result<KaplanMeierFit> {
         if let Some(fit) = self.fit_unit(data, true)? {
+            return Ok(fit);
+        }
+        if let Some(fit) = self.fit_sweep(data, true)? {
             return Ok(fit);
         }
         let table = EventTable::from_data_with(data, self.time_fix)?;
@@ -275,6 +286,126 @@ impl KaplanMeier {
         };
         Ok(Some(KaplanMeierFit {
             curves: vec![curve],
+            conf_level: self.conf_level,
+            transform: self.transform,
+        }))
+    }
+
+    /// The curves of unweighted data without entry times and with several
+    /// groups or strata, from the shared packed-key sweep ([`crate::sweep`]):
+    /// one `sort_unstable` of `time | stratum | group | event` keys, one pass
+    /// over R's near-tie runs that appends each run to the curves of the
+    /// (group, stratum) cells present in it (row time: the run's first time,
+    /// as the event table), then `S` per curve. `None` when the data need
+    /// the event table (weights, entries, one curve, a time range too wide
+    /// for the key, more than [`MAX_SWEEP_CURVES`] curves). Bit for bit the
+    /// event-table path's curves (integer counts, the same rows and the same
+    /// products; a property test checks it).
+    fn fit_sweep(&self, data: &SurvivalData, reverse: bool) -> Result<Option<KaplanMeierFit>> {
+        let (k, m) = (data.n_groups(), data.n_strata());
+        let cells = k.saturating_mul(m);
+        if cells < 2 || cells > MAX_SWEEP_CURVES || data.len() as u64 > MAX_UNIT_SUBJECTS {
+            return Ok(None);
+        }
+        let Some(lay) = sweep::layout(data, k) else {
+            return Ok(None);
+        };
+        let z = z_value(self.conf_level)?;
+        let (keys, sizes) = sweep::sorted_keys(data, lay);
+        let mut time: Vec<Vec<f64>> = vec![Vec::new(); cells];
+        let mut counts: Vec<UnitCounts> = sizes
+            .iter()
+            .map(|&size| UnitCounts::with_capacity(size, 0))
+            .collect();
+        // Events and censored of each cell in the open run, and the cells
+        // the run touched (in order of first key).
+        let mut run_counts = vec![(0u64, 0u64); cells];
+        let mut touched: Vec<usize> = Vec::new();
+        let (g_bits, flip) = (lay.g_bits, u64::from(reverse));
+        let g_mask = (1u64 << g_bits) - 1;
+        let code_mask = (1u64 << (lay.low - 1)) - 1;
+        sweep::for_each_row(&keys, lay, self.time_fix, |run| {
+            let Some(&first) = run.first() else {
+                return;
+            };
+            let t = lay.time(first >> lay.low);
+            for &key in run {
+                let code = (key >> 1) & code_mask;
+                // ok: stratum < m and group < k by the layout
+                let cell = (code >> g_bits) as usize * k + (code & g_mask) as usize;
+                let event = (key & 1) ^ flip;
+                if let Some(rc) = run_counts.get_mut(cell) {
+                    if rc.0 + rc.1 == 0 {
+                        touched.push(cell);
+                    }
+                    rc.0 += event;
+                    rc.1 += event ^ 1;
+                }
+            }
+            for &cell in &touched {
+                if let (Some(rc), Some(tc), Some(uc)) = (
+                    run_counts.get_mut(cell),
+                    time.get_mut(cell),
+                    counts.get_mut(cell),
+                ) {
+                    tc.push(t);
+                    uc.push(rc.0, rc.1);
+                    *rc = (0, 0);
+                }
+            }
+            touched.clear();
+        });
+        drop(keys);
+        let group_names = data.group_names();
+        let stratum_names = data.stratum_names();
+        let mut slots: Vec<Option<(Vec<f64>, UnitCounts)>> =
+            time.into_iter().zip(counts).map(Some).collect();
+        let mut curves = Vec::with_capacity(cells);
+        for g in 0..k {
+            for st in 0..m {
+                let (time, counts) = slots
+                    .get_mut(st * k + g)
+                    .and_then(Option::take)
+                    .expect("one slot per (group, stratum) cell");
+                let group = group_names
+                    .get(g)
+                    .map_or_else(String::new, |s| s.to_string());
+                let stratum = stratum_names
+                    .get(st)
+                    .map_or_else(String::new, |s| s.to_string());
+                if time.is_empty() {
+                    if m == 1 {
+                        return Err(Error::EmptyGroup {
+                            what: "group",
+                            level: group,
+                        });
+                    }
+                    continue;
+                }
+                let name = if m == 1 {
+                    group.clone()
+                } else if k == 1 {
+                    stratum.clone()
+                } else {
+                    format!("{group}, {stratum}")
+                };
+                let surv = counts.survival();
+                curves.push(SurvivalCurve {
+                    name,
+                    group,
+                    stratum,
+                    time,
+                    counts: Counts::Unit(counts),
+                    surv,
+                    conf_level: self.conf_level,
+                    transform: self.transform,
+                    z,
+                    cache: Cache::default(),
+                });
+            }
+        }
+        Ok(Some(KaplanMeierFit {
+            curves,
             conf_level: self.conf_level,
             transform: self.transform,
         }))

@@ -140,6 +140,7 @@ mod proportion;
 mod pvalue;
 mod response;
 mod special;
+mod sweep;
 
 pub use crate::compare::{compare_proportions, ProportionComparison};
 pub use crate::consistency::{check_percentage, PercentageCheck, ReportedPercentage};
