@@ -249,6 +249,97 @@ impl Counts {
     }
 }
 
+/// A forward cursor over the rows of [`Counts`]: the events and censorings
+/// of the rows passed, summed in row order, and the number at risk of the
+/// next row. For packed counts the sums are integers (exact in `f64` below
+/// 2⁵³, so equal to a running `f64` sum) taken over whole byte ranges.
+pub(crate) struct Cursor<'a> {
+    counts: &'a Counts,
+    /// Rows passed.
+    row: usize,
+    /// Escaped rows passed (packed counts).
+    large: usize,
+    /// Events and censored passed (packed counts).
+    d: u64,
+    c: u64,
+    /// Events and censored passed (weighted counts).
+    ev: f64,
+    ce: f64,
+}
+
+impl<'a> Cursor<'a> {
+    pub(crate) fn new(counts: &'a Counts) -> Self {
+        Cursor {
+            counts,
+            row: 0,
+            large: 0,
+            d: 0,
+            c: 0,
+            ev: 0.0,
+            ce: 0.0,
+        }
+    }
+
+    /// Passes the rows up to (not including) `to`.
+    pub(crate) fn advance(&mut self, to: usize) {
+        let to = to.min(self.counts.len());
+        if to <= self.row {
+            return;
+        }
+        match self.counts {
+            Counts::Unit(u) => {
+                let codes = u.codes.get(self.row..to).unwrap_or_default();
+                // Branch-free sums over the bytes, then the escaped rows
+                // (0xFF counted as 15 + 15 above) replaced by their counts.
+                let (mut d, mut c, mut esc) = (0u64, 0u64, 0u64);
+                for &code in codes {
+                    d += u64::from(code & 0x0F);
+                    c += u64::from(code >> 4);
+                    esc += u64::from(code == ESCAPE);
+                }
+                let esc = esc as usize; // ok: at most codes.len()
+                d -= 15 * esc as u64;
+                c -= 15 * esc as u64;
+                for &(ld, lc) in u.large.iter().skip(self.large).take(esc) {
+                    d = d.saturating_add(ld);
+                    c = c.saturating_add(lc);
+                }
+                self.large += esc;
+                self.d = self.d.saturating_add(d);
+                self.c = self.c.saturating_add(c);
+            }
+            Counts::Weighted {
+                n_event, n_censor, ..
+            } => {
+                for i in self.row..to {
+                    self.ev += n_event.get(i).copied().unwrap_or(0.0);
+                    self.ce += n_censor.get(i).copied().unwrap_or(0.0);
+                }
+            }
+        }
+        self.row = to;
+    }
+
+    /// Events and censored of the rows passed.
+    pub(crate) fn sums(&self) -> (f64, f64) {
+        match self.counts {
+            Counts::Unit(_) => (self.d as f64, self.c as f64),
+            Counts::Weighted { .. } => (self.ev, self.ce),
+        }
+    }
+
+    /// Number at risk at the next row, `None` past the last row.
+    pub(crate) fn n_risk(&self) -> Option<f64> {
+        if self.row >= self.counts.len() {
+            return None;
+        }
+        match self.counts {
+            Counts::Unit(u) => Some(u.n_total.saturating_sub(self.d.saturating_add(self.c)) as f64),
+            Counts::Weighted { n_risk, .. } => n_risk.get(self.row).copied(),
+        }
+    }
+}
+
 /// A count column of a curve.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Column {

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use crate::curve_counts::{Column, Counts, UnitCounts};
+use crate::curve_counts::{Column, Counts, Cursor, UnitCounts};
 use crate::data::SurvivalData;
 use crate::error::{Error, Result};
 use crate::event_table::{distinct_times, exit_key, tie_rule, EventTable, GroupCounts, TimeFix};
@@ -1112,22 +1112,10 @@ impl SurvivalCurve {
         let sigma = self.std_err_log();
         let (z, transform) = (self.z, self.transform);
         let mut out = Vec::with_capacity(sorted.len());
-        // One forward cursor over the rows: `seen` rows consumed, their
-        // events and censorings summed in row order (as R's cumsum).
-        let mut rows_iter = self.counts.rows().peekable();
-        let (mut seen, mut ev_sum, mut ce_sum) = (0usize, 0.0_f64, 0.0_f64);
+        // One forward cursor over the rows: the events and censorings of
+        // the rows passed, summed in row order (as R's cumsum).
+        let mut cursor = Cursor::new(&self.counts);
         let (mut prev_ev, mut prev_ce) = (0.0_f64, 0.0_f64);
-        let mut consume = |upto: usize, seen: &mut usize, ev: &mut f64, ce: &mut f64| {
-            while *seen < upto {
-                let Some((_, d, c)) = rows_iter.next() else {
-                    break;
-                };
-                *ev += d;
-                *ce += c;
-                *seen += 1;
-            }
-            rows_iter.peek().map(|&(n, _, _)| n)
-        };
         let mut last: Option<(f64, f64)> = None;
         for &t in &sorted {
             // Rows with time < t, and with time ≤ t.
@@ -1137,10 +1125,14 @@ impl SurvivalCurve {
             // the last row). A repeated time has its row consumed already.
             let n_risk = match last {
                 Some((lt, n)) if lt == t => n,
-                _ => consume(first_ge, &mut seen, &mut ev_sum, &mut ce_sum).unwrap_or(0.0),
+                _ => {
+                    cursor.advance(first_ge);
+                    cursor.n_risk().unwrap_or(0.0)
+                }
             };
             last = Some((t, n_risk));
-            consume(rows, &mut seen, &mut ev_sum, &mut ce_sum);
+            cursor.advance(rows);
+            let (ev_sum, ce_sum) = cursor.sums();
             // No row at or before t: S = 1 with σ = 0 and bounds 1 (R's
             // survfit0 row at 0, and the definition for t < 0).
             let (s, se, [lo, hi]) = match rows.checked_sub(1) {
