@@ -1518,30 +1518,36 @@ fn midpoint(a: f64, b: f64) -> f64 {
 }
 
 /// What [`findq`] needs to know of `y = (0, 1 − b₁, …, 1 − b_m)` for a
-/// band `b` (the curve or one of its bounds) to answer in `O(log m)`
-/// without R's `duplicated()` (a hash set over every row) and sort.
+/// band `b` (the curve or one of its bounds) to answer without R's
+/// `duplicated()` (a hash set over every row) and sort: the longest prefix
+/// of the band whose non-NaN `y` are non-decreasing (all of `1 − S`, and in
+/// practice all but a few last rows of an upper bound), described below;
+/// the rest is searched directly.
 #[derive(Debug, Clone, Copy)]
 struct Shape {
-    /// The non-NaN values of `y` are non-decreasing in row order (always
-    /// true for `1 − S`, and for the bounds of every transform in practice;
-    /// otherwise [`findq`] itself runs).
-    monotone: bool,
-    /// Largest non-NaN `y` (the last one when monotone).
+    /// Band entries in the monotone prefix.
+    prefix: usize,
+    /// Largest non-NaN `y` of the prefix (its last one).
     ymax: f64,
     /// Index in `y` of the first occurrence of `ymax`.
     ymax_at: usize,
-    /// Index in `y` of the first NaN (`usize::MAX` when none).
+    /// Index in `y` of the first NaN of the prefix (`usize::MAX` when none).
     nan_at: usize,
-    /// The non-NaN values at indices ≥ 1 fill `[a, b]` with NaN only
-    /// outside it (`a > b` when there is none); `None` otherwise.
+    /// The non-NaN values of the prefix at indices ≥ 1 fill `[a, b]` with
+    /// NaN only outside it (`a > b` when there is none); `None` otherwise.
     block: Option<(usize, usize)>,
 }
 
+/// Longest non-monotone tail searched directly (pairwise); a longer one
+/// falls back to the general [`findq`].
+const MAX_DIRECT_TAIL: usize = 4096;
+
 impl Shape {
-    /// One pass over the band.
+    /// One pass over the band (up to its first decrease).
     fn of(band: &[f64]) -> Shape {
-        let (mut prev, mut monotone, mut ymax_at, mut nan_at) = (0.0_f64, true, 0usize, usize::MAX);
+        let (mut prev, mut ymax_at, mut nan_at) = (0.0_f64, 0usize, usize::MAX);
         let (mut a, mut b, mut nans) = (usize::MAX, 0usize, 0usize);
+        let mut prefix = band.len();
         for (k, &v) in band.iter().enumerate() {
             let (j, y) = (k + 1, 1.0 - v);
             if y.is_nan() {
@@ -1549,24 +1555,26 @@ impl Shape {
                 nan_at = nan_at.min(j);
                 continue;
             }
+            if y < prev {
+                prefix = k;
+                break;
+            }
             a = a.min(j);
             b = j;
-            if y < prev {
-                monotone = false;
-            } else if y > prev {
+            if y > prev {
                 ymax_at = j;
                 prev = y;
             }
         }
         let block = if a == usize::MAX {
             Some((1, 0))
-        } else if nans == (a - 1) + (band.len() - b) {
+        } else if nans == (a - 1) + (prefix - b) {
             Some((a, b))
         } else {
             None
         };
         Shape {
-            monotone,
+            prefix,
             ymax: prev,
             ymax_at,
             nan_at,
@@ -1578,15 +1586,19 @@ impl Shape {
 /// R's `findq(c(0, time), c(0, 1 − band), p, tol)` with
 /// [`QUANTILE_TOLERANCE`], bit for bit [`findq`]'s answer.
 ///
-/// When the non-NaN `y` are non-decreasing, `duplicated()` keeps the first
-/// row of each run of equal values and `approx(y ± tol, 1:n, p, "constant",
-/// f = 1)` picks the smallest `y` with `y ± tol ≥ p`, which is the first
-/// such row: a binary search (a linear scan when NaNs sit between values).
-/// R's last kept value `y[n]` is `ymax` unless the first NaN comes after
-/// the first `ymax`. Otherwise the general [`findq`] runs.
+/// On the monotone prefix, `duplicated()` keeps the first row of each run
+/// of equal values and `approx(y ± tol, 1:n, p, "constant", f = 1)` picks
+/// the smallest `y` with `y ± tol ≥ p`, which is the first such row: a
+/// binary search (a linear scan when NaNs sit between values). The tail
+/// after the first decrease (usually empty) is scanned directly: its
+/// smallest qualifying value, and R's last kept value `y[n]` (the last
+/// value not seen before). Tails longer than [`MAX_DIRECT_TAIL`] run the
+/// general [`findq`].
 fn findq_band(time: &[f64], band: &[f64], shape: &Shape, p: f64) -> f64 {
     let tol = QUANTILE_TOLERANCE;
-    if !shape.monotone {
+    let pre = shape.prefix.min(band.len());
+    let (head, tail) = band.split_at(pre);
+    if tail.len() > MAX_DIRECT_TAIL || (shape.block.is_none() && !tail.is_empty()) {
         let mut x = Vec::with_capacity(time.len() + 1);
         x.push(0.0);
         x.extend_from_slice(time);
@@ -1595,7 +1607,17 @@ fn findq_band(time: &[f64], band: &[f64], shape: &Shape, p: f64) -> f64 {
         y.extend(band.iter().map(|b| 1.0 - b));
         return findq(&x, &y, p, tol);
     }
-    if shape.ymax < p {
+    let y_of = |v: f64| 1.0 - v;
+    // Extremes over all non-NaN y (y₀ = 0 is the prefix's smallest).
+    let (mut ymin, mut ymax) = (0.0_f64, shape.ymax);
+    for &v in tail {
+        let y = y_of(v);
+        if !y.is_nan() {
+            ymin = ymin.min(y);
+            ymax = ymax.max(y);
+        }
+    }
+    if ymax < p {
         return f64::NAN;
     }
     let x = |j: usize| -> f64 {
@@ -1605,25 +1627,78 @@ fn findq_band(time: &[f64], band: &[f64], shape: &Shape, p: f64) -> f64 {
         }
     };
     let approx = |shift: f64| -> Option<usize> {
-        // The smallest y is y₀ = 0.
-        if p < 0.0 + shift || p > shape.ymax + shift {
+        if p < ymin + shift || p > ymax + shift {
             return None;
         }
-        if !(0.0 + shift < p) {
-            return Some(0);
-        }
-        let below = |v: &f64| (1.0 - v) + shift < p;
-        match shape.block {
-            Some((a, b)) => {
-                let j = a + band.get(a - 1..b)?.partition_point(below);
-                (j <= b).then_some(j)
+        let below = |v: &f64| y_of(*v) + shift < p;
+        // The prefix's first qualifying row, and its value.
+        let in_head: Option<usize> = if !(0.0 + shift < p) {
+            Some(0)
+        } else {
+            match shape.block {
+                Some((a, b)) => head.get(a - 1..b).and_then(|blk| {
+                    let j = a + blk.partition_point(below);
+                    (j <= b).then_some(j)
+                }),
+                None => head
+                    .iter()
+                    .position(|v| !y_of(*v).is_nan() && !below(v))
+                    .map(|k| k + 1),
             }
-            None => band
-                .iter()
-                .position(|v| !(1.0 - v).is_nan() && !below(v))
-                .map(|k| k + 1),
+        };
+        let head_y = in_head.map(|j| if j == 0 { 0.0 } else { y_of(head[j - 1]) });
+        // The tail's smallest qualifying value, first row on ties.
+        let mut best: Option<(f64, usize)> = None;
+        for (i, &v) in tail.iter().enumerate() {
+            let y = y_of(v);
+            if y.is_nan() || below(&v) {
+                continue;
+            }
+            if best.is_none_or(|(bv, _)| y < bv) {
+                best = Some((y, pre + 1 + i));
+            }
+        }
+        match (head_y, best) {
+            (Some(hy), Some((ty, tj))) if ty < hy => Some(tj),
+            (Some(_), _) => in_head,
+            (None, Some((_, tj))) => Some(tj),
+            (None, None) => None,
         }
     };
+    // Whether y (non-NaN) occurs in the prefix.
+    let in_prefix = |y: f64| -> bool {
+        if y == 0.0 {
+            return true;
+        }
+        match shape.block {
+            Some((a, b)) => head.get(a - 1..b).is_some_and(|blk| {
+                let k = blk.partition_point(|v| y_of(*v) < y);
+                blk.get(k).is_some_and(|v| y_of(*v) == y)
+            }),
+            None => head.iter().any(|v| y_of(*v) == y),
+        }
+    };
+    // R's y[n]: the value whose first occurrence is the latest.
+    let mut ylast: Option<f64> = None;
+    for i in (0..tail.len()).rev() {
+        let y = y_of(tail[i]);
+        let seen = if y.is_nan() {
+            shape.nan_at != usize::MAX || tail[..i].iter().any(|v| y_of(*v).is_nan())
+        } else {
+            in_prefix(y) || tail[..i].iter().any(|v| y_of(*v) == y)
+        };
+        if !seen {
+            ylast = Some(y);
+            break;
+        }
+    }
+    let ylast = ylast.unwrap_or(
+        if shape.nan_at != usize::MAX && shape.nan_at > shape.ymax_at {
+            f64::NAN
+        } else {
+            shape.ymax
+        },
+    );
     let at = |i: Option<usize>| i.map_or(f64::NAN, x);
     let i1 = approx(tol);
     let i2 = approx(-tol);
@@ -1631,8 +1706,7 @@ fn findq_band(time: &[f64], band: &[f64], shape: &Shape, p: f64) -> f64 {
     if p == 0.0 {
         quant = 0.0;
     }
-    let last_is_nan = shape.nan_at != usize::MAX && shape.nan_at > shape.ymax_at;
-    if !last_is_nan && (p - shape.ymax).abs() < tol {
+    if !ylast.is_nan() && (p - ylast).abs() < tol {
         quant = midpoint(at(i1), time.last().copied().unwrap_or(0.0));
     }
     quant
@@ -1846,7 +1920,7 @@ mod tests {
     fn findq_band_equals_general_findq() {
         let mut rng = Mix(7);
         let probs = [0.0, 1e-9, 0.1, 0.25, 0.5, 0.5 + 1e-9, 0.75, 0.9, 1.0];
-        for case in 0..20_000 {
+        for case in 0..40_000 {
             let m = 1 + rng.below(12) as usize;
             let mut time: Vec<f64> = (0..m).map(|_| rng.below(40) as f64).collect();
             time.sort_by(f64::total_cmp);
@@ -1864,7 +1938,17 @@ mod tests {
                 }
                 band.push(v.clamp(0.0, 1.0).min(band.last().copied().unwrap_or(1.0)));
             }
-            match case % 6 {
+            match case % 7 {
+                6 => {
+                    for _ in 0..3 {
+                        let k = rng.below(m as u64) as usize;
+                        band[k] = match rng.below(3) {
+                            0 => f64::NAN,
+                            1 => rng.below(9) as f64 / 8.0,
+                            _ => band[rng.below(m as u64) as usize],
+                        };
+                    }
+                }
                 1 => {
                     let k = rng.below(m as u64 + 1) as usize;
                     for b in band.iter_mut().take(k) {
