@@ -113,3 +113,68 @@ fn cached_columns_are_stable() -> Result<(), survkit::Error> {
     assert_eq!(other.std_err_log(), &se[..]);
     Ok(())
 }
+
+mod sweep_path {
+    use proptest::prelude::*;
+    use survkit::{EventTable, KaplanMeier, SurvivalData, TimeFix};
+
+    /// Rows of (time, event, group, stratum): grid times (ties), continuous
+    /// ones, zeros and near ties of grid times (within R's tolerance).
+    fn rows() -> impl Strategy<Value = Vec<(f64, bool, u8, u8)>> {
+        prop::collection::vec(
+            (
+                prop_oneof![
+                    (0u8..4).prop_map(f64::from),
+                    0.0..50.0f64,
+                    Just(0.0),
+                    ((1u8..4), (1u32..50))
+                        .prop_map(|(t, k)| f64::from(t) * (1.0 + f64::from(k) * 1e-10)),
+                ],
+                any::<bool>(),
+                0u8..4,
+                0u8..3,
+            ),
+            2..200,
+        )
+    }
+
+    proptest! {
+        /// The multi-curve packed-key path (unweighted, no entries, several
+        /// groups and/or strata) equals the event-table path curve for
+        /// curve, bit for bit, with both near-tie rules and reversed.
+        #[test]
+        fn multi_curve_sweep_equals_the_event_table_path(r in rows(), strat in any::<bool>()) {
+            let time: Vec<f64> = r.iter().map(|x| x.0).collect();
+            let event: Vec<bool> = r.iter().map(|x| x.1).collect();
+            let group: Vec<u8> = r.iter().map(|x| x.2).collect();
+            let stratum: Vec<u8> = r.iter().map(|x| x.3).collect();
+            let flipped: Vec<bool> = event.iter().map(|e| !e).collect();
+            let build = |ev: Vec<bool>| {
+                let b = SurvivalData::builder(time.clone(), ev).groups(&group);
+                if strat { b.strata(&stratum).build() } else { b.build() }
+            };
+            let (Ok(data), Ok(data_rev)) = (build(event.clone()), build(flipped)) else {
+                return Ok(());
+            };
+            for fix in [TimeFix::Tolerance, TimeFix::Exact] {
+                let km = KaplanMeier::default().time_fix(fix);
+                let table = EventTable::from_data_with(&data, fix).unwrap();
+                match (km.fit(&data), km.fit_table(&table)) {
+                    (Ok(fast), Ok(slow)) => {
+                        prop_assert_eq!(&fast, &slow);
+                        prop_assert_eq!(
+                            format!("{:?}", fast.medians()),
+                            format!("{:?}", slow.medians())
+                        );
+                    }
+                    (fast, slow) => prop_assert_eq!(fast.is_err(), slow.is_err()),
+                }
+                let rev_table = EventTable::from_data_with(&data_rev, fix).unwrap();
+                match (km.fit_reverse(&data), km.fit_table(&rev_table)) {
+                    (Ok(fast), Ok(slow)) => prop_assert_eq!(fast, slow),
+                    (fast, slow) => prop_assert_eq!(fast.is_err(), slow.is_err()),
+                }
+            }
+        }
+    }
+}
