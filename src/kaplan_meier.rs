@@ -304,7 +304,7 @@ impl KaplanMeier {
     fn fit_sweep(&self, data: &SurvivalData, reverse: bool) -> Result<Option<KaplanMeierFit>> {
         let (k, m) = (data.n_groups(), data.n_strata());
         let cells = k.saturating_mul(m);
-        if cells < 2 || cells > MAX_SWEEP_CURVES || data.len() as u64 > MAX_UNIT_SUBJECTS {
+        if !(2..=MAX_SWEEP_CURVES).contains(&cells) || data.len() as u64 > MAX_UNIT_SUBJECTS {
             return Ok(None);
         }
         let Some(lay) = sweep::layout(data, k) else {
@@ -1632,7 +1632,8 @@ fn findq_band(time: &[f64], band: &[f64], shape: &Shape, p: f64) -> f64 {
         }
         let below = |v: &f64| y_of(*v) + shift < p;
         // The prefix's first qualifying row, and its value.
-        let in_head: Option<usize> = if !(0.0 + shift < p) {
+        // p is in [0, 1] (never NaN): `y₀ + shift ≥ p` is R's `!(y₀ + shift < p)`.
+        let in_head: Option<usize> = if shift >= p {
             Some(0)
         } else {
             match shape.block {

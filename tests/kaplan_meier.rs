@@ -379,7 +379,7 @@ fn book_data_1_hand_derived() {
     let g1: f64 = 1.0 / 30.0;
     let g6: f64 = g1 + 2.0 / 8.0;
     assert_all_rel(
-        &c.std_err_log(),
+        c.std_err_log(),
         &[g1.sqrt(), g6.sqrt(), g6.sqrt(), f64::INFINITY],
         TOL,
         "se",
