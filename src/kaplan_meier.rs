@@ -140,7 +140,11 @@ impl KaplanMeier {
     /// writing the row times over the keys already read, one pass
     /// multiplies out `S`. The result is bit for bit the event-table path's
     /// (a property test checks it); peak memory is the 8-byte keys plus 9
-    /// bytes a row. Everything else goes through [`EventTable`].
+    /// bytes a row. Unweighted data without entry times and with several
+    /// groups or strata are fitted from the shared packed-key sweep (one
+    /// sort of `time | stratum | group | event` keys, one pass over R's
+    /// near-tie runs appending to each curve), also bit for bit the event
+    /// table's curves. Everything else goes through [`EventTable`].
     ///
     /// # Errors
     /// As [`EventTable::from_data_with`], and [`Error::EmptyGroup`] when the
