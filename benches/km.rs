@@ -122,6 +122,9 @@ fn fit_and_baseline(
 /// block (8 MB) and is returned to the kernel and faulted in again on every
 /// iteration (~4 300 page faults).
 fn bench_cold_heap(c: &mut Criterion) {
+    if !wanted(&["km_cold_heap"]) {
+        return;
+    }
     let mut group = c.benchmark_group("km_cold_heap");
     group.sample_size(10);
     let n = 1_000_000;
@@ -142,6 +145,9 @@ fn warm_allocator() {
 }
 
 fn bench(c: &mut Criterion) {
+    if !wanted(&["km/fit", "km/sort_baseline"]) {
+        return;
+    }
     warm_allocator();
     let mut group = c.benchmark_group("km");
     for &n in &[1_000usize, 100_000, 1_000_000, 10_000_000] {
@@ -172,5 +178,204 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_cold_heap, bench);
+/// Everything a user reads off a fitted curve: both standard errors and the
+/// default 95% interval at every row, the three quartiles with their
+/// intervals. Returns a checksum so that nothing is optimised away.
+fn complete(fit: &survkit::KaplanMeierFit) -> f64 {
+    let mut acc = 0.0;
+    for c in fit.curves() {
+        acc += c.std_err_log().len() as f64;
+        acc += c.std_err_surv().len() as f64;
+        acc += c.lower().len() as f64 + c.upper().len() as f64;
+        for p in [0.25, 0.5, 0.75] {
+            let q = c.quantile(p).expect("valid p");
+            acc += q.estimate().unwrap_or(0.0) + q.ci().lower();
+        }
+    }
+    acc
+}
+
+fn fit_complete(data: &SurvivalData) -> f64 {
+    let fit = KaplanMeier::default().fit(data).expect("fit");
+    complete(&fit)
+}
+
+fn sort_copy(t: &[f64]) -> Vec<f64> {
+    let mut v = t.to_vec();
+    v.sort_unstable_by(f64::total_cmp);
+    v
+}
+
+/// Whether the command line's filter (its first argument that is neither a
+/// flag nor a number) can match an id starting with one of `prefixes`: the
+/// groups skip generating data nobody measures.
+fn wanted(prefixes: &[&str]) -> bool {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let filter = args
+        .iter()
+        .find(|a| !a.starts_with('-') && a.parse::<f64>().is_err());
+    match filter {
+        None => true,
+        Some(f) => prefixes
+            .iter()
+            .any(|p| f.starts_with(p) || p.starts_with(f.as_str())),
+    }
+}
+
+/// Sizes of the complete-result groups: `KM_SIZES=10000,1000000` narrows a
+/// measurement run; `--test` (CI) runs 10⁴ only.
+fn complete_sizes() -> Vec<usize> {
+    if std::env::args().any(|a| a == "--test") {
+        return vec![10_000];
+    }
+    match std::env::var("KM_SIZES") {
+        Ok(v) => v.split(',').filter_map(|x| x.trim().parse().ok()).collect(),
+        Err(_) => vec![10_000, 1_000_000, 10_000_000],
+    }
+}
+
+/// `km/complete/…`: the fit plus [`complete`], beside the copy-and-sort of
+/// the same times; one curve. The peak memory of the whole (fit and every
+/// column and quartile) is reported on stderr.
+fn bench_complete(c: &mut Criterion) {
+    if !wanted(&["km/complete"]) {
+        return;
+    }
+    warm_allocator();
+    let mut group = c.benchmark_group("km/complete");
+    for n in complete_sizes() {
+        if n >= 1_000_000 {
+            group.sample_size(10);
+        }
+        for (kind, days) in [("continuous", false), ("days", true)] {
+            let (time, event) = generate(n, days);
+            let data = SurvivalData::new(time.clone(), event).expect("valid");
+            // Checked once: a median is reached, within the range of the
+            // times (exponential, mean 365.25, 30% flagged censored: KM
+            // places it near 362 days).
+            let fit = KaplanMeier::default().fit(&data).expect("fit");
+            let m = fit.curves()[0].median().estimate().expect("reached");
+            assert!((250.0..450.0).contains(&m), "median {m}");
+            drop(fit);
+            let before = LIVE.load(Ordering::Relaxed);
+            PEAK.store(before, Ordering::Relaxed);
+            let fit = KaplanMeier::default().fit(&data).expect("fit");
+            black_box(complete(&fit));
+            let extra = PEAK.load(Ordering::Relaxed) - before;
+            drop(fit);
+            let input = n * (8 + 1);
+            eprintln!(
+                "km/complete/memory/{kind}/n={n}: peak extra {:.1} MB over input {:.1} MB, \
+                 (input+extra)/input {:.2}",
+                extra as f64 / 1e6,
+                input as f64 / 1e6,
+                (input + extra) as f64 / input as f64
+            );
+            group.bench_with_input(
+                BenchmarkId::new(format!("complete/{kind}"), format!("n={n}")),
+                &data,
+                |b, d| b.iter(|| fit_complete(black_box(d))),
+            );
+            group.bench_with_input(
+                BenchmarkId::new(format!("sort_baseline/{kind}"), format!("n={n}")),
+                &time,
+                |b, t| b.iter(|| sort_copy(black_box(t))),
+            );
+        }
+    }
+    group.finish();
+}
+
+/// `km/groups/…`: two and ten groups (equal sizes, round robin), the
+/// complete result of every curve, beside the sort of the same times.
+fn bench_groups(c: &mut Criterion) {
+    if !wanted(&["km/groups"]) {
+        return;
+    }
+    warm_allocator();
+    let mut group = c.benchmark_group("km/groups");
+    for n in complete_sizes() {
+        if n >= 1_000_000 {
+            group.sample_size(10);
+        }
+        for (kind, days) in [("continuous", false), ("days", true)] {
+            let (time, event) = generate(n, days);
+            for k in [2u32, 10] {
+                let groups: Vec<u32> = (0..n as u32).map(|i| i % k).collect();
+                let data = SurvivalData::builder(time.clone(), event.clone())
+                    .groups(&groups)
+                    .build()
+                    .expect("valid");
+                let fit = KaplanMeier::default().fit(&data).expect("fit");
+                assert_eq!(fit.curves().len(), k as usize);
+                drop(fit);
+                group.bench_with_input(
+                    BenchmarkId::new(format!("complete_{k}/{kind}"), format!("n={n}")),
+                    &data,
+                    |b, d| b.iter(|| fit_complete(black_box(d))),
+                );
+            }
+            group.bench_with_input(
+                BenchmarkId::new(format!("sort_baseline/{kind}"), format!("n={n}")),
+                &time,
+                |b, t| b.iter(|| sort_copy(black_box(t))),
+            );
+        }
+    }
+    group.finish();
+}
+
+/// `km/summary/…`: survival, standard error and interval at 100 requested
+/// times on a fitted 10⁶-row curve (continuous times), the curve's columns
+/// computed by an earlier call (a curve computes them once); the first call
+/// on a fresh curve is `summary_first_call/…`.
+fn bench_summary(c: &mut Criterion) {
+    if !wanted(&["km/summary"]) {
+        return;
+    }
+    let mut group = c.benchmark_group("km/summary");
+    let n = if std::env::args().any(|a| a == "--test") {
+        10_000
+    } else {
+        1_000_000
+    };
+    let (time, event) = generate(n, false);
+    let data = SurvivalData::new(time, event).expect("valid");
+    let fit = KaplanMeier::default().fit(&data).expect("fit");
+    let curve = &fit.curves()[0];
+    let times: Vec<f64> = (0..100).map(|i| f64::from(i) * 20.0).collect();
+    let at = curve.survival_at(&times).expect("valid times");
+    assert!(at[0].survival() == 1.0 && at[99].survival() < 0.1);
+    group.bench_with_input(
+        BenchmarkId::new("survival_at_100", format!("n={n}")),
+        &times,
+        |b, t| b.iter(|| curve.survival_at(black_box(t)).expect("valid times")),
+    );
+    group.sample_size(10);
+    group.bench_with_input(
+        BenchmarkId::new("summary_first_call", format!("n={n}")),
+        &times,
+        |b, t| {
+            b.iter_batched(
+                || KaplanMeier::default().fit(&data).expect("fit"),
+                |fresh| {
+                    fresh.curves()[0]
+                        .survival_at(black_box(t))
+                        .expect("valid times")
+                },
+                criterion::BatchSize::LargeInput,
+            )
+        },
+    );
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    bench_cold_heap,
+    bench,
+    bench_complete,
+    bench_groups,
+    bench_summary
+);
 criterion_main!(benches);

@@ -117,5 +117,68 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+/// `logrank/variants/…`: the streaming test on integer days (two groups),
+/// on two groups in four strata and on four groups (continuous times), each
+/// beside the copy-and-sort of the same times. 10⁶ subjects (10⁴ under
+/// `--test`).
+fn bench_variants(c: &mut Criterion) {
+    let mut group = c.benchmark_group("logrank/variants");
+    let smoke = std::env::args().any(|a| a == "--test");
+    let n = if smoke { 10_000 } else { 1_000_000 };
+    group.sample_size(10);
+    let (time, event, arm) = trial(n);
+    let days: Vec<f64> = time.iter().map(|t| (t * 365.25).floor()).collect();
+    let strata: Vec<u8> = (0..n).map(|i| ((i / 2) % 4) as u8).collect();
+    let four: Vec<u8> = (0..n).map(|i| (i % 4) as u8).collect();
+    let cases = [
+        (
+            "two_groups_days",
+            SurvivalData::builder(days.clone(), event.clone())
+                .groups(&arm)
+                .build(),
+            &days,
+        ),
+        (
+            "stratified",
+            SurvivalData::builder(time.clone(), event.clone())
+                .groups(&arm)
+                .strata(&strata)
+                .build(),
+            &time,
+        ),
+        (
+            "four_groups",
+            SurvivalData::builder(time.clone(), event.clone())
+                .groups(&four)
+                .build(),
+            &time,
+        ),
+    ];
+    for (name, data, t) in cases {
+        let data = data.expect("generated data are valid");
+        let res = LogRank::default().test(&data).expect("test runs");
+        let table = EventTable::from_data(&data).expect("table builds");
+        assert_eq!(
+            res,
+            LogRank::default().test_table(&table).expect("test runs")
+        );
+        group.bench_with_input(BenchmarkId::new(name, format!("n={n}")), &data, |b, d| {
+            b.iter(|| LogRank::default().test(d).expect("test runs"))
+        });
+        group.bench_with_input(
+            BenchmarkId::new(format!("sort/{name}"), format!("n={n}")),
+            t,
+            |b, t| {
+                b.iter_batched_ref(
+                    || t.clone(),
+                    |v| v.sort_unstable_by(f64::total_cmp),
+                    BatchSize::LargeInput,
+                )
+            },
+        );
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench, bench_variants);
 criterion_main!(benches);

@@ -107,9 +107,58 @@ impl UnitCounts {
         }
         out
     }
+
+    /// Greenwood σ after each row, `sqrt(Σ d / (n (n − d)))`, `+∞` from the
+    /// first row with `n ≤ d` on: bit for bit the general loop over
+    /// [`Counts::rows`] (with `d = 0` the term added is exactly 0).
+    pub(crate) fn greenwood(&self) -> Vec<f64> {
+        let mut out = vec![0.0; self.codes.len()];
+        let mut large = self.large.iter();
+        let mut at_risk = self.n_total;
+        let mut green = 0.0_f64;
+        for (slot, &code) in out.iter_mut().zip(&self.codes) {
+            let (d, c) = if code == ESCAPE {
+                large.next().copied().unwrap_or((0, 0))
+            } else {
+                (u64::from(code & 0x0F), u64::from(code >> 4))
+            };
+            let (nf, df) = (at_risk as f64, d as f64);
+            let term = if nf > df {
+                df / (nf * (nf - df))
+            } else {
+                f64::INFINITY
+            };
+            green += if d > 0 { term } else { 0.0 };
+            at_risk = at_risk.saturating_sub(d.saturating_add(c));
+            *slot = green.sqrt();
+        }
+        out
+    }
 }
 
 impl Counts {
+    /// Greenwood σ after each row (see [`UnitCounts::greenwood`]).
+    pub(crate) fn greenwood(&self) -> Vec<f64> {
+        match self {
+            Counts::Unit(u) => u.greenwood(),
+            Counts::Weighted { .. } => {
+                let mut out = vec![0.0; self.len()];
+                let mut green = 0.0_f64;
+                for (slot, (n, d, _)) in out.iter_mut().zip(self.rows()) {
+                    if d > 0.0 {
+                        green += if n > d {
+                            d / (n * (n - d))
+                        } else {
+                            f64::INFINITY
+                        };
+                    }
+                    *slot = green.sqrt();
+                }
+                out
+            }
+        }
+    }
+
     /// The compact form of whole counts without entries, else the columns
     /// as given. Whole means: every event and censored count an integer in
     /// `[0, 2⁵³]`, and every number at risk equal to the exits from its row
@@ -196,6 +245,105 @@ impl Counts {
                     Column::Censored => c,
                 })
                 .collect(),
+        }
+    }
+}
+
+/// A forward cursor over the rows of [`Counts`]: the events and censorings
+/// of the rows passed, summed in row order, and the number at risk of the
+/// next row. For packed counts the sums are integers (exact in `f64` below
+/// 2⁵³, so equal to a running `f64` sum) taken over whole byte ranges.
+pub(crate) struct Cursor<'a> {
+    counts: &'a Counts,
+    /// Rows passed.
+    row: usize,
+    /// Escaped rows passed (packed counts).
+    large: usize,
+    /// Events and censored passed (packed counts).
+    d: u64,
+    c: u64,
+    /// Events and censored passed (weighted counts).
+    ev: f64,
+    ce: f64,
+}
+
+impl<'a> Cursor<'a> {
+    pub(crate) fn new(counts: &'a Counts) -> Self {
+        Cursor {
+            counts,
+            row: 0,
+            large: 0,
+            d: 0,
+            c: 0,
+            ev: 0.0,
+            ce: 0.0,
+        }
+    }
+
+    /// Passes the rows up to (not including) `to`.
+    pub(crate) fn advance(&mut self, to: usize) {
+        let to = to.min(self.counts.len());
+        if to <= self.row {
+            return;
+        }
+        match self.counts {
+            Counts::Unit(u) => {
+                let codes = u.codes.get(self.row..to).unwrap_or_default();
+                // Branch-free sums over the bytes, then the escaped rows
+                // (0xFF counted as 15 + 15 above) replaced by their counts.
+                // u32 lanes per chunk of 2²⁰ rows (15 · 2²⁰ < 2³²): the
+                // loop vectorises; the chunks add up in u64.
+                let (mut d, mut c, mut esc) = (0u64, 0u64, 0u64);
+                for chunk in codes.chunks(1 << 20) {
+                    let (mut cd, mut cc, mut ce) = (0u32, 0u32, 0u32);
+                    for &code in chunk {
+                        cd += u32::from(code & 0x0F);
+                        cc += u32::from(code >> 4);
+                        ce += u32::from(code == ESCAPE);
+                    }
+                    d += u64::from(cd);
+                    c += u64::from(cc);
+                    esc += u64::from(ce);
+                }
+                let esc = esc as usize; // ok: at most codes.len()
+                d -= 15 * esc as u64;
+                c -= 15 * esc as u64;
+                for &(ld, lc) in u.large.iter().skip(self.large).take(esc) {
+                    d = d.saturating_add(ld);
+                    c = c.saturating_add(lc);
+                }
+                self.large += esc;
+                self.d = self.d.saturating_add(d);
+                self.c = self.c.saturating_add(c);
+            }
+            Counts::Weighted {
+                n_event, n_censor, ..
+            } => {
+                for i in self.row..to {
+                    self.ev += n_event.get(i).copied().unwrap_or(0.0);
+                    self.ce += n_censor.get(i).copied().unwrap_or(0.0);
+                }
+            }
+        }
+        self.row = to;
+    }
+
+    /// Events and censored of the rows passed.
+    pub(crate) fn sums(&self) -> (f64, f64) {
+        match self.counts {
+            Counts::Unit(_) => (self.d as f64, self.c as f64),
+            Counts::Weighted { .. } => (self.ev, self.ce),
+        }
+    }
+
+    /// Number at risk at the next row, `None` past the last row.
+    pub(crate) fn n_risk(&self) -> Option<f64> {
+        if self.row >= self.counts.len() {
+            return None;
+        }
+        match self.counts {
+            Counts::Unit(u) => Some(u.n_total.saturating_sub(self.d.saturating_add(self.c)) as f64),
+            Counts::Weighted { n_risk, .. } => n_risk.get(self.row).copied(),
         }
     }
 }

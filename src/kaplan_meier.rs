@@ -1,13 +1,15 @@
 //! Kaplan-Meier estimation of the survival function, as R's `survfit` does it.
 
 use std::collections::HashSet;
+use std::sync::OnceLock;
 
-use crate::curve_counts::{Column, Counts, UnitCounts};
+use crate::curve_counts::{Column, Counts, Cursor, UnitCounts};
 use crate::data::SurvivalData;
 use crate::error::{Error, Result};
 use crate::event_table::{distinct_times, exit_key, tie_rule, EventTable, GroupCounts, TimeFix};
 use crate::interval::{CiTransform, ConfidenceInterval, ConfidenceLevel};
 use crate::special::norm_quantile;
+use crate::sweep;
 
 /// Tolerance of R's `quantile.survfit` (its `tolerance` argument) and of
 /// `survmean`'s median rule: `sqrt(.Machine$double.eps)` = 2^-26. A survival
@@ -17,6 +19,10 @@ pub const QUANTILE_TOLERANCE: f64 = 1.490_116_119_384_765_6e-8;
 /// Largest number of subjects fitted by the packed one-curve path: counts
 /// up to 2⁵³ are exact in f64, so its arithmetic equals the event table's.
 const MAX_UNIT_SUBJECTS: u64 = 1 << 53;
+
+/// Most curves fitted by the packed-key sweep (a few words of state per
+/// curve); more go through the event table.
+const MAX_SWEEP_CURVES: usize = 1 << 16;
 
 /// Kaplan-Meier estimator of the survival function `S(t) = P(T > t)`, one
 /// curve per group (and stratum), with Greenwood standard errors, pointwise
@@ -134,7 +140,11 @@ impl KaplanMeier {
     /// writing the row times over the keys already read, one pass
     /// multiplies out `S`. The result is bit for bit the event-table path's
     /// (a property test checks it); peak memory is the 8-byte keys plus 9
-    /// bytes a row. Everything else goes through [`EventTable`].
+    /// bytes a row. Unweighted data without entry times and with several
+    /// groups or strata are fitted from the shared packed-key sweep (one
+    /// sort of `time | stratum | group | event` keys, one pass over R's
+    /// near-tie runs appending to each curve), also bit for bit the event
+    /// table's curves. Everything else goes through [`EventTable`].
     ///
     /// # Errors
     /// As [`EventTable::from_data_with`], and [`Error::EmptyGroup`] when the
@@ -142,6 +152,9 @@ impl KaplanMeier {
     /// group whose case weights are all zero).
     pub fn fit(&self, data: &SurvivalData) -> Result<KaplanMeierFit> {
         if let Some(fit) = self.fit_unit(data, false)? {
+            return Ok(fit);
+        }
+        if let Some(fit) = self.fit_sweep(data, false)? {
             return Ok(fit);
         }
         let table = EventTable::from_data_with(data, self.time_fix)?;
@@ -169,6 +182,9 @@ impl KaplanMeier {
     /// As [`fit`](Self::fit).
     pub fn fit_reverse(&self, data: &SurvivalData) -> Result<KaplanMeierFit> {
         if let Some(fit) = self.fit_unit(data, true)? {
+            return Ok(fit);
+        }
+        if let Some(fit) = self.fit_sweep(data, true)? {
             return Ok(fit);
         }
         let table = EventTable::from_data_with(data, self.time_fix)?;
@@ -270,9 +286,130 @@ impl KaplanMeier {
             conf_level: self.conf_level,
             transform: self.transform,
             z,
+            cache: Cache::default(),
         };
         Ok(Some(KaplanMeierFit {
             curves: vec![curve],
+            conf_level: self.conf_level,
+            transform: self.transform,
+        }))
+    }
+
+    /// The curves of unweighted data without entry times and with several
+    /// groups or strata, from the shared packed-key sweep ([`crate::sweep`]):
+    /// one `sort_unstable` of `time | stratum | group | event` keys, one pass
+    /// over R's near-tie runs that appends each run to the curves of the
+    /// (group, stratum) cells present in it (row time: the run's first time,
+    /// as the event table), then `S` per curve. `None` when the data need
+    /// the event table (weights, entries, one curve, a time range too wide
+    /// for the key, more than [`MAX_SWEEP_CURVES`] curves). Bit for bit the
+    /// event-table path's curves (integer counts, the same rows and the same
+    /// products; a property test checks it).
+    fn fit_sweep(&self, data: &SurvivalData, reverse: bool) -> Result<Option<KaplanMeierFit>> {
+        let (k, m) = (data.n_groups(), data.n_strata());
+        let cells = k.saturating_mul(m);
+        if !(2..=MAX_SWEEP_CURVES).contains(&cells) || data.len() as u64 > MAX_UNIT_SUBJECTS {
+            return Ok(None);
+        }
+        let Some(lay) = sweep::layout(data, k) else {
+            return Ok(None);
+        };
+        let z = z_value(self.conf_level)?;
+        let (keys, sizes) = sweep::sorted_keys(data, lay);
+        let mut time: Vec<Vec<f64>> = vec![Vec::new(); cells];
+        let mut counts: Vec<UnitCounts> = sizes
+            .iter()
+            .map(|&size| UnitCounts::with_capacity(size, 0))
+            .collect();
+        // Events and censored of each cell in the open run, and the cells
+        // the run touched (in order of first key).
+        let mut run_counts = vec![(0u64, 0u64); cells];
+        let mut touched: Vec<usize> = Vec::new();
+        let (g_bits, flip) = (lay.g_bits, u64::from(reverse));
+        let g_mask = (1u64 << g_bits) - 1;
+        let code_mask = (1u64 << (lay.low - 1)) - 1;
+        sweep::for_each_row(&keys, lay, self.time_fix, |run| {
+            let Some(&first) = run.first() else {
+                return;
+            };
+            let t = lay.time(first >> lay.low);
+            for &key in run {
+                let code = (key >> 1) & code_mask;
+                // ok: stratum < m and group < k by the layout
+                let cell = (code >> g_bits) as usize * k + (code & g_mask) as usize;
+                let event = (key & 1) ^ flip;
+                if let Some(rc) = run_counts.get_mut(cell) {
+                    if rc.0 + rc.1 == 0 {
+                        touched.push(cell);
+                    }
+                    rc.0 += event;
+                    rc.1 += event ^ 1;
+                }
+            }
+            for &cell in &touched {
+                if let (Some(rc), Some(tc), Some(uc)) = (
+                    run_counts.get_mut(cell),
+                    time.get_mut(cell),
+                    counts.get_mut(cell),
+                ) {
+                    tc.push(t);
+                    uc.push(rc.0, rc.1);
+                    *rc = (0, 0);
+                }
+            }
+            touched.clear();
+        });
+        drop(keys);
+        let group_names = data.group_names();
+        let stratum_names = data.stratum_names();
+        let mut slots: Vec<Option<(Vec<f64>, UnitCounts)>> =
+            time.into_iter().zip(counts).map(Some).collect();
+        let mut curves = Vec::with_capacity(cells);
+        for g in 0..k {
+            for st in 0..m {
+                let (time, counts) = slots
+                    .get_mut(st * k + g)
+                    .and_then(Option::take)
+                    .expect("one slot per (group, stratum) cell");
+                let group = group_names
+                    .get(g)
+                    .map_or_else(String::new, |s| s.to_string());
+                let stratum = stratum_names
+                    .get(st)
+                    .map_or_else(String::new, |s| s.to_string());
+                if time.is_empty() {
+                    if m == 1 {
+                        return Err(Error::EmptyGroup {
+                            what: "group",
+                            level: group,
+                        });
+                    }
+                    continue;
+                }
+                let name = if m == 1 {
+                    group.clone()
+                } else if k == 1 {
+                    stratum.clone()
+                } else {
+                    format!("{group}, {stratum}")
+                };
+                let surv = counts.survival();
+                curves.push(SurvivalCurve {
+                    name,
+                    group,
+                    stratum,
+                    time,
+                    counts: Counts::Unit(counts),
+                    surv,
+                    conf_level: self.conf_level,
+                    transform: self.transform,
+                    z,
+                    cache: Cache::default(),
+                });
+            }
+        }
+        Ok(Some(KaplanMeierFit {
+            curves,
             conf_level: self.conf_level,
             transform: self.transform,
         }))
@@ -488,9 +625,11 @@ impl KaplanMeierFit {
 /// transforms and the cumulative hazard; each method documents its own rule.
 ///
 /// # Storage
-/// A curve stores its row times, `S` and the counts; every other column
-/// (number at risk, events, censored, standard errors, bounds, cumulative
-/// hazard) is computed on demand in one pass and returned as a `Vec`. Whole
+/// A curve stores its row times, `S` and the counts. The standard errors
+/// and the pointwise bounds are computed on their first use (both bounds in
+/// one pass) and kept, so their accessors return slices; each costs 8 bytes
+/// a row once computed. The counts and the cumulative hazard are computed
+/// on each call and returned as a `Vec`. Whole
 /// counts whose number at risk is the exits from each row on (typically
 /// unweighted data without entry times) are packed one byte a row (events
 /// and censored in a nibble each, rows with 15 or more escaped to a side
@@ -498,8 +637,9 @@ impl KaplanMeierFit {
 /// so a curve costs 17 bytes a row instead of 48; other curves (fractional
 /// weights, entries after the first exit) keep f64 columns of n at risk,
 /// events and censored. The form is chosen by the counts alone, so curves
-/// fitted from the same rows compare equal. Call an accessor once and keep
-/// its `Vec` when reading it row by row.
+/// fitted from the same rows compare equal (computed columns do not take
+/// part in the comparison). Call a `Vec` accessor once and keep the `Vec`
+/// when reading it row by row.
 ///
 /// # Conventions
 /// Accessors named after R's `survfit` components; the scale of each
@@ -539,6 +679,42 @@ pub struct SurvivalCurve {
     conf_level: ConfidenceLevel,
     transform: CiTransform,
     z: f64,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    cache: Cache,
+}
+
+/// The columns of a curve computed on first use and kept (each at most
+/// once): Greenwood σ, the standard error of `S`, the pointwise bounds with
+/// the shape of their quantile scales, and the shape of `1 − S`. Not part of
+/// the curve's value: equality ignores it, serde skips it, and
+/// [`SurvivalCurve::with_ci`] drops the bounds.
+#[derive(Clone, Default)]
+struct Cache {
+    std_err_log: OnceLock<Vec<f64>>,
+    std_err_surv: OnceLock<Vec<f64>>,
+    bounds: OnceLock<Bounds>,
+    surv_shape: OnceLock<Shape>,
+}
+
+impl PartialEq for Cache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for Cache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("(columns computed on demand)")
+    }
+}
+
+/// The pointwise bounds of a curve and the shapes of `1 − lower`, `1 − upper`.
+#[derive(Clone)]
+struct Bounds {
+    lower: Vec<f64>,
+    upper: Vec<f64>,
+    lower_shape: Shape,
+    upper_shape: Shape,
 }
 
 impl SurvivalCurve {
@@ -598,6 +774,7 @@ impl SurvivalCurve {
             conf_level: info.conf_level,
             transform: info.transform,
             z: info.z,
+            cache: Cache::default(),
         }
     }
 
@@ -661,20 +838,26 @@ impl SurvivalCurve {
     }
 
     /// Greenwood standard error of `−log S(t)`, the cumulative-hazard scale
-    /// (R's `fit$std.err`); `+∞` once the curve has dropped to 0. Computed on
-    /// demand (one pass over the counts).
-    pub fn std_err_log(&self) -> Vec<f64> {
-        greenwood(self.counts.rows()).collect()
+    /// (R's `fit$std.err`); `+∞` once the curve has dropped to 0. Computed
+    /// on the first call (one pass over the counts) and kept.
+    pub fn std_err_log(&self) -> &[f64] {
+        self.cache
+            .std_err_log
+            .get_or_init(|| self.counts.greenwood())
     }
 
     /// Standard error of `S(t)` itself, `S(t) × std_err_log(t)` (R's
     /// `summary(fit)$std.err`); NaN where `S = 0` (`0 × ∞`), as in R.
-    pub fn std_err_surv(&self) -> Vec<f64> {
-        self.surv
-            .iter()
-            .zip(greenwood(self.counts.rows()))
-            .map(|(s, e)| s * e)
-            .collect()
+    /// Computed on the first call and kept.
+    pub fn std_err_surv(&self) -> &[f64] {
+        self.cache.std_err_surv.get_or_init(|| {
+            let sigma = self.std_err_log();
+            let mut out = vec![0.0; self.surv.len().min(sigma.len())];
+            for ((slot, s), e) in out.iter_mut().zip(&self.surv).zip(sigma) {
+                *slot = s * e;
+            }
+            out
+        })
     }
 
     /// Nelson-Aalen cumulative hazard `Λ(t) = Σ d/n` (R's `cumhaz`, `ctype =
@@ -718,40 +901,63 @@ impl SurvivalCurve {
     }
 
     /// Lower pointwise confidence bounds at the fit's level and transform
-    /// (R's `lower`), computed on demand.
+    /// (R's `lower`), computed on the first call of [`lower`](Self::lower),
+    /// [`upper`](Self::upper) or a quantile (both bounds in one pass) and
+    /// kept.
     ///
     /// # Conventions
     /// R's `survfit_confint` rules, NaN standing for R's `NA`/`NaN`: with
     /// `S = 0` every transform gives NaN bounds; with `S = 1` (σ = 0) the
     /// log and plain bounds are 1, the log-log, logit and arcsine bounds NaN.
     /// Plain bounds are clipped to `[0, 1]`, log upper bounds to 1.
-    pub fn lower(&self) -> Vec<f64> {
-        self.surv
-            .iter()
-            .zip(greenwood(self.counts.rows()))
-            .map(|(&s, e)| ci_lower(s, e, self.z, self.transform))
-            .collect()
+    pub fn lower(&self) -> &[f64] {
+        &self.bounds().lower
     }
 
     /// Upper pointwise confidence bounds (R's `upper`); see [`lower`](Self::lower).
-    pub fn upper(&self) -> Vec<f64> {
-        self.surv
-            .iter()
-            .zip(greenwood(self.counts.rows()))
-            .map(|(&s, e)| ci_upper(s, e, self.z, self.transform))
-            .collect()
+    pub fn upper(&self) -> &[f64] {
+        &self.bounds().upper
     }
 
-    /// Both pointwise bounds in one pass: `(lower, upper)`.
-    fn bounds(&self) -> (Vec<f64>, Vec<f64>) {
-        let rows = self.surv.len().min(self.counts.len());
-        let (mut lower, mut upper) = (Vec::with_capacity(rows), Vec::with_capacity(rows));
-        for (&s, e) in self.surv.iter().zip(greenwood(self.counts.rows())) {
-            let [lo, hi] = ci_bounds(s, e, self.z, self.transform);
-            lower.push(lo);
-            upper.push(hi);
-        }
-        (lower, upper)
+    /// Both pointwise bounds, computed in one pass over `S` and σ on first
+    /// use, with the shapes of `1 − lower` and `1 − upper` for the quantiles.
+    fn bounds(&self) -> &Bounds {
+        self.cache.bounds.get_or_init(|| {
+            let sigma = self.std_err_log();
+            let rows = self.surv.len().min(sigma.len());
+            let (mut lower, mut upper) = (vec![0.0; rows], vec![0.0; rows]);
+            let (z, tr) = (self.z, self.transform);
+            // A row without events repeats the previous row's S and σ, so
+            // its bounds are the previous ones (the same inputs): reused
+            // rather than recomputed (a third of the rows with 30% censored).
+            let mut prev: Option<(u64, u64, [f64; 2])> = None;
+            for (((lo, hi), &s), &e) in lower
+                .iter_mut()
+                .zip(upper.iter_mut())
+                .zip(&self.surv)
+                .zip(sigma)
+            {
+                let key = (s.to_bits(), e.to_bits());
+                let b = match prev {
+                    Some((ps, pe, b)) if (ps, pe) == key => b,
+                    _ => ci_bounds(s, e, z, tr),
+                };
+                prev = Some((key.0, key.1, b));
+                [*lo, *hi] = b;
+            }
+            let (lower_shape, upper_shape) = (Shape::of(&lower), Shape::of(&upper));
+            Bounds {
+                lower,
+                upper,
+                lower_shape,
+                upper_shape,
+            }
+        })
+    }
+
+    /// The shape of `1 − S` (computed once).
+    fn surv_shape(&self) -> &Shape {
+        self.cache.surv_shape.get_or_init(|| Shape::of(&self.surv))
     }
 
     /// Pointwise confidence intervals at any level and transform, one per row
@@ -770,8 +976,8 @@ impl SurvivalCurve {
         Ok(self
             .surv
             .iter()
-            .zip(greenwood(self.counts.rows()))
-            .map(|(&s, e)| {
+            .zip(self.std_err_log())
+            .map(|(&s, &e)| {
                 let [lo, hi] = ci_bounds(s, e, z, transform);
                 ConfidenceInterval::new(lo, hi, level)
             })
@@ -787,6 +993,7 @@ impl SurvivalCurve {
         c.z = z_value(level)?;
         c.conf_level = level;
         c.transform = transform;
+        c.cache.bounds = OnceLock::new();
         Ok(c)
     }
 
@@ -808,6 +1015,7 @@ impl SurvivalCurve {
     /// i₁ = first i with yᵢ + ε ≥ p,   i₂ = first i with yᵢ − ε ≥ p
     /// q  = (x_{i₁} + x_{i₂}) / 2            the midpoint of a flat segment at p
     /// q  = (x_{i₁} + t_m) / 2               when |p − y_last| < ε
+    /// (a + b) / 2 is a/2 + b/2 when a + b overflows (times near f64::MAX)
     /// q  = 0 when p = 0;   not reached when p > max y (+ ε)
     /// ```
     ///
@@ -850,20 +1058,10 @@ impl SurvivalCurve {
     }
 
     fn quantile_unchecked(&self, p: f64) -> Quantile {
-        let mut x = Vec::with_capacity(self.len() + 1);
-        x.push(0.0);
-        x.extend_from_slice(&self.time);
-        let mut y = Vec::with_capacity(self.len() + 1);
-        y.push(0.0);
-        y.extend(self.surv.iter().map(|s| 1.0 - s));
-        let est = findq(&x, &y, p, QUANTILE_TOLERANCE);
-        let (lower, upper) = self.bounds();
-        y.truncate(1);
-        y.extend(lower.iter().map(|s| 1.0 - s));
-        let lo = findq(&x, &y, p, QUANTILE_TOLERANCE);
-        y.truncate(1);
-        y.extend(upper.iter().map(|s| 1.0 - s));
-        let hi = findq(&x, &y, p, QUANTILE_TOLERANCE);
+        let est = findq_band(&self.time, &self.surv, self.surv_shape(), p);
+        let b = self.bounds();
+        let lo = findq_band(&self.time, &b.lower, &b.lower_shape, p);
+        let hi = findq_band(&self.time, &b.upper, &b.upper_shape, p);
         Quantile {
             probability: p,
             estimate: if est.is_nan() { None } else { Some(est) },
@@ -887,6 +1085,14 @@ impl SurvivalCurve {
     /// Matches R's `summary(fit, times, extend = TRUE)`; R's default
     /// `extend = FALSE` drops the requested times after
     /// [`last_time`](Self::last_time). Times are returned sorted, as R does.
+    /// A time before every row gives `S = 1` (σ = 0, bounds 1), including a
+    /// negative time when the curve has events at time 0, where R reports
+    /// the survival after those events (`S(t) = P(T > t) = 1` for `t < 0`).
+    ///
+    /// # Cost
+    /// `O(k log m)` for `k` times on `m` rows, plus one pass over the packed
+    /// counts up to the last requested time and, on the first call, the
+    /// Greenwood column (see [`std_err_log`](Self::std_err_log)).
     ///
     /// # Errors
     /// [`Error::EmptyInput`] for no times, [`Error::NonFinite`] for a NaN or
@@ -917,35 +1123,40 @@ impl SurvivalCurve {
         }
         let mut sorted = times.to_vec();
         sorted.sort_unstable_by(f64::total_cmp);
-        let (lower, upper) = self.bounds();
-        let (n_risk, n_event, n_censor) = (self.n_risk(), self.n_event(), self.n_censor());
-        let std_err = self.std_err_log();
-        // Row 0 of R's survfit0 is inserted unless the first time is 0.
-        let insert = self.time.first().is_some_and(|&t| t != 0.0);
+        let sigma = self.std_err_log();
+        let (z, transform) = (self.z, self.transform);
         let mut out = Vec::with_capacity(sorted.len());
-        let (mut prev_rows, mut ev_sum, mut ce_sum) = (0usize, 0.0_f64, 0.0_f64);
+        // One forward cursor over the rows: the events and censorings of
+        // the rows passed, summed in row order (as R's cumsum).
+        let mut cursor = Cursor::new(&self.counts);
         let (mut prev_ev, mut prev_ce) = (0.0_f64, 0.0_f64);
+        let mut last: Option<(f64, f64)> = None;
         for &t in &sorted {
-            // Rows (of the curve, without the inserted row) with time ≤ t.
-            let rows = self.time.partition_point(|&x| x <= t);
-            for i in prev_rows..rows {
-                ev_sum += n_event.get(i).copied().unwrap_or(0.0);
-                ce_sum += n_censor.get(i).copied().unwrap_or(0.0);
-            }
-            prev_rows = prev_rows.max(rows);
-            let at_start = rows == 0;
-            let (s, se, lo, hi) = if at_start {
-                if insert {
-                    (1.0, 0.0, 1.0, 1.0)
-                } else {
-                    self.row_values(0, &std_err, &lower, &upper)
-                }
-            } else {
-                self.row_values(rows - 1, &std_err, &lower, &upper)
-            };
-            // First row with time ≥ t; 0 beyond the last row.
+            // Rows with time < t, and with time ≤ t.
             let first_ge = self.time.partition_point(|&x| x < t);
-            let n_risk = n_risk.get(first_ge).copied().unwrap_or(0.0);
+            let rows = self.time.partition_point(|&x| x <= t);
+            // The number at risk of the first row with time ≥ t (0 beyond
+            // the last row). A repeated time has its row consumed already.
+            let n_risk = match last {
+                Some((lt, n)) if lt == t => n,
+                _ => {
+                    cursor.advance(first_ge);
+                    cursor.n_risk().unwrap_or(0.0)
+                }
+            };
+            last = Some((t, n_risk));
+            cursor.advance(rows);
+            let (ev_sum, ce_sum) = cursor.sums();
+            // No row at or before t: S = 1 with σ = 0 and bounds 1 (R's
+            // survfit0 row at 0, and the definition for t < 0).
+            let (s, se, [lo, hi]) = match rows.checked_sub(1) {
+                None => (1.0, 0.0, [1.0, 1.0]),
+                Some(i) => {
+                    let s = self.surv.get(i).copied().unwrap_or(f64::NAN);
+                    let se = sigma.get(i).copied().unwrap_or(f64::NAN);
+                    (s, se, ci_bounds(s, se, z, transform))
+                }
+            };
             out.push(SurvivalAtTime {
                 time: t,
                 n_risk,
@@ -959,21 +1170,6 @@ impl SurvivalCurve {
             prev_ce = ce_sum;
         }
         Ok(out)
-    }
-
-    fn row_values(
-        &self,
-        i: usize,
-        std_err: &[f64],
-        lower: &[f64],
-        upper: &[f64],
-    ) -> (f64, f64, f64, f64) {
-        (
-            self.surv.get(i).copied().unwrap_or(f64::NAN),
-            std_err.get(i).copied().unwrap_or(f64::NAN),
-            lower.get(i).copied().unwrap_or(f64::NAN),
-            upper.get(i).copied().unwrap_or(f64::NAN),
-        )
     }
 
     /// Restricted mean survival time up to `tau`, `∫₀^τ S(t) dt`, with its
@@ -992,10 +1188,15 @@ impl SurvivalCurve {
     /// R's `survmean` (`print(fit, rmean = tau)`, `summary(fit, rmean =
     /// tau)$table`), including its choice to drop the Greenwood term at
     /// `n = d`. Unlike R, a `tau` before the first time is allowed (the
-    /// result is `tau` with standard error 0).
+    /// result is `tau` with standard error 0). With times or `tau` so large
+    /// that the squared areas overflow (near `f64::MAX`), the sums are
+    /// formed on times scaled by a power of two and scaled back, so the
+    /// result stays finite where R returns `Inf` or `NaN`.
     ///
     /// # Errors
-    /// [`Error::NonFinite`] or [`Error::Negative`] for a bad `tau`.
+    /// [`Error::NonFinite`] or [`Error::Negative`] for a bad `tau`;
+    /// [`Error::InvalidParameter`] when the restricted mean or its standard
+    /// error exceeds `f64::MAX` even so.
     pub fn restricted_mean(&self, tau: f64) -> Result<RestrictedMean> {
         if !tau.is_finite() {
             return Err(Error::NonFinite {
@@ -1012,38 +1213,74 @@ impl SurvivalCurve {
             });
         }
         let keep = self.time.partition_point(|&t| t <= tau);
+        let (mean, var) = self.rmst_sums(tau, keep, 1.0);
+        if mean.is_finite() && var.is_finite() {
+            return Ok(RestrictedMean {
+                tau,
+                estimate: mean,
+                std_err: var.sqrt(),
+            });
+        }
+        // Times near f64::MAX: the squared areas (or, by rounding, the area
+        // itself) overflow. Redo the sums on times scaled by a power of two
+        // that brings the largest one into [1, 2) (exact unless a width
+        // underflows), then scale back.
+        let largest = tau.max(self.time.get(keep.wrapping_sub(1)).copied().unwrap_or(0.0));
+        let e = (largest.log2().floor() as i32).clamp(-1000, 1000);
+        let (mean, var) = self.rmst_sums(tau, keep, 2f64.powi(-e));
+        let (estimate, std_err) = (mean * 2f64.powi(e), var.sqrt() * 2f64.powi(e));
+        if !(estimate.is_finite() && std_err.is_finite()) {
+            return Err(Error::InvalidParameter {
+                what: "tau",
+                constraint: "small enough that the restricted mean and its standard error \
+                             fit in an f64",
+                value: tau,
+            });
+        }
+        Ok(RestrictedMean {
+            tau,
+            estimate,
+            std_err,
+        })
+    }
+
+    /// `(RMST, Var RMST)` up to `tau` over the first `keep` rows, with every
+    /// time multiplied by `scale` (1, or a power of two; the variance is then
+    /// in `scale²` units).
+    fn rmst_sums(&self, tau: f64, keep: usize, scale: f64) -> (f64, f64) {
         // Rectangles r_1..r_{keep+1} (r_0 of the inserted row at 0 has width
         // t_1 − 0 times S = 1 and is r for row index 0 here).
         let mut rects = Vec::with_capacity(keep + 1);
         let mut prev_t = 0.0;
         let mut prev_s = 1.0;
         for i in 0..keep {
-            let t = self.time.get(i).copied().unwrap_or(0.0);
+            let t = self.time.get(i).copied().unwrap_or(0.0) * scale;
             rects.push((t - prev_t) * prev_s);
             prev_t = t;
             prev_s = self.surv.get(i).copied().unwrap_or(prev_s);
         }
-        rects.push((tau - prev_t) * prev_s);
+        rects.push((tau * scale - prev_t) * prev_s);
         let mean: f64 = rects.iter().sum();
         // Row i (0-based, i < keep) carries hh_i and the area after it is
         // Σ_{j > i} rects[j + 1 ..]: rects[j] is the rectangle ending at row j
         // (or at tau for j = keep), so the area after row i is rects[i+1..].
-        let (n_risk, n_event) = (self.n_risk(), self.n_event());
+        // Rows from the last one back: (n, d) of row i, in reverse order.
         let mut var = 0.0;
         let mut tail = 0.0;
+        let rows: Vec<(f64, f64)> = self
+            .counts
+            .rows()
+            .take(keep)
+            .map(|(n, d, _)| (n, d))
+            .collect();
         for i in (0..keep).rev() {
             tail += rects.get(i + 1).copied().unwrap_or(0.0);
-            let n = n_risk.get(i).copied().unwrap_or(0.0);
-            let d = n_event.get(i).copied().unwrap_or(0.0);
+            let (n, d) = rows.get(i).copied().unwrap_or((0.0, 0.0));
             // n ≤ d: R's n = d rule (n < d only by rounding, see from_columns).
             let hh = if n - d <= 0.0 { 0.0 } else { d / (n * (n - d)) };
             var += tail * tail * hh;
         }
-        Ok(RestrictedMean {
-            tau,
-            estimate: mean,
-            std_err: var.sqrt(),
-        })
+        (mean, var)
     }
 }
 
@@ -1118,36 +1355,34 @@ fn survival_of(rows: impl Iterator<Item = (f64, f64, f64)>) -> Vec<f64> {
     surv
 }
 
-/// Greenwood σ (the `−log S` scale) after each row: `σ² = Σ d / (n (n −
-/// d))`, `+∞` from the first row with `n ≤ d` on, as R.
-fn greenwood(rows: impl Iterator<Item = (f64, f64, f64)>) -> impl Iterator<Item = f64> {
-    let mut green = 0.0_f64;
-    rows.map(move |(n, d, _)| {
-        if d > 0.0 {
-            green += if n > d {
-                d / (n * (n - d))
-            } else {
-                f64::INFINITY
-            };
-        }
-        green.sqrt()
-    })
-}
-
 /// R's `survfit_confint` for one row: `[lower, upper]`, NaN for R's NA.
 pub(crate) fn ci_bounds(p: f64, se: f64, z: f64, transform: CiTransform) -> [f64; 2] {
+    if transform == CiTransform::Log {
+        // The default transform, with its logarithm taken once: the same
+        // operations as `ci_lower` and `ci_upper`.
+        let xx = if p == 0.0 { f64::NAN } else { p };
+        let l = xx.ln();
+        return [
+            (l - z * se * lower_scale(se)).exp(),
+            r_pmin((l + z * se).exp(), 1.0),
+        ];
+    }
     [ci_lower(p, se, z, transform), ci_upper(p, se, z, transform)]
+}
+
+/// R: `scale <- ifelse(selow == 0, 1, selow/se)` with `selow = se`: 1,
+/// except NaN when `se` is infinite (∞/∞) or NaN. Only the lower bound uses it.
+fn lower_scale(se: f64) -> f64 {
+    if se == 0.0 || se.is_finite() {
+        1.0
+    } else {
+        f64::NAN
+    }
 }
 
 /// The lower bound of R's `survfit_confint` (only the lower side computed).
 fn ci_lower(p: f64, se: f64, z: f64, transform: CiTransform) -> f64 {
-    // R: scale <- ifelse(selow == 0, 1, selow/se) with selow = se, so 1
-    // except NaN when se is infinite (∞/∞) or NaN. Only the lower bound uses it.
-    let scale = if se == 0.0 || se.is_finite() {
-        1.0
-    } else {
-        f64::NAN
-    };
+    let scale = lower_scale(se);
     match transform {
         CiTransform::Plain => r_pmax(p - se * p * z * scale, 0.0),
         CiTransform::Log => {
@@ -1273,14 +1508,221 @@ fn findq(x: &[f64], y: &[f64], p: f64, tol: f64) -> f64 {
     let at = |i: Option<usize>| i.and_then(|i| ux.get(i).copied()).unwrap_or(f64::NAN);
     let i1 = approx(tol);
     let i2 = approx(-tol);
-    let mut quant = (at(i1) + at(i2)) / 2.0;
+    let mut quant = midpoint(at(i1), at(i2));
     if p == 0.0 {
         quant = ux.first().copied().unwrap_or(f64::NAN);
     }
     if let Some(&ylast) = uy.last() {
         if !ylast.is_nan() && (p - ylast).abs() < tol {
-            quant = (at(i1) + xmax) / 2.0;
+            quant = midpoint(at(i1), xmax);
         }
+    }
+    quant
+}
+
+/// R's `(a + b) / 2`, bit for bit, unless the sum of two finite times
+/// overflows (times near `f64::MAX`): then `a/2 + b/2`, the finite midpoint.
+fn midpoint(a: f64, b: f64) -> f64 {
+    let sum = a + b;
+    if sum.is_infinite() && a.is_finite() && b.is_finite() {
+        a / 2.0 + b / 2.0
+    } else {
+        sum / 2.0
+    }
+}
+
+/// What [`findq`] needs to know of `y = (0, 1 − b₁, …, 1 − b_m)` for a
+/// band `b` (the curve or one of its bounds) to answer without R's
+/// `duplicated()` (a hash set over every row) and sort: the longest prefix
+/// of the band whose non-NaN `y` are non-decreasing (all of `1 − S`, and in
+/// practice all but a few last rows of an upper bound), described below;
+/// the rest is searched directly.
+#[derive(Debug, Clone, Copy)]
+struct Shape {
+    /// Band entries in the monotone prefix.
+    prefix: usize,
+    /// Largest non-NaN `y` of the prefix (its last one).
+    ymax: f64,
+    /// Index in `y` of the first occurrence of `ymax`.
+    ymax_at: usize,
+    /// Index in `y` of the first NaN of the prefix (`usize::MAX` when none).
+    nan_at: usize,
+    /// The non-NaN values of the prefix at indices ≥ 1 fill `[a, b]` with
+    /// NaN only outside it (`a > b` when there is none); `None` otherwise.
+    block: Option<(usize, usize)>,
+}
+
+/// Longest non-monotone tail searched directly (pairwise); a longer one
+/// falls back to the general [`findq`].
+const MAX_DIRECT_TAIL: usize = 4096;
+
+impl Shape {
+    /// One pass over the band (up to its first decrease).
+    fn of(band: &[f64]) -> Shape {
+        let (mut prev, mut ymax_at, mut nan_at) = (0.0_f64, 0usize, usize::MAX);
+        let (mut a, mut b, mut nans) = (usize::MAX, 0usize, 0usize);
+        let mut prefix = band.len();
+        for (k, &v) in band.iter().enumerate() {
+            let (j, y) = (k + 1, 1.0 - v);
+            if y.is_nan() {
+                nans += 1;
+                nan_at = nan_at.min(j);
+                continue;
+            }
+            if y < prev {
+                prefix = k;
+                break;
+            }
+            a = a.min(j);
+            b = j;
+            if y > prev {
+                ymax_at = j;
+                prev = y;
+            }
+        }
+        let block = if a == usize::MAX {
+            Some((1, 0))
+        } else if nans == (a - 1) + (prefix - b) {
+            Some((a, b))
+        } else {
+            None
+        };
+        Shape {
+            prefix,
+            ymax: prev,
+            ymax_at,
+            nan_at,
+            block,
+        }
+    }
+}
+
+/// R's `findq(c(0, time), c(0, 1 − band), p, tol)` with
+/// [`QUANTILE_TOLERANCE`], bit for bit [`findq`]'s answer.
+///
+/// On the monotone prefix, `duplicated()` keeps the first row of each run
+/// of equal values and `approx(y ± tol, 1:n, p, "constant", f = 1)` picks
+/// the smallest `y` with `y ± tol ≥ p`, which is the first such row: a
+/// binary search (a linear scan when NaNs sit between values). The tail
+/// after the first decrease (usually empty) is scanned directly: its
+/// smallest qualifying value, and R's last kept value `y[n]` (the last
+/// value not seen before). Tails longer than [`MAX_DIRECT_TAIL`] run the
+/// general [`findq`].
+fn findq_band(time: &[f64], band: &[f64], shape: &Shape, p: f64) -> f64 {
+    let tol = QUANTILE_TOLERANCE;
+    let pre = shape.prefix.min(band.len());
+    let (head, tail) = band.split_at(pre);
+    if tail.len() > MAX_DIRECT_TAIL || (shape.block.is_none() && !tail.is_empty()) {
+        let mut x = Vec::with_capacity(time.len() + 1);
+        x.push(0.0);
+        x.extend_from_slice(time);
+        let mut y = Vec::with_capacity(band.len() + 1);
+        y.push(0.0);
+        y.extend(band.iter().map(|b| 1.0 - b));
+        return findq(&x, &y, p, tol);
+    }
+    let y_of = |v: f64| 1.0 - v;
+    // Extremes over all non-NaN y (y₀ = 0 is the prefix's smallest).
+    let (mut ymin, mut ymax) = (0.0_f64, shape.ymax);
+    for &v in tail {
+        let y = y_of(v);
+        if !y.is_nan() {
+            ymin = ymin.min(y);
+            ymax = ymax.max(y);
+        }
+    }
+    if ymax < p {
+        return f64::NAN;
+    }
+    let x = |j: usize| -> f64 {
+        match j.checked_sub(1) {
+            None => 0.0,
+            Some(k) => time.get(k).copied().unwrap_or(f64::NAN),
+        }
+    };
+    let approx = |shift: f64| -> Option<usize> {
+        if p < ymin + shift || p > ymax + shift {
+            return None;
+        }
+        let below = |v: &f64| y_of(*v) + shift < p;
+        // The prefix's first qualifying row, and its value.
+        // p is in [0, 1] (never NaN): `y₀ + shift ≥ p` is R's `!(y₀ + shift < p)`.
+        let in_head: Option<usize> = if shift >= p {
+            Some(0)
+        } else {
+            match shape.block {
+                Some((a, b)) => head.get(a - 1..b).and_then(|blk| {
+                    let j = a + blk.partition_point(below);
+                    (j <= b).then_some(j)
+                }),
+                None => head
+                    .iter()
+                    .position(|v| !y_of(*v).is_nan() && !below(v))
+                    .map(|k| k + 1),
+            }
+        };
+        let head_y = in_head.map(|j| if j == 0 { 0.0 } else { y_of(head[j - 1]) });
+        // The tail's smallest qualifying value, first row on ties.
+        let mut best: Option<(f64, usize)> = None;
+        for (i, &v) in tail.iter().enumerate() {
+            let y = y_of(v);
+            if y.is_nan() || below(&v) {
+                continue;
+            }
+            if best.is_none_or(|(bv, _)| y < bv) {
+                best = Some((y, pre + 1 + i));
+            }
+        }
+        match (head_y, best) {
+            (Some(hy), Some((ty, tj))) if ty < hy => Some(tj),
+            (Some(_), _) => in_head,
+            (None, Some((_, tj))) => Some(tj),
+            (None, None) => None,
+        }
+    };
+    // Whether y (non-NaN) occurs in the prefix.
+    let in_prefix = |y: f64| -> bool {
+        if y == 0.0 {
+            return true;
+        }
+        match shape.block {
+            Some((a, b)) => head.get(a - 1..b).is_some_and(|blk| {
+                let k = blk.partition_point(|v| y_of(*v) < y);
+                blk.get(k).is_some_and(|v| y_of(*v) == y)
+            }),
+            None => head.iter().any(|v| y_of(*v) == y),
+        }
+    };
+    // R's y[n]: the value whose first occurrence is the latest.
+    let mut ylast: Option<f64> = None;
+    for i in (0..tail.len()).rev() {
+        let y = y_of(tail[i]);
+        let seen = if y.is_nan() {
+            shape.nan_at != usize::MAX || tail[..i].iter().any(|v| y_of(*v).is_nan())
+        } else {
+            in_prefix(y) || tail[..i].iter().any(|v| y_of(*v) == y)
+        };
+        if !seen {
+            ylast = Some(y);
+            break;
+        }
+    }
+    let ylast = ylast.unwrap_or(
+        if shape.nan_at != usize::MAX && shape.nan_at > shape.ymax_at {
+            f64::NAN
+        } else {
+            shape.ymax
+        },
+    );
+    let at = |i: Option<usize>| i.map_or(f64::NAN, x);
+    let i1 = approx(tol);
+    let i2 = approx(-tol);
+    let mut quant = midpoint(at(i1), at(i2));
+    if p == 0.0 {
+        quant = 0.0;
+    }
+    if !ylast.is_nan() && (p - ylast).abs() < tol {
+        quant = midpoint(at(i1), time.last().copied().unwrap_or(0.0));
     }
     quant
 }
@@ -1463,5 +1905,114 @@ impl RestrictedMean {
     /// Its standard error (R's `se(rmean)`).
     pub fn std_err(&self) -> f64 {
         self.std_err
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// SplitMix64 (deterministic, no dependency).
+    struct Mix(u64);
+    impl Mix {
+        fn next(&mut self) -> u64 {
+            self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        }
+        fn below(&mut self, n: u64) -> u64 {
+            self.next() % n
+        }
+    }
+
+    /// The fast quantile search answers as R's general `findq` (with its
+    /// hash-set `duplicated()` and sort) on bands of every shape: monotone
+    /// with runs of ties, NaN prefixes, suffixes and holes, values within
+    /// the tolerance of p, non-monotone ones, ±0.
+    #[test]
+    fn findq_band_equals_general_findq() {
+        let mut rng = Mix(7);
+        let probs = [0.0, 1e-9, 0.1, 0.25, 0.5, 0.5 + 1e-9, 0.75, 0.9, 1.0];
+        for case in 0..40_000 {
+            let m = 1 + rng.below(12) as usize;
+            let mut time: Vec<f64> = (0..m).map(|_| rng.below(40) as f64).collect();
+            time.sort_by(f64::total_cmp);
+            time.dedup();
+            let m = time.len();
+            // A non-increasing band on a coarse grid (ties), then damage.
+            let mut band: Vec<f64> = Vec::with_capacity(m);
+            let mut v = 1.0_f64;
+            for _ in 0..m {
+                match rng.below(4) {
+                    0 => {}
+                    1 => v -= 0.25,
+                    2 => v -= rng.below(8) as f64 / 16.0,
+                    _ => v = 0.5 + [0.0, 1e-9, -1e-9, 2e-8][rng.below(4) as usize],
+                }
+                band.push(v.clamp(0.0, 1.0).min(band.last().copied().unwrap_or(1.0)));
+            }
+            match case % 7 {
+                6 => {
+                    for _ in 0..3 {
+                        let k = rng.below(m as u64) as usize;
+                        band[k] = match rng.below(3) {
+                            0 => f64::NAN,
+                            1 => rng.below(9) as f64 / 8.0,
+                            _ => band[rng.below(m as u64) as usize],
+                        };
+                    }
+                }
+                1 => {
+                    let k = rng.below(m as u64 + 1) as usize;
+                    for b in band.iter_mut().take(k) {
+                        *b = f64::NAN;
+                    }
+                }
+                2 => {
+                    let k = rng.below(m as u64 + 1) as usize;
+                    for b in band.iter_mut().skip(k) {
+                        *b = f64::NAN;
+                    }
+                }
+                3 => {
+                    let k = rng.below(m as u64) as usize;
+                    band[k] = f64::NAN;
+                }
+                4 => {
+                    let k = rng.below(m as u64) as usize;
+                    band[k] = rng.below(5) as f64 / 4.0;
+                }
+                5 => {
+                    let k = rng.below(m as u64) as usize;
+                    band[k] = if rng.below(2) == 0 { -0.0 } else { 1.0 };
+                }
+                _ => {}
+            }
+            let shape = Shape::of(&band);
+            let mut x = vec![0.0];
+            x.extend_from_slice(&time);
+            let mut y = vec![0.0];
+            y.extend(band.iter().map(|b| 1.0 - b));
+            for &p in &probs {
+                let want = findq(&x, &y, p, QUANTILE_TOLERANCE);
+                let got = findq_band(&time, &band, &shape, p);
+                assert!(
+                    want.to_bits() == got.to_bits() || (want.is_nan() && got.is_nan()),
+                    "case {case}: p = {p}, band {band:?}, time {time:?}: {got} vs {want}"
+                );
+            }
+        }
+    }
+
+    /// Issue #11: `(a + b) / 2` overflowed to ∞ for times near `f64::MAX`.
+    #[test]
+    fn midpoint_of_huge_times_is_finite() {
+        let (a, b) = (f64::MAX, f64::MAX / 2.0 * 1.5);
+        assert_eq!(midpoint(a, b), a / 2.0 + b / 2.0);
+        assert!(midpoint(a, b).is_finite());
+        assert_eq!(midpoint(3.0, 4.0), 3.5);
+        assert!(midpoint(f64::NAN, 1.0).is_nan());
     }
 }

@@ -174,6 +174,7 @@ mod response;
 mod rformat;
 mod rmst;
 mod special;
+mod sweep;
 
 pub use crate::compare::{compare_proportions, ProportionComparison};
 pub use crate::consistency::{check_percentage, PercentageCheck, ReportedPercentage};

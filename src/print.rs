@@ -754,9 +754,9 @@ impl fmt::Display for SurvivalCurve {
             pick(&n_risk),
             pick(&n_event),
             pick(self.survival()),
-            pick(&se),
-            pick(&lower),
-            pick(&upper),
+            pick(se),
+            pick(lower),
+            pick(upper),
         ];
         if self.name() != "all" {
             writeln!(f, "                {} ", self.name())?;

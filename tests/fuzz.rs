@@ -237,7 +237,7 @@ fn survival_procedures(data: &SurvivalData, level: f64, tau: f64, scores: &[f64]
                     assert!((0.0..=1.0).contains(&s), "S = {s:e} outside [0, 1]");
                     assert!(n.is_finite() && n >= 0.0, "n at risk {n:e}");
                 }
-                for se in c.std_err_log().into_iter().chain(c.std_err_surv()) {
+                for &se in c.std_err_log().iter().chain(c.std_err_surv()) {
                     assert!(se.is_nan() || se >= 0.0, "negative standard error {se:e}");
                 }
                 let m = c.median();

@@ -80,7 +80,7 @@ fn steps_standard_errors_and_cumulative_hazard_match_r() {
         if case.has("std_err") {
             for (key, got) in [
                 ("std_err", concat(&fit, |c| c.std_err_log().to_vec())),
-                ("se_surv", concat(&fit, |c| c.std_err_surv())),
+                ("se_surv", concat(&fit, |c| c.std_err_surv().to_vec())),
                 (
                     "std_chaz",
                     concat(&fit, |c| c.std_err_cumulative_hazard().to_vec()),
@@ -132,8 +132,8 @@ fn pointwise_intervals_match_r_for_every_transform_and_level() {
                 let level = ConfidenceLevel::new(level).expect("level");
                 let km = KaplanMeier::default().conf_level(level).transform(tr);
                 let fit = fit_of(case, km);
-                let lo = concat(&fit, |c| c.lower());
-                let hi = concat(&fit, |c| c.upper());
+                let lo = concat(&fit, |c| c.lower().to_vec());
+                let hi = concat(&fit, |c| c.upper().to_vec());
                 let what = format!("{} {tname} {lv}", case.name);
                 let (wl, wh) = (
                     case.nums(&format!("lower_{tname}_{lv}")),
@@ -378,7 +378,7 @@ fn book_data_1_hand_derived() {
     let g1: f64 = 1.0 / 30.0;
     let g6: f64 = g1 + 2.0 / 8.0;
     assert_all_rel(
-        &c.std_err_log(),
+        c.std_err_log(),
         &[g1.sqrt(), g6.sqrt(), g6.sqrt(), f64::INFINITY],
         TOL,
         "se",

@@ -191,8 +191,8 @@ proptest! {
                 last = s;
                 prop_assert!(!se[i].is_nan(), "NaN std err at row {}", i);
             }
-            for (lo, hi) in c.lower().iter().zip(c.upper()) {
-                prop_assert!(lo.is_nan() || (0.0..=1.0).contains(lo));
+            for (&lo, &hi) in c.lower().iter().zip(c.upper()) {
+                prop_assert!(lo.is_nan() || (0.0..=1.0).contains(&lo));
                 prop_assert!(hi.is_nan() || (0.0..=1.0).contains(&hi));
             }
             let m = c.median();

@@ -17,6 +17,7 @@ mod fisher_budget;
 mod fisher_props;
 mod fuzz;
 mod kaplan_meier;
+mod km_complete;
 mod km_props;
 mod logrank;
 mod logrank_props;

@@ -254,7 +254,7 @@ pub(crate) fn draw(
             time: c.time().to_vec(),
             surv: c.survival().to_vec(),
             n_censor,
-            bounds: o.bands.then(|| (c.lower(), c.upper())),
+            bounds: o.bands.then(|| (c.lower().to_vec(), c.upper().to_vec())),
             median: if o.median_lines {
                 c.median().estimate()
             } else {
