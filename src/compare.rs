@@ -86,6 +86,7 @@ pub fn compare_proportions(
 /// test with the conditional odds ratio, and the risk difference.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[must_use]
 pub struct ProportionComparison {
     table: Table2x2,
     fisher: FisherResult,

@@ -207,6 +207,7 @@ impl FromStr for ReportedPercentage {
 /// doi:10.1177/1948550616673876
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[must_use]
 pub struct PercentageCheck {
     reported: ReportedPercentage,
     trials: u64,

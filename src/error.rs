@@ -20,7 +20,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// assert_eq!(err, Error::Negative { what: "time", index: 1, value: -2.0 });
 /// assert_eq!(err.to_string(), "time[1] must be non-negative, got -2");
 /// ```
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// An input that needs at least one element was empty.
@@ -431,6 +431,138 @@ pub enum Error {
         /// What the operating system reported.
         kind: std::io::ErrorKind,
     },
+}
+
+/// What kind of error an [`Error`] is, without its payload: a plain enum to
+/// match on (`err.kind() == ErrorKind::BudgetExceeded`), stable across
+/// changes to the variants' fields.
+///
+/// # Example
+/// ```
+/// use survkit::{ErrorKind, SurvivalData};
+/// let err = SurvivalData::new(vec![1.0, f64::NAN], vec![true, false]).unwrap_err();
+/// assert_eq!(err.kind(), ErrorKind::NonFinite);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// [`Error::EmptyInput`].
+    EmptyInput,
+    /// [`Error::LengthMismatch`].
+    LengthMismatch,
+    /// [`Error::NonFinite`].
+    NonFinite,
+    /// [`Error::Negative`].
+    Negative,
+    /// [`Error::EntryNotBeforeExit`].
+    EntryNotBeforeExit,
+    /// [`Error::InvalidProbability`].
+    InvalidProbability,
+    /// [`Error::InvalidConfidenceLevel`].
+    InvalidConfidenceLevel,
+    /// [`Error::InvalidParameter`].
+    InvalidParameter,
+    /// [`Error::CountExceedsTotal`].
+    CountExceedsTotal,
+    /// [`Error::CountOverflow`].
+    CountOverflow,
+    /// [`Error::TooFewGroups`].
+    TooFewGroups,
+    /// [`Error::EmptyGroup`].
+    EmptyGroup,
+    /// [`Error::DuplicateLevel`].
+    DuplicateLevel,
+    /// [`Error::UnknownLevel`].
+    UnknownLevel,
+    /// [`Error::NoEvents`].
+    NoEvents,
+    /// [`Error::InvalidShape`].
+    InvalidShape,
+    /// [`Error::BudgetExceeded`].
+    BudgetExceeded,
+    /// [`Error::NoConvergence`].
+    NoConvergence,
+    /// [`Error::InconsistentCounts`].
+    InconsistentCounts,
+    /// [`Error::InvalidText`].
+    InvalidText,
+    /// [`Error::Incompatible`].
+    Incompatible,
+    /// [`Error::NoFeasibleDesign`].
+    NoFeasibleDesign,
+    /// [`Error::SearchStopped`].
+    SearchStopped,
+    /// [`Error::AtRiskIncreases`].
+    AtRiskIncreases,
+    /// [`Error::ClickOutsideAtRiskTable`].
+    ClickOutsideAtRiskTable,
+    /// [`Error::TotalEventsContradictCurve`].
+    TotalEventsContradictCurve,
+    /// [`Error::InvalidCsv`].
+    InvalidCsv,
+    /// [`Error::NotWholeNumber`].
+    NotWholeNumber,
+    /// [`Error::CountSumOverflow`].
+    CountSumOverflow,
+    /// [`Error::IntegerOutOfRange`].
+    IntegerOutOfRange,
+    /// [`Error::Undefined`].
+    Undefined,
+    /// [`Error::TimeLimitExceeded`].
+    TimeLimitExceeded,
+    /// [`Error::Io`].
+    Io,
+}
+
+impl Error {
+    /// The kind of this error, to match on without its fields.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::EmptyInput { .. } => ErrorKind::EmptyInput,
+            Error::LengthMismatch { .. } => ErrorKind::LengthMismatch,
+            Error::NonFinite { .. } => ErrorKind::NonFinite,
+            Error::Negative { .. } => ErrorKind::Negative,
+            Error::EntryNotBeforeExit { .. } => ErrorKind::EntryNotBeforeExit,
+            Error::InvalidProbability { .. } => ErrorKind::InvalidProbability,
+            Error::InvalidConfidenceLevel { .. } => ErrorKind::InvalidConfidenceLevel,
+            Error::InvalidParameter { .. } => ErrorKind::InvalidParameter,
+            Error::CountExceedsTotal { .. } => ErrorKind::CountExceedsTotal,
+            Error::CountOverflow { .. } => ErrorKind::CountOverflow,
+            Error::TooFewGroups { .. } => ErrorKind::TooFewGroups,
+            Error::EmptyGroup { .. } => ErrorKind::EmptyGroup,
+            Error::DuplicateLevel { .. } => ErrorKind::DuplicateLevel,
+            Error::UnknownLevel { .. } => ErrorKind::UnknownLevel,
+            Error::NoEvents { .. } => ErrorKind::NoEvents,
+            Error::InvalidShape { .. } => ErrorKind::InvalidShape,
+            Error::BudgetExceeded { .. } => ErrorKind::BudgetExceeded,
+            Error::NoConvergence { .. } => ErrorKind::NoConvergence,
+            Error::InconsistentCounts { .. } => ErrorKind::InconsistentCounts,
+            Error::InvalidText { .. } => ErrorKind::InvalidText,
+            Error::Incompatible { .. } => ErrorKind::Incompatible,
+            Error::NoFeasibleDesign { .. } => ErrorKind::NoFeasibleDesign,
+            Error::SearchStopped { .. } => ErrorKind::SearchStopped,
+            Error::AtRiskIncreases { .. } => ErrorKind::AtRiskIncreases,
+            Error::ClickOutsideAtRiskTable { .. } => ErrorKind::ClickOutsideAtRiskTable,
+            Error::TotalEventsContradictCurve { .. } => ErrorKind::TotalEventsContradictCurve,
+            Error::InvalidCsv { .. } => ErrorKind::InvalidCsv,
+            Error::NotWholeNumber { .. } => ErrorKind::NotWholeNumber,
+            Error::CountSumOverflow { .. } => ErrorKind::CountSumOverflow,
+            Error::IntegerOutOfRange { .. } => ErrorKind::IntegerOutOfRange,
+            Error::Undefined { .. } => ErrorKind::Undefined,
+            Error::TimeLimitExceeded { .. } => ErrorKind::TimeLimitExceeded,
+            Error::Io { .. } => ErrorKind::Io,
+        }
+    }
+}
+
+impl PartialEq for Error {
+    /// Same variant with the same fields, where a NaN field equals a NaN
+    /// field (so an error reporting a NaN input equals itself; `-0.0` and
+    /// `0.0` differ). Compares the `Debug` forms, which print every field
+    /// exactly (floats in their shortest round-trip form).
+    fn eq(&self, other: &Error) -> bool {
+        self.kind() == other.kind() && format!("{self:?}") == format!("{other:?}")
+    }
 }
 
 /// How far a computation stopped by its budget got (see

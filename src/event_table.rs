@@ -129,6 +129,7 @@ impl CountRow {
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(try_from = "RawEventTable"))]
+#[must_use]
 pub struct EventTable {
     group_names: Vec<String>,
     stratum_names: Vec<String>,

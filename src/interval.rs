@@ -86,6 +86,7 @@ impl Default for ConfidenceLevel {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[must_use]
 pub struct ConfidenceInterval {
     lower: f64,
     upper: f64,

@@ -98,6 +98,7 @@ const MAX_SWEEP_CURVES: usize = 1 << 16;
 ///   survival 3.5-3, <https://CRAN.R-project.org/package=survival>.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[must_use]
 pub struct KaplanMeier {
     conf_level: ConfidenceLevel,
     transform: CiTransform,
@@ -556,6 +557,7 @@ struct CurveInfo {
 /// observations. *JASA* 53, 457–481. doi:10.1080/01621459.1958.10501452
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[must_use]
 pub struct KaplanMeierFit {
     curves: Vec<SurvivalCurve>,
     conf_level: ConfidenceLevel,
@@ -669,6 +671,7 @@ impl KaplanMeierFit {
 /// Health and Medical Subjects* 33. HMSO, London.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[must_use]
 pub struct SurvivalCurve {
     name: String,
     group: String,
@@ -1759,6 +1762,7 @@ fn findq_band(time: &[f64], band: &[f64], shape: &Shape, p: f64) -> f64 {
 /// survival time. *Biometrics* 38, 29–41. doi:10.2307/2530286
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[must_use]
 pub struct Quantile {
     probability: f64,
     estimate: Option<f64>,
@@ -1812,6 +1816,7 @@ impl Quantile {
 /// Springer. doi:10.1007/b97377
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[must_use]
 pub struct SurvivalAtTime {
     time: f64,
     n_risk: f64,
@@ -1885,6 +1890,7 @@ impl SurvivalAtTime {
 /// section 4.5. Springer. doi:10.1007/b97377
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[must_use]
 pub struct RestrictedMean {
     tau: f64,
     estimate: f64,

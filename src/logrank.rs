@@ -251,6 +251,7 @@ impl LogRankWeights {
 /// Extending the Cox Model*. Springer. doi:10.1007/978-1-4757-3294-8
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[must_use]
 pub struct LogRank {
     weights: LogRankWeights,
     time_fix: TimeFix,
@@ -928,6 +929,7 @@ fn generalized_solve(a: &[f64], m: usize, u: &[f64]) -> Vec<f64> {
 /// Mantel, N. (1966). *Cancer Chemotherapy Reports* 50(3), 163–170. PMID 5910392.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[must_use]
 pub struct LogRankResult {
     group_names: Vec<String>,
     n: Vec<f64>,
@@ -1360,6 +1362,7 @@ pub enum HazardRatioEstimator {
 /// 10, 749–755. doi:10.1002/sim.4780100510
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[must_use]
 pub struct HazardRatio {
     estimator: HazardRatioEstimator,
     estimate: f64,
@@ -1424,6 +1427,7 @@ impl HazardRatio {
 /// ed., CRC Press, §2.7. doi:10.1201/b18041
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[must_use]
 pub struct TrendTest {
     statistic: f64,
     variance: f64,
@@ -1503,6 +1507,7 @@ impl TrendTest {
 /// procedure. *Scand. J. Statist.* 6, 65–70. JSTOR 4615733.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[must_use]
 pub struct PairwiseLogRank {
     comparisons: Vec<PairwiseComparison>,
 }
@@ -1557,6 +1562,7 @@ impl PairwiseLogRank {
 /// Stat. Soc. B* 57, 289–300. doi:10.1111/j.2517-6161.1995.tb02031.x
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[must_use]
 pub struct PairwiseComparison {
     first: usize,
     second: usize,

@@ -164,6 +164,7 @@ pub fn nelson_aalen_table(table: &EventTable) -> Result<Vec<CumulativeHazard>> {
 /// doi:10.1080/00401706.1972.10488991
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[must_use]
 pub struct CumulativeHazard {
     name: String,
     time: Vec<f64>,

@@ -298,6 +298,7 @@ pub enum ProportionCiMethod {
 /// binomial proportion. *Statistical Science* 16(2), 101–133.
 /// doi:10.1214/ss/1009213286
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[must_use]
 pub struct ProportionCi {
     method: ProportionCiMethod,
     level: ConfidenceLevel,
@@ -305,6 +306,11 @@ pub struct ProportionCi {
 }
 
 impl ProportionCi {
+    /// The defaults (equal to `Default::default()`).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets the method (default Clopper–Pearson).
     pub fn method(mut self, method: ProportionCiMethod) -> Self {
         self.method = method;
@@ -967,6 +973,7 @@ fn ln_two_sided(x: u64, n: u64, p0: f64) -> Result<f64> {
 /// doi:10.1093/biomet/26.4.404
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[must_use]
 pub struct BinomialTestResult {
     successes: u64,
     trials: u64,
@@ -1045,6 +1052,7 @@ impl BinomialTestResult {
 /// doi:10.1002/(SICI)1097-0258(19980430)17:8<873::AID-SIM779>3.0.CO;2-I
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[must_use]
 pub struct RiskDifference {
     estimate: f64,
     confidence_interval: ConfidenceInterval,

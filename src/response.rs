@@ -220,6 +220,7 @@ pub struct ResponseCounts {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(try_from = "RawResponseSummary"))]
+#[must_use]
 pub struct ResponseSummary {
     counts: [u64; 5],
     denominator: Denominator,

@@ -317,3 +317,16 @@ fn response_parses_from_text() {
         assert!(bad.parse::<Response>().is_err(), "{bad:?}");
     }
 }
+
+#[test]
+fn errors_have_a_kind_and_equal_themselves() {
+    use survkit::{Error, ErrorKind};
+    let err = SurvivalData::new(vec![1.0, f64::NAN], vec![true, false]).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NonFinite);
+    // A NaN input is reported in the error, and the error equals itself.
+    assert_eq!(err, err.clone());
+    let other = SurvivalData::new(vec![1.0, f64::INFINITY], vec![true, false]).unwrap_err();
+    assert_eq!(other.kind(), ErrorKind::NonFinite);
+    assert_ne!(err, other);
+    assert!(matches!(err, Error::NonFinite { index: 1, .. }));
+}

@@ -250,6 +250,7 @@ impl Default for NullOddsRatio {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[must_use]
 pub struct FisherResult {
     p_value: f64,
     odds_ratio: f64,
@@ -383,6 +384,7 @@ impl FisherResult {
 /// - Loader, C. (2000). Fast and accurate computation of binomial
 ///   probabilities. <https://www.r-project.org/doc/reports/CLoader-dbinom-2002.pdf>
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[must_use]
 pub struct FisherExact {
     alternative: Alternative,
     conf_level: ConfidenceLevel,
@@ -391,6 +393,11 @@ pub struct FisherExact {
 }
 
 impl FisherExact {
+    /// The defaults (equal to `Default::default()`).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// The alternative hypothesis (default two-sided).
     pub fn alternative(mut self, alternative: Alternative) -> Self {
         self.alternative = alternative;

@@ -330,6 +330,7 @@ pub enum RxcMethod {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[must_use]
 pub struct RxcResult {
     p_value: f64,
     standard_error: Option<f64>,
@@ -464,6 +465,7 @@ impl RxcResult {
 ///   generating random r × c tables with given row and column totals.
 ///   *Applied Statistics* 30, 91–97. doi:10.2307/2346669
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use]
 pub struct FisherExactRxc {
     max_nodes: u64,
     max_bytes: u64,
@@ -483,13 +485,17 @@ impl Default for FisherExactRxc {
 }
 
 impl FisherExactRxc {
+    /// The defaults (equal to `Default::default()`).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// The wall-clock budget of each route (default [`DEFAULT_TIME_LIMIT`],
     /// 5 s). The exact route and the Monte Carlo sampler read the clock
     /// every few tens of microseconds of work and stop with
     /// [`Error::BudgetExceeded`] (saying how far they got) once it has
     /// passed; a Monte Carlo run also stops within one drawn table (about
     /// 0.15 s for totals near 2^52, microseconds for ordinary tables).
-    #[must_use]
     pub fn time_limit(mut self, limit: Duration) -> Self {
         self.time_limit = limit;
         self
@@ -498,7 +504,6 @@ impl FisherExactRxc {
     /// An optional deterministic work budget of the exact route (default:
     /// none). Unlike the time limit, a run that succeeds under it once
     /// succeeds on every machine; see [`RxcResult::work`] for the unit.
-    #[must_use]
     pub fn max_nodes(mut self, max_nodes: u64) -> Self {
         self.max_nodes = max_nodes;
         self
@@ -506,7 +511,6 @@ impl FisherExactRxc {
 
     /// The memory budget of the exact route in bytes (default
     /// [`DEFAULT_MAX_BYTES`]).
-    #[must_use]
     pub fn max_bytes(mut self, max_bytes: u64) -> Self {
         self.max_bytes = max_bytes;
         self
@@ -514,14 +518,12 @@ impl FisherExactRxc {
 
     /// Exact (default), Monte Carlo, or exact when it fits the budget and
     /// Monte Carlo otherwise ([`RxcMethod::Auto`]).
-    #[must_use]
     pub fn method(mut self, method: RxcMethod) -> Self {
         self.method = method;
         self
     }
 
     /// Shorthand for `.method(RxcMethod::MonteCarlo { replicates, seed })`.
-    #[must_use]
     pub fn monte_carlo(self, replicates: NonZeroU64, seed: u64) -> Self {
         self.method(RxcMethod::MonteCarlo { replicates, seed })
     }
