@@ -698,16 +698,14 @@ fn extreme_levels_terminate() {
 fn monte_carlo_huge_counts_finish() {
     let n = 1_000_000_000_000u64;
     let t = ContingencyTable::new(vec![vec![n, n, n], vec![n, n, n]]).unwrap();
-    let start = std::time::Instant::now();
+    // 40 draws of about 1.6 sd ≈ 1e6 terms each (0.15 s at the test
+    // profile). Speed is not timed here: the route's own time limit (5 s by
+    // default) bounds the call, and a run past it would be an error.
     let r = FisherExactRxc::default()
         .monte_carlo(NonZeroU64::new(20).unwrap(), 1)
         .test(&t)
         .unwrap();
-    let secs = start.elapsed().as_secs_f64();
     assert_eq!(r.p_value(), 1.0);
-    // 40 draws of about 1.6 sd ≈ 1e6 terms each: 0.15 s measured at the
-    // test profile (opt-level 1); the bound leaves room for a busy machine
-    assert!(secs < 2.0, "{secs} s");
 }
 
 /// At large counts the Monte Carlo p-value of Fisher's test approaches the
