@@ -288,7 +288,10 @@ impl<'a> Cursor<'a> {
         }
         match self.counts {
             Counts::Unit(u) => {
-                let codes = u.codes.get(self.row..to).unwrap_or_default();
+                let codes = u
+                    .codes
+                    .get(self.row..to)
+                    .expect("self.row < to <= counts.len(), the length of codes");
                 // Branch-free sums over the bytes, then the escaped rows
                 // (0xFF counted as 15 + 15 above) replaced by their counts.
                 // u32 lanes per chunk of 2²⁰ rows (15 · 2²⁰ < 2³²): the
@@ -305,7 +308,7 @@ impl<'a> Cursor<'a> {
                     c += u64::from(cc);
                     esc += u64::from(ce);
                 }
-                let esc = esc as usize; // ok: at most codes.len()
+                let esc = usize::try_from(esc).expect("at most codes.len() escapes");
                 d -= 15 * esc as u64;
                 c -= 15 * esc as u64;
                 for &(ld, lc) in u.large.iter().skip(self.large).take(esc) {
@@ -319,9 +322,14 @@ impl<'a> Cursor<'a> {
             Counts::Weighted {
                 n_event, n_censor, ..
             } => {
-                for i in self.row..to {
-                    self.ev += n_event.get(i).copied().unwrap_or(0.0);
-                    self.ce += n_censor.get(i).copied().unwrap_or(0.0);
+                let rows = self.row..to;
+                let (ev, ce) = (
+                    n_event.get(rows.clone()).expect("to <= counts.len()"),
+                    n_censor.get(rows).expect("to <= counts.len()"),
+                );
+                for (&d, &c) in ev.iter().zip(ce) {
+                    self.ev += d;
+                    self.ce += c;
                 }
             }
         }

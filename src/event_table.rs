@@ -367,8 +367,8 @@ fn merge_runs(values: &[f64], offsets: &[usize]) -> Vec<f64> {
         .map(|w| {
             values
                 .get(w[0]..w[1])
-                .map(<[f64]>::to_vec)
-                .unwrap_or_default()
+                .expect("offsets are increasing and end at values.len()")
+                .to_vec()
         })
         .collect();
     while runs.len() > 1 {
@@ -389,8 +389,8 @@ fn merge_runs(values: &[f64], offsets: &[usize]) -> Vec<f64> {
                             j += 1;
                         }
                     }
-                    out.extend_from_slice(a.get(i..).unwrap_or_default());
-                    out.extend_from_slice(b.get(j..).unwrap_or_default());
+                    out.extend_from_slice(&a[i..]); // i ≤ a.len(): the loop stops there
+                    out.extend_from_slice(&b[j..]); // j ≤ b.len(): likewise
                     next.push(out);
                 }
             }
