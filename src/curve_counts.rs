@@ -67,7 +67,7 @@ impl UnitCounts {
     #[inline]
     pub(crate) fn push(&mut self, d: u64, c: u64) {
         if d <= NIBBLE_MAX && c <= NIBBLE_MAX {
-            self.codes.push((d | c << 4) as u8); // ok: both ≤ 14, the value is < 256
+            self.codes.push((d | c << 4) as u8); // both ≤ 14, the value is < 256
         } else {
             self.codes.push(ESCAPE);
             self.large.push((d, c));
@@ -184,21 +184,21 @@ impl Counts {
         // f64 sum could round 2⁵³ + 1 down to 2⁵³ and pass the bound).
         let mut after = 0u64;
         for i in (0..rows).rev() {
-            let (n, d, c) = (n_risk[i], n_event[i], n_censor[i]); // ok: i < rows = every length
+            let (n, d, c) = (n_risk[i], n_event[i], n_censor[i]); // i < rows = every length
             if !whole(d) || !whole(c) {
                 return None;
             }
             after = after
-                .checked_add(d as u64) // ok: whole, ≤ 2⁵³
+                .checked_add(d as u64) // whole, ≤ 2⁵³
                 .and_then(|a| a.checked_add(c as u64))
-                .filter(|&a| a <= EXACT_INT_MAX as u64)?; // ok: 2⁵³ is exact
+                .filter(|&a| a <= EXACT_INT_MAX as u64)?; // 2⁵³ is exact
             if n != after as f64 {
                 return None;
             }
         }
         let mut unit = UnitCounts::with_capacity(after, rows);
         for (&d, &c) in n_event.iter().zip(n_censor) {
-            unit.push(d as u64, c as u64); // ok: whole, ≤ 2⁵³
+            unit.push(d as u64, c as u64); // whole, ≤ 2⁵³
         }
         Some(unit)
     }

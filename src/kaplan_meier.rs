@@ -336,7 +336,7 @@ impl KaplanMeier {
             let t = lay.time(first >> lay.low);
             for &key in run {
                 let code = (key >> 1) & code_mask;
-                // ok: stratum < m and group < k by the layout
+                // stratum < m and group < k by the layout
                 let cell = (code >> g_bits) as usize * k + (code & g_mask) as usize;
                 let event = (key & 1) ^ flip;
                 if let Some(rc) = run_counts.get_mut(cell) {
@@ -753,11 +753,11 @@ impl SurvivalCurve {
             let mut w = 0;
             for r in 0..len {
                 if n_event[r] + n_censor[r] > 0.0 {
-                    // ok: r < len (indexing on the line above)
-                    time[w] = time[r]; // ok: w ≤ r < len
-                    n_risk[w] = n_risk[r]; // ok: w ≤ r < len
-                    n_event[w] = n_event[r]; // ok: w ≤ r < len
-                    n_censor[w] = n_censor[r]; // ok: w ≤ r < len
+                    // r < len (indexing on the line above)
+                    time[w] = time[r]; // w ≤ r < len
+                    n_risk[w] = n_risk[r]; // w ≤ r < len
+                    n_event[w] = n_event[r]; // w ≤ r < len
+                    n_censor[w] = n_censor[r]; // w ≤ r < len
                     w += 1;
                 }
             }
@@ -1495,7 +1495,7 @@ fn findq(x: &[f64], y: &[f64], p: f64, tol: f64) -> f64 {
         .map(|(i, &v)| (v, i))
         .collect();
     if pts.windows(2).any(|w| w[0].0 > w[1].0) {
-        // ok: windows(2) yields slices of length 2
+        // windows(2) yields slices of length 2
         pts.sort_by(|a, b| a.0.total_cmp(&b.0));
     }
     let approx = |shift: f64| -> Option<usize> {

@@ -170,7 +170,7 @@ fn stirlerr(n: f64) -> f64 {
     if n <= 15.0 {
         let nn = n + n;
         if nn.fract() == 0.0 && nn >= 0.0 {
-            // ok: 0 <= nn <= 30 and integral, so the index is in bounds
+            // 0 <= nn <= 30 and integral, so the index is in bounds
             if let Some(v) = STIRLERR_HALVES.get(nn as usize) {
                 return *v;
             }
@@ -510,7 +510,7 @@ pub(crate) fn beta_quantile(target: f64, tail: Tail, a: f64, b: f64) -> Result<f
 pub(crate) fn beta_quantile_guess(target: f64, tail: Tail, a: f64, b: f64) -> (f64, f64) {
     let mean = a / (a + b);
     let sd = (a * b / ((a + b) * (a + b) * (a + b + 1.0))).sqrt();
-    let z = norm_quantile(target).unwrap_or(0.0); // ok: target is validated upstream
+    let z = norm_quantile(target).unwrap_or(0.0); // a starting point only: the mean if target were outside (0, 1)
     let guess = match tail {
         Tail::Lower => mean + z * sd,
         Tail::Upper => mean - z * sd,
@@ -713,7 +713,7 @@ mod tests {
             (0.999999, 4.7534243088170891),
         ];
         for (p, want) in q {
-            let got = norm_quantile(p).unwrap(); // ok: test
+            let got = norm_quantile(p).unwrap();
             assert!(
                 (got / want - 1.0).abs() < 1e-10,
                 "qnorm({p}): {got} vs {want}"
@@ -748,13 +748,13 @@ mod tests {
             assert!(rel(got, r) < 1e-13, "dbinom({x}, {n}, {p}): {got} vs {r}");
         }
         // pbeta(2.2e-8, 4, 1e9 - 3, lower.tail = FALSE, log.p = TRUE)
-        let (_, up) = ln_beta_tails(2.2e-8, 4.0, 1e9 - 3.0).unwrap(); // ok: test
+        let (_, up) = ln_beta_tails(2.2e-8, 4.0, 1e9 - 3.0).unwrap();
         assert!(rel(up, -14.379458507051627) < 1e-12, "{up}");
         // pbeta(0.2, 3.5, 16.5, log.p = TRUE)
-        let (lo, _) = ln_beta_tails(0.2, 3.5, 16.5).unwrap(); // ok: test
+        let (lo, _) = ln_beta_tails(0.2, 3.5, 16.5).unwrap();
         assert!(rel(lo, -0.41786035819131218) < 1e-13, "{lo}");
         // pbeta(0.9, 30.5, 2.5, lower.tail = FALSE, log.p = TRUE)
-        let (_, up) = ln_beta_tails(0.9, 30.5, 2.5).unwrap(); // ok: test
+        let (_, up) = ln_beta_tails(0.9, 30.5, 2.5).unwrap();
         assert!(rel(up, -0.29251317793555487) < 1e-13, "{up}");
     }
 
@@ -770,7 +770,7 @@ mod tests {
             (0.025, 1e-14),
             (0.3, 1e-14),
         ] {
-            let q = beta_quantile(t, Tail::Lower, 1.0, 1.0).unwrap(); // ok: test
+            let q = beta_quantile(t, Tail::Lower, 1.0, 1.0).unwrap();
             assert!(((q - t) / t).abs() < tol, "{t:e}: {q:e}");
         }
     }
@@ -778,7 +778,7 @@ mod tests {
     #[test]
     fn quantile_matches_r_qnorm() {
         // R 4.x: qnorm(0.975) = 1.959963984540054
-        let z = norm_quantile(0.975).unwrap(); // ok: test
+        let z = norm_quantile(0.975).unwrap();
         assert!((z / 1.959963984540054 - 1.0).abs() < 1e-12);
     }
 }

@@ -761,7 +761,7 @@ fn wald_start(mle: f64, var: f64, alpha: f64, lower: bool) -> (f64, f64) {
     if mle > 0.0 && mle.is_finite() && var > 0.0 {
         let theta = mle.ln();
         let se = 1.0 / var.sqrt();
-        let z = norm_quantile(1.0 - alpha).unwrap_or(2.0); // ok: fallback only guides the start
+        let z = norm_quantile(1.0 - alpha).unwrap_or(2.0); // fallback only guides the start
         let start = if lower {
             theta - z * se
         } else {

@@ -323,7 +323,7 @@ fn two_arms_strata_with(
         state: vec![TwoGroupSums::NEW; ns],
         risk: cells
             .chunks_exact(2)
-            .map(|c| [c[0] as f64, c[1] as f64]) // ok: chunks of 2
+            .map(|c| [c[0] as f64, c[1] as f64]) // chunks of 2
             .collect(),
         count: vec![[0.0; 4]; ns],
         touched: Vec::new(),
@@ -522,7 +522,7 @@ mod tests {
             .iter()
             .map(|&i| lung::INST[i].unwrap_or(0.0) as u32)
             .collect();
-        let ok = |r: Result<SurvivalData>| r.expect("reference data are valid"); // ok: test
+        let ok = |r: Result<SurvivalData>| r.expect("reference data are valid");
         vec![
             (
                 "aml",
@@ -597,11 +597,11 @@ mod tests {
                 "{name} must take the streaming path"
             );
             for tf in [TimeFix::Tolerance, TimeFix::Exact] {
-                let table = EventTable::from_data_with(&data, tf).expect("table"); // ok: test
+                let table = EventTable::from_data_with(&data, tf).expect("table");
                 for w in ALL_WEIGHTS {
-                    let a = test(&data, tf, w).expect("stream"); // ok: test
+                    let a = test(&data, tf, w).expect("stream");
                     let b = test_groups(&table, &all_groups(data.n_groups()), w).ok();
-                    assert_eq!(a, b, "{name} {tf:?} {w:?}"); // ok: test
+                    assert_eq!(a, b, "{name} {tf:?} {w:?}");
                 }
             }
         }
@@ -612,14 +612,14 @@ mod tests {
     fn pairwise_equals_the_table() {
         for (name, data) in reference_data() {
             for tf in [TimeFix::Tolerance, TimeFix::Exact] {
-                let table = EventTable::from_data_with(&data, tf).expect("table"); // ok: test
+                let table = EventTable::from_data_with(&data, tf).expect("table");
                 for w in ALL_WEIGHTS {
-                    let a = pairwise(&data, tf, w).expect("stream"); // ok: test
-                    let a = a.expect("the stream applies"); // ok: test
+                    let a = pairwise(&data, tf, w).expect("stream");
+                    let a = a.expect("the stream applies");
                     let mut i = 0;
                     for x in 0..data.n_groups() {
                         for y in x + 1..data.n_groups() {
-                            let b = crate::logrank::test_sel(&table, &[x, y], w).expect("table"); // ok: test
+                            let b = crate::logrank::test_sel(&table, &[x, y], w).expect("table");
                             assert_eq!(a.get(i), Some(&(x, y, b)), "{name} {tf:?} {w:?}");
                             i += 1;
                         }
@@ -649,13 +649,13 @@ mod tests {
             .groups(&g)
             .strata(&st)
             .build()
-            .expect("valid"); // ok: test
+            .expect("valid");
         assert!(plan(&data, 2, 4).is_some());
         for tf in [TimeFix::Tolerance, TimeFix::Exact] {
-            let table = EventTable::from_data_with(&data, tf).expect("table"); // ok: test
+            let table = EventTable::from_data_with(&data, tf).expect("table");
             for w in ALL_WEIGHTS {
-                let a = test(&data, tf, w).expect("stream"); // ok: test
-                let b = test_groups(&table, &all_groups(2), w).expect("table test"); // ok: test
+                let a = test(&data, tf, w).expect("stream");
+                let b = test_groups(&table, &all_groups(2), w).expect("table test");
                 assert_eq!(a, Some(b), "{tf:?} {w:?}");
             }
         }
@@ -669,8 +669,8 @@ mod tests {
         let data = SurvivalData::builder(t.clone(), vec![true; t.len()])
             .groups(&[0, 1, 0, 1, 0, 1])
             .build()
-            .expect("valid"); // ok: test
-        let lay = plan(&data, 2, 4).expect("fits"); // ok: test
+            .expect("valid");
+        let lay = plan(&data, 2, 4).expect("fits");
         let (keys, cells) = sorted_keys(&data, lay);
         assert_eq!(cells, vec![3, 3]);
         let back: Vec<f64> = keys.iter().map(|&k| lay.time(k >> lay.low)).collect();
@@ -679,7 +679,7 @@ mod tests {
         let wide = SurvivalData::builder(vec![5e-324, 1.0, f64::MAX], vec![true; 3])
             .groups(&[0, 1, 0])
             .build()
-            .expect("valid"); // ok: test
+            .expect("valid");
         assert!(plan(&wide, 2, 4).is_none());
     }
 }

@@ -68,7 +68,7 @@ fn censor_time(t_start: f64, width: f64, j: u64, nc: u64) -> f64 {
 /// has no events; the paper's formula would give a negative count).
 fn pass(clicks: &[Click], t_start: f64, spread_end: f64, n_start: u64, nc: u64, s_km: f64) -> Pass {
     let width = spread_end - t_start;
-    let mut n = n_start as i64; // ok: counts are validated ≤ 2⁵³
+    let mut n = n_start as i64; // counts are validated ≤ 2⁵³
     let mut ci = 0u64;
     let mut s = s_km;
     let mut d = Vec::with_capacity(clicks.len());
@@ -87,24 +87,24 @@ fn pass(clicks: &[Click], t_start: f64, spread_end: f64, n_start: u64, nc: u64, 
                 hi = mid;
             }
         }
-        n -= (lo - ci) as i64; // ok: ≤ nc ≤ n_start ≤ 2⁵³
+        n -= (lo - ci) as i64; // ≤ nc ≤ n_start ≤ 2⁵³
         ci = lo;
         n_hat.push(n);
         let mut dk = 0u64;
         if s > 0.0 && n > 0 {
             let x = (n as f64 * (1.0 - c.survival / s)).round();
             if x > 0.0 {
-                dk = (x as u64).min(n as u64); // ok: x > 0 and finite (s > 0)
+                dk = (x as u64).min(n as u64); // x > 0 and finite (s > 0)
             }
         }
         if dk > 0 {
             s *= (n as f64 - dk as f64) / n as f64;
-            n -= dk as i64; // ok: dk ≤ n
+            n -= dk as i64; // dk ≤ n
             events += dk;
         }
         d.push(dk);
     }
-    n -= (nc - ci) as i64; // ok: ≤ nc ≤ n_start
+    n -= (nc - ci) as i64; // ≤ nc ≤ n_start
     Pass {
         nc,
         d,
@@ -197,7 +197,7 @@ fn exact(
         return Exact::OverBudget;
     }
     *budget -= cells;
-    let big_n = n_start as usize; // ok: within the budget, so allocatable
+    let big_n = n_start as usize; // within the budget, so allocatable
                                   // Drops and their candidate (M, d).
     let mut drops: Vec<(usize, Vec<(u64, u64)>)> = Vec::new();
     let mut prev = s_before;
@@ -212,7 +212,7 @@ fn exact(
                 if m > n_start as f64 {
                     break;
                 }
-                let m = m as u64; // ok: 0 ≤ m ≤ n_start
+                let m = m as u64; // 0 ≤ m ≤ n_start
                 if m < d {
                     continue;
                 }
@@ -255,7 +255,7 @@ fn exact(
         }
         let mut next = vec![f64::INFINITY; big_n + 1];
         let mut choice: Vec<(u64, u64, u64)> = Vec::with_capacity(cands.len());
-        let nh = n_hat[*k] as f64; // ok: one n̂ per click, k < clicks.len()
+        let nh = n_hat[*k] as f64; // one n̂ per click, k < clicks.len()
         for &(m, d) in cands {
             let (c0, pred) = best[m as usize];
             if !c0.is_finite() {
@@ -389,9 +389,9 @@ pub(crate) fn reconstruct(
                 } else {
                     (n_start - n_next) as f64
                 };
-                let nc0 = guess.clamp(0.0, n_start as f64) as u64; // ok: clamped
+                let nc0 = guess.clamp(0.0, n_start as f64) as u64; // clamped
                 let run = |nc: u64| pass(cl, t_start, t_next, n_start, nc, s_km);
-                let goal = n_next as i64; // ok: ≤ 2⁵³
+                let goal = n_next as i64; // ≤ 2⁵³
                 let (p, iters, bis) = adjust(nc0, n_start, settings.max_adjustments, &run, |p| {
                     p.n_end - goal
                 });
@@ -430,7 +430,7 @@ pub(crate) fn reconstruct(
                 } else {
                     0.0
                 };
-                let nc_rule = rule.clamp(0.0, n_start as f64) as u64; // ok: clamped
+                let nc_rule = rule.clamp(0.0, n_start as f64) as u64; // clamped
                 let (p, target) = match settings.total_events {
                     None => (run(nc_rule), None),
                     Some(total) => {
@@ -447,14 +447,14 @@ pub(crate) fn reconstruct(
                             });
                         }
                         // Within the slack: the nearest reachable total.
-                        let goal = (total.clamp(lo, hi) - events_before) as i64; // ok: ≥ lo ≥ events_before
+                        let goal = (total.clamp(lo, hi) - events_before) as i64; // ≥ lo ≥ events_before
                         let (p, iters, bis) =
                             adjust(nc_rule, n_start, settings.max_adjustments, &run, |p| {
-                                p.events as i64 - goal // ok: events ≤ n_start
+                                p.events as i64 - goal // events ≤ n_start
                             });
                         adjustments = iters;
                         searched = bis;
-                        (p, Some(goal as u64)) // ok: goal ≥ 0
+                        (p, Some(goal as u64)) // goal ≥ 0
                     }
                 };
                 let mut sol = Solution {
@@ -565,7 +565,7 @@ fn adjust(
         if m == 0 {
             return (p, iters, false);
         }
-        let next = (nc as i64 + m).clamp(0, n as i64) as u64; // ok: clamped to [0, n]
+        let next = (nc as i64 + m).clamp(0, n as i64) as u64; // clamped to [0, n]
         seen.push(nc);
         if next == nc || seen.contains(&next) {
             break;

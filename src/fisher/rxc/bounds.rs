@@ -69,7 +69,7 @@ pub(super) fn two_column_min(lf: &LnFact, rows: &[u64], a: u64) -> f64 {
     }
     // start from the proportional split (no allocation: a fixed buffer)
     let mut buf = [0u64; TWO_COLUMN_MIN_ROWS_MAX];
-    let x = &mut buf[..r]; // ok: r ≤ TWO_COLUMN_MIN_ROWS_MAX
+    let x = &mut buf[..r]; // r ≤ TWO_COLUMN_MIN_ROWS_MAX
     for (xi, &ri) in x.iter_mut().zip(rows) {
         *xi = (((ri as f64) * (a as f64) / (n as f64)).floor() as u64).min(ri);
     }
@@ -118,8 +118,8 @@ pub(super) fn two_column_min(lf: &LnFact, rows: &[u64], a: u64) -> f64 {
         }
         match (x.get(best_add).is_some(), x.get(best_rem).is_some()) {
             (true, true) => {
-                x[best_add] += 1; // ok: checked above
-                x[best_rem] -= 1; // ok: checked above
+                x[best_add] += 1; // checked above
+                x[best_rem] -= 1; // checked above
             }
             _ => break,
         }

@@ -282,7 +282,7 @@ fn ln_p_chain(t: &Reduced) -> f64 {
         let mut pop = remaining_total;
         for (j, col) in cols.iter_mut().enumerate().take(t.ncols - 1) {
             let id = *col;
-            let x = t.cells[i * t.ncols + j]; // ok: i < nrows, j < ncols
+            let x = t.cells[i * t.ncols + j]; // i < nrows, j < ncols
             ln_p += ln_dhyper(x as f64, id as f64, (pop - id) as f64, ia as f64);
             pop -= id;
             ia -= x;
@@ -362,8 +362,8 @@ mod tests {
     /// hypergeometric from factorials.
     #[test]
     fn chain_log_probability() {
-        let table = ContingencyTable::new(vec![vec![3, 5, 2], vec![4, 1, 6]]).unwrap(); // ok: test
-        let r = Reduced::new(&table).unwrap(); // ok: test
+        let table = ContingencyTable::new(vec![vec![3, 5, 2], vec![4, 1, 6]]).unwrap();
+        let r = Reduced::new(&table).unwrap();
         let lf = |n: u64| ln_factorial(n);
         // margins: rows 10, 11; columns 7, 6, 8; total 21
         let want = [10u64, 11, 7, 6, 8].iter().map(|&v| lf(v)).sum::<f64>()

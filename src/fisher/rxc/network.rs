@@ -77,7 +77,7 @@ const BOUND_SLACK: f64 = 1e-9;
 pub(super) fn exact_p(t: &Reduced, budget: Budget, max_bytes: u64) -> Result<(f64, u64)> {
     if t.nrows == 2 && t.ncols == 2 {
         let c = &t.cells;
-        let (a, b, cc, d) = (c[0] as f64, c[1] as f64, c[2] as f64, c[3] as f64); // ok: 2 x 2
+        let (a, b, cc, d) = (c[0] as f64, c[1] as f64, c[2] as f64, c[3] as f64); // 2 x 2
         let h = Hyper::new(a, b, cc, d);
         return Ok((
             p_value_2x2(&h, a, 1.0, Alternative::TwoSided, PValueKind::Exact),
@@ -98,7 +98,7 @@ pub(super) fn exact_p(t: &Reduced, budget: Budget, max_bytes: u64) -> Result<(f6
     // the last two (the largest) go through the exact two-column network.
     let mut order: Vec<usize> = (0..t.ncols).collect();
     order.sort_by(|&i, &j| t.cols[i].cmp(&t.cols[j]));
-    let cols: Vec<u64> = order.iter().map(|&j| t.cols[j]).collect(); // ok: j < ncols
+    let cols: Vec<u64> = order.iter().map(|&j| t.cols[j]).collect(); // j < ncols
                                                                      // Observed statistic V = Σ ln t!
     let v_obs: f64 = t.cells.iter().map(|&v| lf.get(v)).sum();
     let k_const: f64 = t.rows.iter().map(|&v| lf.get(v)).sum::<f64>()
@@ -157,7 +157,7 @@ fn chisq_guess(t: &Reduced) -> f64 {
     let mut x2 = 0.0;
     for (i, row) in t.cells.chunks(t.ncols).enumerate() {
         for (j, &v) in row.iter().enumerate() {
-            let e = t.rows[i] as f64 * t.cols[j] as f64 / n; // ok: i < nrows, j < ncols
+            let e = t.rows[i] as f64 * t.cols[j] as f64 / n; // i < nrows, j < ncols
             x2 += (v as f64 - e) * (v as f64 - e) / e;
         }
     }
@@ -173,12 +173,12 @@ fn merge_pasts(p: &mut Vec<(f64, f64)>) {
     p.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
     let mut out = 0;
     for i in 1..p.len() {
-        let (v, w) = p[i]; // ok: i < len
+        let (v, w) = p[i]; // i < len
         if v - p[out].0 <= PAST_MERGE_TOL {
-            p[out].1 += w; // ok: out < i
+            p[out].1 += w; // out < i
         } else {
             out += 1;
-            p[out] = (v, w); // ok: out ≤ i
+            p[out] = (v, w); // out ≤ i
         }
     }
     p.truncate(out + 1);
@@ -361,19 +361,19 @@ impl Network<'_> {
         scratch.cap_suffix.clear();
         scratch.cap_suffix.resize(r + 1, 0);
         for i in (0..r).rev() {
-            scratch.cap_suffix[i] = scratch.cap_suffix[i + 1] + key[i]; // ok: i < r
+            scratch.cap_suffix[i] = scratch.cap_suffix[i + 1] + key[i]; // i < r
         }
         // suffix sums relative to p_i and prefix sums relative to p_0
         let n = pasts.len();
         scratch.suffix.clear();
         scratch.suffix.resize(n + 1, 0.0);
         for i in (0..n).rev() {
-            let (p, w) = pasts[i]; // ok: i < n
+            let (p, w) = pasts[i]; // i < n
             let next_rel = match pasts.get(i + 1) {
-                Some(&(pn, _)) => (p - pn).exp() * scratch.suffix[i + 1], // ok: i + 1 ≤ n
+                Some(&(pn, _)) => (p - pn).exp() * scratch.suffix[i + 1], // i + 1 ≤ n
                 None => 0.0,
             };
-            scratch.suffix[i] = w + next_rel; // ok: i < n
+            scratch.suffix[i] = w + next_rel; // i < n
         }
         scratch.prefix.clear();
         scratch.prefix.push(0.0);
@@ -739,7 +739,7 @@ impl Network<'_> {
         self.charge(1 + later_cols * r as u64)?;
         if i + 1 == r {
             // last row takes the rest (feasible by construction)
-            scratch.x[i] = left; // ok: i < r
+            scratch.x[i] = left; // i < r
             let v = v + self.lf.get(left);
             return self.leaf(ctx, scratch, v, next);
         }
@@ -794,13 +794,13 @@ impl Network<'_> {
                 }
             }
         }
-        let cap = ctx.key[i]; // ok: i < r
-        let rest_caps = scratch.cap_suffix[i + 1]; // ok: i + 1 ≤ r
+        let cap = ctx.key[i]; // i < r
+        let rest_caps = scratch.cap_suffix[i + 1]; // i + 1 ≤ r
         let lo_x = left.saturating_sub(rest_caps);
         let hi_x = cap.min(left);
         let mut xi = lo_x;
         while xi <= hi_x {
-            scratch.x[i] = xi; // ok: i < r
+            scratch.x[i] = xi; // i < r
             self.fill(ctx, scratch, i + 1, left - xi, v + self.lf.get(xi), next)?;
             xi += 1;
         }
@@ -981,19 +981,19 @@ fn bottom_row(
     let pre = pre_out.get_mut(2 * off_p..).unwrap_or(&mut []);
     // terms first (one exp each, parked in the suffix slots), then both sums
     for (k, &gx) in g.iter().enumerate() {
-        pre[2 * k + 1] = (gmin - gx).exp(); // ok: 2k + 1 < 2(len + 1)
+        pre[2 * k + 1] = (gmin - gx).exp(); // 2k + 1 < 2(len + 1)
     }
     let mut run = 0.0;
     for k in 0..len {
-        pre[2 * k] = run; // ok: 2k < 2(len + 1)
-        run += pre[2 * k + 1]; // ok: as above
+        pre[2 * k] = run; // 2k < 2(len + 1)
+        run += pre[2 * k + 1]; // as above
     }
-    pre[2 * len] = run; // ok: 2 len < 2(len + 1)
+    pre[2 * len] = run; // 2 len < 2(len + 1)
     let mut run = 0.0;
-    pre[2 * len + 1] = 0.0; // ok: within 2(len + 1)
+    pre[2 * len + 1] = 0.0; // within 2(len + 1)
     for k in (0..len).rev() {
-        run += pre[2 * k + 1]; // ok: the term, read before it is overwritten
-        pre[2 * k + 1] = run; // ok: 2k + 1 < 2(len + 1)
+        run += pre[2 * k + 1]; // the term, read before it is overwritten
+        pre[2 * k + 1] = run; // 2k + 1 < 2(len + 1)
     }
     BottomRow {
         off,
