@@ -437,7 +437,10 @@ impl Network<'_> {
     ) -> Result<()> {
         let lf = self.lf;
         let rest = ctx.key.get(i..).unwrap_or(&[]);
-        let r_s = scratch.cap_suffix.get(i).copied().unwrap_or(0);
+        let r_s = *scratch
+            .cap_suffix
+            .get(i)
+            .expect("a fill starts at a row i < r; cap_suffix has r + 1 entries");
         if left > r_s {
             return Ok(());
         }
@@ -518,8 +521,13 @@ impl Network<'_> {
                 return self.last_two_rows(ctx, scratch, [c1, c2], left, v, a, b);
             }
         }
-        let cap = rest.first().copied().unwrap_or(0);
-        let rest_caps = scratch.cap_suffix.get(i + 1).copied().unwrap_or(0);
+        let cap = *rest
+            .first()
+            .expect("i < r: the rows from i on are not empty");
+        let rest_caps = *scratch
+            .cap_suffix
+            .get(i + 1)
+            .expect("i + 1 <= r; cap_suffix has r + 1 entries");
         let lo_x = left.saturating_sub(rest_caps);
         let hi_x = cap.min(left);
         let mut xi = lo_x;
