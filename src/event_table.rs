@@ -1,7 +1,8 @@
 //! The event table: the one core every survival procedure reads.
 
 use crate::data::SurvivalData;
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::ErrorDetail;
 
 /// R's `timefix` tolerance, `sqrt(.Machine$double.eps)` = 2^-26 (R survival's
 /// `aeqSurv`): two consecutive distinct times `a < b` are tied when
@@ -163,29 +164,29 @@ struct RawEventTable {
 
 #[cfg(feature = "serde")]
 impl TryFrom<RawEventTable> for EventTable {
-    type Error = Error;
+    type Error = crate::Error;
     fn try_from(raw: RawEventTable) -> Result<Self> {
         let k = raw.group_names.len();
-        let bad = |detail| Error::Incompatible {
+        let bad = |detail| ErrorDetail::Incompatible {
             what: "deserialised event table",
             detail,
         };
         if k == 0 || raw.stratum_names.is_empty() {
-            return Err(bad("no groups or no strata"));
+            return Err(bad("no groups or no strata").into());
         }
         if raw.offsets.len() != raw.stratum_names.len() + 1
             || raw.offsets.first() != Some(&0)
             || raw.offsets.last() != Some(&raw.time.len())
             || raw.offsets.windows(2).any(|w| w[0] > w[1])
         {
-            return Err(bad("stratum offsets do not partition the rows"));
+            return Err(bad("stratum offsets do not partition the rows").into());
         }
         let cells = raw.time.len().checked_mul(k).ok_or(bad("too many rows"))?;
         if raw.n_event.len() != cells
             || raw.n_censor.len() != cells
             || !(raw.n_enter.is_empty() || raw.n_enter.len() == cells)
         {
-            return Err(bad("count columns are not rows x groups long"));
+            return Err(bad("count columns are not rows x groups long").into());
         }
         let mut rows = Vec::with_capacity(cells);
         for (s, w) in raw.offsets.windows(2).enumerate() {
@@ -194,7 +195,7 @@ impl TryFrom<RawEventTable> for EventTable {
                 .windows(2)
                 .any(|p| p[0].partial_cmp(&p[1]) != Some(std::cmp::Ordering::Less))
             {
-                return Err(bad("times of a stratum are not increasing"));
+                return Err(bad("times of a stratum are not increasing").into());
             }
             for g in 0..k {
                 let start = k * w[0] + g * times.len();
@@ -646,10 +647,11 @@ pub(crate) fn check_names<S: AsRef<str>>(groups: &[S], strata: &[S]) -> Result<(
             for st in strata {
                 let name = format!("{}, {}", g.as_ref(), st.as_ref());
                 if !seen.insert(name.clone()) {
-                    return Err(Error::DuplicateLevel {
+                    return Err(ErrorDetail::DuplicateLevel {
                         what: "curve (group, stratum)",
                         level: name,
-                    });
+                    }
+                    .into());
                 }
             }
         }
@@ -681,12 +683,13 @@ fn check_count_sums(rows: &[CountRow]) -> Result<()> {
         ] {
             sum[slot] += value;
             if sum[slot] > MAX_COUNT_SUM {
-                return Err(Error::CountSumOverflow {
+                return Err(ErrorDetail::CountSumOverflow {
                     what,
                     index,
                     value,
                     limit: MAX_COUNT_SUM,
-                });
+                }
+                .into());
             }
         }
     }
@@ -695,12 +698,13 @@ fn check_count_sums(rows: &[CountRow]) -> Result<()> {
 
 fn check_entries(entries: usize) -> Result<()> {
     if entries > MAX_TABLE_ENTRIES {
-        Err(Error::BudgetExceeded {
+        Err(ErrorDetail::BudgetExceeded {
             what: "event table (rows x groups)",
             limit: MAX_TABLE_ENTRIES as u64,
             unit: "entries",
             progress: None,
-        })
+        }
+        .into())
     } else {
         Ok(())
     }
@@ -710,10 +714,10 @@ impl EventTable {
     /// Builds the table from validated data, merging near-tied times as R does.
     ///
     /// # Errors
-    /// [`Error::BudgetExceeded`] when strata × groups exceed [`MAX_CELLS`] or
+    /// [`ErrorDetail::BudgetExceeded`](crate::ErrorDetail::BudgetExceeded) when strata × groups exceed [`MAX_CELLS`] or
     /// distinct times × groups exceed [`MAX_TABLE_ENTRIES`] (typically a
     /// grouping variable with one level per subject);
-    /// [`Error::EntryNotBeforeExit`] when R's near-tie merging collapses a
+    /// [`ErrorDetail::EntryNotBeforeExit`](crate::ErrorDetail::EntryNotBeforeExit) when R's near-tie merging collapses a
     /// subject's `(entry, exit]` interval to length zero (R stops with
     /// "aeqSurv exception"); use [`TimeFix::Exact`] to keep such data.
     pub fn from_data(data: &SurvivalData) -> Result<Self> {
@@ -746,12 +750,13 @@ impl EventTable {
         let n_strata = data.n_strata();
         let n_cells = k.saturating_mul(n_strata);
         if n_cells > MAX_CELLS {
-            return Err(Error::BudgetExceeded {
+            return Err(ErrorDetail::BudgetExceeded {
                 what: "event table (strata x groups)",
                 limit: MAX_CELLS as u64,
                 unit: "cells",
                 progress: None,
-            });
+            }
+            .into());
         }
         check_names(&data.group_names(), &data.stratum_names())?;
         let n = data.len();
@@ -1006,19 +1011,19 @@ impl EventTable {
     /// have no rows (one part of a partition, see [`EventTable::merge`]).
     ///
     /// # Errors
-    /// [`Error::EmptyInput`] for no group or stratum names or no rows,
-    /// [`Error::DuplicateLevel`] for a group or stratum name given twice (or
+    /// [`ErrorDetail::EmptyInput`](crate::ErrorDetail::EmptyInput) for no group or stratum names or no rows,
+    /// [`ErrorDetail::DuplicateLevel`](crate::ErrorDetail::DuplicateLevel) for a group or stratum name given twice (or
     /// a group and stratum pair whose curve name `"group, stratum"` another
     /// pair also prints),
-    /// [`Error::UnknownLevel`] for a row whose group or stratum index is out
-    /// of range, [`Error::NonFinite`] / [`Error::Negative`] for a bad time or
-    /// count and [`Error::NotWholeNumber`] for a count with a fractional part
+    /// [`ErrorDetail::UnknownLevel`](crate::ErrorDetail::UnknownLevel) for a row whose group or stratum index is out
+    /// of range, [`ErrorDetail::NonFinite`](crate::ErrorDetail::NonFinite) / [`ErrorDetail::Negative`](crate::ErrorDetail::Negative) for a bad time or
+    /// count and [`ErrorDetail::NotWholeNumber`](crate::ErrorDetail::NotWholeNumber) for a count with a fractional part
     /// (`what` names the field, `index` the row),
-    /// [`Error::CountSumOverflow`] at the row where the counts of one
+    /// [`ErrorDetail::CountSumOverflow`](crate::ErrorDetail::CountSumOverflow) at the row where the counts of one
     /// (stratum, group) would sum to more than [`MAX_COUNT_SUM`] (their sum
     /// is the number at risk),
-    /// [`Error::InconsistentCounts`] when entries outnumber later exits (the
-    /// number at risk would be negative), [`Error::BudgetExceeded`] when groups
+    /// [`ErrorDetail::InconsistentCounts`](crate::ErrorDetail::InconsistentCounts) when entries outnumber later exits (the
+    /// number at risk would be negative), [`ErrorDetail::BudgetExceeded`](crate::ErrorDetail::BudgetExceeded) when groups
     /// × rows exceed [`MAX_TABLE_ENTRIES`].
     ///
     /// # Example
@@ -1042,7 +1047,7 @@ impl EventTable {
     /// have fractional parts (as `SUM(weight)` returns them).
     ///
     /// # Errors
-    /// As [`EventTable::from_counts`], without [`Error::NotWholeNumber`].
+    /// As [`EventTable::from_counts`], without [`ErrorDetail::NotWholeNumber`](crate::ErrorDetail::NotWholeNumber).
     ///
     /// # Example
     /// ```
@@ -1068,31 +1073,35 @@ impl EventTable {
         whole: bool,
     ) -> Result<Self> {
         if group_names.is_empty() {
-            return Err(Error::EmptyInput {
+            return Err(ErrorDetail::EmptyInput {
                 what: "group names",
-            });
+            }
+            .into());
         }
         if stratum_names.is_empty() {
-            return Err(Error::EmptyInput {
+            return Err(ErrorDetail::EmptyInput {
                 what: "stratum names",
-            });
+            }
+            .into());
         }
         if rows.is_empty() {
-            return Err(Error::EmptyInput { what: "count rows" });
+            return Err(ErrorDetail::EmptyInput { what: "count rows" }.into());
         }
         let k = group_names.len();
         for (index, r) in rows.iter().enumerate() {
             if r.group >= k {
-                return Err(Error::UnknownLevel {
+                return Err(ErrorDetail::UnknownLevel {
                     what: "group",
                     index,
-                });
+                }
+                .into());
             }
             if r.stratum >= stratum_names.len() {
-                return Err(Error::UnknownLevel {
+                return Err(ErrorDetail::UnknownLevel {
                     what: "stratum",
                     index,
-                });
+                }
+                .into());
             }
             for (what, v) in [
                 ("time", r.time),
@@ -1101,25 +1110,28 @@ impl EventTable {
                 ("n_enter", r.n_enter),
             ] {
                 if !v.is_finite() {
-                    return Err(Error::NonFinite {
+                    return Err(ErrorDetail::NonFinite {
                         what,
                         index,
                         value: v,
-                    });
+                    }
+                    .into());
                 }
                 if v < 0.0 {
-                    return Err(Error::Negative {
+                    return Err(ErrorDetail::Negative {
                         what,
                         index,
                         value: v,
-                    });
+                    }
+                    .into());
                 }
                 if whole && what != "time" && v.fract() != 0.0 {
-                    return Err(Error::NotWholeNumber {
+                    return Err(ErrorDetail::NotWholeNumber {
                         what,
                         index,
                         value: v,
-                    });
+                    }
+                    .into());
                 }
             }
         }
@@ -1155,9 +1167,10 @@ impl EventTable {
                 }
             }
             if !table.push_stratum(cols) {
-                return Err(Error::InconsistentCounts {
+                return Err(ErrorDetail::InconsistentCounts {
                     stratum: stratum_name.as_ref().to_owned(),
-                });
+                }
+                .into());
             }
         }
         Ok(table)
@@ -1194,8 +1207,8 @@ impl EventTable {
     /// subject of: the parts, merged in any order, give the pooled table.
     ///
     /// # Errors
-    /// [`Error::Incompatible`] when the tables' group or stratum names
-    /// differ; [`Error::CountOverflow`] when the counts of one group of the
+    /// [`ErrorDetail::Incompatible`](crate::ErrorDetail::Incompatible) when the tables' group or stratum names
+    /// differ; [`ErrorDetail::CountOverflow`](crate::ErrorDetail::CountOverflow) when the counts of one group of the
     /// union would sum to more than [`MAX_COUNT_SUM`].
     ///
     /// # Example
@@ -1210,16 +1223,18 @@ impl EventTable {
     /// ```
     pub fn merge(&self, other: &EventTable) -> Result<EventTable> {
         if self.group_names != other.group_names {
-            return Err(Error::Incompatible {
+            return Err(ErrorDetail::Incompatible {
                 what: "event tables",
                 detail: "group names differ",
-            });
+            }
+            .into());
         }
         if self.stratum_names != other.stratum_names {
-            return Err(Error::Incompatible {
+            return Err(ErrorDetail::Incompatible {
                 what: "event tables",
                 detail: "stratum names differ",
-            });
+            }
+            .into());
         }
         let k = self.n_groups();
         let with_enter = self.has_entry() || other.has_entry();
@@ -1257,9 +1272,10 @@ impl EventTable {
                 let exits: f64 = cols.event[g].iter().chain(&cols.censor[g]).sum();
                 let enters: f64 = cols.enter.get(g).map_or(0.0, |e| e.iter().sum());
                 if !(exits <= MAX_COUNT_SUM && enters <= MAX_COUNT_SUM) {
-                    return Err(Error::CountOverflow {
+                    return Err(ErrorDetail::CountOverflow {
                         what: "counts of one group in the merged event tables",
-                    });
+                    }
+                    .into());
                 }
             }
             // Two consistent tables add up to a consistent one.
@@ -1283,11 +1299,12 @@ impl EventTable {
             if let Some(entry) = data.entry() {
                 for (index, (&en, &ex)) in entry.iter().zip(data.time()).enumerate() {
                     if cut_of(&cuts, en) == cut_of(&cuts, ex) {
-                        return Err(Error::EntryNotBeforeExit {
+                        return Err(ErrorDetail::EntryNotBeforeExit {
                             index,
                             entry: en,
                             exit: ex,
-                        });
+                        }
+                        .into());
                     }
                 }
             }

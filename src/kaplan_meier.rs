@@ -1,11 +1,12 @@
 //! Kaplan-Meier estimation of the survival function, as R's `survfit` does it.
 
+use crate::ErrorDetail;
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use crate::curve_counts::{Column, Counts, Cursor, UnitCounts};
 use crate::data::SurvivalData;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::event_table::{distinct_times, exit_key, tie_rule, EventTable, GroupCounts, TimeFix};
 use crate::interval::{CiTransform, ConfidenceInterval, ConfidenceLevel};
 use crate::special::norm_quantile;
@@ -66,9 +67,9 @@ const MAX_SWEEP_CURVES: usize = 1 << 16;
 ///
 /// # Errors
 /// [`KaplanMeier::fit`] returns the errors of
-/// [`EventTable::from_data_with`] and [`Error::EmptyGroup`] for a group
+/// [`EventTable::from_data_with`] and [`ErrorDetail::EmptyGroup`](crate::ErrorDetail::EmptyGroup) for a group
 /// whose case weights are all zero (unstratified data); [`KaplanMeier::fit_table`] returns
-/// [`Error::EmptyGroup`] when an unstratified table has a group without any
+/// [`ErrorDetail::EmptyGroup`](crate::ErrorDetail::EmptyGroup) when an unstratified table has a group without any
 /// exit.
 ///
 /// # Example
@@ -155,7 +156,7 @@ impl KaplanMeier {
     /// table's curves. Everything else goes through [`EventTable`].
     ///
     /// # Errors
-    /// As [`EventTable::from_data_with`], and [`Error::EmptyGroup`] when the
+    /// As [`EventTable::from_data_with`], and [`ErrorDetail::EmptyGroup`](crate::ErrorDetail::EmptyGroup) when the
     /// data have no strata and a group has no exit with positive weight (a
     /// group whose case weights are all zero).
     pub fn fit(&self, data: &SurvivalData) -> Result<KaplanMeierFit> {
@@ -173,8 +174,8 @@ impl KaplanMeier {
     /// pre-aggregated counts with [`EventTable::from_counts`]).
     ///
     /// # Errors
-    /// [`Error::EmptyGroup`] when the table has one stratum and a group
-    /// without any exit; [`Error::EmptyInput`] when no curve has a row.
+    /// [`ErrorDetail::EmptyGroup`](crate::ErrorDetail::EmptyGroup) when the table has one stratum and a group
+    /// without any exit; [`ErrorDetail::EmptyInput`](crate::ErrorDetail::EmptyInput) when no curve has a row.
     pub fn fit_table(&self, table: &EventTable) -> Result<KaplanMeierFit> {
         self.fit_impl(table, false)
     }
@@ -387,10 +388,11 @@ impl KaplanMeier {
                     .map_or_else(String::new, |s| s.to_string());
                 if time.is_empty() {
                     if m == 1 {
-                        return Err(Error::EmptyGroup {
+                        return Err(ErrorDetail::EmptyGroup {
                             what: "group",
                             level: group,
-                        });
+                        }
+                        .into());
                     }
                     continue;
                 }
@@ -449,10 +451,11 @@ impl KaplanMeier {
             },
         );
         if curve.time.is_empty() {
-            return Err(Error::EmptyGroup {
+            return Err(ErrorDetail::EmptyGroup {
                 what: "group",
                 level: curve.group,
-            });
+            }
+            .into());
         }
         Ok(KaplanMeierFit {
             curves: vec![curve],
@@ -494,10 +497,11 @@ impl KaplanMeier {
                 );
                 if curve.time.is_empty() {
                     if m == 1 {
-                        return Err(Error::EmptyGroup {
+                        return Err(ErrorDetail::EmptyGroup {
                             what: "group",
                             level: curve.group,
-                        });
+                        }
+                        .into());
                     }
                     continue;
                 }
@@ -505,9 +509,10 @@ impl KaplanMeier {
             }
         }
         if curves.is_empty() {
-            return Err(Error::EmptyInput {
+            return Err(ErrorDetail::EmptyInput {
                 what: "event table",
-            });
+            }
+            .into());
         }
         Ok(KaplanMeierFit {
             curves,
@@ -1056,7 +1061,7 @@ impl SurvivalCurve {
     /// `NA`.
     ///
     /// # Errors
-    /// [`Error::InvalidProbability`] when `p` is NaN or outside `[0, 1]`.
+    /// [`ErrorDetail::InvalidProbability`](crate::ErrorDetail::InvalidProbability) when `p` is NaN or outside `[0, 1]`.
     ///
     /// # Example
     /// ```
@@ -1073,10 +1078,11 @@ impl SurvivalCurve {
     /// median survival time. *Biometrics* 38, 29–41. doi:10.2307/2530286
     pub fn quantile(&self, p: f64) -> Result<Quantile> {
         if !(0.0..=1.0).contains(&p) {
-            return Err(Error::InvalidProbability {
+            return Err(ErrorDetail::InvalidProbability {
                 what: "quantile probability",
                 value: p,
-            });
+            }
+            .into());
         }
         Ok(self.quantile_unchecked(p))
     }
@@ -1122,7 +1128,7 @@ impl SurvivalCurve {
     /// Greenwood column (see [`std_err_log`](Self::std_err_log)).
     ///
     /// # Errors
-    /// [`Error::EmptyInput`] for no times, [`Error::NonFinite`] for a NaN or
+    /// [`ErrorDetail::EmptyInput`](crate::ErrorDetail::EmptyInput) for no times, [`ErrorDetail::NonFinite`](crate::ErrorDetail::NonFinite) for a NaN or
     /// infinite time.
     ///
     /// # Example
@@ -1137,15 +1143,16 @@ impl SurvivalCurve {
     /// ```
     pub fn survival_at(&self, times: &[f64]) -> Result<Vec<SurvivalAtTime>> {
         if times.is_empty() {
-            return Err(Error::EmptyInput { what: "times" });
+            return Err(ErrorDetail::EmptyInput { what: "times" }.into());
         }
         for (index, &t) in times.iter().enumerate() {
             if !t.is_finite() {
-                return Err(Error::NonFinite {
+                return Err(ErrorDetail::NonFinite {
                     what: "times",
                     index,
                     value: t,
-                });
+                }
+                .into());
             }
         }
         let mut sorted = times.to_vec();
@@ -1221,23 +1228,25 @@ impl SurvivalCurve {
     /// result stays finite where R returns `Inf` or `NaN`.
     ///
     /// # Errors
-    /// [`Error::NonFinite`] or [`Error::Negative`] for a bad `tau`;
-    /// [`Error::InvalidParameter`] when the restricted mean or its standard
+    /// [`ErrorDetail::NonFinite`](crate::ErrorDetail::NonFinite) or [`ErrorDetail::Negative`](crate::ErrorDetail::Negative) for a bad `tau`;
+    /// [`ErrorDetail::InvalidParameter`](crate::ErrorDetail::InvalidParameter) when the restricted mean or its standard
     /// error exceeds `f64::MAX` even so.
     pub fn restricted_mean(&self, tau: f64) -> Result<RestrictedMean> {
         if !tau.is_finite() {
-            return Err(Error::NonFinite {
+            return Err(ErrorDetail::NonFinite {
                 what: "tau",
                 index: 0,
                 value: tau,
-            });
+            }
+            .into());
         }
         if tau < 0.0 {
-            return Err(Error::Negative {
+            return Err(ErrorDetail::Negative {
                 what: "tau",
                 index: 0,
                 value: tau,
-            });
+            }
+            .into());
         }
         let keep = self.time.partition_point(|&t| t <= tau);
         let (mean, var) = self.rmst_sums(tau, keep, 1.0);
@@ -1257,12 +1266,13 @@ impl SurvivalCurve {
         let (mean, var) = self.rmst_sums(tau, keep, 2f64.powi(-e));
         let (estimate, std_err) = (mean * 2f64.powi(e), var.sqrt() * 2f64.powi(e));
         if !(estimate.is_finite() && std_err.is_finite()) {
-            return Err(Error::InvalidParameter {
+            return Err(ErrorDetail::InvalidParameter {
                 what: "tau",
                 constraint: "small enough that the restricted mean and its standard error \
                              fit in an f64",
                 value: tau,
-            });
+            }
+            .into());
         }
         Ok(RestrictedMean {
             tau,

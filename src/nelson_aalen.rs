@@ -1,8 +1,9 @@
 //! Nelson-Aalen estimation of the cumulative hazard.
 
 use crate::data::SurvivalData;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::event_table::EventTable;
+use crate::ErrorDetail;
 
 /// Nelson-Aalen cumulative hazard of every group (and stratum) of the data,
 /// with near-tied times merged as R does ([`crate::TimeFix::Tolerance`]).
@@ -56,8 +57,8 @@ pub fn nelson_aalen(data: &SurvivalData) -> Result<Vec<CumulativeHazard>> {
 /// Curves in the order of [`crate::KaplanMeier`]: group-major, then stratum.
 ///
 /// # Errors
-/// [`Error::EmptyGroup`] when an unstratified table has a group without any
-/// exit, [`Error::EmptyInput`] when no curve has a row.
+/// [`ErrorDetail::EmptyGroup`](crate::ErrorDetail::EmptyGroup) when an unstratified table has a group without any
+/// exit, [`ErrorDetail::EmptyInput`](crate::ErrorDetail::EmptyInput) when no curve has a row.
 ///
 /// # Example
 /// ```
@@ -120,10 +121,11 @@ pub fn nelson_aalen_table(table: &EventTable) -> Result<Vec<CumulativeHazard>> {
             }
             if c.time.is_empty() {
                 if m == 1 {
-                    return Err(Error::EmptyGroup {
+                    return Err(ErrorDetail::EmptyGroup {
                         what: "group",
                         level: group,
-                    });
+                    }
+                    .into());
                 }
                 continue;
             }
@@ -131,9 +133,10 @@ pub fn nelson_aalen_table(table: &EventTable) -> Result<Vec<CumulativeHazard>> {
         }
     }
     if out.is_empty() {
-        return Err(Error::EmptyInput {
+        return Err(ErrorDetail::EmptyInput {
             what: "event table",
-        });
+        }
+        .into());
     }
     Ok(out)
 }
