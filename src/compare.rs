@@ -89,7 +89,7 @@ pub fn compare_proportions(
 /// The result of [`compare_proportions`]: the 2 x 2 table, Fisher's exact
 /// test with the conditional odds ratio, and the risk difference.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[must_use]
 pub struct ProportionComparison {
     table: Table2x2,

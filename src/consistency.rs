@@ -211,7 +211,7 @@ impl FromStr for ReportedPercentage {
 /// *Social Psychological and Personality Science* 8(4), 363–369.
 /// doi:10.1177/1948550616673876
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[must_use]
 pub struct PercentageCheck {
     reported: ReportedPercentage,

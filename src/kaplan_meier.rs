@@ -5,12 +5,15 @@ use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use crate::curve_counts::{Column, Counts, Cursor, UnitCounts};
+
+mod rows;
 use crate::data::SurvivalData;
 use crate::error::Result;
 use crate::event_table::{distinct_times, exit_key, tie_rule, EventTable, GroupCounts, TimeFix};
 use crate::interval::{CiTransform, ConfidenceInterval, ConfidenceLevel};
 use crate::special::norm_quantile;
 use crate::sweep;
+pub use rows::CurveRow;
 
 /// Tolerance of R's `quantile.survfit` (its `tolerance` argument) and of
 /// `survmean`'s median rule: `sqrt(.Machine$double.eps)` = 2^-26. A survival
@@ -568,7 +571,7 @@ struct CurveInfo {
 /// Kaplan, E. L. & Meier, P. (1958). Nonparametric estimation from incomplete
 /// observations. *JASA* 53, 457–481. doi:10.1080/01621459.1958.10501452
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[must_use]
 pub struct KaplanMeierFit {
     curves: Vec<SurvivalCurve>,
@@ -689,7 +692,6 @@ impl KaplanMeierFit {
 /// Greenwood, M. (1926). The natural duration of cancer. *Reports on Public
 /// Health and Medical Subjects* 33. HMSO, London.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[must_use]
 pub struct SurvivalCurve {
     name: String,
@@ -701,7 +703,6 @@ pub struct SurvivalCurve {
     conf_level: ConfidenceLevel,
     transform: CiTransform,
     z: f64,
-    #[cfg_attr(feature = "serde", serde(skip))]
     cache: Cache,
 }
 
@@ -1796,7 +1797,7 @@ fn findq_band(time: &[f64], band: &[f64], shape: &Shape, p: f64) -> f64 {
 /// Brookmeyer, R. & Crowley, J. (1982). A confidence interval for the median
 /// survival time. *Biometrics* 38, 29–41. doi:10.2307/2530286
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[must_use]
 pub struct Quantile {
     probability: f64,
@@ -1879,7 +1880,7 @@ impl Quantile {
 /// Klein, J. P. & Moeschberger, M. L. (2003). *Survival Analysis*, 2nd ed.
 /// Springer. doi:10.1007/b97377
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[must_use]
 pub struct SurvivalAtTime {
     time: f64,
@@ -1963,7 +1964,7 @@ impl SurvivalAtTime {
 /// Klein, J. P. & Moeschberger, M. L. (2003). *Survival Analysis*, 2nd ed.,
 /// section 4.5. Springer. doi:10.1007/b97377
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[must_use]
 pub struct RestrictedMean {
     tau: f64,

@@ -203,7 +203,7 @@ pub use crate::fisher::{
 };
 pub use crate::interval::{Alternative, CiTransform, ConfidenceInterval, ConfidenceLevel};
 pub use crate::kaplan_meier::{
-    KaplanMeier, KaplanMeierFit, Quantile, RestrictedMean, SurvivalAtTime, SurvivalCurve,
+    CurveRow, KaplanMeier, KaplanMeierFit, Quantile, RestrictedMean, SurvivalAtTime, SurvivalCurve,
     QUANTILE_TOLERANCE,
 };
 pub use crate::landmark::ConditionalSurvival;

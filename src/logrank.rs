@@ -936,7 +936,7 @@ fn generalized_solve(a: &[f64], m: usize, u: &[f64]) -> Vec<f64> {
 /// # References
 /// Mantel, N. (1966). *Cancer Chemotherapy Reports* 50(3), 163–170. PMID 5910392.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[must_use]
 pub struct LogRankResult {
     group_names: Vec<String>,
@@ -1387,7 +1387,7 @@ pub enum HazardRatioEstimator {
 /// simple hazard ratio estimators based on the logrank test. *Stat. Med.*
 /// 10, 749–755. doi:10.1002/sim.4780100510
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[must_use]
 pub struct HazardRatio {
     estimator: HazardRatioEstimator,
@@ -1469,7 +1469,7 @@ impl HazardRatio {
 /// Collett, D. (2015). *Modelling Survival Data in Medical Research*, 3rd
 /// ed., CRC Press, §2.7. doi:10.1201/b18041
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[must_use]
 pub struct TrendTest {
     score: f64,
@@ -1562,7 +1562,7 @@ impl TrendTest {
 /// Holm, S. (1979). A simple sequentially rejective multiple test
 /// procedure. *Scand. J. Statist.* 6, 65–70. JSTOR 4615733.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[must_use]
 pub struct PairwiseLogRank {
     comparisons: Vec<PairwiseComparison>,
@@ -1617,7 +1617,7 @@ impl PairwiseLogRank {
 /// rate: a practical and powerful approach to multiple testing. *J. R.
 /// Stat. Soc. B* 57, 289–300. doi:10.1111/j.2517-6161.1995.tb02031.x
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[must_use]
 pub struct PairwiseComparison {
     first: usize,

@@ -166,7 +166,7 @@ pub fn nelson_aalen_table(table: &EventTable) -> Result<Vec<CumulativeHazard>> {
 /// censored failure data. *Technometrics* 14, 945–966.
 /// doi:10.1080/00401706.1972.10488991
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[must_use]
 pub struct CumulativeHazard {
     name: String,

@@ -171,9 +171,8 @@ impl KaplanMeierFit {
             .enumerate()
             .map(|(i, c)| KaplanMeierTableRow {
                 name: c.name().to_string(),
-                // A curve without rows has nobody at risk.
-                n: c.n_risk().first().copied().unwrap_or_default(),
-                events: c.n_event().iter().sum(),
+                n: c.n(),
+                events: c.events(),
                 restricted_mean: means.as_ref().map(|m| m[i]),
                 median: c.median(),
             })

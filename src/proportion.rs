@@ -999,7 +999,7 @@ fn ln_two_sided(x: u64, n: u64, p0: f64) -> Result<f64> {
 /// Clopper, C. J. & Pearson, E. S. (1934). *Biometrika* 26(4), 404–413.
 /// doi:10.1093/biomet/26.4.404
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[must_use]
 pub struct BinomialTestResult {
     successes: u64,
@@ -1078,7 +1078,7 @@ impl BinomialTestResult {
 /// Medicine* 17(8), 873–890.
 /// doi:10.1002/(SICI)1097-0258(19980430)17:8<873::AID-SIM779>3.0.CO;2-I
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[must_use]
 pub struct RiskDifference {
     estimate: f64,

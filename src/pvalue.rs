@@ -421,7 +421,7 @@ pub(crate) fn parse_decimal(s: &str) -> Option<(f64, u32)> {
 /// errors in psychology (1985–2013). *Behavior Research Methods* 48(4),
 /// 1205–1226. doi:10.3758/s13428-015-0664-2
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[must_use]
 pub struct PValueCheck {
     reported: ReportedPValue,

@@ -343,3 +343,43 @@ fn errors_have_a_kind_and_equal_themselves() {
         ErrorDetail::NonFinite { index: 1, .. }
     ));
 }
+
+/// With `serde`, results serialise; a curve's wire form is its names, level,
+/// transform, totals and nine columns, read from the public accessors (its
+/// packed storage is not part of it).
+#[cfg(feature = "serde")]
+#[test]
+fn a_curve_serialises_as_named_columns() {
+    use survkit::{datasets::lung, KaplanMeier, SurvivalData};
+    let data = SurvivalData::builder(&lung::TIME[..], lung::event())
+        .groups(&lung::SEX)
+        .build()
+        .expect("lung");
+    let fit = KaplanMeier::new().fit(&data).expect("fit");
+    let json = serde_json::to_value(&fit).expect("serialise");
+    let curves = json["curves"].as_array().expect("curves");
+    assert_eq!(curves.len(), 2);
+    for (c, j) in fit.curves().iter().zip(curves) {
+        assert_eq!(j["name"], c.name());
+        assert_eq!(j["n"].as_f64(), Some(c.n()));
+        assert_eq!(j["events"].as_f64(), Some(c.events()));
+        let col = |k: &str| -> Vec<f64> {
+            j[k].as_array()
+                .expect("a column")
+                .iter()
+                .map(|v| v.as_f64().expect("a number"))
+                .collect()
+        };
+        assert_eq!(col("time"), c.time());
+        assert_eq!(col("n_risk"), c.n_risk());
+        assert_eq!(col("survival"), c.survival());
+        assert_eq!(col("std_err_log"), c.std_err_log());
+        assert_eq!(col("lower"), c.lower());
+        assert_eq!(col("upper"), c.upper());
+        assert!(j.get("counts").is_none() && j.get("cache").is_none());
+    }
+    // R: print(survfit(Surv(time, status) ~ sex, lung)): n 138 / 90, events 112 / 53.
+    assert_eq!(curves[0]["n"].as_f64(), Some(138.0));
+    assert_eq!(curves[0]["events"].as_f64(), Some(112.0));
+    assert_eq!(curves[1]["events"].as_f64(), Some(53.0));
+}

@@ -554,3 +554,44 @@ fn weights_summing_past_2_pow_53_keep_exact_risk_sets() {
     assert_eq!(c.cumulative_hazard()[1], 2.0);
     assert_eq!(c.survival_at(&[1.5]).unwrap()[0].n_risk(), 1.0);
 }
+
+/// `SurvivalCurve::rows()` row by row equals R's `survfit` columns (the
+/// same reference values as the column accessors, read through the row
+/// struct), and the per-curve totals are R's `print(fit)` `n` and `events`.
+#[test]
+fn rows_and_totals_match_r_survfit() {
+    for case in cases().iter().filter(|c| c.has("std_err")) {
+        let fit = fit_of(case, KaplanMeier::default());
+        let rows: Vec<survkit::CurveRow> = fit.curves().iter().flat_map(|c| c.rows()).collect();
+        let n = &case.name;
+        for (key, got) in [
+            ("time", rows.iter().map(|r| r.time()).collect::<Vec<_>>()),
+            ("n_risk", rows.iter().map(|r| r.n_risk()).collect()),
+            ("n_event", rows.iter().map(|r| r.n_event()).collect()),
+            ("n_censor", rows.iter().map(|r| r.n_censor()).collect()),
+            ("surv", rows.iter().map(|r| r.survival()).collect()),
+            ("std_err", rows.iter().map(|r| r.std_err_log()).collect()),
+            ("se_surv", rows.iter().map(|r| r.std_err_surv()).collect()),
+            ("lower_log_95", rows.iter().map(|r| r.lower()).collect()),
+            ("upper_log_95", rows.iter().map(|r| r.upper()).collect()),
+        ] {
+            assert_all_rel(&got, &case.nums(key), TOL, &format!("{n} rows() {key}"));
+        }
+        // Totals: R's print(fit) n is the number at risk at the first row of
+        // each curve (no delayed entry here), events the sum of n.event.
+        let sizes = case.nums("curve_sizes");
+        let (n_risk, n_event) = (case.nums("n_risk"), case.nums("n_event"));
+        let mut start = 0;
+        for (curve, size) in fit.curves().iter().zip(sizes) {
+            let end = start + size as usize;
+            assert_eq!(curve.rows().len(), end - start, "{n}");
+            assert_eq!(curve.n(), n_risk[start], "{n} n");
+            let events: f64 = n_event[start..end].iter().sum();
+            assert!(
+                (curve.events() - events).abs() <= TOL * events.abs(),
+                "{n} events"
+            );
+            start = end;
+        }
+    }
+}

@@ -252,7 +252,7 @@ impl Default for NullOddsRatio {
 /// # Ok::<(), survkit::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[must_use]
 pub struct FisherResult {
     p_value: f64,

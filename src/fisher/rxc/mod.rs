@@ -334,7 +334,7 @@ pub enum RxcMethod {
 /// # Ok::<(), survkit::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[must_use]
 pub struct RxcResult {
     p_value: f64,
