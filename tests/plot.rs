@@ -758,7 +758,10 @@ fn simultaneous_bands_are_shaded_over_their_range() -> Result<(), Error> {
         // From t_L to t_U, and every vertex on a bound of the band.
         let (t_l, t_u) = band.range();
         let tol = |a: f64, b: f64| common::rel_err(a, b) <= GEOMETRY_TOL;
-        assert!(tol(pts.iter().map(|p| p.0).fold(f64::INFINITY, f64::min), t_l));
+        assert!(tol(
+            pts.iter().map(|p| p.0).fold(f64::INFINITY, f64::min),
+            t_l
+        ));
         assert!(tol(pts.iter().map(|p| p.0).fold(0.0, f64::max), t_u));
         for &(_, v) in &pts {
             assert!(

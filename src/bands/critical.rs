@@ -54,14 +54,17 @@ fn normal_pdf(x: f64, s: f64) -> f64 {
 
 /// `P(sup_{a_l ≤ x ≤ a_u} |B⁰(x)| ≤ c)` for `0 ≤ a_l ≤ a_u ≤ 1`, `c > 0`.
 pub(crate) fn hall_wellner_coverage(c: f64, a_l: f64, a_u: f64) -> f64 {
-    assert!(c > 0.0 && (0.0..=a_u).contains(&a_l) && a_u <= 1.0, "validated by the callers");
+    assert!(
+        c > 0.0 && (0.0..=a_u).contains(&a_l) && a_u <= 1.0,
+        "validated by the callers"
+    );
     if a_u == 0.0 {
         return 1.0;
     }
     let t = a_u - a_l; // bridge time between the two ends
     let s = 1.0 - a_u; // time from a_U to the pin at 1
     let v = t + s; // = 1 − a_L
-    // Images 4kc apart: terms beyond |m| > 9.7 √v are below 1e-20 of the first.
+                   // Images 4kc apart: terms beyond |m| > 9.7 √v are below 1e-20 of the first.
     let k_max = ((9.7 * v.sqrt() + 3.0 * c) / (4.0 * c)).ceil() as i64 + 1;
     // ∫_{−c}^{c} φ_t(w − m) φ_s(w) dw (s = 0: φ_t(m)).
     let g = |m: f64| -> f64 {
@@ -205,7 +208,10 @@ fn even_solution(c: f64, lambda: f64) -> Solution {
             (a0, a1, b0, b1) = (a1, a2, b1, b2);
             hn = hn2;
             n += 1.0;
-            assert!(n < 400.0, "the Taylor terms fall geometrically at this step size");
+            assert!(
+                n < 400.0,
+                "the Taylor terms fall geometrically at this step size"
+            );
         }
         if (nf < 0.0) != (f < 0.0) {
             zeros += 1;
@@ -323,7 +329,10 @@ fn newton_eigenvalue(c: f64, k: u64, prev: f64, guess: f64, gap: f64) -> Option<
 
 /// `P(sup_{a_l ≤ x ≤ a_u} |B⁰(x)| / √(x(1 − x)) ≤ c)` for `0 < a_l ≤ a_u < 1`.
 pub(crate) fn equal_precision_coverage(c: f64, a_l: f64, a_u: f64, budget: &Budget) -> Result<f64> {
-    assert!(c > 0.0 && a_l > 0.0 && a_l <= a_u && a_u < 1.0, "validated by the callers");
+    assert!(
+        c > 0.0 && a_l > 0.0 && a_l <= a_u && a_u < 1.0,
+        "validated by the callers"
+    );
     let len = 0.5 * ((a_u * (1.0 - a_l)) / (a_l * (1.0 - a_u))).ln();
     if len <= 0.0 {
         return Ok(1.0 - 2.0 * norm_cdf(-c));
@@ -367,10 +376,7 @@ pub(crate) fn equal_precision_coverage(c: f64, a_l: f64, a_u: f64, budget: &Budg
 }
 
 /// Brent's root of the increasing `p(c) − level` for `c` in `(0, ∞)`.
-pub(crate) fn solve_level(
-    level: f64,
-    mut p: impl FnMut(f64) -> Result<f64>,
-) -> Result<f64> {
+pub(crate) fn solve_level(level: f64, mut p: impl FnMut(f64) -> Result<f64>) -> Result<f64> {
     let mut a = 0.0;
     let mut fa = -level;
     let mut b = 1.0;
@@ -378,7 +384,10 @@ pub(crate) fn solve_level(
     while fb < 0.0 {
         (a, fa) = (b, fb);
         b *= 2.0;
-        assert!(b < 1e3, "the coverage reaches any level below 1 before c = 1000");
+        assert!(
+            b < 1e3,
+            "the coverage reaches any level below 1 before c = 1000"
+        );
         fb = p(b)? - level;
     }
     // Brent (Numerical Recipes' zbrent), to a relative 4 ε in c.

@@ -173,7 +173,9 @@ impl BandKind {
                 value: a_u,
             });
         }
-        solve_level(level.value(), |c| self.coverage_unchecked(c, a_l, a_u, budget))
+        solve_level(level.value(), |c| {
+            self.coverage_unchecked(c, a_l, a_u, budget)
+        })
     }
 }
 
@@ -395,7 +397,8 @@ impl ConfidenceBand {
         if self.kind == BandKind::EqualPrecision && a_l == 0.0 {
             return Err(Error::InvalidParameter {
                 what: "range lower",
-                constraint: "at or after the first event time for an equal-precision band (a_L > 0)",
+                constraint:
+                    "at or after the first event time for an equal-precision band (a_L > 0)",
                 value: t_l,
             });
         }
@@ -618,7 +621,13 @@ impl std::fmt::Display for SimultaneousBand {
         let widths: Vec<usize> = header
             .iter()
             .zip(&cols)
-            .map(|(h, c)| c.iter().map(String::len).chain([h.len()]).max().unwrap_or(0))
+            .map(|(h, c)| {
+                c.iter()
+                    .map(String::len)
+                    .chain([h.len()])
+                    .max()
+                    .unwrap_or(0)
+            })
             .collect();
         for (i, (h, w)) in header.iter().zip(&widths).enumerate() {
             let sep = if i == 0 { "" } else { " " };

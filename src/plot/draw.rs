@@ -257,10 +257,14 @@ pub(crate) fn draw(
             surv: c.survival().to_vec(),
             n_censor,
             bounds: o.bands.then(|| (c.lower().to_vec(), c.upper().to_vec())),
-            simultaneous: o.simultaneous.iter().find(|b| b.curve() == c.name()).map(|b| {
-                let t = b.time().to_vec();
-                (t, b.lower().to_vec(), b.upper().to_vec(), b.range().1)
-            }),
+            simultaneous: o
+                .simultaneous
+                .iter()
+                .find(|b| b.curve() == c.name())
+                .map(|b| {
+                    let t = b.time().to_vec();
+                    (t, b.lower().to_vec(), b.upper().to_vec(), b.range().1)
+                }),
             median: if o.median_lines {
                 c.median().estimate()
             } else {
