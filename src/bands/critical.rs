@@ -312,7 +312,7 @@ fn newton_eigenvalue(c: f64, k: u64, prev: f64, guess: f64, gap: f64) -> Option<
             return None;
         }
         x -= step;
-        if !(x > prev) {
+        if x.is_nan() || x <= prev {
             return None;
         }
         if step.abs() <= 8.0 * f64::EPSILON * x {

@@ -153,6 +153,9 @@ impl BandKind {
     }
 
     fn coverage_unchecked(self, c: f64, a_l: f64, a_u: f64, budget: &Budget) -> Result<f64> {
+        if c <= 0.0 {
+            return Ok(0.0);
+        }
         match self {
             BandKind::HallWellner => Ok(hall_wellner_coverage(c, a_l, a_u)),
             BandKind::EqualPrecision => equal_precision_coverage(c, a_l, a_u, budget),
@@ -354,7 +357,7 @@ impl ConfidenceBand {
                     .zip(&n_risk)
                     .filter(|((_, &d), &r)| d > 0.0 && r > d)
                     .map(|((&t, _), _)| t)
-                    .last()
+                    .next_back()
                     .unwrap_or(first);
                 (first, last)
             }
@@ -402,6 +405,8 @@ impl ConfidenceBand {
                 value: t_l,
             });
         }
+        // a_U rounds to 1 only for a Greenwood sum beyond 1e16 / n.
+        self.kind.check_a(a_l, a_u)?;
         let budget = Budget {
             start: Instant::now(),
             limit: self.time_limit,

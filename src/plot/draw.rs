@@ -125,6 +125,9 @@ fn validate(o: &KaplanMeierPlot) -> Result<()> {
     Ok(())
 }
 
+/// A simultaneous band's row times, lower and upper bounds, and `t_U`.
+type SimultaneousColumns = (Vec<f64>, Vec<f64>, Vec<f64>, f64);
+
 /// One curve, ready to draw.
 struct Curve {
     label: String,
@@ -135,7 +138,7 @@ struct Curve {
     n_censor: Vec<f64>,
     bounds: Option<(Vec<f64>, Vec<f64>)>,
     /// A simultaneous band: its rows' times, lower, upper and `t_U`.
-    simultaneous: Option<(Vec<f64>, Vec<f64>, Vec<f64>, f64)>,
+    simultaneous: Option<SimultaneousColumns>,
     median: Option<f64>,
     max_count: f64,
     whole_counts: bool,
@@ -1007,6 +1010,8 @@ fn curve_path(c: &Curve, scale: YScale, kx: f64, yv: &dyn Fn(f64) -> f64) -> Str
 
 /// The band: for every run of rows with both bounds defined, the upper step
 /// forward, the lower step back, closed; the last row's step ends at `end`.
+// `j` indexes the times and, through `pair`, both bounds.
+#[allow(clippy::needless_range_loop)]
 fn band_path(
     time: &[f64],
     lo: &[f64],
