@@ -158,8 +158,8 @@ fn adaptive_gk(f: &dyn Fn(f64) -> f64, a: f64, b: f64, tol: f64, depth: u32) -> 
 }
 
 /// The even solution of `f'' − x f' + λ f = 0` with `f(0) = 1`, `f'(0) = 0`,
-/// at `x = c`: `f(c)`, `f'(c)`, `∂f(c)/∂λ`, and the number of zeros of `f`
-/// in `(0, c)`.
+/// at `x = c`: `f(c)`, `f'(c)`, `∂f(c)/∂λ`, the number of zeros of `f`
+/// in `(0, c)`, and the number before the last step.
 ///
 /// Taylor stepping: around `x₀`, `f = Σ aₙ hⁿ` with
 /// `(n+2)(n+1) aₙ₊₂ = x₀ (n+1) aₙ₊₁ + (n − λ) aₙ` (and the λ-derivative of
@@ -170,6 +170,7 @@ struct Solution {
     fp: f64,
     g: f64,
     zeros: u64,
+    zeros_inner: u64,
 }
 
 fn even_solution(c: f64, lambda: f64) -> Solution {
@@ -178,6 +179,7 @@ fn even_solution(c: f64, lambda: f64) -> Solution {
     let h = c / steps;
     let (mut f, mut fp, mut g, mut gp) = (1.0_f64, 0.0_f64, 0.0_f64, 0.0_f64);
     let mut zeros = 0;
+    let mut zeros_inner = 0;
     let steps = steps as u64;
     for i in 0..steps {
         let x0 = c * i as f64 / steps as f64;
@@ -215,10 +217,19 @@ fn even_solution(c: f64, lambda: f64) -> Solution {
         }
         if (nf < 0.0) != (f < 0.0) {
             zeros += 1;
+            if i + 1 < steps {
+                zeros_inner += 1;
+            }
         }
         (f, fp, g, gp) = (nf, nfp, ng, ngp);
     }
-    Solution { f, fp, g, zeros }
+    Solution {
+        f,
+        fp,
+        g,
+        zeros,
+        zeros_inner,
+    }
 }
 
 /// Where a computation stands against its deadline.
@@ -299,14 +310,16 @@ fn next_eigenvalue(c: f64, k: u64, prev: f64, gap: f64) -> f64 {
 }
 
 /// The `k`-th even eigenvalue by Newton's method from `guess` (above
-/// `prev`, the `(k−1)`-th, with `gap` its distance to the one before),
+/// `prev`, the `(k−1)`-th),
 /// accepted only when zero counting confirms it is the `k`-th: `None` sends
 /// the caller to the bracketing search.
-fn newton_eigenvalue(c: f64, k: u64, prev: f64, guess: f64, gap: f64) -> Option<f64> {
+fn newton_eigenvalue(c: f64, k: u64, prev: f64, guess: f64) -> Option<f64> {
     let mut x = guess;
     let mut converged = false;
+    let mut inner = 0;
     for _ in 0..30 {
         let s = even_solution(c, x);
+        inner = s.zeros_inner;
         let step = s.f / s.g;
         if !step.is_finite() {
             return None;
@@ -320,11 +333,10 @@ fn newton_eigenvalue(c: f64, k: u64, prev: f64, guess: f64, gap: f64) -> Option<
             break;
         }
     }
-    // The k-th: k − 1 zeros just below, k just above (gaps only grow).
-    let confirmed = converged
-        && even_solution(c, x - 0.25 * gap).zeros + 1 == k
-        && even_solution(c, x + 0.25 * gap).zeros == k;
-    confirmed.then_some(x)
+    // The k-th: its eigenfunction has k − 1 zeros inside (0, c) and one at
+    // c, in the last step (zeros are more than 6 steps apart, so no other
+    // zero shares that step).
+    (converged && inner + 1 == k).then_some(x)
 }
 
 /// `P(sup_{a_l ≤ x ≤ a_u} |B⁰(x)| / √(x(1 − x)) ≤ c)` for `0 < a_l ≤ a_u < 1`.
@@ -353,7 +365,7 @@ pub(crate) fn equal_precision_coverage(c: f64, a_l: f64, a_u: f64, budget: &Budg
                 } else {
                     2.0 * p1 - p2
                 };
-                newton_eigenvalue(c, k, p1, guess, p1 - p2)
+                newton_eigenvalue(c, k, p1, guess)
                     .unwrap_or_else(|| next_eigenvalue(c, k, p1, p1 - p2))
             }
         };

@@ -13,8 +13,8 @@ use crate::rformat::{format_column, format_number};
 use self::critical::{equal_precision_coverage, hall_wellner_coverage, solve_level, Budget};
 
 /// Default time budget of one critical value (10 s; ordinary ranges take
-/// well under a millisecond for Hall-Wellner and a few milliseconds for
-/// equal precision).
+/// 5 to 50 ms in a release build, equal-precision ranges with `a_L` and
+/// `a_U` very close up to seconds: `docs/methods/bands.md`).
 pub const DEFAULT_BAND_TIME_LIMIT: Duration = Duration::from_secs(10);
 
 /// Which simultaneous band: the weight of the band and its limiting process.
