@@ -39,6 +39,8 @@
 //!   pointwise intervals, quantiles with intervals, survival at given times,
 //!   restricted mean, median follow-up; [`nelson_aalen`] for the cumulative
 //!   hazard.
+//! - [`ConfidenceBand`] → [`SimultaneousBand`]: Hall-Wellner and
+//!   equal-precision simultaneous bands with computed critical values.
 //! - [`LogRank`] / [`log_rank`] → [`LogRankResult`]: k-group log-rank tests
 //!   with weights, strata, z, hazard ratios, trend and pairwise comparisons.
 //! - [`Table2x2`] → [`fisher_exact`] / [`FisherExact`] → [`FisherResult`]:
@@ -148,6 +150,7 @@
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
 
+mod bands;
 mod compare;
 mod consistency;
 mod curve_counts;
@@ -176,6 +179,7 @@ mod rmst;
 mod special;
 mod sweep;
 
+pub use crate::bands::{BandKind, ConfidenceBand, SimultaneousBand, DEFAULT_BAND_TIME_LIMIT};
 pub use crate::compare::{compare_proportions, ProportionComparison};
 pub use crate::consistency::{check_percentage, PercentageCheck, ReportedPercentage};
 pub use crate::data::{SurvivalData, SurvivalDataBuilder};

@@ -75,3 +75,12 @@ fn seed_study_reproduces_the_published_figures() {
         assert!(report.contains(line), "missing {line:?} in\n{report}");
     }
 }
+
+#[allow(dead_code)]
+#[path = "../examples/bands.rs"]
+mod bands_example;
+
+#[test]
+fn bands_example_runs() {
+    bands_example::main().expect("the bands example runs");
+}

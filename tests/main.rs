@@ -7,6 +7,7 @@
 mod common;
 
 mod api;
+mod bands;
 mod beyond_logrank;
 mod compare;
 mod design;

@@ -732,3 +732,47 @@ fn figure_read_back_reconstructs_the_data() {
     assert!((x1 / x0 - 1.0).abs() < 0.02, "chi-square {x0} vs {x1}");
     eprintln!("figure round trip: chi-square {x0:.4} -> {x1:.4}");
 }
+
+#[test]
+fn simultaneous_bands_are_shaded_over_their_range() -> Result<(), survkit::Error> {
+    use survkit::{BandKind, ConfidenceBand};
+    let fit = KaplanMeier::new().fit(&lung_by_sex())?;
+    let bands = fit
+        .curves()
+        .iter()
+        .map(|c| ConfidenceBand::new().kind(BandKind::EqualPrecision).fit(c))
+        .collect::<Result<Vec<_>, _>>()?;
+    let figure = KaplanMeierPlot::new()
+        .simultaneous_bands(&bands)
+        .draw(&fit, None)?;
+    check_figure(&figure);
+    let doc = check_svg(figure.svg());
+    let (ax, bx) = axis_map(&doc, "x-tick", "x1");
+    let (ay, by) = axis_map(&doc, "y-tick", "y1");
+    for (i, band) in bands.iter().enumerate() {
+        let d = paths(&doc, "simultaneous-band", i);
+        assert_eq!(d.len(), 1, "one band per curve");
+        let pts: Vec<(f64, f64)> = vertices(d[0])
+            .into_iter()
+            .map(|(x, y)| (ax + bx * x, ay + by * y))
+            .collect();
+        // From t_L to t_U, and every vertex on a bound of the band.
+        let (t_l, t_u) = band.range();
+        let tol = |a: f64, b: f64| common::rel_err(a, b) <= GEOMETRY_TOL;
+        assert!(tol(
+            pts.iter().map(|p| p.0).fold(f64::INFINITY, f64::min),
+            t_l
+        ));
+        assert!(tol(pts.iter().map(|p| p.0).fold(0.0, f64::max), t_u));
+        for &(_, v) in &pts {
+            assert!(
+                band.lower().iter().chain(band.upper()).any(|&b| tol(v, b)),
+                "vertex value {v} is no bound of the band"
+            );
+        }
+    }
+    // Without the hook, no simultaneous band.
+    let plain = KaplanMeierPlot::new().draw(&fit, None)?;
+    assert!(!plain.svg().contains("simultaneous-band"));
+    Ok(())
+}

@@ -127,6 +127,9 @@ fn validate(o: &KaplanMeierPlot) -> Result<()> {
     Ok(())
 }
 
+/// A simultaneous band's row times, lower and upper bounds, and `t_U`.
+type SimultaneousColumns = (Vec<f64>, Vec<f64>, Vec<f64>, f64);
+
 /// One curve, ready to draw.
 struct Curve {
     label: String,
@@ -136,6 +139,8 @@ struct Curve {
     surv: Vec<f64>,
     n_censor: Vec<f64>,
     bounds: Option<(Vec<f64>, Vec<f64>)>,
+    /// A simultaneous band: its rows' times, lower, upper and `t_U`.
+    simultaneous: Option<SimultaneousColumns>,
     median: Option<f64>,
     max_count: f64,
     whole_counts: bool,
@@ -258,6 +263,14 @@ pub(crate) fn draw(
             surv: c.survival().to_vec(),
             n_censor,
             bounds: o.bands.then(|| (c.lower().to_vec(), c.upper().to_vec())),
+            simultaneous: o
+                .simultaneous
+                .iter()
+                .find(|b| b.curve() == c.name())
+                .map(|b| {
+                    let t = b.time().to_vec();
+                    (t, b.lower().to_vec(), b.upper().to_vec(), b.range().1)
+                }),
             median: if o.median_lines {
                 c.median().estimate()
             } else {
@@ -703,11 +716,22 @@ pub(crate) fn draw(
     }
     for (i, c) in curves.iter().enumerate() {
         if let Some((lo, hi)) = &c.bounds {
-            let d = band_path(c, lo, hi, scale, kx, &yv);
+            let end = c.time.last().copied().unwrap_or(0.0);
+            let d = band_path(&c.time, lo, hi, end, scale, kx, &yv);
             if !d.is_empty() {
                 let _ = writeln!(
                     s,
                     r#"<path class="band" data-curve="{i}" d="{d}" fill="{}" fill-opacity="0.2" stroke="none"/>"#,
+                    c.colour
+                );
+            }
+        }
+        if let Some((t, lo, hi, end)) = &c.simultaneous {
+            let d = band_path(t, lo, hi, *end, scale, kx, &yv);
+            if !d.is_empty() {
+                let _ = writeln!(
+                    s,
+                    r#"<path class="simultaneous-band" data-curve="{i}" d="{d}" fill="{}" fill-opacity="0.2" stroke="none"/>"#,
                     c.colour
                 );
             }
@@ -988,16 +1012,19 @@ fn curve_path(c: &Curve, scale: YScale, kx: f64, yv: &dyn Fn(f64) -> f64) -> Str
 }
 
 /// The band: for every run of rows with both bounds defined, the upper step
-/// forward, the lower step back, closed.
+/// forward, the lower step back, closed; the last row's step ends at `end`.
+// `j` indexes the times and, through `pair`, both bounds.
+#[allow(clippy::needless_range_loop)]
 fn band_path(
-    c: &Curve,
+    time: &[f64],
     lo: &[f64],
     hi: &[f64],
+    end: f64,
     scale: YScale,
     kx: f64,
     yv: &dyn Fn(f64) -> f64,
 ) -> String {
-    let n = c.time.len().min(lo.len()).min(hi.len());
+    let n = time.len().min(lo.len()).min(hi.len());
     let ok = |i: usize| lo[i].is_finite() && hi[i].is_finite();
     // Plotted bounds, ordered (the map may reverse them).
     let pair = |i: usize| {
@@ -1020,20 +1047,20 @@ fn band_path(
             i += 1;
         }
         let b = i;
-        let end = if b + 1 < n { c.time[b + 1] } else { c.time[b] };
-        let _ = write!(d, "M{} {}", num(c.time[a] * kx), num(yv(pair(a).1)));
+        let end = if b + 1 < n { time[b + 1] } else { end };
+        let _ = write!(d, "M{} {}", num(time[a] * kx), num(yv(pair(a).1)));
         for j in a + 1..=b {
             if pair(j).1 != pair(j - 1).1 {
-                let _ = write!(d, "H{}V{}", num(c.time[j] * kx), num(yv(pair(j).1)));
+                let _ = write!(d, "H{}V{}", num(time[j] * kx), num(yv(pair(j).1)));
             }
         }
         let _ = write!(d, "H{}V{}", num(end * kx), num(yv(pair(b).0)));
         for j in (a + 1..=b).rev() {
             if pair(j).0 != pair(j - 1).0 {
-                let _ = write!(d, "H{}V{}", num(c.time[j] * kx), num(yv(pair(j - 1).0)));
+                let _ = write!(d, "H{}V{}", num(time[j] * kx), num(yv(pair(j - 1).0)));
             }
         }
-        let _ = write!(d, "H{}Z", num(c.time[a] * kx));
+        let _ = write!(d, "H{}Z", num(time[a] * kx));
         i += 1;
     }
     d

@@ -15,7 +15,7 @@ mod ticks;
 use crate::ErrorDetail;
 use std::path::Path;
 
-use crate::{KaplanMeierFit, LogRankResult, Result};
+use crate::{KaplanMeierFit, LogRankResult, Result, SimultaneousBand};
 
 pub use self::risk_table::{RiskTable, RiskTableRow};
 pub use self::text::{text_width_em, ASCENT_EM, DESCENT_EM, FONT_FAMILY};
@@ -212,6 +212,7 @@ pub struct KaplanMeierPlot {
     x_max: Option<f64>,
     x_step: Option<f64>,
     bands: bool,
+    simultaneous: Vec<SimultaneousBand>,
     censor_marks: bool,
     median_lines: bool,
     risk_table: RiskTableStyle,
@@ -239,6 +240,7 @@ impl Default for KaplanMeierPlot {
             x_max: None,
             x_step: None,
             bands: false,
+            simultaneous: Vec::new(),
             censor_marks: true,
             median_lines: true,
             risk_table: RiskTableStyle::AtRisk,
@@ -354,6 +356,15 @@ impl KaplanMeierPlot {
     /// Draw the pointwise confidence bands (default off).
     pub fn confidence_bands(mut self, on: bool) -> Self {
         self.bands = on;
+        self
+    }
+
+    /// Draw simultaneous confidence bands ([`ConfidenceBand`](crate::ConfidenceBand)),
+    /// each shaded over its range `[t_L, t_U]` under the curve whose name it
+    /// carries ([`SimultaneousBand::curve`]); bands of curves not in the fit
+    /// are ignored. Independent of [`confidence_bands`](Self::confidence_bands).
+    pub fn simultaneous_bands(mut self, bands: &[SimultaneousBand]) -> Self {
+        self.simultaneous = bands.to_vec();
         self
     }
 
