@@ -658,7 +658,7 @@ impl Network<'_> {
         // The pasts ascend, so the thresholds descend and the counted tails
         // only grow: each past extends the tails of the one before by the
         // few tables its boundaries moved (or walks them afresh when they
-        // moved far). Masses are relative to e^{−g(xm)}.
+        // moved far). Masses: see `ln_base`.
         let ln_all = gm + lf.get(n) - lf.get(left) - lf.get(n - left) - lf.get(c1) - lf.get(c2);
         let (mut lower, mut upper) = (0.0_f64, 0.0_f64);
         // `lower` covers [x_lo, k1), `upper` covers [k2, x_hi]
@@ -668,7 +668,14 @@ impl Network<'_> {
         // e^{gm − g(k2)}: extended by exact term ratios, no `exp`
         let (mut lo_edge, mut hi_edge) = (0.0_f64, 0.0_f64);
         let rel = scratch.past_rel.get(a..b).filter(|r| r.len() == b - a);
-        let scale = (self.k_const - v - ctx.pmin - gm).exp();
+        // masses are e^{ln_base − g(x)}: the probability of the table
+        // with the first past (≤ 1, no overflow) when the pasts are
+        // weighed relative to it, else relative to the mode
+        let ln_base = if rel.is_some() {
+            self.k_const - v - ctx.pmin
+        } else {
+            gm
+        };
         let (c1f, leftf) = (c1 as f64, left as f64);
         // c₁ − left + x ≥ 0 for every feasible x, as an integer offset
         let d = c2 as f64 - leftf;
@@ -711,7 +718,7 @@ impl Network<'_> {
                     if first || k1 == x_lo || n1 - k1 > TAIL_EXTEND_MAX {
                         (lower, lo_edge) = if n1 > x_lo {
                             let s = n1 - 1;
-                            let e = (gm - g(s)).exp();
+                            let e = (ln_base - g(s)).exp();
                             (e * walk_down(inv, c, left, s, x_lo), e)
                         } else {
                             (0.0, 0.0)
@@ -725,7 +732,7 @@ impl Network<'_> {
                     }
                     if first || k2 == x_hi + 1 || k2 - n2 > TAIL_EXTEND_MAX {
                         (upper, hi_edge) = if n2 <= x_hi {
-                            let e = (gm - g(n2)).exp();
+                            let e = (ln_base - g(n2)).exp();
                             (e * walk_up(inv, c, left, n2, x_hi), e)
                         } else {
                             (0.0, 0.0)
@@ -739,9 +746,13 @@ impl Network<'_> {
                     (k1, k2) = (n1, n2);
                 }
             }
-            let mass = if all { ln_all.exp() } else { lower + upper };
+            let mass = if all {
+                (ln_base - gm + ln_all).exp()
+            } else {
+                lower + upper
+            };
             self.acc += match rel.and_then(|r| r.get(k)) {
-                Some(&r) => r * mass * scale,
+                Some(&r) => r * mass,
                 None => w * mass * (self.k_const - v - p - gm).exp(),
             };
         }
@@ -902,6 +913,7 @@ const TAIL_EXTEND_MAX: u64 = 8;
 
 /// The first `x` in `[lo, hi)` where `pred` holds (`hi` if none), for a
 /// predicate that is false then true.
+#[inline]
 fn first_true(mut lo: u64, mut hi: u64, pred: impl Fn(u64) -> bool) -> u64 {
     while lo < hi {
         let mid = lo + (hi - lo) / 2;
@@ -957,9 +969,13 @@ fn first_true_near(lo: u64, hi: u64, guess: u64, pred: impl Fn(u64) -> bool) -> 
 /// `1 / (x! (c₁ − x)! (left − x)! (c₂ − left + x)!)`: `⌊(c₁ + 1)(left + 1)
 /// / (c₁ + c₂ + 2)⌋`, the minimiser of the convex cost `g(x)` of the last
 /// two rows (when two values tie, the larger one; both minimise `g`).
+#[inline]
 fn hyper_mode(c1: u64, c2: u64, left: u64) -> u64 {
-    let num = u128::from(c1 + 1) * u128::from(left + 1);
-    let m = (num / u128::from(c1 + c2 + 2)) as u64; // at most min(c₁, left) + 1
+    let m = match (c1 + 1).checked_mul(left + 1) {
+        Some(num) => num / (c1 + c2 + 2),
+        None => (u128::from(c1 + 1) * u128::from(left + 1) / u128::from(c1 + c2 + 2)) as u64,
+    };
+    // at most min(c₁, left) + 1: clamped into the support
     m.clamp(left.saturating_sub(c2), c1.min(left))
 }
 
