@@ -778,9 +778,17 @@ impl LnFact {
     fn get(&self, n: u64) -> f64 {
         match self.table.get(n as usize) {
             Some(v) => *v,
-            None => ln_factorial(n),
+            None => ln_factorial_cold(n),
         }
     }
+}
+
+/// [`ln_factorial`] past the table, out of line (keeps the inlined fast
+/// path of [`LnFact::get`] small in the hot loops).
+#[cold]
+#[inline(never)]
+fn ln_factorial_cold(n: u64) -> f64 {
+    ln_factorial(n)
 }
 
 #[cfg(all(test, feature = "serde"))]

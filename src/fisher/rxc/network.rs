@@ -1043,9 +1043,17 @@ impl Recip {
     fn get(&self, k: u64) -> f64 {
         match self.table.get(k as usize) {
             Some(v) => *v,
-            None => 1.0 / k as f64,
+            None => recip_cold(k),
         }
     }
+}
+
+/// `1/k` past the table (out of line, so that the division is not
+/// computed speculatively on the fast path).
+#[cold]
+#[inline(never)]
+fn recip_cold(k: u64) -> f64 {
+    1.0 / k as f64
 }
 
 /// Largest number of memoised last-two-rows costs per node (3 f64 each:
