@@ -625,13 +625,17 @@ impl Network<'_> {
 
     /// [`Network::last_two_rows`] for a few pasts without a memo (p-value
     /// route only): per past, the two counted tails of the convex cost
-    /// `g(x)` are found by binary search on `g` and summed by the one
-    /// hypergeometric walk ([`Hyper`]: `e^{−g(x)}` is the hypergeometric
-    /// term of the 2 x 2 table `[[x, c₀ − x], [left − x, c₁ − left + x]]`)
-    /// from their inner ends outward, stopping once the rest is below
-    /// 2⁻⁶⁰ of the sum: the far tails that a strong association leaves
-    /// cost a few terms instead of the whole row. The counted tables are
-    /// those of the memoised route (the same `g` values and comparisons).
+    /// `g(x)` are found by searching `g` outward from the same past's
+    /// boundaries at the row level before (they move by a table or two)
+    /// and summed from their inner ends outward by the exact term ratios
+    /// of the hypergeometric distribution (`e^{−g(x)}` is the term of the
+    /// 2 x 2 table `[[x, c₀ − x], [left − x, c₁ − left + x]]`; the ratios
+    /// take `1/k` from a table instead of dividing), stopping as the 2 x 2
+    /// walks do once the rest is below 2⁻⁶⁰ of the sum: the far tails that
+    /// a strong association leaves cost a few terms instead of the whole
+    /// row. The minimum of `g` is the hypergeometric mode. The counted
+    /// tables are those of the memoised route (the same `g` values and
+    /// comparisons).
     #[allow(clippy::too_many_arguments)]
     fn last_two_rows_by_tails(
         &mut self,
@@ -1198,6 +1202,39 @@ mod tests {
                     let want = first_true(lo, hi, pred);
                     for guess in 0..16 {
                         assert_eq!(first_true_near(lo, hi, guess, pred), want);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The closed-form mode minimises the cost of the last two rows, and
+    /// the division-free tail walks equal the direct sums of `e^{g(s) − g}`.
+    #[test]
+    fn last_two_rows_mode_and_tail_walks() {
+        let lf = LnFact::new(80);
+        let inv = Recip::new(80);
+        for c1 in 0u64..=12 {
+            for c2 in 0u64..=12 {
+                for left in 0..=c1 + c2 {
+                    let (x_lo, x_hi) = (left.saturating_sub(c2), c1.min(left));
+                    let g = |x: u64| {
+                        lf.get(x) + lf.get(c1 - x) + lf.get(left - x) + lf.get(c2 + x - left)
+                    };
+                    let xm = hyper_mode(c1, c2, left);
+                    assert!((x_lo..=x_hi).contains(&xm));
+                    for x in x_lo..=x_hi {
+                        assert!(g(xm) <= g(x) + 1e-12, "{c1} {c2} {left}: {xm} vs {x}");
+                    }
+                    for s in xm..=x_hi {
+                        let want: f64 = (s..=x_hi).map(|x| (g(s) - g(x)).exp()).sum();
+                        let got = walk_up(&inv, [c1, c2], left, s, x_hi);
+                        assert!((got / want - 1.0).abs() < 1e-13, "up {c1} {c2} {left} {s}");
+                    }
+                    for s in x_lo..=xm {
+                        let want: f64 = (x_lo..=s).map(|x| (g(s) - g(x)).exp()).sum();
+                        let got = walk_down(&inv, [c1, c2], left, s, x_lo);
+                        assert!((got / want - 1.0).abs() < 1e-13, "down {c1} {c2} {left} {s}");
                     }
                 }
             }
