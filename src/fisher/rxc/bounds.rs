@@ -147,10 +147,22 @@ pub(super) fn two_row_bounds(lf: &LnFact, c1: u64, c2: u64, left: u64) -> (f64, 
     let g = |x: u64| (lf.get(x) + lf.get(c1 - x)) + (lf.get(left - x) + lf.get(c2 + x - left));
     let fmax = g(x_lo).max(g(x_hi));
     // the minimiser is the mode of the hypergeometric distribution
-    let num = u128::from(c1 + 1) * u128::from(left + 1);
-    let mode = ((num / u128::from(c1 + c2 + 2)) as u64).clamp(x_lo, x_hi);
-    let gx = g(mode);
+    let gx = g(hyper_mode(c1, c2, left));
     (gx, fmax)
+}
+
+/// The mode of the hypergeometric distribution of `x` with weights
+/// `1 / (x! (c₁ − x)! (left − x)! (c₂ − left + x)!)`: `⌊(c₁ + 1)(left + 1)
+/// / (c₁ + c₂ + 2)⌋`, the minimiser of the convex cost `g(x)` of the last
+/// two rows (when two values tie, the larger one; both minimise `g`).
+#[inline]
+pub(super) fn hyper_mode(c1: u64, c2: u64, left: u64) -> u64 {
+    let m = match (c1 + 1).checked_mul(left + 1) {
+        Some(num) => num / (c1 + c2 + 2),
+        None => (u128::from(c1 + 1) * u128::from(left + 1) / u128::from(c1 + c2 + 2)) as u64,
+    };
+    // at most min(c₁, left) + 1: clamped into the support
+    m.clamp(left.saturating_sub(c2), c1.min(left))
 }
 
 /// Rows up to which [`two_column_min`] uses its exact greedy (a fixed

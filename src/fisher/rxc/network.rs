@@ -4,8 +4,8 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use super::bounds::{
-    even_fill, lagrange_lower, two_column_max, two_column_min, two_row_bounds, uneven_fill,
-    TWO_COLUMN_MAX_ROWS_EXACT,
+    even_fill, hyper_mode, lagrange_lower, two_column_max, two_column_min, two_row_bounds,
+    uneven_fill, TWO_COLUMN_MAX_ROWS_EXACT,
 };
 use super::*;
 
@@ -700,7 +700,11 @@ impl Network<'_> {
                 let first = k == 0;
                 // guesses: this past's boundaries at the row level before
                 // (distances from the mode), else the last past's
-                let hint = scratch.tail_hints.get(a + k).copied().unwrap_or([u64::MAX; 2]);
+                let hint = scratch
+                    .tail_hints
+                    .get(a + k)
+                    .copied()
+                    .unwrap_or([u64::MAX; 2]);
                 let (g1, g2) = if hint[0] != u64::MAX {
                     (xm.saturating_sub(hint[0]), xm.saturating_add(hint[1]))
                 } else if first {
@@ -969,20 +973,6 @@ fn first_true_near(lo: u64, hi: u64, guess: u64, pred: impl Fn(u64) -> bool) -> 
     }
 }
 
-/// The mode of the hypergeometric distribution of `x` with weights
-/// `1 / (x! (c₁ − x)! (left − x)! (c₂ − left + x)!)`: `⌊(c₁ + 1)(left + 1)
-/// / (c₁ + c₂ + 2)⌋`, the minimiser of the convex cost `g(x)` of the last
-/// two rows (when two values tie, the larger one; both minimise `g`).
-#[inline]
-fn hyper_mode(c1: u64, c2: u64, left: u64) -> u64 {
-    let m = match (c1 + 1).checked_mul(left + 1) {
-        Some(num) => num / (c1 + c2 + 2),
-        None => (u128::from(c1 + 1) * u128::from(left + 1) / u128::from(c1 + c2 + 2)) as u64,
-    };
-    // at most min(c₁, left) + 1: clamped into the support
-    m.clamp(left.saturating_sub(c2), c1.min(left))
-}
-
 /// `Σ_{x ≤ s} P(x) / P(s)` for the last two rows (`s` at or below the
 /// mode), walked down by the exact term ratios
 /// `P(x − 1)/P(x) = x (c₂ − left + x) / ((c₁ − x + 1)(left − x + 1))` with
@@ -1234,7 +1224,10 @@ mod tests {
                     for s in x_lo..=xm {
                         let want: f64 = (x_lo..=s).map(|x| (g(s) - g(x)).exp()).sum();
                         let got = walk_down(&inv, [c1, c2], left, s, x_lo);
-                        assert!((got / want - 1.0).abs() < 1e-13, "down {c1} {c2} {left} {s}");
+                        assert!(
+                            (got / want - 1.0).abs() < 1e-13,
+                            "down {c1} {c2} {left} {s}"
+                        );
                     }
                 }
             }
