@@ -94,24 +94,52 @@ fn bench_rxc(cr: &mut Criterion) {
         );
     }
     g.finish();
-    // issue 11: a 3 x 3 table with a very strong association that R's FEXACT
-    // solves only with workspace = 2e7 (tests/data/fisher_budget_r.txt)
+    // issue 11: 3 x 3 tables with a very strong association that R's FEXACT
+    // solves only with workspace = 2e7 (tests/data/fisher_budget_r.txt, whose
+    // r_cpu_seconds are R's times for the ratios in docs/performance/fisher.md)
     let mut g = cr.benchmark_group("fisher/rxc_strong");
     g.sample_size(10);
-    let strong = ContingencyTable::new(vec![
-        vec![150, 20, 10],
-        vec![30, 100, 60],
-        vec![10, 50, 250],
-    ])
-    .expect("valid table");
-    // R 4.2.2: fisher.test(m, workspace = 2e7)$p.value = 9.1866306447136894e-108
-    let p = exact.test(&strong).expect("runs").p_value();
-    assert!((p / 9.186_630_644_713_69e-108 - 1.0).abs() < 1e-9);
-    g.bench_with_input(
-        BenchmarkId::new("exact", "3x3_n680_p9e-108"),
-        &strong,
-        |bch, t| bch.iter(|| exact.test(black_box(t)).expect("runs")),
-    );
+    // (name, rows, R 4.2.2 fisher.test(m, workspace = 2e7)$p.value)
+    let strong: [(&str, [[u64; 3]; 3], f64); 6] = [
+        (
+            "3x3_n525_p6e-70",
+            [[120, 30, 10], [25, 110, 40], [15, 35, 140]],
+            6.320_127_604_752_993e-70,
+        ),
+        (
+            "3x3_n530_p1e-42",
+            [[100, 40, 20], [30, 100, 50], [20, 40, 130]],
+            1.337_901_721_820_400_8e-42,
+        ),
+        (
+            "3x3_n560_p7e-26",
+            [[90, 50, 30], [40, 90, 50], [30, 50, 130]],
+            7.352_223_876_688_284e-26,
+        ),
+        (
+            "3x3_n680_p9e-108",
+            [[150, 20, 10], [30, 100, 60], [10, 50, 250]],
+            9.186_630_644_713_69e-108,
+        ),
+        (
+            "3x3_n670_p5e-39",
+            [[60, 40, 30], [40, 150, 60], [30, 60, 200]],
+            5.286_603_407_571_982e-39,
+        ),
+        (
+            "3x3_n690_p2e-63",
+            [[140, 60, 30], [50, 120, 50], [20, 40, 180]],
+            1.719_012_011_649_646_4e-63,
+        ),
+    ];
+    for (name, rows, p_r) in strong {
+        let t = ContingencyTable::from_rows(&rows).expect("valid table");
+        let p = exact.test(&t).expect("runs").p_value();
+        assert!((p / p_r - 1.0).abs() < 1e-9, "{name}: {p} vs R {p_r}");
+        g.bench_with_input(BenchmarkId::new("exact", name), &t, |bch, t| {
+            bch.iter(|| exact.test(black_box(t)).expect("runs"))
+        });
+    }
     g.finish();
 }
 

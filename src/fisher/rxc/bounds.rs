@@ -133,9 +133,10 @@ pub(super) fn two_column_min(lf: &LnFact, rows: &[u64], a: u64) -> f64 {
 /// Exact minimum and maximum of the cost of an r x 2 table with two rows
 /// `c1`, `c2` and `left` in the first column: one free cell `x`, and the
 /// cost `g(x) = ln x! + ln (c1 − x)! + ln (left − x)! + ln (c2 − left + x)!`
-/// is convex, so the maximum is at an end and the minimum is found by
-/// walking downhill from the proportional split (the same values
-/// [`two_column_min`] and [`two_column_max`] would find, in a few steps).
+/// is convex, so the maximum is at an end and the minimum is at the mode
+/// of the hypergeometric distribution `e^{−g}`, `⌊(c1 + 1)(left + 1) / (c1
+/// + c2 + 2)⌋` (the values [`two_column_min`] and [`two_column_max`] would
+/// find, with three evaluations of `g`).
 pub(super) fn two_row_bounds(lf: &LnFact, c1: u64, c2: u64, left: u64) -> (f64, f64) {
     let x_lo = left.saturating_sub(c2);
     let x_hi = c1.min(left);
@@ -145,32 +146,23 @@ pub(super) fn two_row_bounds(lf: &LnFact, c1: u64, c2: u64, left: u64) -> (f64, 
     }
     let g = |x: u64| (lf.get(x) + lf.get(c1 - x)) + (lf.get(left - x) + lf.get(c2 + x - left));
     let fmax = g(x_lo).max(g(x_hi));
-    let n = c1 + c2;
-    let start = if n == 0 {
-        x_lo
-    } else {
-        ((left as f64 * c1 as f64 / n as f64).round() as u64).clamp(x_lo, x_hi)
-    };
-    let (mut x, mut gx) = (start, g(start));
-    while x > x_lo {
-        let gd = g(x - 1);
-        if gd < gx {
-            x -= 1;
-            gx = gd;
-        } else {
-            break;
-        }
-    }
-    while x < x_hi {
-        let gu = g(x + 1);
-        if gu < gx {
-            x += 1;
-            gx = gu;
-        } else {
-            break;
-        }
-    }
+    // the minimiser is the mode of the hypergeometric distribution
+    let gx = g(hyper_mode(c1, c2, left));
     (gx, fmax)
+}
+
+/// The mode of the hypergeometric distribution of `x` with weights
+/// `1 / (x! (c₁ − x)! (left − x)! (c₂ − left + x)!)`: `⌊(c₁ + 1)(left + 1)
+/// / (c₁ + c₂ + 2)⌋`, the minimiser of the convex cost `g(x)` of the last
+/// two rows (when two values tie, the larger one; both minimise `g`).
+#[inline]
+pub(super) fn hyper_mode(c1: u64, c2: u64, left: u64) -> u64 {
+    let m = match (c1 + 1).checked_mul(left + 1) {
+        Some(num) => num / (c1 + c2 + 2),
+        None => (u128::from(c1 + 1) * u128::from(left + 1) / u128::from(c1 + c2 + 2)) as u64,
+    };
+    // at most min(c₁, left) + 1: clamped into the support
+    m.clamp(left.saturating_sub(c2), c1.min(left))
 }
 
 /// Rows up to which [`two_column_min`] uses its exact greedy (a fixed

@@ -409,8 +409,9 @@ impl RxcResult {
 /// fixes the table and its cost is convex, each undecided past gets its
 /// counted cells by binary search and their mass from memoised prefix sums.
 /// With few undecided pasts the counted tails of the last two rows are
-/// instead walked from their boundaries outward (the hypergeometric walk of
-/// the 2 x 2 code) and grown from one past to the next. When the
+/// instead walked from their boundaries outward by exact term ratios (the
+/// stopping rule of the 2 x 2 walks) and grown from one past to the next.
+/// When the
 /// chi-square approximation says the
 /// p-value is large, the complement (tables more probable than the observed
 /// one) is summed instead. Rows are the shorter dimension (a square table
@@ -791,9 +792,17 @@ impl LnFact {
     fn get(&self, n: u64) -> f64 {
         match self.table.get(n as usize) {
             Some(v) => *v,
-            None => ln_factorial(n),
+            None => ln_factorial_cold(n),
         }
     }
+}
+
+/// [`ln_factorial`] past the table, out of line (keeps the inlined fast
+/// path of [`LnFact::get`] small in the hot loops).
+#[cold]
+#[inline(never)]
+fn ln_factorial_cold(n: u64) -> f64 {
+    ln_factorial(n)
 }
 
 #[cfg(all(test, feature = "serde"))]

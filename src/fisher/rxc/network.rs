@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use super::bounds::{
-    even_fill, lagrange_lower, two_column_max, two_column_min, two_row_bounds, uneven_fill,
-    TWO_COLUMN_MAX_ROWS_EXACT,
+    even_fill, hyper_mode, lagrange_lower, two_column_max, two_column_min, two_row_bounds,
+    uneven_fill, TWO_COLUMN_MAX_ROWS_EXACT,
 };
 use super::*;
 
@@ -95,6 +95,7 @@ pub(super) fn exact_p(t: &Reduced, budget: Budget, max_bytes: u64) -> Result<(f6
         }.into());
     }
     let lf = LnFact::new(t.total);
+    let inv = Recip::new(t.total);
     // Columns smallest first: the stages before the last two stay small, and
     // the last two (the largest) go through the exact two-column network.
     let mut order: Vec<usize> = (0..t.ncols).collect();
@@ -110,6 +111,7 @@ pub(super) fn exact_p(t: &Reduced, budget: Budget, max_bytes: u64) -> Result<(f6
     let complement = chisq_guess(t) > COMPLEMENT_SWITCH_P;
     let mut net = Network {
         lf: &lf,
+        inv: &inv,
         cols: &cols,
         thr,
         k_const,
@@ -229,6 +231,10 @@ struct Scratch {
     /// `w_k exp(p_0 − p_k)` of the node's pasts (two-column stage), when
     /// the pasts span less than [`PAST_SPAN_SCALED_MAX`]; else empty
     past_rel: Vec<f64>,
+    /// per past of the node (two-column stage): the distances from the
+    /// mode of its counted-tail boundaries at the last row level searched
+    /// (`u64::MAX`: none yet), the guesses of the next search
+    tail_hints: Vec<[u64; 2]>,
 }
 
 /// Pasts spanning less than this (log scale) are weighed relative to the
@@ -238,6 +244,8 @@ const PAST_SPAN_SCALED_MAX: f64 = 600.0;
 
 struct Network<'a> {
     lf: &'a LnFact,
+    /// `1/k` for the term ratios of the last two rows
+    inv: &'a Recip,
     cols: &'a [u64],
     thr: f64,
     k_const: f64,
@@ -408,6 +416,8 @@ impl Network<'_> {
             scratch.bottom_g.clear();
             scratch.bottom_pre.clear();
             scratch.past_rel.clear();
+            scratch.tail_hints.clear();
+            scratch.tail_hints.resize(n, [u64::MAX; 2]);
             if pmax - pmin < PAST_SPAN_SCALED_MAX {
                 scratch
                     .past_rel
@@ -617,18 +627,22 @@ impl Network<'_> {
 
     /// [`Network::last_two_rows`] for a few pasts without a memo (p-value
     /// route only): per past, the two counted tails of the convex cost
-    /// `g(x)` are found by binary search on `g` and summed by the one
-    /// hypergeometric walk ([`Hyper`]: `e^{−g(x)}` is the hypergeometric
-    /// term of the 2 x 2 table `[[x, c₀ − x], [left − x, c₁ − left + x]]`)
-    /// from their inner ends outward, stopping once the rest is below
-    /// 2⁻⁶⁰ of the sum: the far tails that a strong association leaves
-    /// cost a few terms instead of the whole row. The counted tables are
-    /// those of the memoised route (the same `g` values and comparisons).
+    /// `g(x)` are found by searching `g` outward from the same past's
+    /// boundaries at the row level before (they move by a table or two)
+    /// and summed from their inner ends outward by the exact term ratios
+    /// of the hypergeometric distribution (`e^{−g(x)}` is the term of the
+    /// 2 x 2 table `[[x, c₀ − x], [left − x, c₁ − left + x]]`; the ratios
+    /// take `1/k` from a table instead of dividing), stopping as the 2 x 2
+    /// walks do once the rest is below 2⁻⁶⁰ of the sum: the far tails that
+    /// a strong association leaves cost a few terms instead of the whole
+    /// row. The minimum of `g` is the hypergeometric mode. The counted
+    /// tables are those of the memoised route (the same `g` values and
+    /// comparisons).
     #[allow(clippy::too_many_arguments)]
     fn last_two_rows_by_tails(
         &mut self,
         ctx: &FillCtx<'_>,
-        scratch: &Scratch,
+        scratch: &mut Scratch,
         c: [u64; 2],
         left: u64,
         v: f64,
@@ -636,101 +650,123 @@ impl Network<'_> {
         b: usize,
     ) -> Result<()> {
         let lf = self.lf;
+        let inv = self.inv;
         let [c1, c2] = c;
         let x_lo = left.saturating_sub(c2);
         let x_hi = c1.min(left);
         let g = |x: u64| lf.get(x) + lf.get(c1 - x) + lf.get(left - x) + lf.get(c2 + x - left);
-        // a minimiser: downhill from the proportional split
+        // the minimiser: the mode of the hypergeometric distribution
+        let xm = hyper_mode(c1, c2, left);
+        let gm = g(xm);
         let n = c1 + c2;
-        let start = if n == 0 {
-            x_lo
-        } else {
-            ((left as f64 * c1 as f64 / n as f64).round() as u64).clamp(x_lo, x_hi)
-        };
-        let (mut xm, mut gm) = (start, g(start));
-        while xm > x_lo && g(xm - 1) < gm {
-            xm -= 1;
-            gm = g(xm);
-        }
-        while xm < x_hi && g(xm + 1) < gm {
-            xm += 1;
-            gm = g(xm);
-        }
-        let (xf, c1f, leftf, c2f) = (xm as f64, c1 as f64, left as f64, c2 as f64);
-        let h = Hyper::new(xf, c1f - xf, leftf - xf, c2f - leftf + xf);
         let log2_n = u64::from(64 - (x_hi - x_lo + 1).leading_zeros());
         self.charge(1 + (b - a) as u64 * (8 + 2 * log2_n))?;
         // The pasts ascend, so the thresholds descend and the counted tails
         // only grow: each past extends the tails of the one before by the
         // few tables its boundaries moved (or walks them afresh when they
-        // moved far). Masses are relative to e^{−g(xm)}.
+        // moved far). Masses: see `ln_base`.
         let ln_all = gm + lf.get(n) - lf.get(left) - lf.get(n - left) - lf.get(c1) - lf.get(c2);
         let (mut lower, mut upper) = (0.0_f64, 0.0_f64);
-        // `lower` covers [x_lo, k1_done), `upper` covers [k2_done, x_hi]
-        let (mut k1_done, mut k2_done) = (x_lo, x_hi + 1);
+        // `lower` covers [x_lo, k1), `upper` covers [k2, x_hi]
         let [d1, d2] = self.tail_hint;
-        let (mut guess1, mut guess2) = (xm.saturating_sub(d1), xm.saturating_add(d2));
         let mut all = false;
-        // the `lower` edge term e^{gm − g(k1_done − 1)}, and the `upper` one
-        // e^{gm − g(k2_done)}: extended by exact term ratios, no `exp`
+        // the `lower` edge term e^{gm − g(k1 − 1)}, and the `upper` one
+        // e^{gm − g(k2)}: extended by exact term ratios, no `exp`
         let (mut lo_edge, mut hi_edge) = (0.0_f64, 0.0_f64);
         let rel = scratch.past_rel.get(a..b).filter(|r| r.len() == b - a);
-        let scale = (self.k_const - v - ctx.pmin - gm).exp();
+        // masses are e^{ln_base − g(x)}: the probability of the table
+        // with the first past (≤ 1, no overflow) when the pasts are
+        // weighed relative to it, else relative to the mode
+        let ln_base = if rel.is_some() {
+            self.k_const - v - ctx.pmin
+        } else {
+            gm
+        };
+        let (c1f, leftf) = (c1 as f64, left as f64);
+        // c₁ − left + x ≥ 0 for every feasible x, as an integer offset
+        let d = c2 as f64 - leftf;
+        // P(x)/P(x − 1) and P(x)/P(x + 1), without a division
+        let up_from = |x: u64| {
+            let xf = x as f64;
+            (c1f - xf + 1.0) * (leftf - xf + 1.0) * inv.get(x) * inv.get(c2 + x - left)
+        };
+        let down_from = |x: u64| {
+            let xf = x as f64;
+            (xf + 1.0) * (d + xf + 1.0) * inv.get(c1 - x) * inv.get(left - x)
+        };
+        let (mut k1, mut k2) = (x_lo, x_hi + 1);
         for (k, &(p, w)) in ctx.pasts.get(a..b).unwrap_or(&[]).iter().enumerate() {
             if !all {
                 // counted: g(x) ≥ t, the tails [x_lo, k1) and [k2, x_hi]
                 let t = self.thr - v - p + BOUND_SLACK;
-                let k1 = first_true_near(x_lo, xm, guess1, |x| g(x) < t);
-                let k2 = first_true_near(xm, x_hi + 1, guess2, |x| g(x) >= t);
-                (guess1, guess2) = (k1, k2);
-                if k2 <= k1 {
+                let first = k == 0;
+                // guesses: this past's boundaries at the row level before
+                // (distances from the mode), else the last past's
+                let hint = scratch
+                    .tail_hints
+                    .get(a + k)
+                    .copied()
+                    .unwrap_or([u64::MAX; 2]);
+                let (g1, g2) = if hint[0] != u64::MAX {
+                    (xm.saturating_sub(hint[0]), xm.saturating_add(hint[1]))
+                } else if first {
+                    (xm.saturating_sub(d1), xm.saturating_add(d2))
+                } else {
+                    (k1, k2)
+                };
+                // the boundaries only move inward from one past to the next
+                let n1 = first_true_near(k1, xm, g1, |x| g(x) < t);
+                let n2 = first_true_near(xm, k2, g2, |x| g(x) >= t);
+                if let Some(h) = scratch.tail_hints.get_mut(a + k) {
+                    *h = [xm - n1, n2 - xm];
+                }
+                if n2 <= n1 {
                     // every table (Vandermonde's identity), and so for every later past
                     all = true;
+                    (k1, k2) = (n1, n2);
                 } else {
-                    if k1 < k1_done || k1_done == x_lo || k1 - k1_done > TAIL_EXTEND_MAX {
-                        (lower, lo_edge) = if k1 > x_lo {
-                            let s = k1 - 1;
-                            let e = (gm - g(s)).exp();
-                            (e * h.lower_tail_from(s as f64, 0.0), e)
+                    if first || k1 == x_lo || n1 - k1 > TAIL_EXTEND_MAX {
+                        (lower, lo_edge) = if n1 > x_lo {
+                            let s = n1 - 1;
+                            let e = (ln_base - g(s)).exp();
+                            (e * walk_down(inv, c, left, s, x_lo), e)
                         } else {
                             (0.0, 0.0)
                         };
                     } else {
-                        // the new terms are the largest: added last;
-                        // P(x)/P(x − 1) = (c₀ − x + 1)(left − x + 1) / (x (c₁ − left + x))
-                        for x in k1_done..k1 {
-                            let xf = x as f64;
-                            lo_edge *=
-                                (c1f - xf + 1.0) * (leftf - xf + 1.0) / (xf * (c2f - leftf + xf));
+                        // the new terms are the largest: added last
+                        for x in k1..n1 {
+                            lo_edge *= up_from(x);
                             lower += lo_edge;
                         }
                     }
-                    if k2 > k2_done || k2_done == x_hi + 1 || k2_done - k2 > TAIL_EXTEND_MAX {
-                        (upper, hi_edge) = if k2 <= x_hi {
-                            let e = (gm - g(k2)).exp();
-                            (e * h.upper_tail_from(k2 as f64, 0.0), e)
+                    if first || k2 == x_hi + 1 || k2 - n2 > TAIL_EXTEND_MAX {
+                        (upper, hi_edge) = if n2 <= x_hi {
+                            let e = (ln_base - g(n2)).exp();
+                            (e * walk_up(inv, c, left, n2, x_hi), e)
                         } else {
                             (0.0, 0.0)
                         };
                     } else {
-                        // P(x)/P(x + 1) = (x + 1)(c₁ − left + x + 1) / ((c₀ − x)(left − x))
-                        for x in (k2..k2_done).rev() {
-                            let xf = x as f64;
-                            hi_edge *=
-                                (xf + 1.0) * (c2f - leftf + xf + 1.0) / ((c1f - xf) * (leftf - xf));
+                        for x in (n2..k2).rev() {
+                            hi_edge *= down_from(x);
                             upper += hi_edge;
                         }
                     }
-                    (k1_done, k2_done) = (k1, k2);
+                    (k1, k2) = (n1, n2);
                 }
             }
-            let mass = if all { ln_all.exp() } else { lower + upper };
+            let mass = if all {
+                (ln_base - gm + ln_all).exp()
+            } else {
+                lower + upper
+            };
             self.acc += match rel.and_then(|r| r.get(k)) {
-                Some(&r) => r * mass * scale,
+                Some(&r) => r * mass,
                 None => w * mass * (self.k_const - v - p - gm).exp(),
             };
         }
-        self.tail_hint = [xm - guess1.min(xm), guess2.saturating_sub(xm)];
+        self.tail_hint = [xm - k1.min(xm), k2.saturating_sub(xm)];
         Ok(())
     }
 
@@ -887,6 +923,7 @@ const TAIL_EXTEND_MAX: u64 = 8;
 
 /// The first `x` in `[lo, hi)` where `pred` holds (`hi` if none), for a
 /// predicate that is false then true.
+#[inline]
 fn first_true(mut lo: u64, mut hi: u64, pred: impl Fn(u64) -> bool) -> u64 {
     while lo < hi {
         let mid = lo + (hi - lo) / 2;
@@ -936,6 +973,83 @@ fn first_true_near(lo: u64, hi: u64, guess: u64, pred: impl Fn(u64) -> bool) -> 
         bot = probe;
         step *= 2;
     }
+}
+
+/// `Σ_{x ≤ s} P(x) / P(s)` for the last two rows (`s` at or below the
+/// mode), walked down by the exact term ratios
+/// `P(x − 1)/P(x) = x (c₂ − left + x) / ((c₁ − x + 1)(left − x + 1))` with
+/// the stopping rule of the 2 x 2 walks ([`SUM_REL_CUTOFF`]).
+#[inline]
+fn walk_down(inv: &Recip, c: [u64; 2], left: u64, s: u64, x_lo: u64) -> f64 {
+    let [c1, c2] = c;
+    let d = c2 as f64 - left as f64;
+    let (mut sum, mut t, mut x) = (1.0_f64, 1.0_f64, s);
+    while x > x_lo {
+        let xf = x as f64;
+        let r = xf * (d + xf) * inv.get(c1 - x + 1) * inv.get(left - x + 1);
+        x -= 1;
+        t *= r;
+        if t == 0.0 {
+            break;
+        }
+        sum += t;
+        if r < 1.0 && t * r <= SUM_REL_CUTOFF * sum * (1.0 - r) {
+            break;
+        }
+    }
+    sum
+}
+
+/// `Σ_{x ≥ s} P(x) / P(s)` (`s` at or above the mode), walked up by
+/// `P(x + 1)/P(x) = (c₁ − x)(left − x) / ((x + 1)(c₂ − left + x + 1))`.
+#[inline]
+fn walk_up(inv: &Recip, c: [u64; 2], left: u64, s: u64, x_hi: u64) -> f64 {
+    let [c1, c2] = c;
+    let (c1f, leftf) = (c1 as f64, left as f64);
+    let (mut sum, mut t, mut x) = (1.0_f64, 1.0_f64, s);
+    while x < x_hi {
+        let xf = x as f64;
+        let r = (c1f - xf) * (leftf - xf) * inv.get(x + 1) * inv.get(c2 + x + 1 - left);
+        x += 1;
+        t *= r;
+        if t == 0.0 {
+            break;
+        }
+        sum += t;
+        if r < 1.0 && t * r <= SUM_REL_CUTOFF * sum * (1.0 - r) {
+            break;
+        }
+    }
+    sum
+}
+
+/// `1/k` from a table for small `k` (the term ratios of the last two rows
+/// without a division).
+pub(super) struct Recip {
+    table: Vec<f64>,
+}
+
+impl Recip {
+    fn new(n: u64) -> Recip {
+        let len = n.saturating_add(2).min(LN_FACT_TABLE_MAX) as usize;
+        let table = (0..len).map(|k| 1.0 / k as f64).collect();
+        Recip { table }
+    }
+    #[inline(always)]
+    fn get(&self, k: u64) -> f64 {
+        match self.table.get(k as usize) {
+            Some(v) => *v,
+            None => recip_cold(k),
+        }
+    }
+}
+
+/// `1/k` past the table (out of line, so that the division is not
+/// computed speculatively on the fast path).
+#[cold]
+#[inline(never)]
+fn recip_cold(k: u64) -> f64 {
+    1.0 / k as f64
 }
 
 /// Largest number of memoised last-two-rows costs per node (3 f64 each:
@@ -1080,6 +1194,42 @@ mod tests {
                     let want = first_true(lo, hi, pred);
                     for guess in 0..16 {
                         assert_eq!(first_true_near(lo, hi, guess, pred), want);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The closed-form mode minimises the cost of the last two rows, and
+    /// the division-free tail walks equal the direct sums of `e^{g(s) − g}`.
+    #[test]
+    fn last_two_rows_mode_and_tail_walks() {
+        let lf = LnFact::new(80);
+        let inv = Recip::new(80);
+        for c1 in 0u64..=12 {
+            for c2 in 0u64..=12 {
+                for left in 0..=c1 + c2 {
+                    let (x_lo, x_hi) = (left.saturating_sub(c2), c1.min(left));
+                    let g = |x: u64| {
+                        lf.get(x) + lf.get(c1 - x) + lf.get(left - x) + lf.get(c2 + x - left)
+                    };
+                    let xm = hyper_mode(c1, c2, left);
+                    assert!((x_lo..=x_hi).contains(&xm));
+                    for x in x_lo..=x_hi {
+                        assert!(g(xm) <= g(x) + 1e-12, "{c1} {c2} {left}: {xm} vs {x}");
+                    }
+                    for s in xm..=x_hi {
+                        let want: f64 = (s..=x_hi).map(|x| (g(s) - g(x)).exp()).sum();
+                        let got = walk_up(&inv, [c1, c2], left, s, x_hi);
+                        assert!((got / want - 1.0).abs() < 1e-13, "up {c1} {c2} {left} {s}");
+                    }
+                    for s in x_lo..=xm {
+                        let want: f64 = (x_lo..=s).map(|x| (g(s) - g(x)).exp()).sum();
+                        let got = walk_down(&inv, [c1, c2], left, s, x_lo);
+                        assert!(
+                            (got / want - 1.0).abs() < 1e-13,
+                            "down {c1} {c2} {left} {s}"
+                        );
                     }
                 }
             }
