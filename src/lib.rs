@@ -67,6 +67,10 @@
 //! - `KaplanMeierPlot` → `KaplanMeierFigure` (feature `plot`): journal-ready
 //!   Kaplan-Meier figures as SVG (PNG with `png`) with an aligned
 //!   numbers-at-risk table, also as data (`RiskTable`).
+//! - [`CompetingRisksData`] → [`CumulativeIncidence`] →
+//!   [`CumulativeIncidenceFit`]: Aalen-Johansen cumulative incidence of
+//!   competing risks with cmprsk's and survfit's standard errors, and
+//!   Gray's test ([`GrayTest`]); [`CompetingRisksTable`] counts per cause.
 //! - [`datasets`]: R's `aml`, `lung`, `ovarian` and `veteran` data, embedded.
 //!
 //! # Choosing a method
@@ -149,6 +153,7 @@
 pub struct ReadmeDoctests;
 
 mod compare;
+mod competing;
 mod consistency;
 mod curve_counts;
 mod data;
@@ -177,6 +182,11 @@ mod special;
 mod sweep;
 
 pub use crate::compare::{compare_proportions, ProportionComparison};
+pub use crate::competing::{
+    CauseCounts, CompetingRisksData, CompetingRisksDataBuilder, CompetingRisksTable,
+    CumulativeIncidence, CumulativeIncidenceFit, GrayTest, IncidenceCurve, MAX_CAUSES,
+    MAX_GRAY_GROUPS,
+};
 pub use crate::consistency::{check_percentage, PercentageCheck, ReportedPercentage};
 pub use crate::data::{SurvivalData, SurvivalDataBuilder};
 pub use crate::design::{
