@@ -215,3 +215,108 @@ fn one_minus_km_overstates_incidence() {
     let naive = 1.0 - s.survival().last().copied().expect("rows");
     assert!(naive > last * 1.5, "1 - KM {naive} vs CIF {last}");
 }
+
+#[allow(dead_code)]
+#[path = "../examples/competing_risks.rs"]
+mod example;
+
+#[test]
+fn example_report_runs() {
+    let report = example::report().expect("the example runs");
+    assert!(report.contains("2 11.651259 0.000641591  1"), "{report}");
+    // R: 1 - summary(survfit(Surv(e, ev == 1) ~ sex, mgus2), times = 240)$surv
+    //    = 0.190, 0.230; pstate[, 2] = 0.105, 0.096
+    assert!(report.contains("F: 0.105 against 0.190"), "{report}");
+    assert!(report.contains("M: 0.096 against 0.230"), "{report}");
+}
+
+#[cfg(feature = "plot")]
+#[test]
+fn incidence_figure_is_valid_svg() {
+    let data = CompetingRisksData::builder(mgus2::competing_time(), mgus2::competing_cause())
+        .group_levels(&mgus2::SEX, &mgus2::SEX_LEVELS)
+        .build()
+        .expect("valid");
+    let fit = CumulativeIncidence::new().fit(&data).expect("fit");
+    let figure = survkit::KaplanMeierPlot::new()
+        .confidence_bands(true)
+        .draw_incidence(&fit, 1, fit.gray_test(1))
+        .expect("figure");
+    let doc = roxmltree::Document::parse(figure.svg()).expect("the SVG parses");
+    let curves = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("curve"))
+        .count();
+    assert_eq!(curves, 2);
+    assert!(figure.svg().contains("Gray&apos;s test P = .27"));
+    assert!(figure.svg().contains("<title>Cumulative incidence figure</title>"));
+    // Numbers at risk at time 0: everybody (R: table(mgus2$sex)).
+    let at0: Vec<f64> = figure
+        .risk_table()
+        .rows()
+        .iter()
+        .filter(|r| r.time() == 0.0)
+        .map(|r| r.n_risk())
+        .collect();
+    assert_eq!(at0, [631.0, 753.0]);
+    let e = survkit::KaplanMeierPlot::new()
+        .draw_incidence(&fit, 7, None)
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::IntegerOutOfRange);
+}
+
+mod props {
+    use proptest::prelude::*;
+    use survkit::{CompetingRisksData, CumulativeIncidence};
+
+    fn rows() -> impl Strategy<Value = Vec<(u8, u32, u8)>> {
+        prop::collection::vec((0u8..12, 0u32..4, 0u8..3), 1..60)
+    }
+
+    proptest! {
+        #[test]
+        fn states_sum_to_one_and_order_does_not_matter(rows in rows(), shift in 0usize..60) {
+            let time: Vec<f64> = rows.iter().map(|r| f64::from(r.0)).collect();
+            let cause: Vec<u32> = rows.iter().map(|r| r.1).collect();
+            let group: Vec<u8> = rows.iter().map(|r| r.2).collect();
+            let data = CompetingRisksData::builder(time.clone(), cause.clone()).groups(&group).build().unwrap();
+            let Ok(fit) = CumulativeIncidence::new().fit(&data) else {
+                // no events at all
+                prop_assert!(cause.iter().all(|&c| c == 0));
+                return Ok(());
+            };
+            for g in fit.group_names() {
+                let curves: Vec<_> = fit.curves().iter().filter(|c| c.group() == g).collect();
+                for row in 0..curves[0].time().len() {
+                    let total: f64 = curves.iter().map(|c| c.estimate()[row]).sum::<f64>() + curves[0].event_free()[row];
+                    prop_assert!((total - 1.0).abs() < 1e-12);
+                    for c in &curves {
+                        prop_assert!(c.std_err_ij()[row] >= 0.0 && c.std_err_delta()[row] >= 0.0);
+                        prop_assert!(c.std_err_ij()[row].is_finite());
+                    }
+                }
+            }
+            let k = shift % rows.len();
+            let rot = |v: &[f64]| [&v[k..], &v[..k]].concat();
+            let time2 = rot(&time);
+            let cause2: Vec<u32> = [&cause[k..], &cause[..k]].concat();
+            let group2: Vec<u8> = [&group[k..], &group[..k]].concat();
+            let data2 = CompetingRisksData::builder(time2, cause2).groups(&group2).build().unwrap();
+            let fit2 = CumulativeIncidence::new().fit(&data2).unwrap();
+            for (a, b) in fit.curves().iter().zip(fit2.curves()) {
+                prop_assert_eq!(a.estimate(), b.estimate());
+                prop_assert_eq!(a.time(), b.time());
+            }
+            for &c in fit.causes() {
+                match (fit.gray_test(c), fit2.gray_test(c)) {
+                    (Some(x), Some(y)) => {
+                        prop_assert_eq!(x.statistic(), y.statistic());
+                        prop_assert!((0.0..=1.0).contains(&x.p_value()));
+                    }
+                    (None, None) => {}
+                    _ => prop_assert!(false, "test availability differs"),
+                }
+            }
+        }
+    }
+}

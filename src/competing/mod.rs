@@ -6,6 +6,8 @@
 //! `cif.rs` walks each group's rows, `gray.rs` walks each stratum's rows.
 
 mod cif;
+#[cfg(feature = "plot")]
+mod figure;
 mod gray;
 mod table;
 

@@ -16,6 +16,7 @@ use std::path::Path;
 
 use crate::{Error, KaplanMeierFit, LogRankResult, Result};
 
+pub(crate) use self::draw::{draw_curves, CurveInput};
 pub use self::risk_table::{RiskTable, RiskTableRow};
 pub use self::text::{text_width_em, ASCENT_EM, DESCENT_EM, FONT_FAMILY};
 
