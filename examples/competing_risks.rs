@@ -30,7 +30,10 @@ pub fn report() -> Result<String, Box<dyn std::error::Error>> {
     writeln!(out, "R: print(cuminc(etime, event, mgus2$sex))")?;
     writeln!(out, "{fit}")?;
 
-    writeln!(out, "Cumulative incidence at 10 and 20 years (cause 1 = PCM, 2 = death)")?;
+    writeln!(
+        out,
+        "Cumulative incidence at 10 and 20 years (cause 1 = PCM, 2 = death)"
+    )?;
     writeln!(
         out,
         "{:>5} {:>5} {:>5} {:>8} {:>9} {:>9} {:>17}",
@@ -62,7 +65,10 @@ pub fn report() -> Result<String, Box<dyn std::error::Error>> {
             .group_levels(&mgus2::SEX, &mgus2::SEX_LEVELS)
             .build()?,
     )?;
-    writeln!(out, "\nPCM by 20 years: Aalen-Johansen against 1 - KM (deaths censored)")?;
+    writeln!(
+        out,
+        "\nPCM by 20 years: Aalen-Johansen against 1 - KM (deaths censored)"
+    )?;
     for name in mgus2::SEX_LEVELS {
         let aj = fit.curve(name, 1).ok_or("no curve")?.estimate_at(240.0);
         let curve = km.curve(name).ok_or("no curve")?;

@@ -4,7 +4,7 @@
 //! do not edit by hand. Each module holds one column per constant, in R's row order,
 //! and an `event()` helper that turns the status column into event indicators.
 //! Missing values (R's `NA`) are `None`.
-#![allow(clippy::unreadable_literal, clippy::excessive_precision)]
+#![allow(clippy::unreadable_literal, clippy::excessive_precision, clippy::large_const_arrays)]
 
 /// Acute myelogenous leukaemia: should maintenance chemotherapy be extended?
 ///
@@ -139,7 +139,7 @@ pub mod pbc {
 /// 1384 patients seen at the Mayo Clinic (Kyle et al. 2002, *N Engl J Med*
 /// 346:564-569, doi:10.1056/NEJMoa01133202; R `survival::mgus2`). Times are months.
 /// The competing-risks view of survival's vignette "compete" is
-/// [`competing_time`] and [`competing_cause`]:
+/// [`competing_time`](mgus2::competing_time) and [`competing_cause`](mgus2::competing_cause):
 /// `etime = ifelse(pstat == 0, futime, ptime)`,
 /// `event = ifelse(pstat == 0, 2 * death, 1)` (0 censored, 1 progression (PCM), 2 death).
 pub mod mgus2 {

@@ -54,7 +54,10 @@ fn check_data_set(cases: &[Case], name: &str, max: &mut MaxErr) {
         *m = m.max(r);
         assert_rel(a, e, TOL, what);
     };
-    for c in cases.iter().filter(|c| c.name.starts_with(&format!("{name}/survfit/"))) {
+    for c in cases
+        .iter()
+        .filter(|c| c.name.starts_with(&format!("{name}/survfit/")))
+    {
         let group = c.text("group");
         let cause = c.num("cause") as u32;
         let curve = fit.curve(group, cause).expect("curve");
@@ -69,27 +72,78 @@ fn check_data_set(cases: &[Case], name: &str, max: &mut MaxErr) {
             .enumerate()
         {
             let what = format!("{} row {i}", c.name);
-            up(&mut max.estimate, curve.estimate()[i], e, &format!("{what} estimate"));
-            up(&mut max.std_err_ij, curve.std_err_ij()[i], se, &format!("{what} std.err"));
-            up(&mut max.bounds, curve.lower()[i], lo, &format!("{what} lower"));
-            up(&mut max.bounds, curve.upper()[i], hi, &format!("{what} upper"));
+            up(
+                &mut max.estimate,
+                curve.estimate()[i],
+                e,
+                &format!("{what} estimate"),
+            );
+            up(
+                &mut max.std_err_ij,
+                curve.std_err_ij()[i],
+                se,
+                &format!("{what} std.err"),
+            );
+            up(
+                &mut max.bounds,
+                curve.lower()[i],
+                lo,
+                &format!("{what} lower"),
+            );
+            up(
+                &mut max.bounds,
+                curve.upper()[i],
+                hi,
+                &format!("{what} upper"),
+            );
         }
     }
-    for c in cases.iter().filter(|c| c.name.starts_with(&format!("{name}/cuminc/"))) {
+    for c in cases
+        .iter()
+        .filter(|c| c.name.starts_with(&format!("{name}/cuminc/")))
+    {
         let curve = fit
             .curve(c.text("group"), c.num("cause") as u32)
             .expect("curve");
-        for ((&t, &e), &v) in c.nums("time").iter().zip(&c.nums("est")).zip(&c.nums("var")) {
+        for ((&t, &e), &v) in c
+            .nums("time")
+            .iter()
+            .zip(&c.nums("est"))
+            .zip(&c.nums("var"))
+        {
             let what = format!("{} at {t}", c.name);
-            up(&mut max.estimate, curve.estimate_at(t), e, &format!("{what} est"));
-            up(&mut max.var_delta, curve.variance_delta_at(t), v, &format!("{what} var"));
+            up(
+                &mut max.estimate,
+                curve.estimate_at(t),
+                e,
+                &format!("{what} est"),
+            );
+            up(
+                &mut max.var_delta,
+                curve.variance_delta_at(t),
+                v,
+                &format!("{what} var"),
+            );
         }
     }
-    for c in cases.iter().filter(|c| c.name.starts_with(&format!("{name}/gray/"))) {
+    for c in cases
+        .iter()
+        .filter(|c| c.name.starts_with(&format!("{name}/gray/")))
+    {
         let test = fit.gray_test(c.num("cause") as u32).expect("test");
         assert_eq!(test.df() as f64, c.num("df"));
-        up(&mut max.stat, test.statistic(), c.num("stat"), &format!("{} stat", c.name));
-        up(&mut max.p, test.p_value(), c.num("p_upper"), &format!("{} p", c.name));
+        up(
+            &mut max.stat,
+            test.statistic(),
+            c.num("stat"),
+            &format!("{} stat", c.name),
+        );
+        up(
+            &mut max.p,
+            test.p_value(),
+            c.num("p_upper"),
+            &format!("{} p", c.name),
+        );
         // cmprsk's own pv = 1 - pchisq(stat): equal while p is not tiny.
         assert_rel(test.p_value(), c.num("pv"), 1e-9, &format!("{} pv", c.name));
     }
@@ -111,7 +165,10 @@ fn mgus2_embedded_matches_the_reference_input() {
     let cases = cases();
     let input = find(&cases, "mgus2/input");
     assert_eq!(mgus2::competing_time(), input.nums("in_time"));
-    let cause: Vec<f64> = mgus2::competing_cause().iter().map(|&c| f64::from(c)).collect();
+    let cause: Vec<f64> = mgus2::competing_cause()
+        .iter()
+        .map(|&c| f64::from(c))
+        .collect();
     assert_eq!(cause, input.nums("in_cause"));
     let sex: Vec<String> = mgus2::SEX.iter().map(|s| s.to_string()).collect();
     assert_eq!(sex, input.words("in_group"));
@@ -124,7 +181,12 @@ fn prints_like_print_cuminc() {
         .skip_while(|l| *l != "case: mgus2/print")
         .skip(2)
         .take_while(|l| l.starts_with("# |"))
-        .map(|l| format!("{}\n", l.trim_start_matches("# | ").trim_start_matches("# |")))
+        .map(|l| {
+            format!(
+                "{}\n",
+                l.trim_start_matches("# | ").trim_start_matches("# |")
+            )
+        })
         .collect();
     let data = CompetingRisksData::builder(mgus2::competing_time(), mgus2::competing_cause())
         .group_levels(&mgus2::SEX, &mgus2::SEX_LEVELS)
@@ -184,7 +246,10 @@ fn bad_inputs_are_typed_errors() {
     let e = CumulativeIncidence::new().fit(&none).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NoEvents);
     let one = CompetingRisksData::new(vec![1.0, 2.0], vec![1, 0]).expect("valid");
-    let e = CumulativeIncidence::new().rho(f64::NAN).fit(&one).unwrap_err();
+    let e = CumulativeIncidence::new()
+        .rho(f64::NAN)
+        .fit(&one)
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidParameter);
     let empty = CompetingRisksData::builder(vec![1.0, 2.0], vec![1, 0])
         .group_levels(&["a", "a"], &["a", "b"])
@@ -197,15 +262,18 @@ fn bad_inputs_are_typed_errors() {
 #[test]
 fn one_minus_km_overstates_incidence() {
     // 1 − KM of progression (death censored) exceeds the Aalen-Johansen CIF.
-    let data = CompetingRisksData::new(mgus2::competing_time(), mgus2::competing_cause())
-        .expect("valid");
+    let data =
+        CompetingRisksData::new(mgus2::competing_time(), mgus2::competing_cause()).expect("valid");
     let fit = CumulativeIncidence::new().fit(&data).expect("fit");
     let pcm = fit.curve("all", 1).expect("curve");
     let km = survkit::KaplanMeier::new()
         .fit(
             &survkit::SurvivalData::new(
                 mgus2::competing_time(),
-                mgus2::competing_cause().iter().map(|&c| c == 1).collect::<Vec<_>>(),
+                mgus2::competing_cause()
+                    .iter()
+                    .map(|&c| c == 1)
+                    .collect::<Vec<_>>(),
             )
             .expect("valid"),
         )
@@ -249,7 +317,9 @@ fn incidence_figure_is_valid_svg() {
         .count();
     assert_eq!(curves, 2);
     assert!(figure.svg().contains("Gray&apos;s test P = .27"));
-    assert!(figure.svg().contains("<title>Cumulative incidence figure</title>"));
+    assert!(figure
+        .svg()
+        .contains("<title>Cumulative incidence figure</title>"));
     // Numbers at risk at time 0: everybody (R: table(mgus2$sex)).
     let at0: Vec<f64> = figure
         .risk_table()

@@ -338,7 +338,11 @@ impl IncidenceCurve {
     }
 
     /// The pointwise interval at row `row`, or `None` past the last row.
-    pub fn confidence_interval(&self, row: usize, level: ConfidenceLevel) -> Option<ConfidenceInterval> {
+    pub fn confidence_interval(
+        &self,
+        row: usize,
+        level: ConfidenceLevel,
+    ) -> Option<ConfidenceInterval> {
         Some(ConfidenceInterval::new(
             *self.lower.get(row)?,
             *self.upper.get(row)?,
@@ -451,10 +455,13 @@ fn group_curves(
     // (r0, r) and the sums over subjects who have left.
     let (mut r0, mut r) = (0.0_f64, vec![0.0_f64; kk]);
     let (mut m00, mut m0, mut mk) = (0.0_f64, vec![0.0_f64; kk], vec![0.0_f64; kk]);
+    let (mut dk, mut b) = (vec![0.0_f64; kk], vec![0.0_f64; kk]);
     for row in 0..m {
         let n = rows.n_risk[row] as f64;
         let c = rows.n_censor[row] as f64;
-        let dk: Vec<f64> = rows.n_event.iter().map(|e| e[row] as f64).collect();
+        for (x, e) in dk.iter_mut().zip(&rows.n_event) {
+            *x = e[row] as f64;
+        }
         let d: f64 = dk.iter().sum();
         let s_prev = s;
         let s_next = s_prev * (n - d) / n;
@@ -510,9 +517,9 @@ fn group_curves(
         m00 *= (1.0 - da) * (1.0 - da);
         // Subjects at risk at this time, without an event here.
         let b0 = r0 * (1.0 - da) + s_prev * da / n;
-        let b: Vec<f64> = (0..kk)
-            .map(|k| r[k] + r0 * dk[k] / n - s_prev * dk[k] / (n * n))
-            .collect();
+        for k in 0..kk {
+            b[k] = r[k] + r0 * dk[k] / n - s_prev * dk[k] / (n * n);
+        }
         // Those leaving now: censored with b, events of cause j with
         // b shifted by the event's own term.
         let e0 = b0 - s_prev / n;
@@ -521,9 +528,8 @@ fn group_curves(
             let jump = s_prev / n;
             // Σ over events of all causes j of (bₖ + [j = k]·jump)
             m0[k] += c * b0 * b[k] + e0 * (d * b[k] + dk[k] * jump);
-            mk[k] += c * b[k] * b[k]
-                + (d - dk[k]) * b[k] * b[k]
-                + dk[k] * (b[k] + jump) * (b[k] + jump);
+            mk[k] +=
+                c * b[k] * b[k] + (d - dk[k]) * b[k] * b[k] + dk[k] * (b[k] + jump) * (b[k] + jump);
         }
         r0 = b0;
         r.clone_from(&b);
@@ -537,11 +543,14 @@ fn group_curves(
         }
     }
     let last_time = rows.time.last().copied().unwrap_or(0.0);
-    (0..kk)
-        .map(|k| {
-            let std_err_ij: Vec<f64> = var_ij[k].iter().map(|&x| x.max(0.0).sqrt()).collect();
+    est.into_iter()
+        .zip(var_delta)
+        .zip(var_ij)
+        .enumerate()
+        .map(|(k, ((estimate, variance_delta), var_ij))| {
+            let std_err_ij: Vec<f64> = var_ij.iter().map(|&x| x.max(0.0).sqrt()).collect();
             let (mut lower, mut upper) = (Vec::with_capacity(m), Vec::with_capacity(m));
-            for (&p, &se) in est[k].iter().zip(&std_err_ij) {
+            for (&p, &se) in estimate.iter().zip(&std_err_ij) {
                 // survfit_confint(logse = FALSE): se on the log scale is se / p.
                 let se_log = if se == 0.0 { 0.0 } else { se / p };
                 let [lo, hi] = ci_bounds(p, se_log, z, transform);
@@ -555,9 +564,9 @@ fn group_curves(
                 n_risk: rows.n_risk.clone(),
                 n_event: rows.n_event[k].clone(),
                 n_censor: rows.n_censor.clone(),
-                estimate: est[k].clone(),
-                std_err_delta: var_delta[k].iter().map(|&x| x.max(0.0).sqrt()).collect(),
-                variance_delta: var_delta[k].clone(),
+                std_err_delta: variance_delta.iter().map(|&x| x.max(0.0).sqrt()).collect(),
+                estimate,
+                variance_delta,
                 std_err_ij,
                 lower,
                 upper,
@@ -630,7 +639,11 @@ impl fmt::Display for CumulativeIncidenceFit {
             write!(f, "{}", matrix(&["stat", "pv", "df"], &names, &cols))?;
         }
         let max = self.max_time();
-        let mut tp = if max > 0.0 { r_pretty(max, 5) } else { Vec::new() };
+        let mut tp = if max > 0.0 {
+            r_pretty(max, 5)
+        } else {
+            Vec::new()
+        };
         if tp.len() >= 2 {
             tp.remove(0);
             tp.pop();
@@ -646,7 +659,10 @@ impl fmt::Display for CumulativeIncidenceFit {
             .iter()
             .map(|c| format!("{} {}", c.group, c.cause))
             .collect();
-        let header: Vec<String> = tp.iter().map(|&t| format_column(&[t], 15).remove(0)).collect();
+        let header: Vec<String> = tp
+            .iter()
+            .map(|&t| format_column(&[t], 15).remove(0))
+            .collect();
         let header: Vec<&str> = header.iter().map(String::as_str).collect();
         for (title, var) in [("$est", false), ("$var", true)] {
             let cols: Vec<Vec<String>> = tp

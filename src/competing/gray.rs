@@ -155,7 +155,11 @@ fn stratum_steps(cells: &[CellRows]) -> Vec<Step> {
 }
 
 /// Gray's test of every cause (`None` where the variance is singular).
-pub(crate) fn gray_tests(data: &CompetingRisksData, runs: &Runs, rho: f64) -> Vec<Option<GrayTest>> {
+pub(crate) fn gray_tests(
+    data: &CompetingRisksData,
+    runs: &Runs,
+    rho: f64,
+) -> Vec<Option<GrayTest>> {
     let ng = data.n_groups();
     let ns = data.n_strata();
     let groups = data.group_codes();
@@ -163,10 +167,8 @@ pub(crate) fn gray_tests(data: &CompetingRisksData, runs: &Runs, rho: f64) -> Ve
     let cells = cell_rows(data, runs, ng * ns, |i| {
         strata.map_or(0, |s| s[i] as usize) * ng + groups.map_or(0, |g| g[i] as usize)
     });
-    let per_stratum: Vec<(&[CellRows], Vec<Step>)> = cells
-        .chunks(ng)
-        .map(|c| (c, stratum_steps(c)))
-        .collect();
+    let per_stratum: Vec<(&[CellRows], Vec<Step>)> =
+        cells.chunks(ng).map(|c| (c, stratum_steps(c))).collect();
     let ng1 = ng - 1;
     (0..data.causes().len())
         .map(|k| {
@@ -193,6 +195,8 @@ pub(crate) fn gray_tests(data: &CompetingRisksData, runs: &Runs, rho: f64) -> Ve
 }
 
 /// Adds one stratum's scores and variance for the cause of index `k`.
+// Indices over groups (i, j, g) mirror the formulas in the docs above.
+#[allow(clippy::needless_range_loop)]
 fn stratum_score(
     cells: &[CellRows],
     steps: &[Step],
@@ -210,7 +214,7 @@ fn stratum_score(
     let mut c = vec![vec![0.0_f64; ng]; ng];
     let mut a = vec![vec![0.0_f64; ng]; ng];
     let mut fm = 0.0_f64;
-    let (mut d1, mut d2) = (vec![0.0_f64; ng], vec![0.0_f64; ng]);
+    let (mut d1, mut d2, mut rs) = (vec![0.0_f64; ng], vec![0.0_f64; ng], vec![0.0_f64; ng]);
     for step in steps {
         let mut nd1 = 0.0;
         let mut nd2 = 0.0;
@@ -229,7 +233,9 @@ fn stratum_score(
         if nd1 == 0.0 && nd2 == 0.0 {
             continue;
         }
-        let rs: Vec<f64> = step.at.iter().map(|&(_, n)| n).collect();
+        for (r, &(_, n)) in rs.iter_mut().zip(&step.at) {
+            *r = n;
+        }
         let (mut tr, mut tq) = (0.0_f64, 0.0_f64);
         for g in 0..ng {
             if rs[g] <= 0.0 {
@@ -278,7 +284,11 @@ fn stratum_score(
                 if rs[g] <= 0.0 {
                     continue;
                 }
-                let t4 = if skm[g] > 0.0 { 1.0 - (1.0 - f) / skm[g] } else { 1.0 };
+                let t4 = if skm[g] > 0.0 {
+                    1.0 - (1.0 - f) / skm[g]
+                } else {
+                    1.0
+                };
                 let t5 = if nd1 > 1.0 {
                     1.0 - (nd1 - 1.0) / (tr * skmm[g] - 1.0)
                 } else {
@@ -333,7 +343,8 @@ fn stratum_score(
     // The lower triangle is accumulated; mirror it (idempotent over strata).
     for i in 0..ng1 {
         for j in 0..i {
-            var[j][i] = var[i][j];
+            let x = var[i][j];
+            var[j][i] = x;
         }
     }
 }
@@ -351,17 +362,20 @@ fn quadratic_form(s: &[f64], v: &[Vec<f64>]) -> Option<f64> {
     for col in 0..n {
         let scale = (0..n).map(|r| v[r][col].abs()).fold(0.0, f64::max);
         let p = (col..n).max_by(|&a, &b| m[a][col].abs().total_cmp(&m[b][col].abs()))?;
-        if !(m[p][col].abs() > SINGULAR_TOLERANCE * scale) {
+        let pivot = m[p][col].abs();
+        if pivot.is_nan() || pivot <= SINGULAR_TOLERANCE * scale {
             return None;
         }
         m.swap(col, p);
         x.swap(col, p);
-        for r in col + 1..n {
-            let factor = m[r][col] / m[col][col];
-            for cc in col..n {
-                m[r][cc] -= factor * m[col][cc];
+        let (top, rest) = m.split_at_mut(col + 1);
+        let pivot_row = &top[col];
+        for (r, row) in rest.iter_mut().enumerate() {
+            let factor = row[col] / pivot_row[col];
+            for (a, &b) in row[col..].iter_mut().zip(&pivot_row[col..]) {
+                *a -= factor * b;
             }
-            x[r] -= factor * x[col];
+            x[col + 1 + r] -= factor * x[col];
         }
     }
     for col in (0..n).rev() {

@@ -230,9 +230,14 @@ pub(crate) fn draw(
         })
         .collect();
     let p = test.map(|t| ("Log-rank", t.p_value()));
-    draw_curves(o, &fits, fit.max_time(), p, "Kaplan-Meier figure", &|times| {
-        RiskTable::new(fit, times)
-    })
+    draw_curves(
+        o,
+        &fits,
+        fit.max_time(),
+        p,
+        "Kaplan-Meier figure",
+        &|times| RiskTable::new(fit, times),
+    )
 }
 
 /// Draws `fits` (the hook for curves that are not a [`KaplanMeierFit`], such
@@ -300,11 +305,7 @@ pub(crate) fn draw_curves(
             surv: c.surv.clone(),
             n_censor,
             bounds: o.bands.then(|| (c.lower.clone(), c.upper.clone())),
-            median: if o.median_lines {
-                c.median
-            } else {
-                None
-            },
+            median: if o.median_lines { c.median } else { None },
             max_count,
             whole_counts,
         });
