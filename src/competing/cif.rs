@@ -104,7 +104,7 @@ use crate::special::norm_quantile;
 ///   1141–1154. doi:10.1214/aos/1176350951
 /// - Marubini, E. & Valsecchi, M. G. (1995). *Analysing Survival Data from
 ///   Clinical Trials and Observational Studies*. Wiley (the delta-method
-///   variance). doi:10.1002/sim.4780151110
+///   variance).
 /// - Therneau, T. M., Crowson, C. & Atkinson, E. (2023). Multi-state models
 ///   and competing risks. Vignette "compete" of the R package survival.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -186,7 +186,6 @@ impl CumulativeIncidence {
                 value: n_groups as u64,
             });
         }
-        let z = -norm_quantile(self.level.alpha() / 2.0)?;
         let runs = Runs::new(data.time(), self.time_fix);
         let table = CompetingRisksTable::from_runs(data, &runs, self.time_fix);
         let mut curves = Vec::with_capacity(n_groups * data.causes().len());
@@ -201,7 +200,7 @@ impl CumulativeIncidence {
                 rows,
                 &table.group_names()[g],
                 data.causes(),
-                z,
+                self.level,
                 self.transform,
             ));
         }
@@ -230,6 +229,7 @@ impl CumulativeIncidence {
 /// the log transform).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[must_use]
 pub struct IncidenceCurve {
     group: String,
     cause: u32,
@@ -245,6 +245,7 @@ pub struct IncidenceCurve {
     upper: Vec<f64>,
     event_free: Vec<f64>,
     last_time: f64,
+    level: ConfidenceLevel,
 }
 
 impl IncidenceCurve {
@@ -337,17 +338,19 @@ impl IncidenceCurve {
         }
     }
 
-    /// The pointwise interval at row `row`, or `None` past the last row.
-    pub fn confidence_interval(
-        &self,
-        row: usize,
-        level: ConfidenceLevel,
-    ) -> Option<ConfidenceInterval> {
+    /// The pointwise interval at row `row` (bounds NaN where R gives `NA`),
+    /// or `None` past the last row.
+    pub fn confidence_interval(&self, row: usize) -> Option<ConfidenceInterval> {
         Some(ConfidenceInterval::new(
             *self.lower.get(row)?,
             *self.upper.get(row)?,
-            level,
+            self.level,
         ))
+    }
+
+    /// The level of the pointwise intervals.
+    pub fn confidence_level(&self) -> ConfidenceLevel {
+        self.level
     }
 
     /// The group's largest time (its last row).
@@ -436,9 +439,10 @@ fn group_curves(
     rows: &CellRows,
     group: &str,
     causes: &[u32],
-    z: f64,
+    level: ConfidenceLevel,
     transform: CiTransform,
 ) -> Vec<IncidenceCurve> {
+    let z = -norm_quantile(level.alpha() / 2.0).expect("a valid level gives a quantile in (0, 1)");
     let m = rows.time.len();
     let kk = causes.len();
     let mut est = vec![Vec::with_capacity(m); kk];
@@ -572,6 +576,7 @@ fn group_curves(
                 upper,
                 event_free: event_free.clone(),
                 last_time,
+                level,
             }
         })
         .collect()

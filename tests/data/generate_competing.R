@@ -65,6 +65,22 @@ writeLines(c("case: mgus2/print", paste0("source: ", ref_version(), ", ", cm_ver
 writeLines(paste0("# | ", capture.output(print(r$ci))), out)
 writeLines("", out)
 
+# The intervals at another level and transform (survfit's conf.int, conf.type).
+for (ct in c("log-log", "plain", "logit", "arcsin")) {
+  fit90 <- survfit(Surv(etime, factor(event)) ~ sex, data = d, conf.int = 0.9, conf.type = ct)
+  ends <- cumsum(fit90$strata); starts <- c(1, head(ends, -1) + 1)
+  # survfit_confint's arcsin branch drops the matrix's dimensions (pmax(0, .))
+  as_states <- function(x) if (is.null(dim(x))) matrix(x, ncol = length(fit90$states)) else x
+  fit90$lower <- as_states(fit90$lower); fit90$upper <- as_states(fit90$upper)
+  for (g in 1:2) for (k in 1:2) {
+    rows <- starts[g]:ends[g]; s <- which(fit90$states == as.character(k))
+    ref_write(out, paste0("mgus2/ci/", ct, "/", levels(d$sex)[g], "/", k),
+              paste0("survfit(Surv(etime, factor(event)) ~ sex, data = mgus2, conf.int = 0.9, conf.type = \"", ct, "\")"),
+              transform = ct, group = levels(d$sex)[g], cause = k,
+              lower = fit90$lower[rows, s], upper = fit90$upper[rows, s])
+  }
+}
+
 # pbc, the 312 randomised patients: transplant (1) and death (2) compete, by trt.
 p <- pbc[1:312, ]
 write_case("pbc", p$time, p$status, p$trt,
