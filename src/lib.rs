@@ -98,6 +98,7 @@
 //! | [`EventTable`] | R `survival` `aeqSurv` (`timefix = TRUE`) | [`TimeFix::Exact`] for bit-exact times |
 //! | [`KaplanMeier`] | R `survfit`, `summary.survfit`, `quantile.survfit`, `survmean` | `std_err_log` is R's `fit$std.err`, `std_err_surv` is `summary(fit)$std.err` |
 //! | [`LogRank`] | R `survdiff` | weights beyond R's ρ match statsmodels and lifelines |
+//! | [`CumulativeIncidence`] | R `survfit(Surv(time, factor(cause)))`, cmprsk `cuminc` | `std_err_ij` is survfit's `std.err`, `std_err_delta` is cuminc's `var`; Gray's test as `cuminc(...)$Tests` |
 //! | [`fisher_exact`] | R `fisher.test` | the conditional MLE is exact (R stops at `uniroot`'s ~1e-4); scipy's `fisher_exact` two-sided rule differs |
 //! | [`fisher_exact_rxc`] | R `fisher.test(workspace = )` (FEXACT) | also where FEXACT runs out of workspace |
 //! | [`Proportion`] | R `binom.test`, `prop.test`; statsmodels `proportion_confint` | Jeffreys with the Brown-Cai-DasGupta boundary fix |

@@ -8,7 +8,7 @@ use crate::competing::gray::{gray_tests, GrayTest};
 use crate::competing::table::{CellRows, CompetingRisksTable, Runs};
 use crate::competing::{CompetingRisksData, MAX_GRAY_GROUPS};
 use crate::error::{Error, Result};
-use crate::event_table::TimeFix;
+use crate::event_table::{TimeFix, MAX_CELLS};
 use crate::interval::{CiTransform, ConfidenceInterval, ConfidenceLevel};
 use crate::kaplan_meier::ci_bounds;
 use crate::rformat::{format_column, matrix};
@@ -75,7 +75,8 @@ use crate::special::norm_quantile;
 /// [`Error::NoEvents`] when no subject has a cause, [`Error::EmptyGroup`]
 /// for a declared group without subjects, [`Error::InvalidParameter`] for a
 /// non-finite `rho`, [`Error::IntegerOutOfRange`] for more than
-/// [`MAX_GRAY_GROUPS`] groups.
+/// [`MAX_GRAY_GROUPS`] groups or more than [`MAX_CELLS`](crate::MAX_CELLS)
+/// groups × strata.
 ///
 /// # Example
 /// ```
@@ -186,7 +187,15 @@ impl CumulativeIncidence {
                 value: n_groups as u64,
             });
         }
-        let runs = Runs::new(data.time(), self.time_fix);
+        let cells = n_groups.saturating_mul(data.n_strata());
+        if cells > MAX_CELLS {
+            return Err(Error::IntegerOutOfRange {
+                what: "groups × strata",
+                constraint: "at most MAX_CELLS = 2^24",
+                value: cells as u64,
+            });
+        }
+        let runs = Runs::new(data, self.time_fix);
         let table = CompetingRisksTable::from_runs(data, &runs, self.time_fix);
         let mut curves = Vec::with_capacity(n_groups * data.causes().len());
         for (g, rows) in table.cells().iter().enumerate() {

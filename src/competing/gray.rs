@@ -162,10 +162,8 @@ pub(crate) fn gray_tests(
 ) -> Vec<Option<GrayTest>> {
     let ng = data.n_groups();
     let ns = data.n_strata();
-    let groups = data.group_codes();
-    let strata = data.stratum_codes();
-    let cells = cell_rows(data, runs, ng * ns, |i| {
-        strata.map_or(0, |s| s[i] as usize) * ng + groups.map_or(0, |g| g[i] as usize)
+    let cells = cell_rows(runs, data.causes().len(), ng * ns, |s| {
+        s.stratum as usize * ng + s.group as usize
     });
     let per_stratum: Vec<(&[CellRows], Vec<Step>)> =
         cells.chunks(ng).map(|c| (c, stratum_steps(c))).collect();

@@ -6,33 +6,66 @@ use crate::competing::CompetingRisksData;
 use crate::error::Result;
 use crate::event_table::{distinct_time_mean, tie_rule, TimeFix};
 
+/// One subject as the sweep reads it: its time's bits (valid times are
+/// finite and ≥ +0.0, so the bits order like the values), `cause` as
+/// `1 + the index of its cause` (0 = censored), group and stratum codes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Subject {
+    bits: u64,
+    cause: u32,
+    pub(crate) group: u32,
+    pub(crate) stratum: u32,
+}
+
 /// The subjects sorted by time and cut into runs of one (merged) time.
 #[derive(Debug)]
 pub(crate) struct Runs {
-    /// Subject indices in increasing time.
-    pub(crate) order: Vec<usize>,
-    /// End (exclusive) in `order` of each run.
+    /// The subjects in increasing time (ties in any order: only counts
+    /// are read).
+    pub(crate) sorted: Vec<Subject>,
+    /// End (exclusive) in `sorted` of each run.
     pub(crate) end: Vec<usize>,
     /// The time of each run: its first (smallest) time, as R's `aeqSurv`.
     pub(crate) time: Vec<f64>,
 }
 
 impl Runs {
-    /// One sort of `time`; with [`TimeFix::Tolerance`] consecutive distinct
-    /// times tied by R's rule ([`tie_rule`], on the mean of all distinct
-    /// times) share a run.
-    pub(crate) fn new(time: &[f64], time_fix: TimeFix) -> Runs {
-        let mut order: Vec<usize> = (0..time.len()).collect();
-        // Valid times are finite and ≥ +0.0: total order equals numeric order.
-        order.sort_by(|&a, &b| time[a].total_cmp(&time[b]));
-        let sorted = order.iter().map(|&i| time[i]);
-        let (distinct, mean) = distinct_time_mean(sorted);
+    /// One sort of the subjects by time; with [`TimeFix::Tolerance`]
+    /// consecutive distinct times tied by R's rule ([`tie_rule`], on the
+    /// mean of all distinct times) share a run.
+    pub(crate) fn new(data: &CompetingRisksData, time_fix: TimeFix) -> Runs {
+        let causes = data.causes();
+        let groups = data.group_codes();
+        let strata = data.stratum_codes();
+        let mut sorted: Vec<Subject> = data
+            .time()
+            .iter()
+            .zip(data.cause())
+            .enumerate()
+            .map(|(i, (&t, &c))| Subject {
+                bits: t.to_bits(),
+                cause: match c {
+                    0 => 0,
+                    code => {
+                        let k = causes
+                            .binary_search(&code)
+                            .expect("every non-zero code is one of the causes");
+                        k as u32 + 1
+                    }
+                },
+                group: groups.map_or(0, |g| g[i]),
+                stratum: strata.map_or(0, |s| s[i]),
+            })
+            .collect();
+        sorted.sort_unstable_by_key(|s| s.bits);
+        let time_of = |s: &Subject| f64::from_bits(s.bits);
+        let (distinct, mean) = distinct_time_mean(sorted.iter().map(time_of));
         let rule = tie_rule(mean);
         let merge = time_fix == TimeFix::Tolerance && distinct >= 2;
         let (mut end, mut run_time) = (Vec::new(), Vec::new());
         let mut prev = f64::NAN;
-        for (pos, &i) in order.iter().enumerate() {
-            let t = time[i];
+        for (pos, subject) in sorted.iter().enumerate() {
+            let t = time_of(subject);
             let same = t == prev || (merge && !prev.is_nan() && rule(prev, t));
             if !same {
                 if pos > 0 {
@@ -42,9 +75,9 @@ impl Runs {
             }
             prev = t;
         }
-        end.push(order.len());
+        end.push(sorted.len());
         Runs {
-            order,
+            sorted,
             end,
             time: run_time,
         }
@@ -65,14 +98,14 @@ pub(crate) struct CellRows {
     pub(crate) n_censor: Vec<u64>,
 }
 
-/// The rows of each of `n_cells` cells; `cell(i)` is subject `i`'s cell.
+/// The rows of each of `n_cells` cells of the `k` causes; `cell(s)` is a
+/// subject's cell.
 pub(crate) fn cell_rows(
-    data: &CompetingRisksData,
     runs: &Runs,
+    k: usize,
     n_cells: usize,
-    cell: impl Fn(usize) -> usize,
+    cell: impl Fn(&Subject) -> usize,
 ) -> Vec<CellRows> {
-    let k = data.causes().len();
     let mut cells: Vec<CellRows> = (0..n_cells)
         .map(|_| CellRows {
             run: Vec::new(),
@@ -83,13 +116,12 @@ pub(crate) fn cell_rows(
         })
         .collect();
     let mut size = vec![0u64; n_cells];
-    for i in 0..data.len() {
-        size[cell(i)] += 1;
-    }
     let mut start = 0;
     for (r, &end) in runs.end.iter().enumerate() {
-        for &i in &runs.order[start..end] {
-            let c = &mut cells[cell(i)];
+        for subject in &runs.sorted[start..end] {
+            let j = cell(subject);
+            size[j] += 1;
+            let c = &mut cells[j];
             if c.run.last() != Some(&r) {
                 c.run.push(r);
                 c.time.push(runs.time[r]);
@@ -100,15 +132,9 @@ pub(crate) fn cell_rows(
                 }
             }
             let row = c.run.len() - 1;
-            match data.cause()[i] {
+            match subject.cause {
                 0 => c.n_censor[row] += 1,
-                code => {
-                    let j = data
-                        .causes()
-                        .binary_search(&code)
-                        .expect("every non-zero code is one of the causes");
-                    c.n_event[j][row] += 1;
-                }
+                code => c.n_event[code as usize - 1][row] += 1,
             }
         }
         start = end;
@@ -191,14 +217,13 @@ impl CompetingRisksTable {
     /// # Errors
     /// None at present (see the type's docs).
     pub fn with_time_fix(data: &CompetingRisksData, time_fix: TimeFix) -> Result<Self> {
-        let runs = Runs::new(data.time(), time_fix);
+        let runs = Runs::new(data, time_fix);
         Ok(Self::from_runs(data, &runs, time_fix))
     }
 
     pub(crate) fn from_runs(data: &CompetingRisksData, runs: &Runs, time_fix: TimeFix) -> Self {
-        let groups = data.group_codes();
-        let groups = cell_rows(data, runs, data.n_groups(), |i| {
-            groups.map_or(0, |g| g[i] as usize)
+        let groups = cell_rows(runs, data.causes().len(), data.n_groups(), |s| {
+            s.group as usize
         });
         CompetingRisksTable {
             causes: data.causes().to_vec(),
