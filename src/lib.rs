@@ -69,6 +69,10 @@
 //! - `KaplanMeierPlot` → `KaplanMeierFigure` (feature `plot`): journal-ready
 //!   Kaplan-Meier figures as SVG (PNG with `png`) with an aligned
 //!   numbers-at-risk table, also as data (`RiskTable`).
+//! - [`CompetingRisksData`] → [`CumulativeIncidence`] →
+//!   [`CumulativeIncidenceFit`]: Aalen-Johansen cumulative incidence of
+//!   competing risks with cmprsk's and survfit's standard errors, and
+//!   Gray's test ([`GrayTest`]); [`CompetingRisksTable`] counts per cause.
 //! - [`datasets`]: R's `aml`, `lung`, `ovarian` and `veteran` data, embedded.
 //!
 //! # Choosing a method
@@ -96,6 +100,7 @@
 //! | [`EventTable`] | R `survival` `aeqSurv` (`timefix = TRUE`) | [`TimeFix::Exact`] for bit-exact times |
 //! | [`KaplanMeier`] | R `survfit`, `summary.survfit`, `quantile.survfit`, `survmean` | `std_err_log` is R's `fit$std.err`, `std_err_surv` is `summary(fit)$std.err` |
 //! | [`LogRank`] | R `survdiff` | weights beyond R's ρ match statsmodels and lifelines |
+//! | [`CumulativeIncidence`] | R `survfit(Surv(time, factor(cause)))`, cmprsk `cuminc` | `std_err_ij` is survfit's `std.err`, `std_err_delta` is cuminc's `var`; Gray's test as `cuminc(...)$Tests` |
 //! | [`fisher_exact`] | R `fisher.test` | the conditional MLE is exact (R stops at `uniroot`'s ~1e-4); scipy's `fisher_exact` two-sided rule differs |
 //! | [`fisher_exact_rxc`] | R `fisher.test(workspace = )` (FEXACT) | also where FEXACT runs out of workspace |
 //! | [`Proportion`] | R `binom.test`, `prop.test`; statsmodels `proportion_confint` | Jeffreys with the Brown-Cai-DasGupta boundary fix |
@@ -152,6 +157,7 @@ pub struct ReadmeDoctests;
 
 mod bands;
 mod compare;
+mod competing;
 mod consistency;
 mod curve_counts;
 mod data;
@@ -181,6 +187,11 @@ mod sweep;
 
 pub use crate::bands::{BandKind, ConfidenceBand, SimultaneousBand, DEFAULT_BAND_TIME_LIMIT};
 pub use crate::compare::{compare_proportions, ProportionComparison};
+pub use crate::competing::{
+    CauseCounts, CompetingRisksData, CompetingRisksDataBuilder, CompetingRisksTable,
+    CumulativeIncidence, CumulativeIncidenceFit, GrayTest, IncidenceCurve, MAX_CAUSES,
+    MAX_GRAY_GROUPS,
+};
 pub use crate::consistency::{check_percentage, PercentageCheck, ReportedPercentage};
 pub use crate::data::{SurvivalData, SurvivalDataBuilder};
 pub use crate::design::{

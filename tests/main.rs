@@ -10,6 +10,7 @@ mod api;
 mod bands;
 mod beyond_logrank;
 mod compare;
+mod competing;
 mod design;
 mod event_table;
 mod examples;

@@ -202,13 +202,63 @@ impl Geometry {
     }
 }
 
+/// One curve as the figure reads it: values on the survival scale (the
+/// [`YScale`] maps them), counts per row, the band's bounds.
+pub(crate) struct CurveInput {
+    pub(crate) name: String,
+    pub(crate) time: Vec<f64>,
+    pub(crate) surv: Vec<f64>,
+    pub(crate) lower: Vec<f64>,
+    pub(crate) upper: Vec<f64>,
+    pub(crate) n_risk: Vec<f64>,
+    pub(crate) n_event: Vec<f64>,
+    pub(crate) n_censor: Vec<f64>,
+    pub(crate) median: Option<f64>,
+}
+
 pub(crate) fn draw(
     o: &KaplanMeierPlot,
     fit: &KaplanMeierFit,
     test: Option<&LogRankResult>,
 ) -> Result<KaplanMeierFigure> {
+    let fits: Vec<CurveInput> = fit
+        .curves()
+        .iter()
+        .map(|c| CurveInput {
+            name: c.name().to_owned(),
+            time: c.time().to_vec(),
+            surv: c.survival().to_vec(),
+            lower: c.lower().to_vec(),
+            upper: c.upper().to_vec(),
+            n_risk: c.n_risk(),
+            n_event: c.n_event(),
+            n_censor: c.n_censor(),
+            median: c.median().estimate(),
+        })
+        .collect();
+    let p = test.map(|t| ("Log-rank", t.p_value()));
+    draw_curves(
+        o,
+        &fits,
+        fit.max_time(),
+        p,
+        "Kaplan-Meier figure",
+        &|times| RiskTable::new(fit, times),
+    )
+}
+
+/// Draws `fits` (the hook for curves that are not a [`KaplanMeierFit`], such
+/// as cumulative incidence): `p` is a test's name and p-value, `doc_title` the
+/// SVG's `<title>`, `table` the risk table at the tick times.
+pub(crate) fn draw_curves(
+    o: &KaplanMeierPlot,
+    fits: &[CurveInput],
+    max_time: f64,
+    p: Option<(&str, f64)>,
+    doc_title: &str,
+    table: &dyn Fn(&[f64]) -> Result<RiskTable>,
+) -> Result<KaplanMeierFigure> {
     validate(o)?;
-    let fits = fit.curves();
     if fits.is_empty() {
         return Err(ErrorDetail::EmptyInput { what: "fit" }.into());
     }
@@ -223,8 +273,8 @@ pub(crate) fn draw(
             .into())
         }
         Some(l) => l.iter().map(|s| clean(s)).collect(),
-        None if n == 1 && fits[0].name() == "all" => vec!["All".to_owned()],
-        None => fits.iter().map(|c| clean(c.name())).collect(),
+        None if n == 1 && fits[0].name == "all" => vec!["All".to_owned()],
+        None => fits.iter().map(|c| clean(&c.name)).collect(),
     };
     let fs = o.font_size_pt * MM_PER_PT;
     let g = Geometry {
@@ -241,13 +291,13 @@ pub(crate) fn draw(
     // Curves.
     let mut curves = Vec::with_capacity(n);
     for (i, (c, label)) in fits.iter().zip(&labels).enumerate() {
-        let n_risk = c.n_risk();
-        let n_censor = c.n_censor();
+        let n_risk = &c.n_risk;
+        let n_censor = c.n_censor.clone();
         let max_count = n_risk.iter().copied().fold(0.0, f64::max);
         let whole_counts = n_risk
             .iter()
             .chain(&n_censor)
-            .chain(&c.n_event())
+            .chain(&c.n_event)
             .all(|x| x.fract() == 0.0);
         let dash = DASHES[i % DASHES.len()]
             .split(' ')
@@ -259,23 +309,19 @@ pub(crate) fn draw(
             label: label.clone(),
             colour: o.palette.colour(i, n),
             dash,
-            time: c.time().to_vec(),
-            surv: c.survival().to_vec(),
+            time: c.time.clone(),
+            surv: c.surv.clone(),
             n_censor,
-            bounds: o.bands.then(|| (c.lower().to_vec(), c.upper().to_vec())),
+            bounds: o.bands.then(|| (c.lower.clone(), c.upper.clone())),
             simultaneous: o
                 .simultaneous
                 .iter()
-                .find(|b| b.curve() == c.name())
+                .find(|b| b.curve() == c.name)
                 .map(|b| {
                     let t = b.time().to_vec();
                     (t, b.lower().to_vec(), b.upper().to_vec(), b.range().1)
                 }),
-            median: if o.median_lines {
-                c.median().estimate()
-            } else {
-                None
-            },
+            median: if o.median_lines { c.median } else { None },
             max_count,
             whole_counts,
         });
@@ -364,7 +410,7 @@ pub(crate) fn draw(
             .fold(0.0, f64::max)
     };
     let max_disp = {
-        let m = fit.max_time() / tpu;
+        let m = max_time / tpu;
         if m.is_finite() && m > 0.0 {
             m
         } else {
@@ -462,16 +508,16 @@ pub(crate) fn draw(
 
     // The risk table at the ticks.
     let tick_times: Vec<f64> = xt.ticks.values.iter().map(|v| v * tpu).collect();
-    let risk_table = RiskTable::new(fit, &tick_times)?;
+    let risk_table = table(&tick_times)?;
 
     // Legend entries.
-    let p_text = match test {
-        Some(t) => {
-            let p = format_p_value(t.p_value(), PValueStyle::Journal);
+    let p_text = match p {
+        Some((test, p)) => {
+            let p = format_p_value(p, PValueStyle::Journal);
             Some(if p.starts_with('<') || p.starts_with('>') {
-                format!("Log-rank P {p}")
+                format!("{test} P {p}")
             } else {
-                format!("Log-rank P = {p}")
+                format!("{test} P = {p}")
             })
         }
         None => None,
@@ -621,7 +667,7 @@ pub(crate) fn draw(
         h = num(height),
         fs = num(fs)
     );
-    let _ = writeln!(s, "<title>Kaplan-Meier figure</title>");
+    let _ = writeln!(s, "<title>{}</title>", escape(doc_title));
     let _ = writeln!(
         s,
         r#"<defs><clipPath id="survkit-plot-area"><rect x="0" y="0" width="{}" height="{}"/></clipPath></defs>"#,

@@ -17,6 +17,7 @@ use std::path::Path;
 
 use crate::{KaplanMeierFit, LogRankResult, Result, SimultaneousBand};
 
+pub(crate) use self::draw::{draw_curves, CurveInput};
 pub use self::risk_table::{RiskTable, RiskTableRow};
 pub use self::text::{text_width_em, ASCENT_EM, DESCENT_EM, FONT_FAMILY};
 

@@ -143,6 +143,32 @@ impl RiskTable {
         })
     }
 
+    /// The table of curves given by their rows (the hook for figures that
+    /// are not a [`KaplanMeierFit`]): at each of the sorted, valid `times`,
+    /// the number at risk of the first row at or after it (0 after the
+    /// last row), events and censorings of the rows up to it.
+    pub(crate) fn from_rows(curves: &[super::draw::CurveInput], times: &[f64]) -> Self {
+        let mut rows = Vec::with_capacity(times.len() * curves.len());
+        for c in curves {
+            for &t in times {
+                let next = c.time.partition_point(|&x| x < t);
+                let upto = c.time.partition_point(|&x| x <= t);
+                rows.push(RiskTableRow {
+                    time: t,
+                    group: c.name.clone(),
+                    n_risk: c.n_risk.get(next).copied().unwrap_or(0.0),
+                    events: c.n_event[..upto].iter().sum(),
+                    censored: c.n_censor[..upto].iter().sum(),
+                });
+            }
+        }
+        RiskTable {
+            times: times.to_vec(),
+            groups: curves.iter().map(|c| c.name.clone()).collect(),
+            rows,
+        }
+    }
+
     /// The times, ascending.
     pub fn times(&self) -> &[f64] {
         &self.times
