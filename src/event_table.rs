@@ -3,29 +3,9 @@
 use crate::data::SurvivalData;
 use crate::error::{Error, Result};
 
-/// R's `timefix` tolerance, `sqrt(.Machine$double.eps)` = 2^-26 (R survival's
-/// `aeqSurv`): two consecutive distinct times `a < b` are tied when
-/// `b − a ≤ tol` or `(b − a) / mean(|distinct times|) ≤ tol`.
-pub const TIMEFIX_TOLERANCE: f64 = 1.490_116_119_384_765_6e-8;
-
-/// How nearly equal times are treated when the event table is built.
-///
-/// # Conventions
-/// `Tolerance` (the default) reproduces R survival's `timefix = TRUE`
-/// (`aeqSurv`): the distinct times of the whole data set (exit and entry times,
-/// all groups and strata) are sorted, each run of consecutive times closer
-/// than [`TIMEFIX_TOLERANCE`] (absolutely, or relative to the mean distinct
-/// time) is replaced by its first value. `Exact` compares times bit for bit,
-/// like R's `timefix = FALSE`, lifelines and scipy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub enum TimeFix {
-    /// Merge near-ties as R's `timefix = TRUE` does (default).
-    #[default]
-    Tolerance,
-    /// Distinct floating-point values are distinct times.
-    Exact,
-}
+pub use crate::sweep::timefix::{TimeFix, TIMEFIX_TOLERANCE};
+use crate::sweep::timefix::{cut_of, distinct_time_mean, TieRule};
+use crate::sweep::{Keyed, Layout, Runs};
 
 /// One pre-aggregated row: the counts of one group in one stratum at one time,
 /// as a `GROUP BY stratum, group, time` returns them.
@@ -216,17 +196,12 @@ impl TryFrom<RawEventTable> for EventTable {
 
 /// An observation in a bucket: a sort key (time bits shifted left, event flag
 /// in bit 0) and, for weighted data, its weight.
-trait Item: Copy + Default {
-    fn key(self) -> u64;
+trait Item: Keyed + Default {
     fn weight(self) -> f64;
     fn sort(items: &mut [Self]);
 }
 
 impl Item for u64 {
-    #[inline]
-    fn key(self) -> u64 {
-        self
-    }
     #[inline]
     fn weight(self) -> f64 {
         1.0
@@ -237,10 +212,6 @@ impl Item for u64 {
 }
 
 impl Item for (u64, f64) {
-    #[inline]
-    fn key(self) -> u64 {
-        self.0
-    }
     #[inline]
     fn weight(self) -> f64 {
         self.1
@@ -486,45 +457,6 @@ fn union_walk(lists: &[&[f64]], mut visit: impl FnMut(usize, f64, usize, usize))
     }
 }
 
-/// The number of distinct values of a sorted sequence of times and their
-/// mean, summed in increasing order: R's near-tie rule ([`tie_rule`]) uses
-/// the mean. Every path that merges near ties (the event table's sweeps and
-/// near-tie pass, the one-curve Kaplan-Meier fit, the streaming log-rank
-/// test) takes it from here, so that they merge alike. When the plain sum
-/// overflows (times near `f64::MAX`; R sums in long double and does not),
-/// the mean is recomputed as `Σ t / count`. The mean is NaN for no times.
-///
-/// Not inlined: in a large caller LLVM kept the sum on the stack (a store
-/// and a load in the add chain of every distinct time; measured 2026-11-27).
-#[inline(never)]
-pub(crate) fn distinct_time_mean(sorted: impl Iterator<Item = f64> + Clone) -> (usize, f64) {
-    let (mut distinct, mut sum, mut prev) = (0usize, 0.0, f64::NAN);
-    for t in sorted.clone() {
-        if t != prev {
-            distinct += 1;
-            sum += t;
-            prev = t;
-        }
-    }
-    let count = distinct as f64;
-    if sum.is_finite() {
-        return (distinct, sum / count);
-    }
-    let (mut mean, mut prev) = (0.0, f64::NAN);
-    for t in sorted {
-        if t != prev {
-            mean += t / count;
-            prev = t;
-        }
-    }
-    (distinct, mean)
-}
-
-/// [`distinct_time_mean`] of sorted exit keys (time bits << 1 | event).
-pub(crate) fn distinct_times(keys: &[u64]) -> (usize, f64) {
-    distinct_time_mean(keys.iter().map(|&k| f64::from_bits(k >> 1)))
-}
-
 /// The common case, one group and no entry times: one pass over one bucket.
 fn sweep_one<T: Item>(items: &[T], cols: &mut Columns, timefix: TimeFix) {
     let (Some(event), Some(censor)) = (cols.event.first_mut(), cols.censor.first_mut()) else {
@@ -534,48 +466,33 @@ fn sweep_one<T: Item>(items: &[T], cols: &mut Columns, timefix: TimeFix) {
     // that each column is allocated once at its exact size: tied data such as
     // integer days need a few kilobytes, not one slot per observation) and
     // sums them (for R's near-tie rule, which needs their mean).
-    let (distinct, mean) = distinct_time_mean(items.iter().map(|it| f64::from_bits(it.key() >> 1)));
+    let times = items.iter().map(|it| Layout::EXIT.time_of(it.key()));
+    let (distinct, mean) = distinct_time_mean(times);
     // R's aeqSurv on the distinct times of this one bucket (the whole data
     // set when there is one stratum, one group and no entry times): a run of
     // consecutive tied times is summed into the row of its first time.
-    let tied = match timefix {
-        TimeFix::Tolerance if distinct >= 2 => Some(tie_rule(mean)),
-        _ => None,
+    let rule = match timefix {
+        TimeFix::Tolerance if distinct >= 2 => TieRule::relative_to(mean),
+        _ => TieRule::NEVER,
     };
     cols.time.reserve_exact(distinct);
     event.reserve_exact(distinct);
     censor.reserve_exact(distinct);
-    let mut i = 0;
-    let mut prev_t = f64::NAN;
-    while let Some(first) = items.get(i) {
-        let raw = first.key() >> 1;
+    let mut runs = Runs::new(items, Layout::EXIT, rule);
+    loop {
         let (mut d, mut c) = (0.0, 0.0);
-        while let Some(it) = items.get(i) {
-            let key = it.key();
-            if key >> 1 != raw {
-                break;
-            }
+        let Some(row) = runs.next_row(items, |it| {
             // Branch-free: the event flag selects the column (0·w or 1·w).
             let w = it.weight();
-            let e = (key & 1) as f64 * w;
+            let e = (it.key() & 1) as f64 * w;
             d += e;
             c += w - e;
-            i += 1;
-        }
-        let t = f64::from_bits(raw);
-        let merge = tied.as_ref().is_some_and(|tied| tied(prev_t, t));
-        prev_t = t;
-        match (merge, event.last_mut(), censor.last_mut()) {
-            (true, Some(e), Some(cn)) => {
-                *e += d;
-                *cn += c;
-            }
-            _ => {
-                cols.time.push(t);
-                event.push(d);
-                censor.push(c);
-            }
-        }
+        }) else {
+            break;
+        };
+        cols.time.push(row.time);
+        event.push(d);
+        censor.push(c);
     }
 }
 
@@ -1354,13 +1271,13 @@ impl EventTable {
         }
         // Valid times are ≥ 0, so mean(|y|) is the plain mean.
         let (_, mean) = distinct_time_mean(self.time.iter().copied());
-        let tied = tie_rule(mean);
-        if !self.time.windows(2).any(|w| tied(w[0], w[1])) {
+        let rule = TieRule::relative_to(mean);
+        if !self.time.windows(2).any(|w| rule.tied(w[0], w[1])) {
             return;
         }
         // Whether row r merges into its predecessor, decided once.
         let merge: Vec<bool> = std::iter::once(false)
-            .chain(self.time.windows(2).map(|w| tied(w[0], w[1])))
+            .chain(self.time.windows(2).map(|w| rule.tied(w[0], w[1])))
             .collect();
         let rows = merge.iter().filter(|m| !**m).count();
         let k = self.n_groups();
@@ -1419,18 +1336,7 @@ impl EventTable {
         }
         // Valid times are ≥ 0, so mean(|y|) is the plain mean.
         let (_, mean) = distinct_time_mean(distinct.iter().copied());
-        let tied = tie_rule(mean);
-        if !distinct.windows(2).any(|w| tied(w[0], w[1])) {
-            return None;
-        }
-        let mut cuts = Vec::with_capacity(distinct.len());
-        cuts.push(distinct[0]);
-        for w in distinct.windows(2) {
-            if !tied(w[0], w[1]) {
-                cuts.push(w[1]);
-            }
-        }
-        Some(cuts)
+        TieRule::relative_to(mean).cuts(distinct)
     }
 
     /// Whether the table has one group, one stratum and no entry times.
@@ -1492,23 +1398,6 @@ impl EventTable {
     pub fn strata(&self) -> impl Iterator<Item = StratumTable<'_>> + '_ {
         (0..self.n_strata()).map(move |s| StratumTable { table: self, s })
     }
-}
-
-/// R's `aeqSurv` test for consecutive distinct times `a < b`:
-/// `b − a ≤ tol || (b − a) / mean ≤ tol`. Gaps clearly above both bounds
-/// (by a factor 2, far beyond rounding) skip the division.
-pub(crate) fn tie_rule(mean: f64) -> impl Fn(f64, f64) -> bool {
-    let clear = 2.0 * TIMEFIX_TOLERANCE * mean.max(1.0);
-    move |a: f64, b: f64| {
-        let dy = b - a;
-        dy <= clear && (dy <= TIMEFIX_TOLERANCE || dy / mean <= TIMEFIX_TOLERANCE)
-    }
-}
-
-/// The cut that R's `findInterval(t, cuts)` maps `t` to: the largest cut ≤ `t`.
-fn cut_of(cuts: &[f64], t: f64) -> f64 {
-    let i = cuts.partition_point(|&c| c <= t);
-    cuts.get(i.saturating_sub(1)).copied().unwrap_or(t)
 }
 
 /// One stratum of an [`EventTable`]: its distinct times and, per group, the

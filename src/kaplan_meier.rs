@@ -6,10 +6,9 @@ use std::sync::OnceLock;
 use crate::curve_counts::{Column, Counts, Cursor, UnitCounts};
 use crate::data::SurvivalData;
 use crate::error::{Error, Result};
-use crate::event_table::{distinct_times, exit_key, tie_rule, EventTable, GroupCounts, TimeFix};
+use crate::event_table::{EventTable, GroupCounts, TimeFix};
 use crate::interval::{CiTransform, ConfidenceInterval, ConfidenceLevel};
-use crate::special::norm_quantile;
-use crate::sweep;
+use crate::sweep::{self, timefix::TieRule, Runs};
 
 /// Tolerance of R's `quantile.survfit` (its `tolerance` argument) and of
 /// `survmean`'s median rule: `sqrt(.Machine$double.eps)` = 2^-26. A survival
@@ -248,22 +247,37 @@ impl KaplanMeier {
         {
             return Ok(None);
         }
-        let z = z_value(self.conf_level)?;
-        let flip = u64::from(reverse);
-        let mut keys: Vec<u64> = data
-            .time()
-            .iter()
-            .zip(data.event())
-            .map(|(&t, &e)| exit_key(t, e) ^ flip)
-            .collect();
-        keys.sort_unstable();
-        let (distinct, mean) = distinct_times(&keys);
-        let tied = match self.time_fix {
-            TimeFix::Tolerance if distinct >= 2 => Some(tie_rule(mean)),
-            _ => None,
+        let Some(lay) = sweep::layout(data, 1) else {
+            return Ok(None);
+        };
+        let z = self.conf_level.z();
+        let (mut keys, _) = sweep::sorted_keys(data, lay);
+        let (distinct, mean) = sweep::distinct_times(&keys, lay);
+        let rule = match self.time_fix {
+            TimeFix::Tolerance if distinct >= 2 => TieRule::relative_to(mean),
+            _ => TieRule::NEVER,
         };
         let mut counts = UnitCounts::with_capacity(n as u64, distinct);
-        let w = pack_rows(&mut keys, tied, &mut counts);
+        // Each row's time bits overwrite a key already read: row `w` ends
+        // after its own keys, which start at index ≥ `w`.
+        let flip = u64::from(reverse);
+        let mut runs = Runs::new(&keys, lay, rule);
+        let mut w = 0;
+        loop {
+            let (mut d, mut c) = (0u64, 0u64);
+            let Some(row) = runs.next_row(&keys, |key| {
+                let event = (key & 1) ^ flip;
+                d += event;
+                c += event ^ 1;
+            }) else {
+                break;
+            };
+            if let Some(slot) = keys.get_mut(w) {
+                *slot = row.time.to_bits();
+            }
+            w += 1;
+            counts.push(d, c);
+        }
         let surv = counts.survival();
         keys.truncate(w);
         // Same size and alignment: the standard library collects in place.
@@ -315,7 +329,7 @@ impl KaplanMeier {
         let Some(lay) = sweep::layout(data, k) else {
             return Ok(None);
         };
-        let z = z_value(self.conf_level)?;
+        let z = self.conf_level.z();
         let (keys, sizes) = sweep::sorted_keys(data, lay);
         let mut time: Vec<Vec<f64>> = vec![Vec::new(); cells];
         let mut counts: Vec<UnitCounts> = sizes
@@ -329,11 +343,7 @@ impl KaplanMeier {
         let (g_bits, flip) = (lay.g_bits, u64::from(reverse));
         let g_mask = (1u64 << g_bits) - 1;
         let code_mask = (1u64 << (lay.low - 1)) - 1;
-        sweep::for_each_row(&keys, lay, self.time_fix, |run| {
-            let Some(&first) = run.first() else {
-                return;
-            };
-            let t = lay.time(first >> lay.low);
+        sweep::for_each_row(&keys, lay, self.time_fix, |run, t| {
             for &key in run {
                 let code = (key >> 1) & code_mask;
                 // stratum < m and group < k by the layout
@@ -438,7 +448,7 @@ impl KaplanMeier {
                 stratum,
                 conf_level: self.conf_level,
                 transform: self.transform,
-                z: z_value(self.conf_level)?,
+                z: self.conf_level.z(),
             },
         );
         if curve.time.is_empty() {
@@ -455,7 +465,7 @@ impl KaplanMeier {
     }
 
     fn fit_impl(&self, table: &EventTable, reverse: bool) -> Result<KaplanMeierFit> {
-        let z = z_value(self.conf_level)?;
+        let z = self.conf_level.z();
         let k = table.n_groups();
         let m = table.n_strata();
         let mut curves = Vec::with_capacity(k * m);
@@ -508,14 +518,6 @@ impl KaplanMeier {
             transform: self.transform,
         })
     }
-}
-
-/// `z = Φ⁻¹(1 − α/2)`, computed as `−Φ⁻¹(α/2)` (α = 1 − level): R's
-/// `survfit_confint` forms `1 − α/2`, which rounds to 1 for a level within
-/// 2⁻⁵³ of 1 (then R's `qnorm` gives `Inf`); `α/2` is exact and positive for
-/// every valid level, so this never fails.
-fn z_value(level: ConfidenceLevel) -> Result<f64> {
-    norm_quantile(level.alpha() / 2.0).map(|q| -q)
 }
 
 struct CurveInfo {
@@ -975,7 +977,7 @@ impl SurvivalCurve {
         level: ConfidenceLevel,
         transform: CiTransform,
     ) -> Result<Vec<ConfidenceInterval>> {
-        let z = z_value(level)?;
+        let z = level.z();
         Ok(self
             .surv
             .iter()
@@ -993,7 +995,7 @@ impl SurvivalCurve {
     /// None (see [`pointwise_ci`](Self::pointwise_ci)).
     pub fn with_ci(&self, level: ConfidenceLevel, transform: CiTransform) -> Result<Self> {
         let mut c = self.clone();
-        c.z = z_value(level)?;
+        c.z = level.z();
         c.conf_level = level;
         c.transform = transform;
         c.cache.bounds = OnceLock::new();
@@ -1284,62 +1286,6 @@ impl SurvivalCurve {
             var += tail * tail * hh;
         }
         (mean, var)
-    }
-}
-
-/// The sweep of [`KaplanMeier::fit_unit`] over sorted exit keys: runs of
-/// equal times, near-tied runs (when `tied` is given) merged into the row of
-/// their first time, exactly as the event table's one-bucket sweep. Each
-/// row's time bits overwrite the keys already read (row `w` is closed only
-/// after all its keys, which start at index ≥ `w`, were read) and its counts
-/// are packed into `counts`. Returns the number of rows.
-fn pack_rows(
-    keys: &mut [u64],
-    tied: Option<impl Fn(f64, f64) -> bool>,
-    counts: &mut UnitCounts,
-) -> usize {
-    // The open row: time bits, events, censored.
-    let (mut row_raw, mut row_d, mut row_c) = (u64::MAX, 0u64, 0u64);
-    let (mut w, mut i, mut prev_t) = (0usize, 0usize, f64::NAN);
-    loop {
-        // The next run of equal times, if any: (time bits, events, censored).
-        let next = match keys.get(i) {
-            Some(&first) => {
-                let raw = first >> 1;
-                let (mut d, mut c) = (0u64, 0u64);
-                while let Some(&key) = keys.get(i) {
-                    if key >> 1 != raw {
-                        break;
-                    }
-                    d += key & 1;
-                    c += (key & 1) ^ 1;
-                    i += 1;
-                }
-                Some((raw, d, c))
-            }
-            None => None,
-        };
-        if let (Some((raw, d, c)), Some(tied)) = (next, tied.as_ref()) {
-            let t = f64::from_bits(raw);
-            let merge = tied(prev_t, t);
-            prev_t = t;
-            if merge {
-                row_d += d;
-                row_c += c;
-                continue;
-            }
-        }
-        if row_raw != u64::MAX {
-            if let Some(slot) = keys.get_mut(w) {
-                *slot = row_raw;
-            }
-            w += 1;
-            counts.push(row_d, row_c);
-        }
-        match next {
-            Some((raw, d, c)) => (row_raw, row_d, row_c) = (raw, d, c),
-            None => return w,
-        }
     }
 }
 
