@@ -868,31 +868,31 @@ impl SurvivalCurve {
     /// Nelson-Aalen cumulative hazard `Λ(t) = Σ d/n` (R's `cumhaz`, `ctype =
     /// 1`), computed on demand.
     pub fn cumulative_hazard(&self) -> Vec<f64> {
-        let mut h = 0.0;
-        self.counts
-            .rows()
-            .map(|(n, d, _)| {
-                if d > 0.0 {
-                    h += d / n;
-                }
-                h
-            })
-            .collect()
+        self.cumulative_hazard_columns().0
     }
 
     /// Standard error of the cumulative hazard, `sqrt(Σ d/n²)` (R's
     /// `std.chaz`), computed on demand.
     pub fn std_err_cumulative_hazard(&self) -> Vec<f64> {
-        let mut v = 0.0;
-        self.counts
-            .rows()
-            .map(|(n, d, _)| {
-                if d > 0.0 {
-                    v += d / (n * n);
-                }
-                v.sqrt()
-            })
-            .collect()
+        self.cumulative_hazard_columns().1
+    }
+
+    /// `Λ(t)` and its standard error in one pass over the counts: the one
+    /// computation behind [`cumulative_hazard`](Self::cumulative_hazard) and
+    /// [`crate::nelson_aalen`].
+    pub(crate) fn cumulative_hazard_columns(&self) -> (Vec<f64>, Vec<f64>) {
+        let (mut h, mut v) = (0.0, 0.0);
+        let mut cumhaz = Vec::with_capacity(self.len());
+        let mut std_err = Vec::with_capacity(self.len());
+        for (n, d, _) in self.counts.rows() {
+            if d > 0.0 {
+                h += d / n;
+                v += d / (n * n);
+            }
+            cumhaz.push(h);
+            std_err.push(v.sqrt());
+        }
+        (cumhaz, std_err)
     }
 
     /// Level of the stored pointwise intervals.
