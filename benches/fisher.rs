@@ -38,7 +38,7 @@ fn bench_2x2(cr: &mut Criterion) {
     let t = Table2x2::new(rows).expect("valid table");
     // checked once: R 4.2.2 fisher.test(matrix(c(10000, 11000, 12000, 10500), 2))
     let r = fisher_exact(&t).expect("test runs");
-    assert!(r.p_value() < 1e-20 && r.conf_int().contains(r.odds_ratio()));
+    assert!(r.p_value() < 1e-20 && r.confidence_interval().contains(r.odds_ratio()));
     g.bench_with_input(BenchmarkId::new("full_result", "n=43500"), &t, |bch, t| {
         bch.iter(|| fisher_exact(black_box(t)).expect("test runs"))
     });

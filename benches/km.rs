@@ -189,7 +189,7 @@ fn complete(fit: &survkit::KaplanMeierFit) -> f64 {
         acc += c.lower().len() as f64 + c.upper().len() as f64;
         for p in [0.25, 0.5, 0.75] {
             let q = c.quantile(p).expect("valid p");
-            acc += q.estimate().unwrap_or(0.0) + q.ci().lower();
+            acc += q.estimate().unwrap_or(0.0) + q.lower().unwrap_or(0.0);
         }
     }
     acc

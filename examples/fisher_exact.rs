@@ -17,8 +17,8 @@ fn main() -> Result<(), survkit::Error> {
         "age: p = {:.4}, conditional MLE OR = {}, 95% CI [{}, {:.6}]",
         r.p_value(),
         r.odds_ratio(),
-        r.conf_int().lower(),
-        r.conf_int().upper()
+        r.confidence_interval().lower(),
+        r.confidence_interval().upper()
     );
     // R 4.2.2: fisher.test(matrix(c(0, 5, 10, 4), 2)): p = 0.01083591, estimate 0, CI [0, 0.7126]
     assert!((r.p_value() - 0.010835913312693499).abs() < 1e-12);
@@ -58,7 +58,7 @@ fn main() -> Result<(), survkit::Error> {
     println!(
         "job satisfaction: Monte Carlo p = {:.4} ± {:.4}",
         mc.p_value(),
-        mc.standard_error().unwrap_or(f64::NAN)
+        mc.std_err().unwrap_or(f64::NAN)
     );
     Ok(())
 }

@@ -10,7 +10,7 @@ fn print_summary(curve: &SurvivalCurve) {
     println!("                {}", curve.name());
     println!(
         " time n.risk n.event survival std.err lower {0:.0}% CI upper {0:.0}% CI",
-        curve.conf_level().value() * 100.0
+        curve.confidence_level().value() * 100.0
     );
     let se = curve.std_err_surv();
     let (lower, upper) = (curve.lower(), curve.upper());
@@ -37,14 +37,6 @@ fn fmt(x: Option<f64>) -> String {
     x.map_or_else(|| "NA".to_owned(), |v| format!("{v}"))
 }
 
-fn fmt_bound(x: f64) -> String {
-    if x.is_nan() {
-        "NA".to_owned()
-    } else {
-        format!("{x}")
-    }
-}
-
 fn main() -> Result<(), survkit::Error> {
     // aml by maintenance group: survfit(Surv(time, status) ~ x, data = aml)
     let aml = SurvivalData::builder(&datasets::aml::TIME[..], datasets::aml::event())
@@ -68,8 +60,8 @@ fn main() -> Result<(), survkit::Error> {
             curve.n_risk()[0],
             events,
             fmt(m.estimate()),
-            fmt_bound(m.ci().lower()),
-            fmt_bound(m.ci().upper())
+            fmt(m.lower()),
+            fmt(m.upper())
         );
     }
     println!();
@@ -83,23 +75,23 @@ fn main() -> Result<(), survkit::Error> {
     println!(
         "lung: median survival {} days (95% CI {} to {})",
         fmt(m.estimate()),
-        fmt_bound(m.ci().lower()),
-        fmt_bound(m.ci().upper())
+        fmt(m.lower()),
+        fmt(m.upper())
     );
     let fu = &km.median_follow_up(&lung)?[0];
     println!(
         "lung: median follow-up (reverse Kaplan-Meier) {} days (95% CI {} to {})",
         fmt(fu.estimate()),
-        fmt_bound(fu.ci().lower()),
-        fmt_bound(fu.ci().upper())
+        fmt(fu.lower()),
+        fmt(fu.upper())
     );
     for at in curve.survival_at(&[180.0, 365.0, 730.0])? {
         println!(
             "lung: S({:>3}) = {:.4} (95% CI {:.4} to {:.4}), {} at risk",
             at.time(),
             at.survival(),
-            at.ci().lower(),
-            at.ci().upper(),
+            at.confidence_interval().lower(),
+            at.confidence_interval().upper(),
             at.n_risk()
         );
     }

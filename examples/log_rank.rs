@@ -41,7 +41,7 @@ fn print_survdiff(title: &str, var: &str, res: &LogRankResult) {
     }
     println!(
         "\n Chisq= {:.1}  on {} degrees of freedom, p= {}\n",
-        res.chisq(),
+        res.statistic(),
         res.df(),
         signif(res.p_value(), 1)
     );
@@ -68,8 +68,8 @@ fn main() -> Result<(), survkit::Error> {
         println!(
             "hazard ratio sex=2 vs sex=1 ({est:?}): {:.3} (95% CI {:.3} to {:.3})",
             hr.estimate(),
-            hr.ci().lower(),
-            hr.ci().upper()
+            hr.confidence_interval().lower(),
+            hr.confidence_interval().upper()
         );
     }
     println!();
@@ -110,7 +110,7 @@ fn main() -> Result<(), survkit::Error> {
     let trend = res.trend(&[0.0, 1.0, 2.0, 3.0])?;
     println!(
         "test for trend (scores 0, 1, 2, 3): chisq = {:.2} on 1 df, p = {:.2e}\n",
-        trend.chisq(),
+        trend.statistic(),
         trend.p_value()
     );
 
@@ -129,7 +129,7 @@ fn main() -> Result<(), survkit::Error> {
         println!(
             "{:>22} {:>8.3} {:>10.3e} {:>10.3e} {:>10.3e} {:>10.3e}",
             format!("{} vs {}", names[c.first()], names[c.second()]),
-            c.chisq(),
+            c.statistic(),
             c.p_value(),
             c.p_bonferroni(),
             c.p_holm(),

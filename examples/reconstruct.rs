@@ -35,7 +35,7 @@ fn summary(data: &SurvivalData) -> Result<[f64; 7], survkit::Error> {
     let median = |i: usize| fit.curves()[i].median().estimate().unwrap_or(f64::NAN);
     let rmst = |i: usize| fit.curves()[i].restricted_mean(TAU).map(|r| r.estimate());
     Ok([
-        test.chisq(),
+        test.statistic(),
         test.p_value(),
         hr.estimate(),
         median(0),

@@ -42,7 +42,7 @@ use crate::proportion::{risk_difference, Proportion, RiskDifference, MAX_TRIALS}
 /// let young = Proportion::new(10, 10)?;
 /// let older = Proportion::new(4, 9)?;
 /// let c = compare_proportions(&young, &older, ConfidenceLevel::NINETY_FIVE)?;
-/// assert_eq!(format_p_value(c.fisher().p_value(), PValueStyle::Journal)?, ".011");
+/// assert_eq!(format_p_value(c.fisher().p_value(), PValueStyle::Journal), ".011");
 /// assert!((c.difference().estimate() - 5.0 / 9.0).abs() < 1e-15);
 /// # Ok::<(), survkit::Error>(())
 /// ```
@@ -73,7 +73,9 @@ pub fn compare_proportions(
     }
     // Proportion guarantees x ≤ n, so the subtractions cannot underflow.
     let table = Table2x2::new([[x1, n1 - x1], [x2, n2 - x2]])?;
-    let fisher = FisherExact::default().conf_level(level).test(&table)?;
+    let fisher = FisherExact::default()
+        .confidence_level(level)
+        .test(&table)?;
     let difference = risk_difference(first, second, level)?;
     Ok(ProportionComparison {
         table,

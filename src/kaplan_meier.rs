@@ -75,7 +75,7 @@ const MAX_SWEEP_CURVES: usize = 1 << 16;
 /// use survkit::{datasets::aml, CiTransform, ConfidenceLevel, KaplanMeier, SurvivalData};
 /// let data = SurvivalData::builder(&aml::TIME[..], aml::event()).groups(&aml::X).build()?;
 /// let fit = KaplanMeier::default()
-///     .conf_level(ConfidenceLevel::new(0.90)?)
+///     .confidence_level(ConfidenceLevel::new(0.90)?)
 ///     .transform(CiTransform::LogLog)
 ///     .fit(&data)?;
 /// let maintained = &fit.curves()[0];
@@ -111,9 +111,16 @@ impl KaplanMeier {
     }
 
     /// Level of the pointwise intervals (R's `conf.int`, default 0.95).
-    pub fn conf_level(mut self, level: ConfidenceLevel) -> Self {
+    pub fn confidence_level(mut self, level: ConfidenceLevel) -> Self {
         self.conf_level = level;
         self
+    }
+
+    /// Deprecated alias of [`confidence_level`](Self::confidence_level).
+    #[deprecated(since = "0.2.0", note = "renamed to `confidence_level` (docs/api.md)")]
+    #[doc(hidden)]
+    pub fn conf_level(self, level: ConfidenceLevel) -> Self {
+        self.confidence_level(level)
     }
 
     /// Scale of the pointwise intervals (R's `conf.type`, default log).
@@ -209,7 +216,7 @@ impl KaplanMeier {
     /// let fu = KaplanMeier::default().median_follow_up(&data)?;
     /// // R: quantile(survfit(Surv(time, status == 1) ~ 1, lung), 0.5): 588 (511, 1010)
     /// assert_eq!(fu[0].estimate(), Some(588.0));
-    /// assert_eq!((fu[0].ci().lower(), fu[0].ci().upper()), (511.0, 1010.0));
+    /// assert_eq!((fu[0].lower(), fu[0].upper()), (Some(511.0), Some(1010.0)));
     /// # Ok::<(), survkit::Error>(())
     /// ```
     ///
@@ -578,8 +585,15 @@ impl KaplanMeierFit {
     }
 
     /// Level of the pointwise intervals.
-    pub fn conf_level(&self) -> ConfidenceLevel {
+    pub fn confidence_level(&self) -> ConfidenceLevel {
         self.conf_level
+    }
+
+    /// Deprecated alias of [`confidence_level`](Self::confidence_level).
+    #[deprecated(since = "0.2.0", note = "renamed to `confidence_level` (docs/api.md)")]
+    #[doc(hidden)]
+    pub fn conf_level(&self) -> ConfidenceLevel {
+        self.confidence_level()
     }
 
     /// Transform of the pointwise intervals.
@@ -896,8 +910,15 @@ impl SurvivalCurve {
     }
 
     /// Level of the stored pointwise intervals.
-    pub fn conf_level(&self) -> ConfidenceLevel {
+    pub fn confidence_level(&self) -> ConfidenceLevel {
         self.conf_level
+    }
+
+    /// Deprecated alias of [`confidence_level`](Self::confidence_level).
+    #[deprecated(since = "0.2.0", note = "renamed to `confidence_level` (docs/api.md)")]
+    #[doc(hidden)]
+    pub fn conf_level(&self) -> ConfidenceLevel {
+        self.confidence_level()
     }
 
     /// Transform of the stored pointwise intervals.
@@ -1033,8 +1054,8 @@ impl SurvivalCurve {
     /// one case: when the curve ends exactly on `S = 1 − p` with no later
     /// drop, `print.survfit` (`survmean`'s `minmin`) reports the start of
     /// the flat segment while `quantile` reports its midpoint with the last
-    /// time. A quantile (or bound) that is never reached is `None` (a NaN
-    /// bound), R's `NA`.
+    /// time. A quantile or a bound that is never reached is `None`, R's
+    /// `NA`.
     ///
     /// # Errors
     /// [`Error::InvalidProbability`] when `p` is NaN or outside `[0, 1]`.
@@ -1045,7 +1066,7 @@ impl SurvivalCurve {
     /// let fit = KaplanMeier::default().fit(&SurvivalData::new(&lung::TIME[..], lung::event())?)?;
     /// let q = fit.curves()[0].quantile(0.5)?;
     /// // R: quantile(survfit(Surv(time, status) ~ 1, lung), 0.5): 310 (285, 363)
-    /// assert_eq!((q.estimate(), q.ci().lower(), q.ci().upper()), (Some(310.0), 285.0, 363.0));
+    /// assert_eq!((q.estimate(), q.lower(), q.upper()), (Some(310.0), Some(285.0), Some(363.0)));
     /// # Ok::<(), survkit::Error>(())
     /// ```
     ///
@@ -1067,10 +1088,13 @@ impl SurvivalCurve {
         let b = self.bounds();
         let lo = findq_band(&self.time, &b.lower, &b.lower_shape, p);
         let hi = findq_band(&self.time, &b.upper, &b.upper_shape, p);
+        let reached = |x: f64| if x.is_nan() { None } else { Some(x) };
         Quantile {
             probability: p,
-            estimate: if est.is_nan() { None } else { Some(est) },
-            ci: ConfidenceInterval::new(lo, hi, self.conf_level),
+            estimate: reached(est),
+            lower: reached(lo),
+            upper: reached(hi),
+            confidence_level: self.conf_level,
         }
     }
 
@@ -1678,8 +1702,9 @@ fn findq_band(time: &[f64], band: &[f64], shape: &Shape, p: f64) -> f64 {
 
 /// A quantile of the survival time with its confidence interval.
 ///
-/// `estimate()` is `None` when the curve never reaches `1 − p` (R's `NA`);
-/// a confidence bound that is not reached is NaN.
+/// `estimate()` is `None` when the curve never reaches `1 − p`, and
+/// `lower()` / `upper()` are `None` when their pointwise band never reaches
+/// it (R's `NA` in each case).
 ///
 /// # Method
 /// R's `findq` rule, see [`SurvivalCurve::quantile`].
@@ -1697,9 +1722,9 @@ fn findq_band(time: &[f64], band: &[f64], shape: &Shape, p: f64) -> f64 {
 /// let data = SurvivalData::builder(&aml::TIME[..], aml::event()).groups(&aml::X).build()?;
 /// let m = KaplanMeier::default().fit(&data)?.medians();
 /// // R: print(survfit(Surv(time, status) ~ x, aml)): 31 (18, NA) and 23 (8, NA)
-/// assert_eq!((m[0].estimate(), m[0].ci().lower()), (Some(31.0), 18.0));
-/// assert!(m[0].ci().upper().is_nan());
-/// assert_eq!((m[1].estimate(), m[1].ci().lower()), (Some(23.0), 8.0));
+/// assert_eq!((m[0].estimate(), m[0].lower()), (Some(31.0), Some(18.0)));
+/// assert_eq!(m[0].upper(), None); // R: NA
+/// assert_eq!((m[1].estimate(), m[1].lower()), (Some(23.0), Some(8.0)));
 /// # Ok::<(), survkit::Error>(())
 /// ```
 ///
@@ -1712,7 +1737,9 @@ fn findq_band(time: &[f64], band: &[f64], shape: &Shape, p: f64) -> f64 {
 pub struct Quantile {
     probability: f64,
     estimate: Option<f64>,
-    ci: ConfidenceInterval,
+    lower: Option<f64>,
+    upper: Option<f64>,
+    confidence_level: ConfidenceLevel,
 }
 
 impl Quantile {
@@ -1721,14 +1748,41 @@ impl Quantile {
         self.probability
     }
 
-    /// The quantile, or `None` when not reached.
+    /// The quantile, or `None` when not reached (R's `NA`).
     pub fn estimate(&self) -> Option<f64> {
         self.estimate
     }
 
-    /// The Brookmeyer-Crowley confidence interval (NaN bounds when not reached).
+    /// Lower bound of the Brookmeyer-Crowley interval, or `None` when the
+    /// upper pointwise band does not reach `1 − p` (R's `NA`).
+    pub fn lower(&self) -> Option<f64> {
+        self.lower
+    }
+
+    /// Upper bound of the Brookmeyer-Crowley interval, or `None` when the
+    /// lower pointwise band does not reach `1 − p` (R's `NA`).
+    pub fn upper(&self) -> Option<f64> {
+        self.upper
+    }
+
+    /// Level of the interval (the curve's pointwise level).
+    pub fn confidence_level(&self) -> ConfidenceLevel {
+        self.confidence_level
+    }
+
+    /// Deprecated: the interval with NaN for a bound not reached; use
+    /// [`lower`](Self::lower) and [`upper`](Self::upper).
+    #[deprecated(
+        since = "0.2.0",
+        note = "use `lower()` / `upper()` (`Option`, docs/api.md)"
+    )]
+    #[doc(hidden)]
     pub fn ci(&self) -> ConfidenceInterval {
-        self.ci
+        ConfidenceInterval::new(
+            self.lower.unwrap_or(f64::NAN),
+            self.upper.unwrap_or(f64::NAN),
+            self.confidence_level,
+        )
     }
 }
 
@@ -1805,8 +1859,18 @@ impl SurvivalAtTime {
     }
 
     /// The pointwise confidence interval.
-    pub fn ci(&self) -> ConfidenceInterval {
+    pub fn confidence_interval(&self) -> ConfidenceInterval {
         self.ci
+    }
+
+    /// Deprecated alias of [`confidence_interval`](Self::confidence_interval).
+    #[deprecated(
+        since = "0.2.0",
+        note = "renamed to `confidence_interval` (docs/api.md)"
+    )]
+    #[doc(hidden)]
+    pub fn ci(&self) -> ConfidenceInterval {
+        self.confidence_interval()
     }
 }
 

@@ -235,7 +235,7 @@ impl SurvivalCurve {
                 value: s,
             });
         }
-        let level: ConfidenceLevel = self.conf_level();
+        let level: ConfidenceLevel = self.confidence_level();
         let z = norm_quantile(1.0 - level.alpha() / 2.0)
             .expect("a confidence level in (0, 1) has a finite normal quantile");
         times

@@ -24,7 +24,7 @@
 //! // R: survdiff(Surv(time, status) ~ x, data = aml): Chisq = 3.4 on 1 df, p = 0.07
 //! let test = log_rank(&data)?;
 //! assert_eq!(test.df(), 1);
-//! assert!((test.chisq() - 3.396).abs() < 1e-3);
+//! assert!((test.statistic() - 3.396).abs() < 1e-3);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -224,7 +224,9 @@ pub use crate::proportion::{
     risk_difference, BinomialTest, BinomialTestResult, Proportion, ProportionCi,
     ProportionCiMethod, RiskDifference, MAX_TRIALS,
 };
-pub use crate::pvalue::{check_p_value, format_p_value, PValueCheck, PValueStyle, ReportedPValue};
+pub use crate::pvalue::{
+    check_p_value, format_p_value, try_format_p_value, PValueCheck, PValueStyle, ReportedPValue,
+};
 pub use crate::reconstruct::{
     combine_arms, read_at_risk_csv, read_webplotdigitizer_csv, AtRiskTable, CleaningReport,
     DigitisedArm, IntervalMethod, Reconstruct, Reconstruction, RiskInterval, SurvivalScale,

@@ -56,7 +56,7 @@ pub(crate) const CHOLESKY_TOLERANCE: f64 = 1e-9;
 ///     .test(&data)?;
 /// // R 4.2.2, survival 3.5-3: survdiff(Surv(time, status) ~ x, data = aml, rho = 1)
 /// // (tests/data/logrank_r.txt, case aml/rho=1)
-/// assert!((peto.chisq() / 2.7792795447517733 - 1.0).abs() < 1e-10);
+/// assert!((peto.statistic() / 2.7792795447517733 - 1.0).abs() < 1e-10);
 /// assert!((peto.p_value() / 0.095491115406493104 - 1.0).abs() < 1e-10);
 /// # Ok::<(), survkit::Error>(())
 /// ```
@@ -234,7 +234,7 @@ impl LogRankWeights {
 ///     .time_fix(TimeFix::Tolerance)
 ///     .test(&data)?;
 /// // R: survdiff(Surv(time, status) ~ x, data = aml): Chisq = 3.4 on 1 df, p = 0.07
-/// assert!((res.chisq() - 3.396).abs() < 1e-3);
+/// assert!((res.statistic() - 3.396).abs() < 1e-3);
 /// assert_eq!(res.df(), 1);
 /// # Ok::<(), survkit::Error>(())
 /// ```
@@ -394,7 +394,7 @@ impl LogRank {
 /// use survkit::{datasets::aml, log_rank, SurvivalData};
 /// let data = SurvivalData::builder(&aml::TIME[..], aml::event()).groups(&aml::X).build()?;
 /// let res = log_rank(&data)?;
-/// println!("chisq = {:.2} on {} df, p = {:.3}", res.chisq(), res.df(), res.p_value());
+/// println!("chisq = {:.2} on {} df, p = {:.3}", res.statistic(), res.df(), res.p_value());
 /// # Ok::<(), survkit::Error>(())
 /// ```
 ///
@@ -994,9 +994,17 @@ impl LogRankResult {
         }
     }
 
-    /// The chi-square statistic (R's `chisq`).
-    pub fn chisq(&self) -> f64 {
+    /// The chi-square statistic (R's `survdiff(...)$chisq`), on
+    /// [`df`](Self::df) degrees of freedom.
+    pub fn statistic(&self) -> f64 {
         self.chisq
+    }
+
+    /// Deprecated alias of [`statistic`](Self::statistic).
+    #[deprecated(since = "0.2.0", note = "renamed to `statistic` (docs/api.md)")]
+    #[doc(hidden)]
+    pub fn chisq(&self) -> f64 {
+        self.statistic()
     }
 
     /// Degrees of freedom: groups with positive expected count minus one
@@ -1075,7 +1083,7 @@ impl LogRankResult {
     /// // R: f <- survdiff(Surv(time, status) ~ x, data = aml); exp((f$obs[2] - f$exp[2]) / f$var[2, 2])
     /// // (tests/data/logrank_r.txt, case aml/rho=0)
     /// assert!((hr.estimate() / 2.5107868776075843 - 1.0).abs() < 1e-10);
-    /// assert!(hr.ci().contains(hr.estimate()));
+    /// assert!(hr.confidence_interval().contains(hr.estimate()));
     /// # Ok::<(), survkit::Error>(())
     /// ```
     ///
@@ -1249,7 +1257,7 @@ impl LogRankResult {
         let z = u / var.sqrt();
         let chisq = u * u / var;
         Ok(TrendTest {
-            statistic: u,
+            score: u,
             variance: var,
             z,
             chisq,
@@ -1380,13 +1388,30 @@ impl HazardRatio {
     }
 
     /// Standard error of the log hazard ratio.
-    pub fn se_log(&self) -> f64 {
+    pub fn std_err_log(&self) -> f64 {
         self.se_log
     }
 
     /// The confidence interval, `exp(log HR ± z SE)`.
-    pub fn ci(&self) -> ConfidenceInterval {
+    pub fn confidence_interval(&self) -> ConfidenceInterval {
         self.ci
+    }
+
+    /// Deprecated alias of [`std_err_log`](Self::std_err_log).
+    #[deprecated(since = "0.2.0", note = "renamed to `std_err_log` (docs/api.md)")]
+    #[doc(hidden)]
+    pub fn se_log(&self) -> f64 {
+        self.std_err_log()
+    }
+
+    /// Deprecated alias of [`confidence_interval`](Self::confidence_interval).
+    #[deprecated(
+        since = "0.2.0",
+        note = "renamed to `confidence_interval` (docs/api.md)"
+    )]
+    #[doc(hidden)]
+    pub fn ci(&self) -> ConfidenceInterval {
+        self.confidence_interval()
     }
 }
 
@@ -1416,7 +1441,7 @@ impl HazardRatio {
 /// let trend = log_rank(&data)?.trend(&[0.0, 1.0, 2.0, 3.0])?;
 /// let both = trend.z_p_value(Alternative::Greater) + trend.z_p_value(Alternative::Less);
 /// assert!((both - 1.0).abs() < 1e-12);
-/// assert!((trend.chisq() - trend.z() * trend.z()).abs() < 1e-9 * trend.chisq());
+/// assert!((trend.statistic() - trend.z() * trend.z()).abs() < 1e-9 * trend.statistic());
 /// # Ok::<(), survkit::Error>(())
 /// ```
 ///
@@ -1427,7 +1452,7 @@ impl HazardRatio {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[must_use]
 pub struct TrendTest {
-    statistic: f64,
+    score: f64,
     variance: f64,
     z: f64,
     chisq: f64,
@@ -1435,10 +1460,11 @@ pub struct TrendTest {
 }
 
 impl TrendTest {
-    /// `U = Σ u_g (O_g − E_g)` with the standardized scores `u_g = (s_g −
-    /// s̄)/(max s − min s)`.
-    pub fn statistic(&self) -> f64 {
-        self.statistic
+    /// The score `U = Σ u_g (O_g − E_g)` with the standardized scores
+    /// `u_g = (s_g − s̄)/(max s − min s)` (in 0.1.0 this was
+    /// `statistic()`; `statistic()` is now the chi-square, as on every test).
+    pub fn score(&self) -> f64 {
+        self.score
     }
 
     /// `Var U = uᵀ V u` (standardized scores).
@@ -1451,9 +1477,21 @@ impl TrendTest {
         self.z
     }
 
-    /// `χ² = U² / Var U` on 1 degree of freedom.
-    pub fn chisq(&self) -> f64 {
+    /// The chi-square statistic `χ² = U² / Var U` on 1 degree of freedom.
+    pub fn statistic(&self) -> f64 {
         self.chisq
+    }
+
+    /// Degrees of freedom of [`statistic`](Self::statistic): always 1.
+    pub fn df(&self) -> usize {
+        1
+    }
+
+    /// Deprecated alias of [`statistic`](Self::statistic).
+    #[deprecated(since = "0.2.0", note = "renamed to `statistic` (docs/api.md)")]
+    #[doc(hidden)]
+    pub fn chisq(&self) -> f64 {
+        self.statistic()
     }
 
     /// Two-sided p-value, `P(χ²₁ ≥ χ²)`.
@@ -1549,7 +1587,7 @@ impl PairwiseLogRank {
 /// let pairs = LogRank::new().pairwise(&data)?;
 /// let missing = survkit::Error::EmptyInput { what: "pair" };
 /// let c = pairs.comparisons().first().ok_or(missing)?;
-/// assert_eq!(c.chisq(), c.test().chisq());
+/// assert_eq!(c.statistic(), c.test().statistic());
 /// assert!(c.p_holm() >= c.p_value() && c.p_benjamini_hochberg() >= c.p_value());
 /// # Ok::<(), survkit::Error>(())
 /// ```
@@ -1586,9 +1624,16 @@ impl PairwiseComparison {
         &self.test
     }
 
-    /// The pair's chi-square statistic.
-    pub fn chisq(&self) -> f64 {
+    /// The pair's chi-square statistic (on one degree of freedom).
+    pub fn statistic(&self) -> f64 {
         self.test.chisq
+    }
+
+    /// Deprecated alias of [`statistic`](Self::statistic).
+    #[deprecated(since = "0.2.0", note = "renamed to `statistic` (docs/api.md)")]
+    #[doc(hidden)]
+    pub fn chisq(&self) -> f64 {
+        self.statistic()
     }
 
     /// The unadjusted p-value.

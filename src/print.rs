@@ -181,7 +181,7 @@ impl KaplanMeierFit {
             rows,
             row_names: curve_row_names(curves),
             tau,
-            confidence_level: self.conf_level(),
+            confidence_level: self.confidence_level(),
         }
     }
 
@@ -212,7 +212,7 @@ impl KaplanMeierFit {
         Ok(SurvivalSummary {
             single: curve_row_names(self.curves())[0] == "[1,]",
             curves,
-            confidence_level: self.conf_level(),
+            confidence_level: self.confidence_level(),
         })
     }
 }
@@ -244,8 +244,14 @@ impl fmt::Display for KaplanMeierTable {
         header.extend(["median", lcl.as_str(), ucl.as_str()]);
         let not_reached = |q: &Quantile| q.estimate().unwrap_or(f64::NAN);
         columns.push(col(rows.iter().map(|r| not_reached(&r.median)).collect()));
-        columns.push(col(rows.iter().map(|r| r.median.ci().lower()).collect()));
-        columns.push(col(rows.iter().map(|r| r.median.ci().upper()).collect()));
+        columns.push(col(rows
+            .iter()
+            .map(|r| r.median.lower().unwrap_or(f64::NAN))
+            .collect()));
+        columns.push(col(rows
+            .iter()
+            .map(|r| r.median.upper().unwrap_or(f64::NAN))
+            .collect()));
         f.write_str(&matrix(&header, &self.row_names, &columns))?;
         if let Some(tau) = self.tau {
             writeln!(
@@ -306,8 +312,8 @@ impl fmt::Display for SurvivalSummary {
                 col(SurvivalAtTime::n_event),
                 col(SurvivalAtTime::survival),
                 col(SurvivalAtTime::std_err_surv),
-                col(|r| r.ci().lower()),
-                col(|r| r.ci().upper()),
+                col(|r| r.confidence_interval().lower()),
+                col(|r| r.confidence_interval().upper()),
             ];
             let blank = vec![String::new(); rows.len()];
             if self.single {
@@ -339,7 +345,7 @@ impl fmt::Display for LogRankResult {
         let columns = [self.n(), o, e, &oe_e, &oe_v].map(|c| format_column(c, SURVIVAL_DIGITS));
         let header = ["N", "Observed", "Expected", "(O-E)^2/E", "(O-E)^2/V"];
         f.write_str(&matrix(&header, self.group_names(), &columns))?;
-        let chisq = (self.chisq() * 10.0).round() / 10.0;
+        let chisq = (self.statistic() * 10.0).round() / 10.0;
         writeln!(
             f,
             "\n Chisq= {}  on {} degrees of freedom, p= {} ",
@@ -407,7 +413,7 @@ impl fmt::Display for FisherResult {
             self.alternative(),
             self.null_odds_ratio().value(),
         )?;
-        htest_interval(f, &self.conf_int())?;
+        htest_interval(f, &self.confidence_interval())?;
         writeln!(f, "sample estimates:")?;
         f.write_str(&named_value("odds ratio", self.odds_ratio(), HTEST_DIGITS))?;
         writeln!(f)
@@ -431,7 +437,7 @@ impl fmt::Display for RxcResult {
             )?,
         }
         write!(f, "{}", htest_p(self.p_value()))?;
-        if let Some(se) = self.standard_error() {
+        if let Some(se) = self.std_err() {
             write!(f, " (Monte Carlo standard error {})", format_number(se, 2))?;
         }
         writeln!(f)?;
@@ -483,8 +489,8 @@ impl fmt::Display for Quantile {
     /// reached, 3 significant digits as `print.survfit`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let est = self.estimate().unwrap_or(f64::NAN);
-        let ci = self.ci();
-        let v: Vec<String> = [est, ci.lower(), ci.upper()]
+        let na = |x: Option<f64>| x.unwrap_or(f64::NAN);
+        let v: Vec<String> = [est, na(self.lower()), na(self.upper())]
             .iter()
             .map(|&x| format_number(x, SURVIVAL_DIGITS))
             .collect();
@@ -508,7 +514,7 @@ impl fmt::Display for RestrictedMean {
 impl fmt::Display for HazardRatio {
     /// `0.588 (95% CI 0.424 to 0.816)`: 3 significant digits.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let ci = self.ci();
+        let ci = self.confidence_interval();
         write!(
             f,
             "{} ({}% CI {} to {})",
@@ -528,7 +534,7 @@ impl fmt::Display for TrendTest {
             f,
             " Test for trend: z = {}, Chisq= {}  on 1 degrees of freedom, p= {} ",
             format_number(self.z(), SURVIVAL_DIGITS),
-            format_number((self.chisq() * 10.0).round() / 10.0, SURVIVAL_DIGITS),
+            format_number((self.statistic() * 10.0).round() / 10.0, SURVIVAL_DIGITS),
             format_pval(self.p_value(), SURVIVAL_DIGITS - 2)
         )
     }
@@ -746,7 +752,7 @@ impl fmt::Display for SurvivalCurve {
                 SURVIVAL_DIGITS,
             )
         };
-        let pct = percent(self.conf_level());
+        let pct = percent(self.confidence_level());
         let (lo, hi) = (format!("lower {pct}% CI"), format!("upper {pct}% CI"));
         let header = ["time", "n.risk", "n.event", "survival", "std.err", &lo, &hi];
         let columns = [
@@ -802,7 +808,7 @@ impl fmt::Display for crate::logrank::PairwiseComparison {
             "{} vs {}: Chisq= {}, p= {}, Holm p= {}",
             g[0],
             g[1],
-            format_number((self.chisq() * 10.0).round() / 10.0, SURVIVAL_DIGITS),
+            format_number((self.statistic() * 10.0).round() / 10.0, SURVIVAL_DIGITS),
             format_pval(self.p_value(), 2),
             format_pval(self.p_holm(), 2)
         )

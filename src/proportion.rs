@@ -127,7 +127,7 @@ impl Proportion {
     /// The two-sided confidence interval by `method` at `level`.
     ///
     /// A shortcut for
-    /// `ProportionCi::default().method(method).level(level).fit(self)`; see
+    /// `ProportionCi::default().method(method).confidence_level(level).fit(self)`; see
     /// [`ProportionCi`] for one-sided bounds and [`ProportionCiMethod`] for
     /// the formulas.
     ///
@@ -140,7 +140,7 @@ impl Proportion {
     ) -> Result<ConfidenceInterval> {
         ProportionCi::default()
             .method(method)
-            .level(level)
+            .confidence_level(level)
             .fit(self)
     }
 }
@@ -285,7 +285,7 @@ pub enum ProportionCiMethod {
 /// let p = Proportion::new(2, 19)?;
 /// let upper = ProportionCi::default()
 ///     .method(ProportionCiMethod::Wilson)
-///     .level(ConfidenceLevel::new(0.90)?)
+///     .confidence_level(ConfidenceLevel::new(0.90)?)
 ///     .alternative(Alternative::Less)
 ///     .fit(&p)?;
 /// assert_eq!(upper.lower(), 0.0);
@@ -318,9 +318,16 @@ impl ProportionCi {
     }
 
     /// Sets the confidence level (default 0.95).
-    pub fn level(mut self, level: ConfidenceLevel) -> Self {
+    pub fn confidence_level(mut self, level: ConfidenceLevel) -> Self {
         self.level = level;
         self
+    }
+
+    /// Deprecated alias of [`confidence_level`](Self::confidence_level).
+    #[deprecated(since = "0.2.0", note = "renamed to `confidence_level` (docs/api.md)")]
+    #[doc(hidden)]
+    pub fn level(self, level: ConfidenceLevel) -> Self {
+        self.confidence_level(level)
     }
 
     /// Sets the sidedness (default two-sided).
@@ -853,9 +860,16 @@ impl BinomialTest {
     }
 
     /// Sets the level of the reported Clopper–Pearson interval (default 0.95).
-    pub fn level(mut self, level: ConfidenceLevel) -> Self {
+    pub fn confidence_level(mut self, level: ConfidenceLevel) -> Self {
         self.level = level;
         self
+    }
+
+    /// Deprecated alias of [`confidence_level`](Self::confidence_level).
+    #[deprecated(since = "0.2.0", note = "renamed to `confidence_level` (docs/api.md)")]
+    #[doc(hidden)]
+    pub fn level(self, level: ConfidenceLevel) -> Self {
+        self.confidence_level(level)
     }
 
     /// Runs the test on `proportion`.
@@ -871,7 +885,7 @@ impl BinomialTest {
         };
         let p_value = ln_p.exp().min(1.0);
         let confidence_interval = ProportionCi::default()
-            .level(self.level)
+            .confidence_level(self.level)
             .alternative(self.alternative)
             .fit(proportion)?;
         Ok(BinomialTestResult {
@@ -1101,7 +1115,7 @@ pub fn risk_difference(
     let ci = |p: &Proportion| {
         ProportionCi::default()
             .method(ProportionCiMethod::Wilson)
-            .level(level)
+            .confidence_level(level)
             .fit(p)
     };
     let (w1, w2) = (ci(first)?, ci(second)?);

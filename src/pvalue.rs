@@ -39,7 +39,7 @@ const MAX_P_DECIMALS: u32 = 15;
 /// # Example
 /// ```
 /// use survkit::{format_p_value, PValueStyle};
-/// assert_eq!(format_p_value(0.0004, PValueStyle::Plain)?, "<0.001");
+/// assert_eq!(format_p_value(0.0004, PValueStyle::Plain), "<0.001");
 /// # Ok::<(), survkit::Error>(())
 /// ```
 ///
@@ -113,24 +113,56 @@ fn round_half_away(v: f64, decimals: u32) -> u64 {
 /// 0.062 where survkit prints .063.
 ///
 /// # Errors
-/// [`Error::InvalidProbability`] if `p` is NaN or outside `[0, 1]`.
+/// None: every p-value a survkit result returns is in `[0, 1]`. A value
+/// that is not a probability (NaN, negative, above 1) prints as `NA`, as R
+/// prints a missing p-value; [`try_format_p_value`] returns an error for it
+/// instead.
 ///
 /// # Example
 /// ```
 /// use survkit::{format_p_value, PValueStyle};
-/// assert_eq!(format_p_value(0.0108, PValueStyle::Journal)?, ".011");
-/// assert_eq!(format_p_value(0.0004, PValueStyle::Journal)?, "< .001");
-/// assert_eq!(format_p_value(1.0, PValueStyle::Journal)?, "> .999");
-/// assert_eq!(format_p_value(0.0108, PValueStyle::Plain)?, "0.011");
-/// assert_eq!(format!("P = {}", format_p_value(0.05, PValueStyle::Journal)?), "P = .050");
-/// # Ok::<(), survkit::Error>(())
+/// assert_eq!(format_p_value(0.0108, PValueStyle::Journal), ".011");
+/// assert_eq!(format_p_value(0.0004, PValueStyle::Journal), "< .001");
+/// assert_eq!(format_p_value(1.0, PValueStyle::Journal), "> .999");
+/// assert_eq!(format_p_value(0.0108, PValueStyle::Plain), "0.011");
+/// assert_eq!(format!("P = {}", format_p_value(0.05, PValueStyle::Journal)), "P = .050");
+/// assert_eq!(format_p_value(f64::NAN, PValueStyle::Journal), "NA");
 /// ```
 ///
 /// # References
 /// American Psychological Association (2020). *Publication Manual of the
 /// American Psychological Association* (7th ed.), section 6.36.
 /// doi:10.1037/0000165-000
-pub fn format_p_value(p: f64, style: PValueStyle) -> Result<String> {
+pub fn format_p_value(p: f64, style: PValueStyle) -> String {
+    match try_format_p_value(p, style) {
+        Ok(text) => text,
+        Err(_) => "NA".to_owned(),
+    }
+}
+
+/// [`format_p_value`] that rejects a value that is not a probability
+/// instead of printing `NA`.
+///
+/// # Method
+/// As [`format_p_value`].
+///
+/// # Conventions
+/// As [`format_p_value`].
+///
+/// # Errors
+/// [`Error::InvalidProbability`] if `p` is NaN or outside `[0, 1]`.
+///
+/// # Example
+/// ```
+/// use survkit::{try_format_p_value, PValueStyle};
+/// assert_eq!(try_format_p_value(0.0108, PValueStyle::Journal)?, ".011");
+/// assert!(try_format_p_value(1.5, PValueStyle::Journal).is_err());
+/// # Ok::<(), survkit::Error>(())
+/// ```
+///
+/// # References
+/// As [`format_p_value`].
+pub fn try_format_p_value(p: f64, style: PValueStyle) -> Result<String> {
     if !(0.0..=1.0).contains(&p) {
         return Err(Error::InvalidProbability {
             what: "p-value",

@@ -98,7 +98,7 @@ fn survfit_tables() -> Result<(), survkit::Error> {
         .build()?;
     let fit = KaplanMeier::new()
         .transform(CiTransform::LogLog)
-        .conf_level(ConfidenceLevel::new(0.9)?)
+        .confidence_level(ConfidenceLevel::new(0.9)?)
         .fit(&vet)?;
     check("km/veteran-celltype-loglog90", &fit.to_string());
     Ok(())
@@ -198,7 +198,7 @@ fn fisher_htest() -> Result<(), survkit::Error> {
     check("fisher/3131-greater", &g.to_string());
     let big = FisherExact::default()
         .alternative(Alternative::Less)
-        .conf_level(ConfidenceLevel::new(0.9)?)
+        .confidence_level(ConfidenceLevel::new(0.9)?)
         .test(&Table2x2::new([[94, 48], [3577, 16988]])?)?;
     check("fisher/big-less-90", &big.to_string());
     let job = ContingencyTable::new(vec![
@@ -224,7 +224,7 @@ fn binom_htest() -> Result<(), survkit::Error> {
     check("binom/14-19-greater-0.3", &g.to_string());
     let l = BinomialTest::new(0.2)?
         .alternative(Alternative::Less)
-        .level(ConfidenceLevel::new(0.99)?)
+        .confidence_level(ConfidenceLevel::new(0.99)?)
         .test(&Proportion::new(0, 25)?)?;
     check("binom/0-25-less-99", &l.to_string());
     Ok(())

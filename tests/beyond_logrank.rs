@@ -136,7 +136,7 @@ fn conditional_survival_reference() -> Result<(), Error> {
         ] {
             let fit = KaplanMeier::new()
                 .transform(tr)
-                .conf_level(ConfidenceLevel::new(case.num("level"))?)
+                .confidence_level(ConfidenceLevel::new(case.num("level"))?)
                 .fit(&data)?;
             let got = fit.curves()[0].conditional_survival(s, &times)?;
             let name = format!("{} {key}", case.name);
@@ -195,7 +195,7 @@ fn landmark_logrank_reference() -> Result<(), Error> {
             assert_rel(*g, w, TOL, &format!("{name}: expected"));
         }
         assert_rel(
-            test.chisq(),
+            test.statistic(),
             case.num("chisq"),
             TOL,
             &format!("{name}: chisq"),

@@ -32,13 +32,13 @@ fn fisher_part_matches_r_fisher_test() {
             &what("odds ratio"),
         );
         assert_rel(
-            c.fisher().conf_int().lower(),
+            c.fisher().confidence_interval().lower(),
             ci[0],
             R_UNIROOT_TOL,
             &what("lower"),
         );
         assert_rel(
-            c.fisher().conf_int().upper(),
+            c.fisher().confidence_interval().upper(),
             ci[1],
             R_UNIROOT_TOL,
             &what("upper"),

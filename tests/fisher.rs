@@ -111,7 +111,7 @@ fn two_by_two_matches_r_fisher_test() {
         let t = table(c);
         let r = FisherExact::default()
             .alternative(alternative(c.text("alternative")))
-            .conf_level(ConfidenceLevel::new(c.num("conf_level")).unwrap())
+            .confidence_level(ConfidenceLevel::new(c.num("conf_level")).unwrap())
             .null_odds_ratio(NullOddsRatio::new(c.num("or")).unwrap())
             .test(&t)
             .unwrap();
@@ -133,8 +133,8 @@ fn two_by_two_matches_r_fisher_test() {
         let scipy = scipy_roots.get(&root_key(c));
         for (i, (got, want)) in [
             (r.odds_ratio(), c.num("estimate")),
-            (r.conf_int().lower(), ci[0]),
-            (r.conf_int().upper(), ci[1]),
+            (r.confidence_interval().lower(), ci[0]),
+            (r.confidence_interval().upper(), ci[1]),
         ]
         .into_iter()
         .enumerate()
@@ -256,15 +256,15 @@ fn conditional_and_sample_odds_ratio_match_scipy() {
     for c in parse(PY_DATA).iter().filter(|c| c.name.starts_with("2x2/")) {
         let r = FisherExact::default()
             .alternative(alternative(c.text("alternative")))
-            .conf_level(ConfidenceLevel::new(c.num("conf_level")).unwrap())
+            .confidence_level(ConfidenceLevel::new(c.num("conf_level")).unwrap())
             .test(&table(c))
             .unwrap();
         let cond = c.num("conditional");
         let ci = c.nums("conditional_ci");
         for (got, want, what) in [
             (r.odds_ratio(), cond, "conditional"),
-            (r.conf_int().lower(), ci[0], "ci lower"),
-            (r.conf_int().upper(), ci[1], "ci upper"),
+            (r.confidence_interval().lower(), ci[0], "ci lower"),
+            (r.confidence_interval().upper(), ci[1], "ci upper"),
         ] {
             assert_rel(got, want, SCIPY_ROOT_TOL, &format!("{} {what}", c.name));
             if want.is_finite() && want != 0.0 {
@@ -463,7 +463,7 @@ fn rxc_where_r_fails_budget_error_and_monte_carlo_agree_with_r() {
             .monte_carlo(NonZeroU64::new(b).unwrap(), 42)
             .test(&t)
             .unwrap();
-        let se = mc.standard_error().unwrap().max(1.0 / b as f64);
+        let se = mc.std_err().unwrap().max(1.0 / b as f64);
         assert!(
             (mc.p_value() - p_r).abs() < MC_AGREE_SE * (se * se + se_r * se_r).sqrt(),
             "{}: monte carlo {} vs R {p_r}",
@@ -500,7 +500,7 @@ fn monte_carlo_is_reproducible_and_close() {
         .unwrap();
     assert_ne!(a.p_value(), c.p_value(), "another seed, another stream");
     // R: fisher.test(Job)$p.value = 0.7826849389656388
-    let se = a.standard_error().unwrap();
+    let se = a.std_err().unwrap();
     assert!((a.p_value() - 0.7826849389656388).abs() < 5.0 * se);
 }
 
@@ -582,7 +582,10 @@ fn zero_margins_follow_r() {
     assert_eq!(r.p_value(), 1.0);
     assert_eq!(r.odds_ratio(), 0.0);
     assert_eq!(
-        (r.conf_int().lower(), r.conf_int().upper()),
+        (
+            r.confidence_interval().lower(),
+            r.confidence_interval().upper()
+        ),
         (0.0, f64::INFINITY)
     );
     assert!(r.sample_odds_ratio().is_nan());
@@ -629,7 +632,7 @@ fn woolf_interval_zero_cells_match_scipy() {
     {
         let r = FisherExact::default()
             .alternative(alternative(c.text("alternative")))
-            .conf_level(ConfidenceLevel::new(c.num("conf_level")).unwrap())
+            .confidence_level(ConfidenceLevel::new(c.num("conf_level")).unwrap())
             .test(&table(c))
             .unwrap();
         let s = c.nums("sample_ci");
@@ -672,10 +675,10 @@ fn extreme_levels_terminate() {
             ] {
                 let r = FisherExact::default()
                     .alternative(alt)
-                    .conf_level(ConfidenceLevel::new(level).unwrap())
+                    .confidence_level(ConfidenceLevel::new(level).unwrap())
                     .test(&t)
                     .unwrap_or_else(|e| panic!("{rows:?} {level:e} {alt:?}: {e}"));
-                let (ci, w) = (r.conf_int(), r.woolf_interval());
+                let (ci, w) = (r.confidence_interval(), r.woolf_interval());
                 assert!(
                     ci.lower() >= 0.0 && ci.lower() <= ci.upper(),
                     "{rows:?} {level:e} {alt:?}"

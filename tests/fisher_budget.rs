@@ -180,7 +180,7 @@ fn auto_gives_exact_or_monte_carlo_and_says_which() {
     };
     let small = ContingencyTable::new(vec![vec![3, 1, 0], vec![1, 3, 5]]).unwrap();
     let r = FisherExactRxc::default().method(auto).test(&small).unwrap();
-    assert!(r.is_exact() && r.standard_error().is_none());
+    assert!(r.is_exact() && r.std_err().is_none());
     assert_eq!(r.method(), RxcMethod::Exact);
     assert_eq!(r.p_value(), fisher_exact_rxc(&small).unwrap().p_value());
 
@@ -205,7 +205,7 @@ fn auto_gives_exact_or_monte_carlo_and_says_which() {
             seed: 9
         }
     );
-    let se = r.standard_error().unwrap();
+    let se = r.std_err().unwrap();
     assert!(se > 0.0 && (0.0..=1.0).contains(&r.p_value()));
 
     // the work budget also sends Auto to Monte Carlo

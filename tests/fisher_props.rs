@@ -215,10 +215,10 @@ proptest! {
         let mut prev: Option<(f64, f64)> = None;
         for level in [0.8, 0.9, 0.95, 0.99, 0.999999] {
             let r = FisherExact::default()
-                .conf_level(ConfidenceLevel::new(level).unwrap())
+                .confidence_level(ConfidenceLevel::new(level).unwrap())
                 .test(&t)
                 .unwrap();
-            let ci = r.conf_int();
+            let ci = r.confidence_interval();
             prop_assert!(ci.lower() <= r.odds_ratio() && r.odds_ratio() <= ci.upper(),
                 "{level}: {} not in [{}, {}]", r.odds_ratio(), ci.lower(), ci.upper());
             if let Some((lo, hi)) = prev {

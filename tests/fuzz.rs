@@ -229,7 +229,9 @@ fn build(raw: &RawData) -> survkit::Result<SurvivalData> {
 fn survival_procedures(data: &SurvivalData, level: f64, tau: f64, scores: &[f64]) {
     let level = ConfidenceLevel::new(level).unwrap_or(ConfidenceLevel::NINETY_FIVE);
     for transform in [CiTransform::Log, CiTransform::LogLog, CiTransform::Plain] {
-        let km = KaplanMeier::new().conf_level(level).transform(transform);
+        let km = KaplanMeier::new()
+            .confidence_level(level)
+            .transform(transform);
         if let Ok(fit) = km.fit(data) {
             for c in fit.curves() {
                 assert!(fit.curve(c.name()).is_some());
@@ -325,9 +327,9 @@ fn survival_procedures(data: &SurvivalData, level: f64, tau: f64, scores: &[f64]
 
 fn check_log_rank(res: &survkit::LogRankResult, scores: &[f64], level: ConfidenceLevel) {
     assert!(
-        res.chisq() >= 0.0 && res.chisq().is_finite(),
+        res.statistic() >= 0.0 && res.statistic().is_finite(),
         "chi-square {:e}",
-        res.chisq()
+        res.statistic()
     );
     assert_p("log-rank p", res.p_value());
     for x in res.observed().iter().chain(res.expected()).chain(res.n()) {
@@ -348,7 +350,7 @@ fn check_log_rank(res: &survkit::LogRankResult, scores: &[f64], level: Confidenc
         }
     }
     if let Ok(t) = res.trend(scores) {
-        assert!(t.z().is_finite() && t.chisq().is_finite() && t.variance() > 0.0);
+        assert!(t.z().is_finite() && t.statistic().is_finite() && t.variance() > 0.0);
         assert_p("trend p", t.p_value());
     }
     for est in [
@@ -356,7 +358,7 @@ fn check_log_rank(res: &survkit::LogRankResult, scores: &[f64], level: Confidenc
         HazardRatioEstimator::ObservedOverExpected,
     ] {
         if let Ok(hr) = res.hazard_ratio(est, level) {
-            let (e, ci) = (hr.estimate(), hr.ci());
+            let (e, ci) = (hr.estimate(), hr.confidence_interval());
             assert!(!e.is_nan() && e >= 0.0, "hazard ratio {e:e}");
             assert_contains("hazard ratio", ci.lower(), e, ci.upper());
         }
@@ -460,7 +462,7 @@ proptest! {
             let est = p.estimate();
             if let Ok(level) = ConfidenceLevel::new(level) {
                 for m in METHODS {
-                    let ci = ProportionCi::default().method(m).level(level).alternative(alt).fit(&p);
+                    let ci = ProportionCi::default().method(m).confidence_level(level).alternative(alt).fit(&p);
                     // Every method gives an interval for every valid input.
                     let ci = ci.unwrap_or_else(|e| panic!("{m:?} {x}/{n} level {level:?} {alt:?}: {e}"));
                     assert!(0.0 <= ci.lower() && ci.lower() <= ci.upper() && ci.upper() <= 1.0);
@@ -497,9 +499,9 @@ proptest! {
                     assert_p("fisher p", r.p_value());
                 }
                 if let Ok(level) = ConfidenceLevel::new(level) {
-                    if let Ok(r) = survkit::FisherExact::default().alternative(alt).conf_level(level).test(&t) {
+                    if let Ok(r) = survkit::FisherExact::default().alternative(alt).confidence_level(level).test(&t) {
                         assert_p("fisher p", r.p_value());
-                        let ci = r.conf_int();
+                        let ci = r.confidence_interval();
                         if level.value() >= 0.9 {
                             assert_contains("conditional MLE", ci.lower(), r.odds_ratio(), ci.upper());
                         }
@@ -599,7 +601,7 @@ fn large_shapes_finish_in_time() {
                         let p = Proportion::new(x, n).unwrap();
                         let ci = ProportionCi::default()
                             .method(m)
-                            .level(ConfidenceLevel::new(level).unwrap())
+                            .confidence_level(ConfidenceLevel::new(level).unwrap())
                             .fit(&p)
                             .unwrap();
                         if covers_estimate(m, level, Alternative::TwoSided) {
@@ -691,10 +693,10 @@ fn trend_does_not_depend_on_the_scale_of_the_scores() {
     ] {
         let t = res.trend(&scores).unwrap();
         assert!(
-            (t.chisq() / res.chisq() - 1.0).abs() < 1e-9,
+            (t.statistic() / res.statistic() - 1.0).abs() < 1e-9,
             "{scores:?}: {} vs {}",
-            t.chisq(),
-            res.chisq()
+            t.statistic(),
+            res.statistic()
         );
         assert!(t.variance() > 0.0 && t.variance().is_finite());
     }
@@ -718,7 +720,7 @@ fn trend_does_not_depend_on_the_scale_of_the_scores() {
         let t = res.trend(&scores).unwrap();
         for (x, y) in [
             (t.z(), base.z()),
-            (t.chisq(), base.chisq()),
+            (t.statistic(), base.statistic()),
             (t.p_value(), base.p_value()),
         ] {
             assert!(
@@ -790,7 +792,7 @@ fn extreme_levels_and_huge_n_give_intervals_that_contain_the_estimate() {
             ] {
                 let ci = ProportionCi::default()
                     .method(ProportionCiMethod::MidP)
-                    .level(ConfidenceLevel::new(level).unwrap())
+                    .confidence_level(ConfidenceLevel::new(level).unwrap())
                     .alternative(alt)
                     .fit(&p)
                     .unwrap_or_else(|e| panic!("mid-p {x}/{n} {level:e} {alt:?}: {e}"));

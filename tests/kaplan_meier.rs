@@ -130,7 +130,7 @@ fn pointwise_intervals_match_r_for_every_transform_and_level() {
         for (tname, tr) in TRANSFORMS {
             for (lv, level) in LEVELS {
                 let level = ConfidenceLevel::new(level).expect("level");
-                let km = KaplanMeier::default().conf_level(level).transform(tr);
+                let km = KaplanMeier::default().confidence_level(level).transform(tr);
                 let fit = fit_of(case, km);
                 let lo = concat(&fit, |c| c.lower().to_vec());
                 let hi = concat(&fit, |c| c.upper().to_vec());
@@ -174,7 +174,10 @@ fn quantiles_with_intervals_match_r_quantile_survfit() {
         for (tname, tr) in TRANSFORMS {
             for (lv, level) in LEVELS {
                 let level = ConfidenceLevel::new(level).expect("level");
-                let fit = fit_of(case, KaplanMeier::default().conf_level(level).transform(tr));
+                let fit = fit_of(
+                    case,
+                    KaplanMeier::default().confidence_level(level).transform(tr),
+                );
                 let mut est = Vec::new();
                 let mut lo = Vec::new();
                 let mut hi = Vec::new();
@@ -182,8 +185,8 @@ fn quantiles_with_intervals_match_r_quantile_survfit() {
                     for &p in &probs {
                         let q = c.quantile(p).expect("valid p");
                         est.push(q.estimate().unwrap_or(f64::NAN));
-                        lo.push(q.ci().lower());
-                        hi.push(q.ci().upper());
+                        lo.push(q.lower().unwrap_or(f64::NAN));
+                        hi.push(q.upper().unwrap_or(f64::NAN));
                     }
                 }
                 let what = format!("{} {tname} {lv}", case.name);
@@ -290,8 +293,18 @@ fn survival_at_times_matches_r_summary_extend() {
                 "st_std_err",
                 rows.iter().map(|r| r.std_err_surv()).collect(),
             ),
-            ("st_lower", rows.iter().map(|r| r.ci().lower()).collect()),
-            ("st_upper", rows.iter().map(|r| r.ci().upper()).collect()),
+            (
+                "st_lower",
+                rows.iter()
+                    .map(|r| r.confidence_interval().lower())
+                    .collect(),
+            ),
+            (
+                "st_upper",
+                rows.iter()
+                    .map(|r| r.confidence_interval().upper())
+                    .collect(),
+            ),
         ] {
             let want = case.nums(key);
             assert_all_rel(&got, &want, TOL, &format!("{n} {key}"));
@@ -314,8 +327,8 @@ fn reverse_km_median_follow_up_matches_r() {
             .iter()
             .map(|q| q.estimate().unwrap_or(f64::NAN))
             .collect();
-        let lo: Vec<f64> = fu.iter().map(|q| q.ci().lower()).collect();
-        let hi: Vec<f64> = fu.iter().map(|q| q.ci().upper()).collect();
+        let lo: Vec<f64> = fu.iter().map(|q| q.lower().unwrap_or(f64::NAN)).collect();
+        let hi: Vec<f64> = fu.iter().map(|q| q.upper().unwrap_or(f64::NAN)).collect();
         assert_all_rel(&est, &case.nums("rev_median"), TOL, &case.name);
         assert_all_rel(&lo, &case.nums("rev_lower"), TOL, &case.name);
         assert_all_rel(&hi, &case.nums("rev_upper"), TOL, &case.name);
@@ -481,7 +494,7 @@ fn level_next_to_one_has_finite_z() {
     let level = ConfidenceLevel::new(1.0 - f64::EPSILON / 2.0).expect("valid level");
     let data = SurvivalData::new(&datasets::aml::TIME[..], datasets::aml::event()).expect("data");
     let fit = KaplanMeier::default()
-        .conf_level(level)
+        .confidence_level(level)
         .fit(&data)
         .expect("fit must not fail on a valid level");
     let c = &fit.curves()[0];
@@ -497,7 +510,12 @@ fn level_next_to_one_has_finite_z() {
     assert!(c.with_ci(level, CiTransform::Plain).is_ok());
     // Both bounds of `survival_at` and the median interval come from the same bands.
     let at = c.survival_at(&[5.0]).expect("survival_at");
-    assert_rel(at[0].ci().lower(), c.lower()[0], TOL, "survival_at lower");
+    assert_rel(
+        at[0].confidence_interval().lower(),
+        c.lower()[0],
+        TOL,
+        "survival_at lower",
+    );
 }
 
 /// A group whose case weights are all zero has no curve: `EmptyGroup`.

@@ -23,7 +23,13 @@ fn survival_before_time_zero_is_one() -> Result<(), survkit::Error> {
     for a in &at[..2] {
         assert_eq!(a.survival(), 1.0, "t = {}", a.time());
         assert_eq!(a.std_err_surv(), 0.0);
-        assert_eq!((a.ci().lower(), a.ci().upper()), (1.0, 1.0));
+        assert_eq!(
+            (
+                a.confidence_interval().lower(),
+                a.confidence_interval().upper()
+            ),
+            (1.0, 1.0)
+        );
         assert_eq!((a.n_risk(), a.n_event(), a.n_censor()), (2.0, 0.0, 0.0));
     }
     assert_eq!(at[2].survival(), 0.5);

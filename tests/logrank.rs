@@ -143,7 +143,7 @@ fn check_chisq_tol(family: &str, c: &Case, res: &LogRankResult, p_tol: f64) {
     assert_eq!(res.df() as f64, c.num("df"), "{}: df", c.name);
     check(
         family,
-        res.chisq(),
+        res.statistic(),
         c.num("chisq"),
         TOL,
         &format!("{} chisq", c.name),
@@ -212,7 +212,7 @@ fn matches_r_survdiff() {
             let t = res.trend(&c.nums("trend_scores")).unwrap();
             check(
                 fam,
-                t.statistic(),
+                t.score(),
                 c.num("trend_u_std"),
                 TOL,
                 &format!("{} U (standardized scores)", c.name),
@@ -224,7 +224,7 @@ fn matches_r_survdiff() {
                 TOL,
                 "var U (standardized scores)",
             );
-            check(fam, t.chisq(), c.num("trend_chisq"), TOL, "trend chisq");
+            check(fam, t.statistic(), c.num("trend_chisq"), TOL, "trend chisq");
             check(fam, t.p_value(), c.num("trend_p"), TOL, "trend p");
             check(fam, t.z(), c.num("trend_z"), TOL, "trend z");
             check(
@@ -261,7 +261,7 @@ fn near_ties_follow_timefix() {
         .test(&data)
         .unwrap();
     // The two rules must differ on these data, and each match its R value.
-    assert!((merged.chisq() - exact.chisq()).abs() > 0.01);
+    assert!((merged.statistic() - exact.statistic()).abs() > 0.01);
     let tf_true = cases
         .iter()
         .find(|c| c.name == "near-ties/timefix=TRUE/rho=0")
@@ -270,8 +270,18 @@ fn near_ties_follow_timefix() {
         .iter()
         .find(|c| c.name == "near-ties/timefix=FALSE/rho=0")
         .unwrap();
-    assert_rel(merged.chisq(), tf_true.num("chisq"), TOL, "timefix TRUE");
-    assert_rel(exact.chisq(), tf_false.num("chisq"), TOL, "timefix FALSE");
+    assert_rel(
+        merged.statistic(),
+        tf_true.num("chisq"),
+        TOL,
+        "timefix TRUE",
+    );
+    assert_rel(
+        exact.statistic(),
+        tf_false.num("chisq"),
+        TOL,
+        "timefix FALSE",
+    );
 }
 
 #[test]
@@ -337,17 +347,17 @@ fn hazard_ratio_matches_r() {
                 .unwrap_or_else(|e| panic!("{}: {e}", c.name));
             let w = format!("{} {key}", c.name);
             check(fam, hr.estimate(), c.num(key), TOL, &w);
-            check(fam, hr.se_log(), c.num(&format!("{key}_se")), TOL, &w);
+            check(fam, hr.std_err_log(), c.num(&format!("{key}_se")), TOL, &w);
             check(
                 fam,
-                hr.ci().lower(),
+                hr.confidence_interval().lower(),
                 c.num(&format!("{key}_lower")),
                 TOL,
                 &w,
             );
             check(
                 fam,
-                hr.ci().upper(),
+                hr.confidence_interval().upper(),
                 c.num(&format!("{key}_upper")),
                 TOL,
                 &w,
@@ -386,7 +396,7 @@ fn pairwise_matches_r_and_lifelines() {
             let w = &c.name;
             check(
                 fam,
-                cmp.chisq(),
+                cmp.statistic(),
                 c.nums("chisq")[i],
                 TOL,
                 &format!("{w} chisq"),
@@ -422,7 +432,7 @@ fn pairwise_matches_r_and_lifelines() {
         for i in 0..first.len() {
             let cmp = pw.get(first[i] as usize, second[i] as usize).unwrap();
             let fam = "lifelines pairwise_logrank_test";
-            check(fam, cmp.chisq(), c.nums("chisq")[i], TOL, &c.name);
+            check(fam, cmp.statistic(), c.nums("chisq")[i], TOL, &c.name);
             check(fam, cmp.p_value(), c.nums("p")[i], TOL, &c.name);
         }
     }
@@ -455,7 +465,7 @@ fn example_values_print_like_r() {
     // R: survdiff(Surv(futime, fustat) ~ rx, ovarian): Chisq= 1.1 on 1 degrees of freedom, p= 0.3
     let data = dataset("ovarian", None);
     let res = log_rank(&data).unwrap();
-    assert_eq!(format!("{:.1}", res.chisq()), "1.1");
+    assert_eq!(format!("{:.1}", res.statistic()), "1.1");
     assert_eq!(format!("{:.1}", res.p_value()), "0.3");
 }
 
@@ -549,7 +559,7 @@ fn degenerate_tests_follow_r() {
         .build()
         .unwrap();
     let res = log_rank(&data).unwrap();
-    assert_eq!((res.chisq(), res.df(), res.p_value()), (0.0, 0, 1.0));
+    assert_eq!((res.statistic(), res.df(), res.p_value()), (0.0, 0, 1.0));
     // Singular variance with both expected counts positive (all at risk die
     // together): R's solve() stops; survkit reports chisq 0 on rank 0.
     let data = SurvivalData::builder(vec![1.0, 1.0], vec![true, true])
@@ -557,7 +567,7 @@ fn degenerate_tests_follow_r() {
         .build()
         .unwrap();
     let res = log_rank(&data).unwrap();
-    assert_eq!((res.chisq(), res.df(), res.p_value()), (0.0, 0, 1.0));
+    assert_eq!((res.statistic(), res.df(), res.p_value()), (0.0, 0, 1.0));
     assert_eq!(res.z(), Some(0.0));
 }
 
@@ -591,7 +601,7 @@ fn integer_case_weights_equal_replicated_rows() {
     ] {
         let a = LogRank::default().weights(wts).test(&weighted).unwrap();
         let b = LogRank::default().weights(wts).test(&replicated).unwrap();
-        assert_rel(a.chisq(), b.chisq(), 1e-13, "weighted chisq");
+        assert_rel(a.statistic(), b.statistic(), 1e-13, "weighted chisq");
         assert_eq!(a.n(), b.n());
     }
 }
@@ -634,7 +644,10 @@ fn pairwise_pair_without_events_is_degenerate() {
     let pw = LogRank::new().pairwise(&data).unwrap();
     assert_eq!(pw.comparisons().len(), 3);
     let ab = pw.get(0, 1).unwrap();
-    assert_eq!((ab.chisq(), ab.test().df(), ab.p_value()), (0.0, 0, 1.0));
+    assert_eq!(
+        (ab.statistic(), ab.test().df(), ab.p_value()),
+        (0.0, 0, 1.0)
+    );
     assert_eq!(ab.test().observed(), [0.0, 0.0]);
     assert_eq!(ab.p_bonferroni(), 1.0);
     // R 4.2.2 (survival 3.5-3) on the (a, b) subset prints "Chisq = 0 on -1
@@ -660,7 +673,7 @@ fn pairwise_pair_without_events_is_degenerate() {
     for ((a, b), chisq, p, holm, bh) in r {
         let c = pw.get(a, b).unwrap();
         assert_eq!(c.test().df(), 1);
-        assert_rel(c.chisq(), chisq, TOL, "pair chisq");
+        assert_rel(c.statistic(), chisq, TOL, "pair chisq");
         assert_rel(c.p_value(), p, TOL, "pair p");
         assert_rel(c.p_holm(), holm, TOL, "pair holm");
         assert_rel(c.p_benjamini_hochberg(), bh, TOL, "pair BH");
@@ -697,7 +710,7 @@ fn near_tie_rule_survives_times_near_f64_max() {
     for fix in [TimeFix::Tolerance, TimeFix::Exact] {
         let res = LogRank::default().time_fix(fix).test(&data).unwrap();
         assert_rel(
-            res.chisq(),
+            res.statistic(),
             0.615_384_615_384_615_6,
             TOL,
             "chisq near f64::MAX",

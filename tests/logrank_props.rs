@@ -56,7 +56,7 @@ proptest! {
         let orders = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
         let a = test(&build(&r, &[0, 1, 2]), w);
         let b = test(&build(&r, &orders[perm]), w);
-        prop_assert!(a.chisq() >= 0.0);
+        prop_assert!(a.statistic() >= 0.0);
         prop_assert!(a.p_value() >= 0.0 && a.p_value() <= 1.0);
         // Relabelling changes the summation order and which group is dropped
         // from V; with Fleming-Harrington γ > 0 the weights (1 − S)^γ span
@@ -64,8 +64,8 @@ proptest! {
         // about κ(V)·ε: 1e-9 relative (1e-12 failed at ~1.1e-12 in 20000
         // cases). χ² is dimensionless: below 1e-12 it is rounding noise of
         // O − E ≈ 0 (p = 1 to 12 digits), hence the absolute floor.
-        prop_assert!((a.chisq() - b.chisq()).abs() <= 1e-9 * a.chisq().abs().max(b.chisq().abs()).max(1e-3),
-            "{} vs {}", a.chisq(), b.chisq());
+        prop_assert!((a.statistic() - b.statistic()).abs() <= 1e-9 * a.statistic().abs().max(b.statistic().abs()).max(1e-3),
+            "{} vs {}", a.statistic(), b.statistic());
         prop_assert_eq!(a.df(), b.df());
         // O − E sums to zero over the groups.
         let s: f64 = a.observed().iter().zip(a.expected()).map(|(o, e)| o - e).sum();
@@ -86,7 +86,7 @@ proptest! {
         }
         let (za, zb) = (a.z().unwrap(), b.z().unwrap());
         prop_assert!(close(za, -zb, 1.0), "{} vs {}", za, zb);
-        prop_assert!(close(a.chisq(), za * za, 1.0) || a.df() == 0);
+        prop_assert!(close(a.statistic(), za * za, 1.0) || a.df() == 0);
         let less = a.z_p_value(survkit::Alternative::Less).unwrap();
         let greater = a.z_p_value(survkit::Alternative::Greater).unwrap();
         prop_assert!((less + greater - 1.0).abs() < 1e-14);
@@ -104,7 +104,7 @@ proptest! {
         prop_assert_eq!(a.observed(), b.observed());
         prop_assert_eq!(a.expected(), b.expected());
         prop_assert_eq!(a.variance_matrix(), b.variance_matrix());
-        prop_assert_eq!(a.chisq(), b.chisq());
+        prop_assert_eq!(a.statistic(), b.statistic());
     }
 
     #[test]
@@ -161,7 +161,7 @@ proptest! {
             let _ = log_rank(&data);
             for w in [LogRankWeights::LogRank, LogRankWeights::FlemingHarrington { rho, gamma }, LogRankWeights::PetoPeto, LogRankWeights::GehanBreslow, LogRankWeights::TaroneWare] {
                 if let Ok(res) = LogRank::default().weights(w).test(&data) {
-                    prop_assert!(res.chisq().is_finite() && res.chisq() >= 0.0, "chisq {}", res.chisq());
+                    prop_assert!(res.statistic().is_finite() && res.statistic() >= 0.0, "chisq {}", res.statistic());
                     prop_assert!((0.0..=1.0).contains(&res.p_value()), "p {}", res.p_value());
                     let _ = res.trend(&scores);
                     let _ = res.z_p_value(survkit::Alternative::Less);
@@ -169,7 +169,7 @@ proptest! {
                 }
                 if let Ok(pw) = LogRank::default().weights(w).pairwise(&data) {
                     for c in pw.comparisons() {
-                        prop_assert!(c.chisq().is_finite() && c.chisq() >= 0.0, "pair chisq {}", c.chisq());
+                        prop_assert!(c.statistic().is_finite() && c.statistic() >= 0.0, "pair chisq {}", c.statistic());
                         prop_assert!((0.0..=1.0).contains(&c.p_holm()));
                     }
                 }

@@ -723,8 +723,8 @@ fn figure_read_back_reconstructs_the_data() {
     let named: Vec<(&str, &Reconstruction)> = recs.iter().map(|(n, r)| (n.as_str(), r)).collect();
     let rebuilt = combine_arms(&named).unwrap();
     let (x0, x1) = (
-        log_rank(&data).unwrap().chisq(),
-        log_rank(&rebuilt).unwrap().chisq(),
+        log_rank(&data).unwrap().statistic(),
+        log_rank(&rebuilt).unwrap().statistic(),
     );
     // Numbers at risk every 200 days (the figure's ticks): censorings between
     // two drops are spread evenly, so the chi-square moves a little (+0.6%).

@@ -37,7 +37,7 @@ fn proportion(c: &Case) -> Proportion {
 fn ci(c: &Case, method: ProportionCiMethod) -> ConfidenceInterval {
     ProportionCi::default()
         .method(method)
-        .level(ConfidenceLevel::new(c.num("level")).unwrap())
+        .confidence_level(ConfidenceLevel::new(c.num("level")).unwrap())
         .alternative(alternative(c))
         .fit(&proportion(c))
         .unwrap_or_else(|e| panic!("case {}: {e}", c.name))
@@ -368,7 +368,7 @@ mod properties {
             let p = Proportion::new(x, n).unwrap();
             for method in ALL_METHODS {
                 let fit = |level: f64, alt: Alternative| {
-                    ProportionCi::default().method(method).level(ConfidenceLevel::new(level).unwrap())
+                    ProportionCi::default().method(method).confidence_level(ConfidenceLevel::new(level).unwrap())
                         .alternative(alt).fit(&p)
                         .unwrap_or_else(|e| panic!("{:?} {}/{} level {} {:?}: {}", method, x, n, level, alt, e))
                 };

@@ -40,7 +40,7 @@ fn fit(
 ) -> survkit::Result<survkit::ConfidenceInterval> {
     ProportionCi::default()
         .method(method)
-        .level(ConfidenceLevel::new(level)?)
+        .confidence_level(ConfidenceLevel::new(level)?)
         .alternative(alt)
         .fit(&Proportion::new(x, n)?)
 }

@@ -207,8 +207,8 @@ fn exact_round_trips_on_the_embedded_data_sets() {
                 .collect();
             let rebuilt = combine_arms(&named).unwrap();
             let (x0, x1) = (
-                log_rank(&original).unwrap().chisq(),
-                log_rank(&rebuilt).unwrap().chisq(),
+                log_rank(&original).unwrap().statistic(),
+                log_rank(&rebuilt).unwrap().statistic(),
             );
             println!(
                 "{name} step={step} total={total}: chi-square {x0:.6} -> {x1:.6} ({:+.3}%)",

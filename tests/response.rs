@@ -3,9 +3,9 @@
 
 use proptest::prelude::*;
 use survkit::{
-    check_p_value, check_percentage, format_p_value, BinomialTest, ConfidenceLevel, Denominator,
-    Error, PValueStyle, Proportion, ProportionCiMethod, ReportedPValue, ReportedPercentage,
-    Response, ResponseCounts, ResponseSummary,
+    check_p_value, check_percentage, format_p_value, try_format_p_value, BinomialTest,
+    ConfidenceLevel, Denominator, Error, PValueStyle, Proportion, ProportionCiMethod,
+    ReportedPValue, ReportedPercentage, Response, ResponseCounts, ResponseSummary,
 };
 
 fn study() -> ResponseSummary {
@@ -198,8 +198,8 @@ fn journal_p_values() {
         (0.0445, ".044", "0.044"), // 0.04449999999999999789…
     ];
     for &(p, journal, plain) in cases {
-        assert_eq!(format_p_value(p, Journal).unwrap(), journal, "{p}");
-        assert_eq!(format_p_value(p, Plain).unwrap(), plain, "{p}");
+        assert_eq!(format_p_value(p, Journal), journal, "{p}");
+        assert_eq!(format_p_value(p, Plain), plain, "{p}");
     }
     // The binary values behind the non-tie cases above.
     assert_eq!(format!("{:.20}", 0.0105), "0.01050000000000000065");
@@ -207,9 +207,10 @@ fn journal_p_values() {
     assert_eq!(format!("{:.20}", 0.0445), "0.04449999999999999789");
     for bad in [f64::NAN, -0.1, 1.0000001, f64::INFINITY, f64::NEG_INFINITY] {
         assert!(matches!(
-            format_p_value(bad, Journal),
+            try_format_p_value(bad, Journal),
             Err(Error::InvalidProbability { .. })
         ));
+        assert_eq!(format_p_value(bad, Journal), "NA");
     }
 }
 
@@ -276,10 +277,7 @@ fn reported_p_values_parse_and_check() {
     assert!(!check_p_value(&parse(".03"), r.p_value())
         .unwrap()
         .is_consistent());
-    assert_eq!(
-        format_p_value(r.p_value(), PValueStyle::Journal).unwrap(),
-        ".003"
-    );
+    assert_eq!(format_p_value(r.p_value(), PValueStyle::Journal), ".003");
 }
 
 #[test]
@@ -372,7 +370,7 @@ proptest! {
         // p = k / 10⁶ as a double; the oracle rounds its exact binary value
         // to thousandths with integer arithmetic, half away from zero.
         let p = k as f64 / 1e6;
-        let s = format_p_value(p, PValueStyle::Plain).unwrap();
+        let s = format_p_value(p, PValueStyle::Plain);
         let j = k / 1000; // candidate thousandths below
         // p ≥ (2j + 1)/2000 ⇔ mant·2000 ≥ (2j + 1)·2^(−exp), p = mant·2^exp.
         let up = p != 0.0 && {
@@ -398,8 +396,10 @@ proptest! {
 
     #[test]
     fn formatting_never_panics(p in proptest::num::f64::ANY) {
-        let r = format_p_value(p, PValueStyle::Journal);
+        let r = try_format_p_value(p, PValueStyle::Journal);
         prop_assert_eq!(r.is_ok(), (0.0..=1.0).contains(&p));
+        let text = format_p_value(p, PValueStyle::Journal);
+        prop_assert_eq!(r.unwrap_or_else(|_| "NA".to_owned()), text);
     }
 
     #[test]

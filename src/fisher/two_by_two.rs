@@ -245,7 +245,7 @@ impl Default for NullOddsRatio {
 /// use survkit::{fisher_exact, Table2x2};
 /// let r = fisher_exact(&Table2x2::new([[3, 1], [1, 3]])?)?;
 /// assert!((r.p_value() - 34.0 / 70.0).abs() < 1e-15);
-/// assert!(r.conf_int().contains(r.odds_ratio()));
+/// assert!(r.confidence_interval().contains(r.odds_ratio()));
 /// # Ok::<(), survkit::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
@@ -279,8 +279,18 @@ impl FisherResult {
     /// The exact conditional confidence interval of the odds ratio (R's
     /// `fisher.test(x)$conf.int`, to full precision). One-sided
     /// alternatives give `[0, U]` (less) or `[L, ∞]` (greater).
-    pub fn conf_int(&self) -> ConfidenceInterval {
+    pub fn confidence_interval(&self) -> ConfidenceInterval {
         self.conf_int
+    }
+
+    /// Deprecated alias of [`confidence_interval`](Self::confidence_interval).
+    #[deprecated(
+        since = "0.2.0",
+        note = "renamed to `confidence_interval` (docs/api.md)"
+    )]
+    #[doc(hidden)]
+    pub fn conf_int(&self) -> ConfidenceInterval {
+        self.confidence_interval()
     }
 
     /// The sample (unconditional maximum-likelihood) odds ratio `ad / bc`:
@@ -369,7 +379,7 @@ impl FisherResult {
 /// let t = Table2x2::new([[0, 10], [5, 4]])?;
 /// let r = FisherExact::default()
 ///     .alternative(Alternative::Less)
-///     .conf_level(ConfidenceLevel::new(0.99)?)
+///     .confidence_level(ConfidenceLevel::new(0.99)?)
 ///     .null_odds_ratio(NullOddsRatio::new(2.0)?)
 ///     .test(&t)?;
 /// assert!(r.p_value() < 0.05);
@@ -405,9 +415,16 @@ impl FisherExact {
     }
 
     /// The confidence level of both intervals (default 0.95).
-    pub fn conf_level(mut self, level: ConfidenceLevel) -> Self {
+    pub fn confidence_level(mut self, level: ConfidenceLevel) -> Self {
         self.conf_level = level;
         self
+    }
+
+    /// Deprecated alias of [`confidence_level`](Self::confidence_level).
+    #[deprecated(since = "0.2.0", note = "renamed to `confidence_level` (docs/api.md)")]
+    #[doc(hidden)]
+    pub fn conf_level(self, level: ConfidenceLevel) -> Self {
+        self.confidence_level(level)
     }
 
     /// The null odds ratio of the p-value (default 1).

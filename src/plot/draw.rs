@@ -451,7 +451,7 @@ pub(crate) fn draw(
     // Legend entries.
     let p_text = match test {
         Some(t) => {
-            let p = format_p_value(t.p_value(), PValueStyle::Journal)?;
+            let p = format_p_value(t.p_value(), PValueStyle::Journal);
             Some(if p.starts_with('<') || p.starts_with('>') {
                 format!("Log-rank P {p}")
             } else {

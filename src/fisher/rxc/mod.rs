@@ -285,7 +285,7 @@ impl ContingencyTable {
 /// let auto = RxcMethod::Auto { replicates: NonZeroU64::new(10_000).unwrap(), seed: 1 };
 /// let r = FisherExactRxc::default().method(auto).test(&t)?;
 /// assert_eq!(r.method(), RxcMethod::Exact); // small enough: exact
-/// assert!(r.is_exact() && r.standard_error().is_none());
+/// assert!(r.is_exact() && r.std_err().is_none());
 /// # Ok::<(), survkit::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -325,7 +325,7 @@ pub enum RxcMethod {
 /// let t = ContingencyTable::new(vec![vec![3, 1, 0], vec![1, 3, 5]])?;
 /// let r = fisher_exact_rxc(&t)?;
 /// assert!(r.p_value() > 0.0 && r.p_value() <= 1.0);
-/// assert_eq!(r.standard_error(), None);
+/// assert_eq!(r.std_err(), None);
 /// # Ok::<(), survkit::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
@@ -345,8 +345,15 @@ impl RxcResult {
     }
 
     /// The Monte Carlo standard error `√(p (1 − p) / B)`; `None` when exact.
-    pub fn standard_error(&self) -> Option<f64> {
+    pub fn std_err(&self) -> Option<f64> {
         self.standard_error
+    }
+
+    /// Deprecated alias of [`std_err`](Self::std_err).
+    #[deprecated(since = "0.2.0", note = "renamed to `std_err` (docs/api.md)")]
+    #[doc(hidden)]
+    pub fn standard_error(&self) -> Option<f64> {
+        self.std_err()
     }
 
     /// The route that produced the p-value: [`RxcMethod::Exact`] or
@@ -451,7 +458,7 @@ impl RxcResult {
 /// let mc = FisherExactRxc::default()
 ///     .method(RxcMethod::MonteCarlo { replicates: NonZeroU64::new(2000).unwrap(), seed: 1 })
 ///     .test(&job)?;
-/// assert!((mc.p_value() - exact.p_value()).abs() < 5.0 * mc.standard_error().unwrap());
+/// assert!((mc.p_value() - exact.p_value()).abs() < 5.0 * mc.std_err().unwrap());
 /// # Ok::<(), survkit::Error>(())
 /// ```
 ///
