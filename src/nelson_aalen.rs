@@ -91,8 +91,8 @@ pub fn nelson_aalen_with(data: &SurvivalData, time_fix: TimeFix) -> Result<Vec<C
 /// Curves in the order of [`crate::KaplanMeier`]: group-major, then stratum.
 ///
 /// # Errors
-/// [`Error::EmptyGroup`] when an unstratified table has a group without any
-/// exit, [`Error::EmptyInput`] when no curve has a row.
+/// [`Error::EmptyGroup`](crate::Error::EmptyGroup) when an unstratified table has a group without any
+/// exit, [`Error::EmptyInput`](crate::Error::EmptyInput) when no curve has a row.
 ///
 /// # Example
 /// ```
