@@ -346,12 +346,9 @@ impl SurvivalCurve {
     /// Computed on the first call and kept.
     pub fn std_err_surv(&self) -> &[f64] {
         self.cache.std_err_surv.get_or_init(|| {
+            // Collected from the zipped slices: written once, no zeroing pass.
             let sigma = self.std_err_log();
-            let mut out = vec![0.0; self.surv.len().min(sigma.len())];
-            for ((slot, s), e) in out.iter_mut().zip(&self.surv).zip(sigma) {
-                *slot = s * e;
-            }
-            out
+            self.surv.iter().zip(sigma).map(|(s, e)| s * e).collect()
         })
     }
 
@@ -427,25 +424,23 @@ impl SurvivalCurve {
         self.cache.bounds.get_or_init(|| {
             let sigma = self.std_err_log();
             let rows = self.surv.len().min(sigma.len());
-            let (mut lower, mut upper) = (vec![0.0; rows], vec![0.0; rows]);
+            // Pushed into vectors of the final capacity: written once, with
+            // no zeroing pass (a zeroed 8 MB column costs a memset of its own).
+            let (mut lower, mut upper) = (Vec::with_capacity(rows), Vec::with_capacity(rows));
             let (z, tr) = (self.z, self.transform);
             // A row without events repeats the previous row's S and σ, so
             // its bounds are the previous ones (the same inputs): reused
             // rather than recomputed (a third of the rows with 30% censored).
             let mut prev: Option<(u64, u64, [f64; 2])> = None;
-            for (((lo, hi), &s), &e) in lower
-                .iter_mut()
-                .zip(upper.iter_mut())
-                .zip(&self.surv)
-                .zip(sigma)
-            {
+            for (&s, &e) in self.surv.iter().zip(sigma) {
                 let key = (s.to_bits(), e.to_bits());
                 let b = match prev {
                     Some((ps, pe, b)) if (ps, pe) == key => b,
                     _ => ci_bounds(s, e, z, tr),
                 };
                 prev = Some((key.0, key.1, b));
-                [*lo, *hi] = b;
+                lower.push(b[0]);
+                upper.push(b[1]);
             }
             let (lower_shape, upper_shape) = (Shape::of(&lower), Shape::of(&upper));
             Bounds {
