@@ -78,7 +78,11 @@ pub fn nelson_aalen(data: &SurvivalData) -> Result<Vec<CumulativeHazard>> {
 /// processes. *Annals of Statistics* 6, 701–726. doi:10.1214/aos/1176344076
 pub fn nelson_aalen_with(data: &SurvivalData, time_fix: TimeFix) -> Result<Vec<CumulativeHazard>> {
     let fit = KaplanMeier::new().time_fix(time_fix).fit(data)?;
-    Ok(fit.curves().iter().map(CumulativeHazard::of_curve).collect())
+    Ok(fit
+        .curves()
+        .iter()
+        .map(CumulativeHazard::of_curve)
+        .collect())
 }
 
 /// Nelson-Aalen cumulative hazard of every curve of an event table.
@@ -109,7 +113,11 @@ pub fn nelson_aalen_with(data: &SurvivalData, time_fix: TimeFix) -> Result<Vec<C
 /// processes. *Annals of Statistics* 6, 701–726. doi:10.1214/aos/1176344076
 pub fn nelson_aalen_table(table: &EventTable) -> Result<Vec<CumulativeHazard>> {
     let fit = KaplanMeier::new().fit_table(table)?;
-    Ok(fit.curves().iter().map(CumulativeHazard::of_curve).collect())
+    Ok(fit
+        .curves()
+        .iter()
+        .map(CumulativeHazard::of_curve)
+        .collect())
 }
 
 /// A Nelson-Aalen cumulative hazard curve with its standard error.

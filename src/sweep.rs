@@ -112,8 +112,7 @@ pub(crate) fn layout(data: &SurvivalData, k: usize) -> Option<Layout> {
         Some(g) => g.len() == n,
         None => k == 1,
     };
-    if !groups_ok || data.stratum_codes().is_some_and(|s| s.len() != n) || data.event().len() != n
-    {
+    if !groups_ok || data.stratum_codes().is_some_and(|s| s.len() != n) || data.event().len() != n {
         return None;
     }
     // bits − 1 wraps 0 (time 0) to u64::MAX, out of the minimum.

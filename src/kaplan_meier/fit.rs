@@ -32,7 +32,11 @@ impl KaplanMeier {
     /// writing the row times over the keys already read, so the key buffer
     /// becomes the time column; a third pass multiplies out `S`. Peak
     /// memory: the keys (8 bytes an observation) plus 9 bytes a row.
-    pub(super) fn fit_unit(&self, data: &SurvivalData, reverse: bool) -> Result<Option<KaplanMeierFit>> {
+    pub(super) fn fit_unit(
+        &self,
+        data: &SurvivalData,
+        reverse: bool,
+    ) -> Result<Option<KaplanMeierFit>> {
         let n = data.len();
         if data.weights().is_some()
             || data.entry().is_some()
@@ -115,7 +119,11 @@ impl KaplanMeier {
     /// for the key, more than [`MAX_SWEEP_CURVES`] curves). Bit for bit the
     /// event-table path's curves (integer counts, the same rows and the same
     /// products; a property test checks it).
-    pub(super) fn fit_sweep(&self, data: &SurvivalData, reverse: bool) -> Result<Option<KaplanMeierFit>> {
+    pub(super) fn fit_sweep(
+        &self,
+        data: &SurvivalData,
+        reverse: bool,
+    ) -> Result<Option<KaplanMeierFit>> {
         let (k, m) = (data.n_groups(), data.n_strata());
         let cells = k.saturating_mul(m);
         if !(2..=MAX_SWEEP_CURVES).contains(&cells) || data.len() as u64 > MAX_UNIT_SUBJECTS {

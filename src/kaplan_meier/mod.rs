@@ -18,10 +18,10 @@ pub(crate) use confint::ci_bounds;
 pub use curve::{KaplanMeierFit, RestrictedMean, SurvivalAtTime, SurvivalCurve};
 pub use quantile::{Quantile, QUANTILE_TOLERANCE};
 
+use crate::data::SurvivalData;
 use crate::error::Result;
 use crate::event_table::{EventTable, TimeFix};
 use crate::interval::{CiTransform, ConfidenceLevel};
-use crate::data::SurvivalData;
 
 /// Kaplan-Meier estimator of the survival function `S(t) = P(T > t)`, one
 /// curve per group (and stratum), with Greenwood standard errors, pointwise
