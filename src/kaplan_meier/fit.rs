@@ -25,10 +25,11 @@ impl KaplanMeier {
     /// from the sorted keys (no event table): `None` when the data have
     /// weights, entries, several groups or strata.
     ///
-    /// One `sort_unstable` of `time bits << 1 | event` keys; a first pass
+    /// The shared packed keys without group or stratum bits (`tk << 1 |
+    /// event`, [`crate::sweep`]), sorted once; a first pass
     /// counts the distinct times and sums them (R's near-tie rule needs
-    /// their mean); a second pass merges near ties exactly as the event
-    /// table's one-bucket sweep and packs the counts (one byte a row),
+    /// their mean); a second pass (the run cursor, [`Runs`]) merges near
+    /// ties exactly as the event table's one-bucket build and packs the counts (one byte a row),
     /// writing the row times over the keys already read, so the key buffer
     /// becomes the time column; a third pass multiplies out `S`. Peak
     /// memory: the keys (8 bytes an observation) plus 9 bytes a row.
@@ -111,7 +112,7 @@ impl KaplanMeier {
 
     /// The curves of unweighted data without entry times and with several
     /// groups or strata, from the shared packed-key sweep ([`crate::sweep`]):
-    /// one `sort_unstable` of `time | stratum | group | event` keys, one pass
+    /// one sort of `time | stratum | group | event` keys, one pass
     /// over R's near-tie runs that appends each run to the curves of the
     /// (group, stratum) cells present in it (row time: the run's first time,
     /// as the event table), then `S` per curve. `None` when the data need

@@ -141,7 +141,7 @@ impl KaplanMeier {
     /// # Method
     /// Unweighted data with one group, no strata and no entry times (the
     /// common single curve) are fitted straight from their sorted exit keys
-    /// (`time bits << 1 | event`, one `sort_unstable`), without an event
+    /// (the shared packed keys, `tk << 1 | event`, sorted once), without an event
     /// table: one pass counts the distinct times (and sums them for R's
     /// near-tie rule), one pass merges near ties and packs the counts,
     /// writing the row times over the keys already read, one pass
