@@ -1,9 +1,10 @@
 //! Two response rates (two independent proportions) compared.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::fisher::{FisherExact, FisherResult, Table2x2};
 use crate::interval::ConfidenceLevel;
 use crate::proportion::{risk_difference, Proportion, RiskDifference, MAX_TRIALS};
+use crate::ErrorDetail;
 
 /// Two independent proportions compared the way a clinical report does it:
 /// Fisher's exact test, the conditional odds ratio with its exact interval,
@@ -30,7 +31,7 @@ use crate::proportion::{risk_difference, Proportion, RiskDifference, MAX_TRIALS}
 /// intervals use the same level.
 ///
 /// # Errors
-/// [`Error::IntegerOutOfRange`] when `n₁ + n₂` exceeds 2⁵³ (Fisher's test
+/// [`ErrorDetail::IntegerOutOfRange`](crate::ErrorDetail::IntegerOutOfRange) when `n₁ + n₂` exceeds 2⁵³ (Fisher's test
 /// needs the total exact); otherwise those of [`FisherExact::test`] and
 /// [`risk_difference`] (none for valid proportions and level).
 ///
@@ -64,12 +65,13 @@ pub fn compare_proportions(
     // Fisher's test needs the total exact as a double; name the caller's
     // arguments rather than the 2 x 2 table built from them.
     if n1 + n2 > MAX_TRIALS {
-        return Err(Error::IntegerOutOfRange {
+        return Err(ErrorDetail::IntegerOutOfRange {
             what: "first.trials() + second.trials()",
             constraint: "at most 2^53 (Fisher's exact test of the two)",
             // n₁, n₂ ≤ 2⁵³ (Proportion), so the sum fits.
             value: n1 + n2,
-        });
+        }
+        .into());
     }
     // Proportion guarantees x ≤ n, so the subtractions cannot underflow.
     let table = Table2x2::new([[x1, n1 - x1], [x2, n2 - x2]])?;

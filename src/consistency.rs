@@ -1,6 +1,7 @@
 //! Consistency checks of reported percentages: can a printed percentage
 //! come from a whole number of patients out of `n`?
 
+use crate::ErrorDetail;
 use std::ops::RangeInclusive;
 use std::str::FromStr;
 
@@ -29,9 +30,9 @@ const DECIMAL_MATCH_TOL: f64 = 1e-6;
 /// trailing `%`; the number of digits after the point is the precision.
 ///
 /// # Errors
-/// [`ReportedPercentage::new`] returns [`Error::InvalidParameter`] if the
+/// [`ReportedPercentage::new`] returns [`ErrorDetail::InvalidParameter`](crate::ErrorDetail::InvalidParameter) if the
 /// value is not finite, outside `[0, 100]`, has more than 9 decimals or is
-/// not a multiple of `10^-decimals`; parsing returns [`Error::InvalidText`]
+/// not a multiple of `10^-decimals`; parsing returns [`ErrorDetail::InvalidText`](crate::ErrorDetail::InvalidText)
 /// for text in another form. With the `serde` feature, deserialisation
 /// applies the same checks (decimals at most 9, at most 100%).
 ///
@@ -79,48 +80,51 @@ impl TryFrom<RawReportedPercentage> for ReportedPercentage {
 /// `100·10^decimals`, the number of units in 100%, if `decimals` is at
 /// most [`MAX_PERCENT_DECIMALS`].
 fn units_in_hundred(decimals: u32) -> Result<u64> {
-    let err = Error::InvalidParameter {
+    let err = ErrorDetail::InvalidParameter {
         what: "reported percentage decimals",
         constraint: "at most 9",
         value: f64::from(decimals),
     };
     if decimals > MAX_PERCENT_DECIMALS {
-        return Err(err);
+        return Err(err.into());
     }
     10u64
         .checked_pow(decimals)
         .and_then(|p| p.checked_mul(100))
-        .ok_or(err)
+        .ok_or_else(|| err.into())
 }
 
 impl ReportedPercentage {
     /// A percentage `value` printed with `decimals` decimals.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] as described on the type.
+    /// [`ErrorDetail::InvalidParameter`](crate::ErrorDetail::InvalidParameter) as described on the type.
     pub fn new(value: f64, decimals: u32) -> Result<Self> {
         if !(0.0..=100.0).contains(&value) {
-            return Err(Error::InvalidParameter {
+            return Err(ErrorDetail::InvalidParameter {
                 what: "reported percentage",
                 constraint: "in [0, 100]",
                 value,
-            });
+            }
+            .into());
         }
         if decimals > MAX_PERCENT_DECIMALS {
-            return Err(Error::InvalidParameter {
+            return Err(ErrorDetail::InvalidParameter {
                 what: "reported percentage decimals",
                 constraint: "at most 9",
                 value: f64::from(decimals),
-            });
+            }
+            .into());
         }
         let scaled = value * 10f64.powi(decimals as i32);
         let units = scaled.round();
         if (scaled - units).abs() > DECIMAL_MATCH_TOL {
-            return Err(Error::InvalidParameter {
+            return Err(ErrorDetail::InvalidParameter {
                 what: "reported percentage",
                 constraint: "a multiple of 10^-decimals",
                 value,
-            });
+            }
+            .into());
         }
         Ok(ReportedPercentage {
             // 0 ≤ units ≤ 100·10⁹: exact as u64.
@@ -133,11 +137,12 @@ impl ReportedPercentage {
     /// and `units` at most `100·10^decimals`.
     fn from_units(units: u64, decimals: u32) -> Result<Self> {
         if units > units_in_hundred(decimals)? {
-            return Err(Error::InvalidParameter {
+            return Err(ErrorDetail::InvalidParameter {
                 what: "reported percentage",
                 constraint: "in [0, 100]",
                 value: units as f64 / 10f64.powi(decimals as i32),
-            });
+            }
+            .into());
         }
         Ok(ReportedPercentage { units, decimals })
     }
@@ -157,7 +162,7 @@ impl FromStr for ReportedPercentage {
     type Err = Error;
 
     fn from_str(text: &str) -> Result<Self> {
-        let bad = Error::InvalidText {
+        let bad = ErrorDetail::InvalidText {
             what: "reported percentage",
             expected: "a percentage such as \"10.5\" or \"73.7%\"",
         };
@@ -189,7 +194,7 @@ impl FromStr for ReportedPercentage {
 /// This is the GRIM test of Brown & Heathers (2017) for percentages.
 ///
 /// # Errors
-/// [`check_percentage`] returns [`Error::InvalidParameter`] for `n = 0`.
+/// [`check_percentage`] returns [`ErrorDetail::InvalidParameter`](crate::ErrorDetail::InvalidParameter) for `n = 0`.
 ///
 /// # Example
 /// ```
@@ -250,7 +255,7 @@ impl PercentageCheck {
 /// See [`PercentageCheck`].
 ///
 /// # Errors
-/// [`Error::InvalidParameter`] if `n` is 0 (or if the report has more than
+/// [`ErrorDetail::InvalidParameter`](crate::ErrorDetail::InvalidParameter) if `n` is 0 (or if the report has more than
 /// 9 decimals or exceeds 100%, which the constructors already reject).
 ///
 /// # Example
@@ -267,16 +272,17 @@ impl PercentageCheck {
 /// Personality Science* 8(4), 363–369. doi:10.1177/1948550616673876
 pub fn check_percentage(reported: &ReportedPercentage, n: u64) -> Result<PercentageCheck> {
     if n == 0 {
-        return Err(Error::InvalidParameter {
+        return Err(ErrorDetail::InvalidParameter {
             what: "n",
             constraint: "positive",
             value: 0.0,
-        });
+        }
+        .into());
     }
     // The fields may come from deserialisation or a future constructor:
     // revalidate, so that S below is at most 10¹¹ and r ≤ S.
     let reported = &ReportedPercentage::from_units(reported.units, reported.decimals)?;
-    let overflow = Error::CountOverflow {
+    let overflow = ErrorDetail::CountOverflow {
         what: "percentage check",
     };
     let n128 = u128::from(n);

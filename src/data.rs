@@ -1,9 +1,10 @@
 //! Validated survival data: the columns every survival procedure starts from.
 
+use crate::ErrorDetail;
 use std::collections::BTreeMap;
 use std::fmt::Display;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// Categorical labels coded as `0..levels.len()` with their names.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,7 +23,7 @@ impl Levels {
             map.insert(l, 0);
         }
         if map.len() > u32::MAX as usize {
-            return Err(Error::CountOverflow { what: "levels" });
+            return Err(ErrorDetail::CountOverflow { what: "levels" }.into());
         }
         let mut names = Vec::with_capacity(map.len());
         for (i, (k, v)) in map.iter_mut().enumerate() {
@@ -45,25 +46,30 @@ impl Levels {
         levels: &[L],
     ) -> Result<Self> {
         if levels.is_empty() {
-            return Err(Error::EmptyInput { what });
+            return Err(ErrorDetail::EmptyInput { what }.into());
         }
         if levels.len() > u32::MAX as usize {
-            return Err(Error::CountOverflow { what: "levels" });
+            return Err(ErrorDetail::CountOverflow { what: "levels" }.into());
         }
         let mut index: BTreeMap<&L, u32> = BTreeMap::new();
         for (i, l) in levels.iter().enumerate() {
             if index.insert(l, i as u32).is_some() {
-                return Err(Error::DuplicateLevel {
+                return Err(ErrorDetail::DuplicateLevel {
                     what,
                     level: l.to_string(),
-                });
+                }
+                .into());
             }
         }
         let names: Vec<String> = levels.iter().map(ToString::to_string).collect();
         check_distinct_names(what, &names)?;
         let mut codes = Vec::with_capacity(labels.len());
         for (i, l) in labels.iter().enumerate() {
-            codes.push(*index.get(l).ok_or(Error::UnknownLevel { what, index: i })?);
+            codes.push(
+                *index
+                    .get(l)
+                    .ok_or(ErrorDetail::UnknownLevel { what, index: i })?,
+            );
         }
         // A declared level without rows is kept: the data may be one part
         // of a partition whose other parts hold that level's subjects.
@@ -91,20 +97,20 @@ impl Levels {
 /// sets an explicit order. A negative zero time is stored as `+0.0`.
 ///
 /// # Errors
-/// [`Error::EmptyInput`] for no rows, [`Error::LengthMismatch`] when a column
-/// is not as long as `time`, [`Error::NonFinite`] for NaN or ±∞,
-/// [`Error::Negative`] for a negative time, entry or weight,
-/// [`Error::EntryNotBeforeExit`] when `entry ≥ time`, [`Error::UnknownLevel`]
-/// for a label outside the declared levels, [`Error::DuplicateLevel`] for a
+/// [`ErrorDetail::EmptyInput`](crate::ErrorDetail::EmptyInput) for no rows, [`ErrorDetail::LengthMismatch`](crate::ErrorDetail::LengthMismatch) when a column
+/// is not as long as `time`, [`ErrorDetail::NonFinite`](crate::ErrorDetail::NonFinite) for NaN or ±∞,
+/// [`ErrorDetail::Negative`](crate::ErrorDetail::Negative) for a negative time, entry or weight,
+/// [`ErrorDetail::EntryNotBeforeExit`](crate::ErrorDetail::EntryNotBeforeExit) when `entry ≥ time`, [`ErrorDetail::UnknownLevel`](crate::ErrorDetail::UnknownLevel)
+/// for a label outside the declared levels, [`ErrorDetail::DuplicateLevel`](crate::ErrorDetail::DuplicateLevel) for a
 /// level declared twice or two levels that print alike (they would name two
-/// curves alike), [`Error::CountOverflow`] when the weights sum to more than
-/// `f64::MAX`, [`Error::InvalidParameter`] when every weight is zero.
+/// curves alike), [`ErrorDetail::CountOverflow`](crate::ErrorDetail::CountOverflow) when the weights sum to more than
+/// `f64::MAX`, [`ErrorDetail::InvalidParameter`](crate::ErrorDetail::InvalidParameter) when every weight is zero.
 ///
 /// A declared level ([`SurvivalDataBuilder::group_levels`],
 /// [`SurvivalDataBuilder::stratum_levels`]) may have no rows: the data can be
 /// one part of a partition (one site, one shard) whose tables are merged
 /// with [`EventTable::merge`](crate::EventTable::merge). Procedures that need
-/// subjects in every group report [`Error::EmptyGroup`].
+/// subjects in every group report [`ErrorDetail::EmptyGroup`](crate::ErrorDetail::EmptyGroup).
 ///
 /// # Example
 /// ```
@@ -245,7 +251,7 @@ struct RawSurvivalData {
 
 #[cfg(feature = "serde")]
 impl TryFrom<RawSurvivalData> for SurvivalData {
-    type Error = Error;
+    type Error = crate::Error;
     fn try_from(raw: RawSurvivalData) -> Result<Self> {
         let mut b = SurvivalData::builder(raw.time, raw.event);
         if let Some(e) = raw.entry {
@@ -263,7 +269,7 @@ impl TryFrom<RawSurvivalData> for SurvivalData {
                     l.names
                         .get(c as usize)
                         .map(String::as_str)
-                        .ok_or(Error::UnknownLevel { what, index })
+                        .ok_or(ErrorDetail::UnknownLevel { what, index }.into())
                 })
                 .collect::<Result<_>>()?;
             let levels: Vec<&str> = l.names.iter().map(String::as_str).collect();
@@ -359,7 +365,7 @@ impl SurvivalDataBuilder {
         } = self;
         let n = time.len();
         if n == 0 {
-            return Err(Error::EmptyInput { what: "time" });
+            return Err(ErrorDetail::EmptyInput { what: "time" }.into());
         }
         check_len("event", n, event.len())?;
         check_times("time", &mut time)?;
@@ -368,11 +374,12 @@ impl SurvivalDataBuilder {
             check_times("entry", e)?;
             for (index, (&en, &ex)) in e.iter().zip(&time).enumerate() {
                 if en >= ex {
-                    return Err(Error::EntryNotBeforeExit {
+                    return Err(ErrorDetail::EntryNotBeforeExit {
                         index,
                         entry: en,
                         exit: ex,
-                    });
+                    }
+                    .into());
                 }
             }
         }
@@ -380,33 +387,36 @@ impl SurvivalDataBuilder {
             check_len("weight", n, w.len())?;
             for (index, &v) in w.iter().enumerate() {
                 if !v.is_finite() {
-                    return Err(Error::NonFinite {
+                    return Err(ErrorDetail::NonFinite {
                         what: "weight",
                         index,
                         value: v,
-                    });
+                    }
+                    .into());
                 }
                 if v < 0.0 {
-                    return Err(Error::Negative {
+                    return Err(ErrorDetail::Negative {
                         what: "weight",
                         index,
                         value: v,
-                    });
+                    }
+                    .into());
                 }
             }
             // Each weight is finite, but their sum (the largest number at
             // risk) must be too: weights near f64::MAX make every count ∞.
             let total = w.iter().sum::<f64>();
             if !total.is_finite() {
-                return Err(Error::CountOverflow { what: "weights" });
+                return Err(ErrorDetail::CountOverflow { what: "weights" }.into());
             }
             // Without a subject of positive weight no procedure has data.
             if total == 0.0 {
-                return Err(Error::InvalidParameter {
+                return Err(ErrorDetail::InvalidParameter {
                     what: "the sum of weights",
                     constraint: "positive (at least one subject with a positive weight)",
                     value: total,
-                });
+                }
+                .into());
             }
         }
         let group = group.transpose()?;
@@ -434,10 +444,11 @@ pub(crate) fn check_distinct_names<S: AsRef<str>>(what: &'static str, names: &[S
     let mut seen = std::collections::BTreeSet::new();
     for n in names {
         if !seen.insert(n.as_ref()) {
-            return Err(Error::DuplicateLevel {
+            return Err(ErrorDetail::DuplicateLevel {
                 what,
                 level: n.as_ref().to_owned(),
-            });
+            }
+            .into());
         }
     }
     Ok(())
@@ -447,11 +458,12 @@ fn check_len(what: &'static str, expected: usize, actual: usize) -> Result<()> {
     if expected == actual {
         Ok(())
     } else {
-        Err(Error::LengthMismatch {
+        Err(ErrorDetail::LengthMismatch {
             what,
             expected,
             actual,
-        })
+        }
+        .into())
     }
 }
 
@@ -460,18 +472,20 @@ fn check_len(what: &'static str, expected: usize, actual: usize) -> Result<()> {
 fn check_times(what: &'static str, t: &mut [f64]) -> Result<()> {
     for (index, v) in t.iter_mut().enumerate() {
         if !v.is_finite() {
-            return Err(Error::NonFinite {
+            return Err(ErrorDetail::NonFinite {
                 what,
                 index,
                 value: *v,
-            });
+            }
+            .into());
         }
         if *v < 0.0 {
-            return Err(Error::Negative {
+            return Err(ErrorDetail::Negative {
                 what,
                 index,
                 value: *v,
-            });
+            }
+            .into());
         }
         *v += 0.0;
     }

@@ -5,24 +5,98 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Everything that can go wrong when survkit is handed data or parameters.
 ///
+/// One pointer wide: the payload, an [`ErrorDetail`], is boxed, so a
+/// `Result<T>` costs little more than a `T` on the happy path. Match on
+/// [`kind`](Self::kind) (a plain `#[non_exhaustive]` enum) or, for the
+/// fields, on [`detail`](Self::detail). survkit never panics on user data:
+/// every bad input maps to an `Error`. Two errors are equal when their
+/// details are (a NaN field equals a NaN field).
+///
+/// # Example
+/// ```
+/// use survkit::{Error, ErrorDetail, ErrorKind, SurvivalData};
+/// let err = SurvivalData::new(vec![1.0, -2.0], vec![true, false]).unwrap_err();
+/// assert_eq!(err.kind(), ErrorKind::Negative);
+/// assert!(matches!(err.detail(), ErrorDetail::Negative { index: 1, .. }));
+/// assert_eq!(err, Error::from(ErrorDetail::Negative { what: "time", index: 1, value: -2.0 }));
+/// assert_eq!(err.to_string(), "time[1] must be non-negative, got -2");
+/// assert_eq!(std::mem::size_of::<Error>(), std::mem::size_of::<usize>());
+/// ```
+#[derive(Clone)]
+#[must_use]
+pub struct Error(Box<ErrorDetail>);
+
+impl Error {
+    /// What went wrong, with its fields.
+    pub fn detail(&self) -> &ErrorDetail {
+        &self.0
+    }
+
+    /// What went wrong, with its fields, by value.
+    pub fn into_detail(self) -> ErrorDetail {
+        *self.0
+    }
+
+    /// The kind of this error, to match on without its fields.
+    pub fn kind(&self) -> ErrorKind {
+        self.0.kind()
+    }
+}
+
+impl From<ErrorDetail> for Error {
+    fn from(detail: ErrorDetail) -> Error {
+        Error(Box::new(detail))
+    }
+}
+
+impl std::fmt::Debug for Error {
+    /// The detail's `Debug` form (`Negative { what: "time", .. }`).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl std::fmt::Display for Error {
+    /// The detail's message.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&*self.0, f)
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        std::error::Error::source(&*self.0)
+    }
+}
+
+impl PartialEq for Error {
+    /// Equal details (see [`ErrorDetail`]'s `PartialEq`).
+    fn eq(&self, other: &Error) -> bool {
+        *self.0 == *other.0
+    }
+}
+
+/// The payload of an [`Error`]: what was wrong and where.
+///
 /// Every variant names *what* was wrong (the argument or column, as a static
 /// string) and, where it applies, *where* (a row index) and the offending
 /// value, so that a message can be acted on without reading the source.
-/// survkit never panics on user data: every bad input maps to one of these.
 ///
 /// The enum is `#[non_exhaustive]`: new variants may be added in minor
 /// releases, so match with a wildcard arm.
 ///
 /// # Example
 /// ```
-/// use survkit::{Error, SurvivalData};
+/// use survkit::{ErrorDetail, SurvivalData};
 /// let err = SurvivalData::new(vec![1.0, -2.0], vec![true, false]).unwrap_err();
-/// assert_eq!(err, Error::Negative { what: "time", index: 1, value: -2.0 });
-/// assert_eq!(err.to_string(), "time[1] must be non-negative, got -2");
+/// match err.detail() {
+///     ErrorDetail::Negative { what, index, .. } => assert_eq!((*what, *index), ("time", 1)),
+///     other => panic!("unexpected {other}"),
+/// }
 /// ```
 #[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
-pub enum Error {
+pub enum ErrorDetail {
     /// An input that needs at least one element was empty.
     ///
     /// Fix: pass at least one observation (or one count).
@@ -446,140 +520,140 @@ pub enum Error {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorKind {
-    /// [`Error::EmptyInput`].
+    /// [`ErrorDetail::EmptyInput`].
     EmptyInput,
-    /// [`Error::LengthMismatch`].
+    /// [`ErrorDetail::LengthMismatch`].
     LengthMismatch,
-    /// [`Error::NonFinite`].
+    /// [`ErrorDetail::NonFinite`].
     NonFinite,
-    /// [`Error::Negative`].
+    /// [`ErrorDetail::Negative`].
     Negative,
-    /// [`Error::EntryNotBeforeExit`].
+    /// [`ErrorDetail::EntryNotBeforeExit`].
     EntryNotBeforeExit,
-    /// [`Error::InvalidProbability`].
+    /// [`ErrorDetail::InvalidProbability`].
     InvalidProbability,
-    /// [`Error::InvalidConfidenceLevel`].
+    /// [`ErrorDetail::InvalidConfidenceLevel`].
     InvalidConfidenceLevel,
-    /// [`Error::InvalidParameter`].
+    /// [`ErrorDetail::InvalidParameter`].
     InvalidParameter,
-    /// [`Error::CountExceedsTotal`].
+    /// [`ErrorDetail::CountExceedsTotal`].
     CountExceedsTotal,
-    /// [`Error::CountOverflow`].
+    /// [`ErrorDetail::CountOverflow`].
     CountOverflow,
-    /// [`Error::TooFewGroups`].
+    /// [`ErrorDetail::TooFewGroups`].
     TooFewGroups,
-    /// [`Error::EmptyGroup`].
+    /// [`ErrorDetail::EmptyGroup`].
     EmptyGroup,
-    /// [`Error::DuplicateLevel`].
+    /// [`ErrorDetail::DuplicateLevel`].
     DuplicateLevel,
-    /// [`Error::UnknownLevel`].
+    /// [`ErrorDetail::UnknownLevel`].
     UnknownLevel,
-    /// [`Error::NoEvents`].
+    /// [`ErrorDetail::NoEvents`].
     NoEvents,
-    /// [`Error::InvalidShape`].
+    /// [`ErrorDetail::InvalidShape`].
     InvalidShape,
-    /// [`Error::BudgetExceeded`].
+    /// [`ErrorDetail::BudgetExceeded`].
     BudgetExceeded,
-    /// [`Error::NoConvergence`].
+    /// [`ErrorDetail::NoConvergence`].
     NoConvergence,
-    /// [`Error::InconsistentCounts`].
+    /// [`ErrorDetail::InconsistentCounts`].
     InconsistentCounts,
-    /// [`Error::InvalidText`].
+    /// [`ErrorDetail::InvalidText`].
     InvalidText,
-    /// [`Error::Incompatible`].
+    /// [`ErrorDetail::Incompatible`].
     Incompatible,
-    /// [`Error::NoFeasibleDesign`].
+    /// [`ErrorDetail::NoFeasibleDesign`].
     NoFeasibleDesign,
-    /// [`Error::SearchStopped`].
+    /// [`ErrorDetail::SearchStopped`].
     SearchStopped,
-    /// [`Error::AtRiskIncreases`].
+    /// [`ErrorDetail::AtRiskIncreases`].
     AtRiskIncreases,
-    /// [`Error::ClickOutsideAtRiskTable`].
+    /// [`ErrorDetail::ClickOutsideAtRiskTable`].
     ClickOutsideAtRiskTable,
-    /// [`Error::TotalEventsContradictCurve`].
+    /// [`ErrorDetail::TotalEventsContradictCurve`].
     TotalEventsContradictCurve,
-    /// [`Error::InvalidCsv`].
+    /// [`ErrorDetail::InvalidCsv`].
     InvalidCsv,
-    /// [`Error::NotWholeNumber`].
+    /// [`ErrorDetail::NotWholeNumber`].
     NotWholeNumber,
-    /// [`Error::CountSumOverflow`].
+    /// [`ErrorDetail::CountSumOverflow`].
     CountSumOverflow,
-    /// [`Error::IntegerOutOfRange`].
+    /// [`ErrorDetail::IntegerOutOfRange`].
     IntegerOutOfRange,
-    /// [`Error::Undefined`].
+    /// [`ErrorDetail::Undefined`].
     Undefined,
-    /// [`Error::TimeLimitExceeded`].
+    /// [`ErrorDetail::TimeLimitExceeded`].
     TimeLimitExceeded,
-    /// [`Error::Io`].
+    /// [`ErrorDetail::Io`].
     Io,
 }
 
-impl Error {
+impl ErrorDetail {
     /// The kind of this error, to match on without its fields.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::EmptyInput { .. } => ErrorKind::EmptyInput,
-            Error::LengthMismatch { .. } => ErrorKind::LengthMismatch,
-            Error::NonFinite { .. } => ErrorKind::NonFinite,
-            Error::Negative { .. } => ErrorKind::Negative,
-            Error::EntryNotBeforeExit { .. } => ErrorKind::EntryNotBeforeExit,
-            Error::InvalidProbability { .. } => ErrorKind::InvalidProbability,
-            Error::InvalidConfidenceLevel { .. } => ErrorKind::InvalidConfidenceLevel,
-            Error::InvalidParameter { .. } => ErrorKind::InvalidParameter,
-            Error::CountExceedsTotal { .. } => ErrorKind::CountExceedsTotal,
-            Error::CountOverflow { .. } => ErrorKind::CountOverflow,
-            Error::TooFewGroups { .. } => ErrorKind::TooFewGroups,
-            Error::EmptyGroup { .. } => ErrorKind::EmptyGroup,
-            Error::DuplicateLevel { .. } => ErrorKind::DuplicateLevel,
-            Error::UnknownLevel { .. } => ErrorKind::UnknownLevel,
-            Error::NoEvents { .. } => ErrorKind::NoEvents,
-            Error::InvalidShape { .. } => ErrorKind::InvalidShape,
-            Error::BudgetExceeded { .. } => ErrorKind::BudgetExceeded,
-            Error::NoConvergence { .. } => ErrorKind::NoConvergence,
-            Error::InconsistentCounts { .. } => ErrorKind::InconsistentCounts,
-            Error::InvalidText { .. } => ErrorKind::InvalidText,
-            Error::Incompatible { .. } => ErrorKind::Incompatible,
-            Error::NoFeasibleDesign { .. } => ErrorKind::NoFeasibleDesign,
-            Error::SearchStopped { .. } => ErrorKind::SearchStopped,
-            Error::AtRiskIncreases { .. } => ErrorKind::AtRiskIncreases,
-            Error::ClickOutsideAtRiskTable { .. } => ErrorKind::ClickOutsideAtRiskTable,
-            Error::TotalEventsContradictCurve { .. } => ErrorKind::TotalEventsContradictCurve,
-            Error::InvalidCsv { .. } => ErrorKind::InvalidCsv,
-            Error::NotWholeNumber { .. } => ErrorKind::NotWholeNumber,
-            Error::CountSumOverflow { .. } => ErrorKind::CountSumOverflow,
-            Error::IntegerOutOfRange { .. } => ErrorKind::IntegerOutOfRange,
-            Error::Undefined { .. } => ErrorKind::Undefined,
-            Error::TimeLimitExceeded { .. } => ErrorKind::TimeLimitExceeded,
-            Error::Io { .. } => ErrorKind::Io,
+            ErrorDetail::EmptyInput { .. } => ErrorKind::EmptyInput,
+            ErrorDetail::LengthMismatch { .. } => ErrorKind::LengthMismatch,
+            ErrorDetail::NonFinite { .. } => ErrorKind::NonFinite,
+            ErrorDetail::Negative { .. } => ErrorKind::Negative,
+            ErrorDetail::EntryNotBeforeExit { .. } => ErrorKind::EntryNotBeforeExit,
+            ErrorDetail::InvalidProbability { .. } => ErrorKind::InvalidProbability,
+            ErrorDetail::InvalidConfidenceLevel { .. } => ErrorKind::InvalidConfidenceLevel,
+            ErrorDetail::InvalidParameter { .. } => ErrorKind::InvalidParameter,
+            ErrorDetail::CountExceedsTotal { .. } => ErrorKind::CountExceedsTotal,
+            ErrorDetail::CountOverflow { .. } => ErrorKind::CountOverflow,
+            ErrorDetail::TooFewGroups { .. } => ErrorKind::TooFewGroups,
+            ErrorDetail::EmptyGroup { .. } => ErrorKind::EmptyGroup,
+            ErrorDetail::DuplicateLevel { .. } => ErrorKind::DuplicateLevel,
+            ErrorDetail::UnknownLevel { .. } => ErrorKind::UnknownLevel,
+            ErrorDetail::NoEvents { .. } => ErrorKind::NoEvents,
+            ErrorDetail::InvalidShape { .. } => ErrorKind::InvalidShape,
+            ErrorDetail::BudgetExceeded { .. } => ErrorKind::BudgetExceeded,
+            ErrorDetail::NoConvergence { .. } => ErrorKind::NoConvergence,
+            ErrorDetail::InconsistentCounts { .. } => ErrorKind::InconsistentCounts,
+            ErrorDetail::InvalidText { .. } => ErrorKind::InvalidText,
+            ErrorDetail::Incompatible { .. } => ErrorKind::Incompatible,
+            ErrorDetail::NoFeasibleDesign { .. } => ErrorKind::NoFeasibleDesign,
+            ErrorDetail::SearchStopped { .. } => ErrorKind::SearchStopped,
+            ErrorDetail::AtRiskIncreases { .. } => ErrorKind::AtRiskIncreases,
+            ErrorDetail::ClickOutsideAtRiskTable { .. } => ErrorKind::ClickOutsideAtRiskTable,
+            ErrorDetail::TotalEventsContradictCurve { .. } => ErrorKind::TotalEventsContradictCurve,
+            ErrorDetail::InvalidCsv { .. } => ErrorKind::InvalidCsv,
+            ErrorDetail::NotWholeNumber { .. } => ErrorKind::NotWholeNumber,
+            ErrorDetail::CountSumOverflow { .. } => ErrorKind::CountSumOverflow,
+            ErrorDetail::IntegerOutOfRange { .. } => ErrorKind::IntegerOutOfRange,
+            ErrorDetail::Undefined { .. } => ErrorKind::Undefined,
+            ErrorDetail::TimeLimitExceeded { .. } => ErrorKind::TimeLimitExceeded,
+            ErrorDetail::Io { .. } => ErrorKind::Io,
         }
     }
 }
 
-impl PartialEq for Error {
+impl PartialEq for ErrorDetail {
     /// Same variant with the same fields, where a NaN field equals a NaN
     /// field (so an error reporting a NaN input equals itself; `-0.0` and
     /// `0.0` differ). Compares the `Debug` forms, which print every field
     /// exactly (floats in their shortest round-trip form).
-    fn eq(&self, other: &Error) -> bool {
+    fn eq(&self, other: &ErrorDetail) -> bool {
         self.kind() == other.kind() && format!("{self:?}") == format!("{other:?}")
     }
 }
 
 /// How far a computation stopped by its budget got (see
-/// [`Error::BudgetExceeded`]).
+/// [`ErrorDetail::BudgetExceeded`]).
 ///
 /// # Example
 /// ```
 /// use std::num::NonZeroU64;
 /// use std::time::Duration;
-/// use survkit::{ContingencyTable, Error, FisherExactRxc};
+/// use survkit::{ContingencyTable, Error, ErrorDetail, FisherExactRxc};
 /// let t = ContingencyTable::new(vec![vec![3, 1, 0], vec![1, 3, 5]])?;
 /// let r = FisherExactRxc::default()
 ///     .monte_carlo(NonZeroU64::new(u64::MAX).unwrap(), 1)
 ///     .time_limit(Duration::from_millis(50))
 ///     .test(&t);
-/// match r {
-///     Err(Error::BudgetExceeded { progress: Some(p), .. }) => {
+/// match r.map_err(Error::into_detail) {
+///     Err(ErrorDetail::BudgetExceeded { progress: Some(p), .. }) => {
 ///         assert!(p.done > 0);
 ///         assert_eq!(p.done_unit, "simulated tables");
 ///     }
@@ -618,7 +692,7 @@ impl BudgetProgress {
     }
 }
 
-/// The tail of the [`Error::BudgetExceeded`] message.
+/// The tail of the [`ErrorDetail::BudgetExceeded`] message.
 fn progress_text(progress: &Option<Box<BudgetProgress>>, unit: &str) -> String {
     match progress {
         None => String::new(),

@@ -1,6 +1,7 @@
 //! Confidence levels, intervals, alternatives and interval transforms.
 
 use crate::error::{Error, Result};
+use crate::ErrorDetail;
 
 /// A confidence level in the open interval `(0, 1)`, such as 0.95.
 ///
@@ -8,7 +9,7 @@ use crate::error::{Error, Result};
 /// `ConfidenceLevel` can rely on it being usable.
 ///
 /// # Errors
-/// [`ConfidenceLevel::new`] returns [`Error::InvalidConfidenceLevel`] for NaN
+/// [`ConfidenceLevel::new`] returns [`ErrorDetail::InvalidConfidenceLevel`](crate::ErrorDetail::InvalidConfidenceLevel) for NaN
 /// or any value outside `(0, 1)`.
 ///
 /// # Example
@@ -45,12 +46,12 @@ impl ConfidenceLevel {
     /// Validates `level` (must lie strictly between 0 and 1).
     ///
     /// # Errors
-    /// [`Error::InvalidConfidenceLevel`] if `level` is NaN or not in `(0, 1)`.
+    /// [`ErrorDetail::InvalidConfidenceLevel`](crate::ErrorDetail::InvalidConfidenceLevel) if `level` is NaN or not in `(0, 1)`.
     pub fn new(level: f64) -> Result<Self> {
         if level > 0.0 && level < 1.0 {
             Ok(ConfidenceLevel(level))
         } else {
-            Err(Error::InvalidConfidenceLevel { value: level })
+            Err(ErrorDetail::InvalidConfidenceLevel { value: level }.into())
         }
     }
 

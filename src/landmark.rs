@@ -1,10 +1,11 @@
 //! Landmark analysis and conditional survival: survival from a time `s` on,
 //! given survival to `s`.
 
+use crate::ErrorDetail;
 use std::fmt;
 
 use crate::data::SurvivalData;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::interval::{CiTransform, ConfidenceInterval, ConfidenceLevel};
 use crate::kaplan_meier::{ci_bounds, SurvivalCurve};
 use crate::rformat::format_column;
@@ -31,8 +32,8 @@ impl SurvivalData {
     /// with nobody left after `s` is dropped from the view.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] for a negative or non-finite `s`;
-    /// [`Error::EmptyInput`] when nobody is followed after `s`.
+    /// [`ErrorDetail::InvalidParameter`](crate::ErrorDetail::InvalidParameter) for a negative or non-finite `s`;
+    /// [`ErrorDetail::EmptyInput`](crate::ErrorDetail::EmptyInput) when nobody is followed after `s`.
     ///
     /// # Example
     /// ```
@@ -50,17 +51,19 @@ impl SurvivalData {
     /// doi:10.1200/JCO.1983.1.11.710
     pub fn landmark(&self, s: f64) -> Result<SurvivalData> {
         if !(s >= 0.0 && s.is_finite()) {
-            return Err(Error::InvalidParameter {
+            return Err(ErrorDetail::InvalidParameter {
                 what: "landmark",
                 constraint: "finite and non-negative",
                 value: s,
-            });
+            }
+            .into());
         }
         let keep: Vec<usize> = (0..self.len()).filter(|&i| self.time()[i] > s).collect();
         if keep.is_empty() {
-            return Err(Error::EmptyInput {
+            return Err(ErrorDetail::EmptyInput {
                 what: "landmark view (no subject is followed after the landmark time)",
-            });
+            }
+            .into());
         }
         let time: Vec<f64> = keep.iter().map(|&i| self.time()[i] - s).collect();
         let event: Vec<bool> = keep.iter().map(|&i| self.event()[i]).collect();
@@ -187,9 +190,9 @@ impl SurvivalCurve {
     /// times = t - s)` for the standard error and interval.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] for a landmark that is negative, not
+    /// [`ErrorDetail::InvalidParameter`](crate::ErrorDetail::InvalidParameter) for a landmark that is negative, not
     /// finite, or where the curve is already 0 (nothing to condition on), and
-    /// for a time before the landmark or not finite; [`Error::EmptyInput`]
+    /// for a time before the landmark or not finite; [`ErrorDetail::EmptyInput`](crate::ErrorDetail::EmptyInput)
     /// for no times.
     ///
     /// # Example
@@ -209,14 +212,15 @@ impl SurvivalCurve {
     /// Res* 19, 1098–1100. doi:10.1158/1078-0432.CCR-12-3302
     pub fn conditional_survival(&self, s: f64, times: &[f64]) -> Result<Vec<ConditionalSurvival>> {
         if !(s >= 0.0 && s.is_finite()) {
-            return Err(Error::InvalidParameter {
+            return Err(ErrorDetail::InvalidParameter {
                 what: "landmark",
                 constraint: "finite and non-negative",
                 value: s,
-            });
+            }
+            .into());
         }
         if times.is_empty() {
-            return Err(Error::EmptyInput { what: "times" });
+            return Err(ErrorDetail::EmptyInput { what: "times" }.into());
         }
         let time = self.time();
         let surv = self.survival();
@@ -229,11 +233,12 @@ impl SurvivalCurve {
         };
         let (k_s, s_s) = at(s);
         if s_s <= 0.0 {
-            return Err(Error::InvalidParameter {
+            return Err(ErrorDetail::InvalidParameter {
                 what: "landmark",
                 constraint: "a time at which the curve is still above 0",
                 value: s,
-            });
+            }
+            .into());
         }
         let level: ConfidenceLevel = self.confidence_level();
         let z = norm_quantile(1.0 - level.alpha() / 2.0)
@@ -242,11 +247,12 @@ impl SurvivalCurve {
             .iter()
             .map(|&t| {
                 if !(t >= s && t.is_finite()) {
-                    return Err(Error::InvalidParameter {
+                    return Err(ErrorDetail::InvalidParameter {
                         what: "times",
                         constraint: "finite and at or after the landmark",
                         value: t,
-                    });
+                    }
+                    .into());
                 }
                 let (k_t, s_t) = at(t);
                 let survival = s_t / s_s;

@@ -186,7 +186,7 @@ pub use crate::design::{
     TwoStageInference, DEFAULT_SIMON_TIME_LIMIT, DEFAULT_SINGLE_STAGE_TIME_LIMIT, MAX_DESIGN_SIZE,
     MAX_SIMON_NMAX, MAX_SINGLE_STAGE_NMAX,
 };
-pub use crate::error::{BudgetProgress, Error, ErrorKind, Result};
+pub use crate::error::{BudgetProgress, Error, ErrorDetail, ErrorKind, Result};
 pub use crate::event_table::{
     CountRow, EventTable, GroupCounts, StratumTable, TimeFix, MAX_CELLS, MAX_COUNT_SUM,
     MAX_TABLE_ENTRIES, TIMEFIX_TOLERANCE,

@@ -2,10 +2,11 @@
 //! pairwise comparisons, a trend test and hazard-ratio estimates.
 
 use crate::data::SurvivalData;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::event_table::{EventTable, TimeFix};
 use crate::interval::{Alternative, ConfidenceInterval, ConfidenceLevel};
 use crate::special::{chisq_sf, norm_cdf as normal_lower, norm_sf as normal_upper};
+use crate::ErrorDetail;
 
 mod stream;
 
@@ -45,7 +46,7 @@ pub(crate) const CHOLESKY_TOLERANCE: f64 = 1e-9;
 ///
 /// # Errors
 /// The exponents are checked when the test runs:
-/// [`Error::InvalidParameter`] for a NaN, infinite or negative `rho` or `gamma`.
+/// [`ErrorDetail::InvalidParameter`](crate::ErrorDetail::InvalidParameter) for a NaN, infinite or negative `rho` or `gamma`.
 ///
 /// # Example
 /// ```
@@ -103,11 +104,12 @@ impl LogRankWeights {
         if let LogRankWeights::FlemingHarrington { rho, gamma } = self {
             for (what, v) in [("rho", rho), ("gamma", gamma)] {
                 if !(v.is_finite() && v >= 0.0) {
-                    return Err(Error::InvalidParameter {
+                    return Err(ErrorDetail::InvalidParameter {
                         what,
                         constraint: "finite and non-negative",
                         value: v,
-                    });
+                    }
+                    .into());
                 }
             }
         }
@@ -214,13 +216,13 @@ impl LogRankWeights {
 /// sets `(entry, exit]`, as statsmodels' `survdiff(entry = …)`.
 ///
 /// # Errors
-/// [`Error::TooFewGroups`] when the data have one group,
-/// [`Error::BudgetExceeded`] for more than 1024 groups or when the variance
+/// [`ErrorDetail::TooFewGroups`](crate::ErrorDetail::TooFewGroups) when the data have one group,
+/// [`ErrorDetail::BudgetExceeded`](crate::ErrorDetail::BudgetExceeded) for more than 1024 groups or when the variance
 /// accumulation (distinct times × groups²) exceeds 10¹⁰ operations (about
 /// 10 s),
-/// [`Error::EmptyGroup`] when a group has no subjects,
-/// [`Error::NoEvents`] when no subject has an event,
-/// [`Error::InvalidParameter`] for bad Fleming-Harrington exponents or case
+/// [`ErrorDetail::EmptyGroup`](crate::ErrorDetail::EmptyGroup) when a group has no subjects,
+/// [`ErrorDetail::NoEvents`](crate::ErrorDetail::NoEvents) when no subject has an event,
+/// [`ErrorDetail::InvalidParameter`](crate::ErrorDetail::InvalidParameter) for bad Fleming-Harrington exponents or case
 /// weights so large that their sums overflow, and, for data that go
 /// through the event table, the errors of [`EventTable::from_data_with`]
 /// (the streaming path builds no table and never returns them).
@@ -334,7 +336,7 @@ impl LogRank {
     /// As [`test`](Self::test), the budget counting `k(k − 1)/2` two-group
     /// tests of `rows × 2²` operations; a pair whose test is degenerate (no
     /// events in the pair, for example) still gets a result (χ² = 0 on 0 df,
-    /// p = 1); [`Error::NoEvents`] only when no pair has an event.
+    /// p = 1); [`ErrorDetail::NoEvents`](crate::ErrorDetail::NoEvents) only when no pair has an event.
     ///
     /// # Example
     /// ```
@@ -413,7 +415,7 @@ pub(crate) fn all_groups(k: usize) -> Vec<usize> {
 /// The largest number of groups of one test (2^10): the k × k variance
 /// matrix takes 8 MiB and its O(k³) solve about a second. 1024 groups is far
 /// beyond any clinical comparison; data with a group per subject get
-/// [`Error::BudgetExceeded`] instead of a run of minutes.
+/// [`ErrorDetail::BudgetExceeded`](crate::ErrorDetail::BudgetExceeded) instead of a run of minutes.
 const MAX_GROUPS: usize = 1 << 10;
 
 /// Budget of the variance accumulation, in row-group² operations: a test of
@@ -423,7 +425,7 @@ const MAX_GROUPS: usize = 1 << 10;
 /// 10¹⁰ operations take about 10 s on the 2-core development machine
 /// (measured 2026-11-27, optimised build: 1024 groups × 9216 distinct times
 /// = 9.7·10⁹ operations in 8.9 s); beyond it the test returns
-/// [`Error::BudgetExceeded`] at once.
+/// [`ErrorDetail::BudgetExceeded`](crate::ErrorDetail::BudgetExceeded) at once.
 pub(crate) const MAX_VARIANCE_OPS: u64 = 10_000_000_000;
 
 /// Distinct times of the table, summed over strata.
@@ -434,7 +436,7 @@ fn table_rows(table: &EventTable) -> u64 {
         .fold(0, u64::saturating_add)
 }
 
-/// [`Error::BudgetExceeded`] when `tests` tests of `m` groups each would
+/// [`ErrorDetail::BudgetExceeded`](crate::ErrorDetail::BudgetExceeded) when `tests` tests of `m` groups each would
 /// exceed [`MAX_VARIANCE_OPS`].
 fn check_budget(table: &EventTable, m: usize, tests: u64) -> Result<()> {
     check_budget_within(table, m, tests, MAX_VARIANCE_OPS)
@@ -447,31 +449,34 @@ fn check_budget_within(table: &EventTable, m: usize, tests: u64, limit: u64) -> 
         .saturating_mul(m.saturating_mul(m))
         .saturating_mul(tests);
     if cost > limit {
-        return Err(Error::BudgetExceeded {
+        return Err(ErrorDetail::BudgetExceeded {
             what: "log-rank variance accumulation",
             limit,
             unit: "row-group² operations",
             progress: None,
-        });
+        }
+        .into());
     }
     Ok(())
 }
 
 fn check_groups(k: usize) -> Result<()> {
     if k < 2 {
-        return Err(Error::TooFewGroups {
+        return Err(ErrorDetail::TooFewGroups {
             what: "log-rank test",
             required: 2,
             found: k,
-        });
+        }
+        .into());
     }
     if k > MAX_GROUPS {
-        return Err(Error::BudgetExceeded {
+        return Err(ErrorDetail::BudgetExceeded {
             what: "log-rank test (number of groups)",
             limit: MAX_GROUPS as u64,
             unit: "groups",
             progress: None,
-        });
+        }
+        .into());
     }
     Ok(())
 }
@@ -714,9 +719,10 @@ pub(crate) fn test_groups(
     weights: LogRankWeights,
 ) -> Result<LogRankResult> {
     match test_sel(table, sel, weights)? {
-        (_, false) => Err(Error::NoEvents {
+        (_, false) => Err(ErrorDetail::NoEvents {
             what: "log-rank test",
-        }),
+        }
+        .into()),
         (res, true) => Ok(res),
     }
 }
@@ -743,11 +749,12 @@ pub(crate) fn finish(
     n_strata: usize,
 ) -> Result<(LogRankResult, bool)> {
     if let Some(j) = sums.n.iter().position(|&n| n <= 0.0) {
-        return Err(Error::EmptyGroup {
+        return Err(ErrorDetail::EmptyGroup {
             what: "group",
             // sums.n has one entry per selected group; sel indexes names.
             level: names[sel[j]].clone(),
-        });
+        }
+        .into());
     }
     // Finite case weights can still overflow their sums (weights near
     // f64::MAX): a typed error rather than a NaN χ².
@@ -759,11 +766,12 @@ pub(crate) fn finish(
         .chain(&sums.variance)
         .find(|x| !x.is_finite())
     {
-        return Err(Error::InvalidParameter {
+        return Err(ErrorDetail::InvalidParameter {
             what: "log-rank sums of case weights",
             constraint: "finite (the case weights are too large: their sums overflow)",
             value,
-        });
+        }
+        .into());
     }
     let has_events = sums.events > 0.0;
     let m = sel.len();
@@ -909,13 +917,13 @@ fn generalized_solve(a: &[f64], m: usize, u: &[f64]) -> Vec<f64> {
 ///
 /// # Example
 /// ```
-/// use survkit::{datasets::ovarian, log_rank, SurvivalData};
+/// use survkit::{datasets::ovarian, log_rank, ErrorDetail, SurvivalData};
 /// let data = SurvivalData::builder(&ovarian::FUTIME[..], ovarian::event())
 ///     .groups(&ovarian::RX).build()?;
 /// let res = log_rank(&data)?;
 /// assert_eq!(res.n(), [13.0, 13.0]);
 /// assert_eq!(res.observed(), [7.0, 5.0]);
-/// let missing = survkit::Error::EmptyInput { what: "variance entry" };
+/// let missing = ErrorDetail::EmptyInput { what: "variance entry" };
 /// let v00 = res.variance(0, 0).ok_or(missing.clone())?;
 /// let v01 = res.variance(0, 1).ok_or(missing)?;
 /// // R: survdiff(Surv(futime, fustat) ~ rx, data = ovarian)$var[1, ]
@@ -1067,9 +1075,9 @@ impl LogRankResult {
     /// the formulas do.
     ///
     /// # Errors
-    /// [`Error::Incompatible`] when the test had more than two groups or
+    /// [`ErrorDetail::Incompatible`](crate::ErrorDetail::Incompatible) when the test had more than two groups or
     /// weights other than [`LogRankWeights::LogRank`] (or G(0, 0));
-    /// [`Error::Undefined`] for `Peto` when `V = 0` (for example all deaths
+    /// [`ErrorDetail::Undefined`](crate::ErrorDetail::Undefined) for `Peto` when `V = 0` (for example all deaths
     /// at one time that empties the risk set: no information, `0/0`) and for
     /// `ObservedOverExpected` when a group has no expected events. Where
     /// `V = 0` because every death empties the risk set, `E = O` and
@@ -1102,16 +1110,18 @@ impl LogRankResult {
         level: ConfidenceLevel,
     ) -> Result<HazardRatio> {
         if self.n_groups() != 2 {
-            return Err(Error::Incompatible {
+            return Err(ErrorDetail::Incompatible {
                 what: "log-rank hazard ratio and groups",
                 detail: "the hazard ratio needs exactly two groups",
-            });
+            }
+            .into());
         }
         if !self.weights.is_log_rank() {
-            return Err(Error::Incompatible {
+            return Err(ErrorDetail::Incompatible {
                 what: "log-rank hazard ratio and weights",
                 detail: "the hazard-ratio estimates need unweighted log-rank statistics",
-            });
+            }
+            .into());
         }
         // Two groups checked above; a deserialised value may still hold
         // vectors of other lengths, hence the checked reads.
@@ -1120,18 +1130,20 @@ impl LogRankResult {
             self.expected.as_slice(),
             self.variance.as_slice(),
         ) else {
-            return Err(Error::Incompatible {
+            return Err(ErrorDetail::Incompatible {
                 what: "log-rank result contents",
                 detail: "observed, expected and variance must have 2, 2 and 4 entries",
-            });
+            }
+            .into());
         };
         let (log_hr, se) = match estimator {
             HazardRatioEstimator::ObservedOverExpected => {
                 if !(e1 > 0.0 && e2 > 0.0) {
-                    return Err(Error::Undefined {
+                    return Err(ErrorDetail::Undefined {
                         what: "observed-over-expected hazard ratio",
                         detail: "a group has no expected events (O/E is 0/0)",
-                    });
+                    }
+                    .into());
                 }
                 (
                     (o2 / e2).ln() - (o1 / e1).ln(),
@@ -1140,12 +1152,13 @@ impl LogRankResult {
             }
             HazardRatioEstimator::Peto => {
                 if v.is_nan() || v <= 0.0 {
-                    return Err(Error::Undefined {
+                    return Err(ErrorDetail::Undefined {
                         what: "Peto hazard ratio",
                         detail: "the log-rank variance V is 0 (for example every death \
                                  at one time that empties the risk set), so (O - E)/V is 0/0; \
                                  HazardRatioEstimator::ObservedOverExpected is defined there",
-                    });
+                    }
+                    .into());
                 }
                 ((o2 - e2) / v, 1.0 / v.sqrt())
             }
@@ -1182,10 +1195,10 @@ impl LogRankResult {
     /// those of the scores as given.
     ///
     /// # Errors
-    /// [`Error::LengthMismatch`] unless there is one score per group,
-    /// [`Error::NonFinite`] for a NaN or infinite score,
-    /// [`Error::InvalidParameter`] when all scores are equal,
-    /// [`Error::Undefined`] when `Var U = 0` (no events in groups of
+    /// [`ErrorDetail::LengthMismatch`](crate::ErrorDetail::LengthMismatch) unless there is one score per group,
+    /// [`ErrorDetail::NonFinite`](crate::ErrorDetail::NonFinite) for a NaN or infinite score,
+    /// [`ErrorDetail::InvalidParameter`](crate::ErrorDetail::InvalidParameter) when all scores are equal,
+    /// [`ErrorDetail::Undefined`](crate::ErrorDetail::Undefined) when `Var U = 0` (no events in groups of
     /// different scores while both are at risk).
     ///
     /// # Example
@@ -1211,27 +1224,30 @@ impl LogRankResult {
     pub fn trend(&self, scores: &[f64]) -> Result<TrendTest> {
         let k = self.n_groups();
         if scores.len() != k {
-            return Err(Error::LengthMismatch {
+            return Err(ErrorDetail::LengthMismatch {
                 what: "scores",
                 expected: k,
                 actual: scores.len(),
-            });
+            }
+            .into());
         }
         if let Some((index, &value)) = scores.iter().enumerate().find(|(_, s)| !s.is_finite()) {
-            return Err(Error::NonFinite {
+            return Err(ErrorDetail::NonFinite {
                 what: "scores",
                 index,
                 value,
-            });
+            }
+            .into());
         }
         if self.observed.len() != k
             || self.expected.len() != k
             || self.variance.len() != k.saturating_mul(k)
         {
-            return Err(Error::Incompatible {
+            return Err(ErrorDetail::Incompatible {
                 what: "log-rank result contents",
                 detail: "observed, expected and variance must have k, k and k² entries",
-            });
+            }
+            .into());
         }
         let scores = standardize_scores(scores)?;
         let u: f64 = scores
@@ -1248,11 +1264,12 @@ impl LogRankResult {
         // The scores differ, so Var U = 0 means no information: no events,
         // or only in groups whose scores the data cannot contrast.
         if var.is_nan() || var <= 0.0 {
-            return Err(Error::Undefined {
+            return Err(ErrorDetail::Undefined {
                 what: "log-rank trend test",
                 detail: "the variance of the score statistic is 0 (no events in groups of \
                          different scores while both are at risk)",
-            });
+            }
+            .into());
         }
         let z = u / var.sqrt();
         let chisq = u * u / var;
@@ -1284,11 +1301,12 @@ fn standardize_scores(scores: &[f64]) -> Result<Vec<f64>> {
         });
     let range = hi - lo;
     if range.is_nan() || range <= 0.0 {
-        return Err(Error::InvalidParameter {
+        return Err(ErrorDetail::InvalidParameter {
             what: "scores (their range, max − min)",
             constraint: "positive: the scores must not all be equal",
             value: 0.0,
-        });
+        }
+        .into());
     }
     let mean = t.iter().sum::<f64>() / t.len() as f64;
     Ok(t.iter().map(|x| (x - mean) / range).collect())
@@ -1527,11 +1545,11 @@ impl TrendTest {
 ///
 /// # Example
 /// ```
-/// use survkit::{datasets::veteran, LogRank, SurvivalData};
+/// use survkit::{datasets::veteran, ErrorDetail, LogRank, SurvivalData};
 /// let data = SurvivalData::builder(&veteran::TIME[..], veteran::event())
 ///     .groups(&veteran::CELLTYPE).build()?;
 /// let pairs = LogRank::new().pairwise(&data)?;
-/// let missing = survkit::Error::EmptyInput { what: "pair" };
+/// let missing = ErrorDetail::EmptyInput { what: "pair" };
 /// let c = pairs.get(1, 0).ok_or(missing)?;
 /// assert_eq!((c.first(), c.second()), (0, 1));
 /// assert!(c.p_bonferroni() >= c.p_holm());
@@ -1581,11 +1599,11 @@ impl PairwiseLogRank {
 ///
 /// # Example
 /// ```
-/// use survkit::{datasets::veteran, LogRank, SurvivalData};
+/// use survkit::{datasets::veteran, ErrorDetail, LogRank, SurvivalData};
 /// let data = SurvivalData::builder(&veteran::TIME[..], veteran::event())
 ///     .groups(&veteran::CELLTYPE).build()?;
 /// let pairs = LogRank::new().pairwise(&data)?;
-/// let missing = survkit::Error::EmptyInput { what: "pair" };
+/// let missing = ErrorDetail::EmptyInput { what: "pair" };
 /// let c = pairs.comparisons().first().ok_or(missing)?;
 /// assert_eq!(c.statistic(), c.test().statistic());
 /// assert!(c.p_holm() >= c.p_value() && c.p_benjamini_hochberg() >= c.p_value());
@@ -1677,9 +1695,10 @@ pub(crate) type PairTest = (usize, usize, (LogRankResult, bool));
 /// The pairwise result from each pair's test and whether it had events.
 fn adjust(tests: Vec<PairTest>) -> Result<PairwiseLogRank> {
     if !tests.iter().any(|t| t.2 .1) {
-        return Err(Error::NoEvents {
+        return Err(ErrorDetail::NoEvents {
             what: "pairwise log-rank test",
-        });
+        }
+        .into());
     }
     let p: Vec<f64> = tests.iter().map(|t| t.2 .0.p_value).collect();
     let (bonf, holm, bh) = (bonferroni(&p), holm(&p), benjamini_hochberg(&p));
@@ -1770,8 +1789,10 @@ mod tests {
         // One 3-group test: 6 rows × 3² = 54 operations.
         assert!(check_budget_within(&table, 3, 1, 54).is_ok());
         assert!(matches!(
-            check_budget_within(&table, 3, 1, 53),
-            Err(Error::BudgetExceeded {
+            check_budget_within(&table, 3, 1, 53)
+                .as_ref()
+                .map_err(crate::Error::detail),
+            Err(ErrorDetail::BudgetExceeded {
                 what: "log-rank variance accumulation",
                 limit: 53,
                 unit: "row-group² operations",
@@ -1806,13 +1827,17 @@ mod tests {
             HazardRatioEstimator::ObservedOverExpected,
         ] {
             assert!(matches!(
-                res.hazard_ratio(est, ConfidenceLevel::NINETY_FIVE),
-                Err(Error::Incompatible { .. })
+                res.hazard_ratio(est, ConfidenceLevel::NINETY_FIVE)
+                    .as_ref()
+                    .map_err(crate::Error::detail),
+                Err(ErrorDetail::Incompatible { .. })
             ));
         }
         assert!(matches!(
-            res.trend(&[0.0, 1.0]),
-            Err(Error::Incompatible { .. })
+            res.trend(&[0.0, 1.0])
+                .as_ref()
+                .map_err(crate::Error::detail),
+            Err(ErrorDetail::Incompatible { .. })
         ));
         assert_eq!(res.variance(1, 1), None);
         assert_eq!(res.z(), None);

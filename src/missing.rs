@@ -2,11 +2,12 @@
 //! (R's `na.action = na.omit`), numeric or text group labels ordered as R
 //! orders factor levels.
 
+use crate::ErrorDetail;
 use std::cmp::Ordering;
 use std::fmt;
 
 use crate::data::SurvivalData;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::rformat::format_number;
 
 /// One group or stratum label as read from a data file: a number or a text.
@@ -148,8 +149,8 @@ fn to_levels<L: Into<Level> + Clone>(labels: &[Option<L>]) -> Vec<Option<Level>>
 /// an infinite time) are errors, never dropped: only missing is missing.
 ///
 /// # Errors
-/// [`Error::LengthMismatch`] when a column's length differs from `time`'s;
-/// [`Error::EmptyInput`] when no row is complete; otherwise as
+/// [`ErrorDetail::LengthMismatch`](crate::ErrorDetail::LengthMismatch) when a column's length differs from `time`'s;
+/// [`ErrorDetail::EmptyInput`](crate::ErrorDetail::EmptyInput) when no row is complete; otherwise as
 /// [`SurvivalDataBuilder::build`](crate::SurvivalDataBuilder::build).
 ///
 /// # Example
@@ -247,15 +248,16 @@ impl CompleteCasesBuilder {
     /// See [`CompleteCasesBuilder`].
     pub fn build(self) -> Result<CompleteCases> {
         let n = self.time.len();
-        let check = |what: &'static str, len: usize| {
+        let check = |what: &'static str, len: usize| -> Result<()> {
             if len == n {
                 Ok(())
             } else {
-                Err(Error::LengthMismatch {
+                Err(ErrorDetail::LengthMismatch {
                     what,
                     expected: n,
                     actual: len,
-                })
+                }
+                .into())
             }
         };
         check("event", self.event.len())?;
@@ -278,9 +280,10 @@ impl CompleteCasesBuilder {
         };
         let (kept, dropped): (Vec<usize>, Vec<usize>) = (0..n).partition(|&i| complete(i));
         if kept.is_empty() {
-            return Err(Error::EmptyInput {
+            return Err(ErrorDetail::EmptyInput {
                 what: "complete rows (every row has a missing value)",
-            });
+            }
+            .into());
         }
         let value = |x: Option<f64>| x.expect("complete rows have every value");
         let time: Vec<f64> = kept.iter().map(|&i| value(self.time[i])).collect();

@@ -95,8 +95,8 @@ pub fn nelson_aalen_with(data: &SurvivalData, time_fix: TimeFix) -> Result<Vec<C
 /// Curves in the order of [`crate::KaplanMeier`]: group-major, then stratum.
 ///
 /// # Errors
-/// [`Error::EmptyGroup`](crate::Error::EmptyGroup) when an unstratified table has a group without any
-/// exit, [`Error::EmptyInput`](crate::Error::EmptyInput) when no curve has a row.
+/// [`ErrorDetail::EmptyGroup`](crate::ErrorDetail::EmptyGroup) when an unstratified table has a group without any
+/// exit, [`ErrorDetail::EmptyInput`](crate::ErrorDetail::EmptyInput) when no curve has a row.
 ///
 /// # Example
 /// ```

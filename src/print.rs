@@ -8,6 +8,7 @@
 //! survkit does not have; everything else is R's layout, checked against
 //! R's own output in `tests/print.rs` (made by `tests/data/generate_print.R`).
 
+use crate::ErrorDetail;
 use std::fmt;
 
 use crate::error::{Error, Result};
@@ -710,7 +711,7 @@ impl std::str::FromStr for Response {
     /// evaluable`).
     ///
     /// # Errors
-    /// [`Error::InvalidText`] for anything else.
+    /// [`ErrorDetail::InvalidText`](crate::ErrorDetail::InvalidText) for anything else.
     ///
     /// # Example
     /// ```
@@ -729,10 +730,11 @@ impl std::str::FromStr for Response {
             "pd" | "progressive disease" => Response::Progressive,
             "ne" | "not evaluable" => Response::NotEvaluable,
             _ => {
-                return Err(Error::InvalidText {
+                return Err(ErrorDetail::InvalidText {
                     what: "response",
                     expected: "one of CR, PR, SD, PD, NE (any case) or their full names",
-                })
+                }
+                .into())
             }
         })
     }

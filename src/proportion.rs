@@ -1,12 +1,13 @@
 //! Binomial proportions: confidence intervals, the exact binomial test, and
 //! the difference of two proportions (Newcombe's hybrid score interval).
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::interval::{Alternative, ConfidenceInterval, ConfidenceLevel};
 use crate::special::{
     beta_quantile, beta_quantile_guess, ln_add_exp, ln_beta_tails, ln_dbinom, norm_quantile,
     solve_increasing, Tail,
 };
+use crate::ErrorDetail;
 
 /// The largest number of trials accepted by [`Proportion::new`] (2⁵³):
 /// counts are converted to `f64`, which represents every integer up to 2⁵³
@@ -32,8 +33,8 @@ const BINOM_TIE_REL: f64 = 1.0 + 1e-7;
 /// (2⁵³, so that every count is exact as a floating-point number).
 ///
 /// # Errors
-/// [`Proportion::new`] returns [`Error::IntegerOutOfRange`] for `n = 0` or
-/// `n > 2⁵³`, and [`Error::CountExceedsTotal`] for `x > n`; with the `serde`
+/// [`Proportion::new`] returns [`ErrorDetail::IntegerOutOfRange`](crate::ErrorDetail::IntegerOutOfRange) for `n = 0` or
+/// `n > 2⁵³`, and [`ErrorDetail::CountExceedsTotal`](crate::ErrorDetail::CountExceedsTotal) for `x > n`; with the `serde`
 /// feature, deserialisation goes through the same checks.
 ///
 /// # Example
@@ -68,7 +69,7 @@ struct RawProportion {
 
 #[cfg(feature = "serde")]
 impl TryFrom<RawProportion> for Proportion {
-    type Error = Error;
+    type Error = crate::Error;
     fn try_from(raw: RawProportion) -> Result<Self> {
         Proportion::new(raw.successes, raw.trials)
     }
@@ -78,22 +79,24 @@ impl Proportion {
     /// Validates and stores `successes` out of `trials`.
     ///
     /// # Errors
-    /// [`Error::IntegerOutOfRange`] if `trials` is 0 or above [`MAX_TRIALS`];
-    /// [`Error::CountExceedsTotal`] if `successes > trials`.
+    /// [`ErrorDetail::IntegerOutOfRange`](crate::ErrorDetail::IntegerOutOfRange) if `trials` is 0 or above [`MAX_TRIALS`];
+    /// [`ErrorDetail::CountExceedsTotal`](crate::ErrorDetail::CountExceedsTotal) if `successes > trials`.
     pub fn new(successes: u64, trials: u64) -> Result<Self> {
         if trials == 0 || trials > MAX_TRIALS {
-            return Err(Error::IntegerOutOfRange {
+            return Err(ErrorDetail::IntegerOutOfRange {
                 what: "trials",
                 constraint: "in 1..=2^53",
                 value: trials,
-            });
+            }
+            .into());
         }
         if successes > trials {
-            return Err(Error::CountExceedsTotal {
+            return Err(ErrorDetail::CountExceedsTotal {
                 what: "successes",
                 count: successes,
                 total: trials,
-            });
+            }
+            .into());
         }
         Ok(Proportion { successes, trials })
     }
@@ -132,7 +135,7 @@ impl Proportion {
     /// the formulas.
     ///
     /// # Errors
-    /// [`Error::NoConvergence`] if a root search fails (not seen in testing, including `tests/fuzz.rs`: every method, side and level down to 5e-324 and up to 1 − 2⁻⁵³, n up to 2⁵³).
+    /// [`ErrorDetail::NoConvergence`](crate::ErrorDetail::NoConvergence) if a root search fails (not seen in testing, including `tests/fuzz.rs`: every method, side and level down to 5e-324 and up to 1 − 2⁻⁵³, n up to 2⁵³).
     pub fn confidence_interval(
         &self,
         method: ProportionCiMethod,
@@ -208,7 +211,7 @@ impl Proportion {
 ///
 /// # Errors
 /// Choosing a method cannot fail; computing an interval with it can only
-/// fail with [`Error::NoConvergence`] (not seen in testing, including `tests/fuzz.rs`: every method, side and level down to 5e-324 and up to 1 − 2⁻⁵³, n up to 2⁵³).
+/// fail with [`ErrorDetail::NoConvergence`](crate::ErrorDetail::NoConvergence) (not seen in testing, including `tests/fuzz.rs`: every method, side and level down to 5e-324 and up to 1 − 2⁻⁵³, n up to 2⁵³).
 ///
 /// # Example
 /// ```
@@ -276,7 +279,7 @@ pub enum ProportionCiMethod {
 /// `[L, 1]`, as R's `binom.test` and `prop.test` do with `alternative =`.
 ///
 /// # Errors
-/// [`ProportionCi::fit`] returns [`Error::NoConvergence`] if a root search
+/// [`ProportionCi::fit`] returns [`ErrorDetail::NoConvergence`](crate::ErrorDetail::NoConvergence) if a root search
 /// fails (not seen in testing, including `tests/fuzz.rs`: every method, side and level down to 5e-324 and up to 1 − 2⁻⁵³, n up to 2⁵³).
 ///
 /// # Example
@@ -339,7 +342,7 @@ impl ProportionCi {
     /// Computes the interval for `proportion`.
     ///
     /// # Errors
-    /// [`Error::NoConvergence`] if a root search fails (not seen in testing, including `tests/fuzz.rs`: every method, side and level down to 5e-324 and up to 1 − 2⁻⁵³, n up to 2⁵³).
+    /// [`ErrorDetail::NoConvergence`](crate::ErrorDetail::NoConvergence) if a root search fails (not seen in testing, including `tests/fuzz.rs`: every method, side and level down to 5e-324 and up to 1 − 2⁻⁵³, n up to 2⁵³).
     pub fn fit(&self, proportion: &Proportion) -> Result<ConfidenceInterval> {
         let x = proportion.successes;
         let n = proportion.trials;
@@ -618,9 +621,12 @@ fn side_for_large_n(method: ProportionCiMethod, side: Side, xf: f64, nf: f64) ->
 
 /// [`ln_beta_tails`] as a `Result`.
 fn ln_tails_at(p: f64, a: f64, b: f64) -> Result<(f64, f64)> {
-    ln_beta_tails(p, a, b).ok_or(Error::NoConvergence {
-        what: "binomial tail",
-    })
+    ln_beta_tails(p, a, b).ok_or(
+        ErrorDetail::NoConvergence {
+            what: "binomial tail",
+        }
+        .into(),
+    )
 }
 
 /// The root search of [`exact_bound`] (`0 < x < n` for Clopper–Pearson and
@@ -729,7 +735,7 @@ fn below_smallest_or(
     step: f64,
     what: &'static str,
 ) -> Result<f64> {
-    let at_min = f(SMALLEST_POSITIVE).ok_or(Error::NoConvergence {
+    let at_min = f(SMALLEST_POSITIVE).ok_or(ErrorDetail::NoConvergence {
         what: "binomial tail",
     })?;
     if at_min >= 0.0 {
@@ -752,9 +758,12 @@ fn ln_pbinom_le(k: u64, n: u64, p: f64) -> Result<f64> {
     // P(X ≤ k) = P(Beta(k + 1, n − k) > p).
     ln_beta_tails(p, (k + 1) as f64, (n - k) as f64)
         .map(|t| t.1)
-        .ok_or(Error::NoConvergence {
-            what: "binomial tail",
-        })
+        .ok_or(
+            ErrorDetail::NoConvergence {
+                what: "binomial tail",
+            }
+            .into(),
+        )
 }
 
 /// `ln P(X ≥ k)` for `X ~ Binomial(n, p)`.
@@ -771,9 +780,12 @@ fn ln_pbinom_ge(k: u64, n: u64, p: f64) -> Result<f64> {
     // P(X ≥ k) = P(Beta(k, n − k + 1) ≤ p).
     ln_beta_tails(p, k as f64, (n - k + 1) as f64)
         .map(|t| t.0)
-        .ok_or(Error::NoConvergence {
-            what: "binomial tail",
-        })
+        .ok_or(
+            ErrorDetail::NoConvergence {
+                what: "binomial tail",
+            }
+            .into(),
+        )
 }
 
 /// Builder of the exact binomial test of `H₀: p = p₀`.
@@ -798,9 +810,9 @@ fn ln_pbinom_ge(k: u64, n: u64, p: f64) -> Result<f64> {
 /// `binomtest` uses the same rule with factor `1 + 1e-7`.
 ///
 /// # Errors
-/// [`BinomialTest::new`] returns [`Error::InvalidProbability`] when `p₀` is
+/// [`BinomialTest::new`] returns [`ErrorDetail::InvalidProbability`](crate::ErrorDetail::InvalidProbability) when `p₀` is
 /// NaN or outside `[0, 1]`; [`BinomialTest::test`] returns
-/// [`Error::NoConvergence`] if a root search fails (not seen in testing, including `tests/fuzz.rs`: every method, side and level down to 5e-324 and up to 1 − 2⁻⁵³, n up to 2⁵³).
+/// [`ErrorDetail::NoConvergence`](crate::ErrorDetail::NoConvergence) if a root search fails (not seen in testing, including `tests/fuzz.rs`: every method, side and level down to 5e-324 and up to 1 − 2⁻⁵³, n up to 2⁵³).
 ///
 /// # Example
 /// ```
@@ -839,13 +851,14 @@ impl BinomialTest {
     /// A test of `H₀: p = null`, two-sided at 95% unless changed.
     ///
     /// # Errors
-    /// [`Error::InvalidProbability`] if `null` is NaN or outside `[0, 1]`.
+    /// [`ErrorDetail::InvalidProbability`](crate::ErrorDetail::InvalidProbability) if `null` is NaN or outside `[0, 1]`.
     pub fn new(null: f64) -> Result<Self> {
         if !(0.0..=1.0).contains(&null) {
-            return Err(Error::InvalidProbability {
+            return Err(ErrorDetail::InvalidProbability {
                 what: "null proportion",
                 value: null,
-            });
+            }
+            .into());
         }
         Ok(BinomialTest {
             null,
@@ -875,7 +888,7 @@ impl BinomialTest {
     /// Runs the test on `proportion`.
     ///
     /// # Errors
-    /// [`Error::NoConvergence`] if a root search fails (not seen in testing, including `tests/fuzz.rs`: every method, side and level down to 5e-324 and up to 1 − 2⁻⁵³, n up to 2⁵³).
+    /// [`ErrorDetail::NoConvergence`](crate::ErrorDetail::NoConvergence) if a root search fails (not seen in testing, including `tests/fuzz.rs`: every method, side and level down to 5e-324 and up to 1 − 2⁻⁵³, n up to 2⁵³).
     pub fn test(&self, proportion: &Proportion) -> Result<BinomialTestResult> {
         let (x, n, p0) = (proportion.successes, proportion.trials, self.null);
         let ln_p = match self.alternative {
@@ -1093,7 +1106,7 @@ impl RiskDifference {
 /// statsmodels' `confint_proportions_2indep(method="newcomb")`.
 ///
 /// # Errors
-/// [`Error::InvalidProbability`] only if the normal quantile of the level
+/// [`ErrorDetail::InvalidProbability`](crate::ErrorDetail::InvalidProbability) only if the normal quantile of the level
 /// cannot be taken (never for a valid [`ConfidenceLevel`]).
 ///
 /// # Example

@@ -1,6 +1,7 @@
 //! Journal-style p-value formatting, and checking a reported p-value
 //! against a recomputed one.
 
+use crate::ErrorDetail;
 use std::fmt;
 use std::str::FromStr;
 
@@ -150,7 +151,7 @@ pub fn format_p_value(p: f64, style: PValueStyle) -> String {
 /// As [`format_p_value`].
 ///
 /// # Errors
-/// [`Error::InvalidProbability`] if `p` is NaN or outside `[0, 1]`.
+/// [`ErrorDetail::InvalidProbability`](crate::ErrorDetail::InvalidProbability) if `p` is NaN or outside `[0, 1]`.
 ///
 /// # Example
 /// ```
@@ -164,10 +165,11 @@ pub fn format_p_value(p: f64, style: PValueStyle) -> String {
 /// As [`format_p_value`].
 pub fn try_format_p_value(p: f64, style: PValueStyle) -> Result<String> {
     if !(0.0..=1.0).contains(&p) {
-        return Err(Error::InvalidProbability {
+        return Err(ErrorDetail::InvalidProbability {
             what: "p-value",
             value: p,
-        });
+        }
+        .into());
     }
     let lead = match style {
         PValueStyle::Journal => "",
@@ -204,8 +206,8 @@ pub fn try_format_p_value(p: f64, style: PValueStyle) -> Result<String> {
 /// Scientific notation ("1e-5") and "NS" are not accepted.
 ///
 /// # Errors
-/// Parsing returns [`Error::InvalidText`] for any other text and
-/// [`Error::InvalidProbability`] for a number above 1. The fields are
+/// Parsing returns [`ErrorDetail::InvalidText`](crate::ErrorDetail::InvalidText) for any other text and
+/// [`ErrorDetail::InvalidProbability`](crate::ErrorDetail::InvalidProbability) for a number above 1. The fields are
 /// public, so a value can also be built directly: `Display` then prints at
 /// most 15 decimals and [`check_p_value`] rejects what parsing could not
 /// give. With the `serde` feature, deserialisation checks the same (a
@@ -259,11 +261,12 @@ impl TryFrom<RawReportedPValue> for ReportedPValue {
         let (value, reported) = match raw {
             RawReportedPValue::Equal { value, decimals } => {
                 if decimals > MAX_P_DECIMALS {
-                    return Err(Error::InvalidParameter {
+                    return Err(ErrorDetail::InvalidParameter {
                         what: "reported p-value decimals",
                         constraint: "at most 15",
                         value: f64::from(decimals),
-                    });
+                    }
+                    .into());
                 }
                 (value, ReportedPValue::Equal { value, decimals })
             }
@@ -271,10 +274,11 @@ impl TryFrom<RawReportedPValue> for ReportedPValue {
             RawReportedPValue::GreaterThan(t) => (t, ReportedPValue::GreaterThan(t)),
         };
         if !(0.0..=1.0).contains(&value) {
-            return Err(Error::InvalidProbability {
+            return Err(ErrorDetail::InvalidProbability {
                 what: "reported p-value",
                 value,
-            });
+            }
+            .into());
         }
         Ok(reported)
     }
@@ -286,7 +290,7 @@ impl FromStr for ReportedPValue {
     type Err = Error;
 
     fn from_str(text: &str) -> Result<Self> {
-        let bad = Error::InvalidText {
+        let bad = ErrorDetail::InvalidText {
             what: "reported p-value",
             expected: P_TEXT_FORMS,
         };
@@ -317,10 +321,11 @@ impl FromStr for ReportedPValue {
         }
         let (value, decimals) = parse_decimal(s).ok_or(bad)?;
         if value > 1.0 {
-            return Err(Error::InvalidProbability {
+            return Err(ErrorDetail::InvalidProbability {
                 what: "reported p-value",
                 value,
-            });
+            }
+            .into());
         }
         Ok(match op {
             Op::Eq => ReportedPValue::Equal { value, decimals },
@@ -397,7 +402,7 @@ pub(crate) fn parse_decimal(s: &str) -> Option<(f64, u32)> {
 /// The rule accepts both round-half-up and round-half-even reports.
 ///
 /// # Errors
-/// [`check_p_value`] returns [`Error::InvalidProbability`] if the
+/// [`check_p_value`] returns [`ErrorDetail::InvalidProbability`](crate::ErrorDetail::InvalidProbability) if the
 /// recomputed p-value or a reported value is NaN or outside `[0, 1]`.
 ///
 /// # Example
@@ -449,8 +454,8 @@ impl PValueCheck {
 /// See [`PValueCheck`].
 ///
 /// # Errors
-/// [`Error::InvalidProbability`] if `recomputed` or the reported value is
-/// NaN or outside `[0, 1]`; [`Error::InvalidParameter`] if the reported
+/// [`ErrorDetail::InvalidProbability`](crate::ErrorDetail::InvalidProbability) if `recomputed` or the reported value is
+/// NaN or outside `[0, 1]`; [`ErrorDetail::InvalidParameter`](crate::ErrorDetail::InvalidParameter) if the reported
 /// decimals exceed 15.
 ///
 /// # Example
@@ -465,11 +470,11 @@ impl PValueCheck {
 /// Nuijten, M. B., et al. (2016). *Behavior Research Methods* 48(4),
 /// 1205–1226. doi:10.3758/s13428-015-0664-2
 pub fn check_p_value(reported: &ReportedPValue, recomputed: f64) -> Result<PValueCheck> {
-    let check_prob = |what, v: f64| {
+    let check_prob = |what, v: f64| -> Result<()> {
         if (0.0..=1.0).contains(&v) {
             Ok(())
         } else {
-            Err(Error::InvalidProbability { what, value: v })
+            Err(ErrorDetail::InvalidProbability { what, value: v }.into())
         }
     };
     check_prob("recomputed p-value", recomputed)?;
@@ -477,11 +482,12 @@ pub fn check_p_value(reported: &ReportedPValue, recomputed: f64) -> Result<PValu
         ReportedPValue::Equal { value, decimals } => {
             check_prob("reported p-value", value)?;
             if decimals > MAX_P_DECIMALS {
-                return Err(Error::InvalidParameter {
+                return Err(ErrorDetail::InvalidParameter {
                     what: "reported p-value decimals",
                     constraint: "at most 15",
                     value: f64::from(decimals),
-                });
+                }
+                .into());
             }
             let half = 0.5 * 10f64.powi(-(decimals as i32));
             (recomputed - value).abs() <= half * (1.0 + CHECK_TIE_REL)

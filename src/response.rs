@@ -1,7 +1,8 @@
 //! RECIST 1.1 best overall response and response-rate summaries.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::proportion::Proportion;
+use crate::ErrorDetail;
 
 /// A RECIST 1.1 best overall response.
 ///
@@ -194,10 +195,10 @@ pub struct ResponseCounts {
 /// With [`Denominator::EvaluableOnly`] the NE category has no percentage.
 ///
 /// # Errors
-/// [`Error::EmptyInput`] when `N` would be 0, and [`Error::CountOverflow`]
+/// [`ErrorDetail::EmptyInput`](crate::ErrorDetail::EmptyInput) when `N` would be 0, and [`ErrorDetail::CountOverflow`](crate::ErrorDetail::CountOverflow)
 /// when the counts sum beyond [`crate::MAX_TRIALS`]. With the `serde`
 /// feature, deserialisation applies the same checks, and
-/// [`Error::InvalidParameter`] if the stored `total` is not the sum of the
+/// [`ErrorDetail::InvalidParameter`](crate::ErrorDetail::InvalidParameter) if the stored `total` is not the sum of the
 /// counts in the denominator.
 ///
 /// # Example
@@ -241,15 +242,16 @@ struct RawResponseSummary {
 
 #[cfg(feature = "serde")]
 impl TryFrom<RawResponseSummary> for ResponseSummary {
-    type Error = Error;
+    type Error = crate::Error;
     fn try_from(raw: RawResponseSummary) -> Result<Self> {
         let summary = ResponseSummary::build(raw.counts, raw.denominator)?;
         if summary.total != raw.total {
-            return Err(Error::InvalidParameter {
+            return Err(ErrorDetail::InvalidParameter {
                 what: "response summary total",
                 constraint: "the sum of the counts in the denominator",
                 value: raw.total as f64,
-            });
+            }
+            .into());
         }
         Ok(summary)
     }
@@ -259,7 +261,7 @@ impl ResponseSummary {
     /// Tallies a list of best overall responses (one per patient).
     ///
     /// # Errors
-    /// [`Error::EmptyInput`] if the list (or, with
+    /// [`ErrorDetail::EmptyInput`](crate::ErrorDetail::EmptyInput) if the list (or, with
     /// [`Denominator::EvaluableOnly`], its evaluable part) is empty.
     pub fn from_responses(responses: &[Response], denominator: Denominator) -> Result<Self> {
         let mut counts = [0u64; 5];
@@ -273,7 +275,7 @@ impl ResponseSummary {
     /// Builds the summary from counts per category.
     ///
     /// # Errors
-    /// [`Error::EmptyInput`] if `N` is 0; [`Error::CountOverflow`] if the
+    /// [`ErrorDetail::EmptyInput`](crate::ErrorDetail::EmptyInput) if `N` is 0; [`ErrorDetail::CountOverflow`](crate::ErrorDetail::CountOverflow) if the
     /// counts sum beyond [`crate::MAX_TRIALS`].
     pub fn from_counts(counts: ResponseCounts, denominator: Denominator) -> Result<Self> {
         Self::build(
@@ -289,7 +291,7 @@ impl ResponseSummary {
     }
 
     fn build(counts: [u64; 5], denominator: Denominator) -> Result<Self> {
-        let overflow = Error::CountOverflow {
+        let overflow = ErrorDetail::CountOverflow {
             what: "response counts",
         };
         let included = match denominator {
@@ -306,15 +308,16 @@ impl ResponseSummary {
             all = all.checked_add(*c).ok_or(overflow.clone())?;
         }
         if all > crate::proportion::MAX_TRIALS {
-            return Err(overflow);
+            return Err(overflow.into());
         }
         if total == 0 {
-            return Err(Error::EmptyInput {
+            return Err(ErrorDetail::EmptyInput {
                 what: match denominator {
                     Denominator::AllPatients => "responses",
                     Denominator::EvaluableOnly => "evaluable responses",
                 },
-            });
+            }
+            .into());
         }
         Ok(ResponseSummary {
             counts,
@@ -353,14 +356,15 @@ impl ResponseSummary {
     /// The proportion of patients in a category, `count / N`.
     ///
     /// # Errors
-    /// [`Error::Incompatible`] for [`Response::NotEvaluable`] under
+    /// [`ErrorDetail::Incompatible`](crate::ErrorDetail::Incompatible) for [`Response::NotEvaluable`] under
     /// [`Denominator::EvaluableOnly`] (those patients are not in `N`).
     pub fn proportion(&self, response: Response) -> Result<Proportion> {
         if response == Response::NotEvaluable && self.denominator == Denominator::EvaluableOnly {
-            return Err(Error::Incompatible {
+            return Err(ErrorDetail::Incompatible {
                 what: "response category and denominator",
                 detail: "not-evaluable patients are excluded from the denominator",
-            });
+            }
+            .into());
         }
         Proportion::new(self.count(response), self.total)
     }

@@ -2,10 +2,11 @@
 //! ratio of the RMSTs and the ratio of the restricted mean times lost, as
 //! R's survRM2 `rmst2` reports them.
 
+use crate::ErrorDetail;
 use std::fmt;
 
 use crate::data::SurvivalData;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::interval::{ConfidenceInterval, ConfidenceLevel};
 use crate::kaplan_meier::{KaplanMeier, SurvivalCurve};
 use crate::rformat::format_column;
@@ -143,8 +144,8 @@ impl RmstContrast {
 /// #1682); survkit, like survRM2, gives the estimator's variance.
 ///
 /// # Errors
-/// [`Error::TooFewGroups`] unless the data have exactly two groups (and no
-/// strata: [`Error::InvalidParameter`]); [`Error::InvalidParameter`] for a
+/// [`ErrorDetail::TooFewGroups`](crate::ErrorDetail::TooFewGroups) unless the data have exactly two groups (and no
+/// strata: [`ErrorDetail::InvalidParameter`](crate::ErrorDetail::InvalidParameter)); [`ErrorDetail::InvalidParameter`](crate::ErrorDetail::InvalidParameter) for a
 /// τ that is not positive or lies past what the [`TauRule`] allows; the
 /// errors of [`KaplanMeier::fit`].
 ///
@@ -210,18 +211,20 @@ impl RmstComparison {
     /// See [`RmstComparison`].
     pub fn compare(&self, data: &SurvivalData) -> Result<RmstComparisonResult> {
         if data.n_strata() > 1 {
-            return Err(Error::InvalidParameter {
+            return Err(ErrorDetail::InvalidParameter {
                 what: "strata",
                 constraint: "absent (RMST comparison of two arms takes unstratified data)",
                 value: data.n_strata() as f64,
-            });
+            }
+            .into());
         }
         if data.n_groups() != 2 {
-            return Err(Error::TooFewGroups {
+            return Err(ErrorDetail::TooFewGroups {
                 what: "RMST comparison (exactly two groups)",
                 required: 2,
                 found: data.n_groups(),
-            });
+            }
+            .into());
         }
         let fit = KaplanMeier::new().fit(data)?;
         let curves = fit.curves();
@@ -231,18 +234,19 @@ impl RmstComparison {
             None => (limit, false),
             Some(tau) => {
                 if !(tau > 0.0 && tau.is_finite()) {
-                    return Err(Error::InvalidParameter {
+                    return Err(ErrorDetail::InvalidParameter {
                         what: "tau",
                         constraint: "positive and finite",
                         value: tau,
-                    });
+                    }
+                    .into());
                 }
                 if tau > limit {
-                    return Err(Error::InvalidParameter {
+                    return Err(ErrorDetail::InvalidParameter {
                         what: "tau",
                         constraint: "at most the largest time at which both arms' curves are estimated (see TauRule)",
                         value: tau,
-                    });
+                    }.into());
                 }
                 (tau, true)
             }

@@ -5,9 +5,10 @@
 //! take it back).
 #![allow(dead_code)]
 
+use crate::ErrorDetail;
 use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// The standard normal distribution (construction cannot fail for (0, 1)).
 fn std_normal() -> Normal {
@@ -22,10 +23,11 @@ pub(crate) fn norm_quantile(p: f64) -> Result<f64> {
     if p > 0.0 && p < 1.0 {
         Ok(std_normal().inverse_cdf(p))
     } else {
-        Err(Error::InvalidProbability {
+        Err(ErrorDetail::InvalidProbability {
             what: "normal quantile probability",
             value: p,
-        })
+        }
+        .into())
     }
 }
 
@@ -535,7 +537,7 @@ pub(crate) fn solve_increasing<F>(f: F, guess: f64, step: f64, what: &'static st
 where
     F: Fn(f64) -> Option<f64>,
 {
-    let fail = Error::NoConvergence { what };
+    let fail = ErrorDetail::NoConvergence { what };
     let guess = if guess > 0.0 && guess < 1.0 {
         guess
     } else {
@@ -570,7 +572,7 @@ where
             }
         }
         if !found {
-            return Err(fail);
+            return Err(fail.into());
         }
     } else {
         // Root above the guess: halve 1 − p until the sign changes.
@@ -595,7 +597,7 @@ where
             }
         }
         if !found {
-            return Err(fail);
+            return Err(fail.into());
         }
     }
     if fa == 0.0 {
@@ -604,7 +606,7 @@ where
     if fb == 0.0 {
         return Ok(b);
     }
-    brent(&f, a, fa, b, fb).ok_or(fail)
+    brent(&f, a, fa, b, fb).ok_or_else(|| fail.into())
 }
 
 /// Brent's root finder (zeroin, Brent 1973 ch. 4) on a sign-changing

@@ -8,6 +8,7 @@
 //! of `fisher.test` is skipped here. Everything else must match line for line.
 
 use std::collections::BTreeMap;
+use survkit::ErrorDetail;
 
 use survkit::datasets::{aml, lung, ovarian, veteran};
 #[path = "api/listing.rs"]
@@ -286,17 +287,26 @@ fn missing_value_errors() {
     let t = [Some(1.0), None];
     let e = [Some(true)];
     assert!(matches!(
-        CompleteCasesBuilder::new(&t, &e).build(),
-        Err(survkit::Error::LengthMismatch { what: "event", .. })
+        CompleteCasesBuilder::new(&t, &e)
+            .build()
+            .as_ref()
+            .map_err(survkit::Error::detail),
+        Err(ErrorDetail::LengthMismatch { what: "event", .. })
     ));
     assert!(matches!(
-        CompleteCasesBuilder::new(&[None, Some(f64::NAN)], &[Some(true), Some(true)]).build(),
-        Err(survkit::Error::EmptyInput { .. })
+        CompleteCasesBuilder::new(&[None, Some(f64::NAN)], &[Some(true), Some(true)])
+            .build()
+            .as_ref()
+            .map_err(survkit::Error::detail),
+        Err(ErrorDetail::EmptyInput { .. })
     ));
     // Present but invalid is an error, not a missing value.
     assert!(matches!(
-        CompleteCasesBuilder::new(&[Some(-1.0)], &[Some(true)]).build(),
-        Err(survkit::Error::Negative { .. })
+        CompleteCasesBuilder::new(&[Some(-1.0)], &[Some(true)])
+            .build()
+            .as_ref()
+            .map_err(survkit::Error::detail),
+        Err(ErrorDetail::Negative { .. })
     ));
 }
 
@@ -320,7 +330,7 @@ fn response_parses_from_text() {
 
 #[test]
 fn errors_have_a_kind_and_equal_themselves() {
-    use survkit::{Error, ErrorKind};
+    use survkit::ErrorKind;
     let err = SurvivalData::new(vec![1.0, f64::NAN], vec![true, false]).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NonFinite);
     // A NaN input is reported in the error, and the error equals itself.
@@ -328,5 +338,8 @@ fn errors_have_a_kind_and_equal_themselves() {
     let other = SurvivalData::new(vec![1.0, f64::INFINITY], vec![true, false]).unwrap_err();
     assert_eq!(other.kind(), ErrorKind::NonFinite);
     assert_ne!(err, other);
-    assert!(matches!(err, Error::NonFinite { index: 1, .. }));
+    assert!(matches!(
+        err.detail(),
+        ErrorDetail::NonFinite { index: 1, .. }
+    ));
 }

@@ -11,8 +11,9 @@ use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::{One, ToPrimitive, Zero};
 use proptest::prelude::*;
+use survkit::ErrorDetail;
 use survkit::{
-    ConfidenceLevel, Error, EventsMethod, LogRankEvents, Sided, SimonSearch, SingleStageSearch,
+    ConfidenceLevel, EventsMethod, LogRankEvents, Sided, SimonSearch, SingleStageSearch,
     SurvivalSampleSize, SurvivalSampleSizeMethod, TwoStageDesign,
 };
 
@@ -235,8 +236,12 @@ fn simon_display_like_clinfun() {
 #[test]
 fn simon_search_budget_and_errors() {
     let s = SimonSearch::new(0.05, 0.10).unwrap().nmax(1000);
-    match s.time_limit(std::time::Duration::from_millis(50)).search() {
-        Err(Error::SearchStopped {
+    match s
+        .time_limit(std::time::Duration::from_millis(50))
+        .search()
+        .map_err(survkit::Error::into_detail)
+    {
+        Err(ErrorDetail::SearchStopped {
             reached, target, ..
         }) => {
             assert!(reached < target);
@@ -250,10 +255,11 @@ fn simon_search_budget_and_errors() {
         .unwrap_err();
     assert_eq!(
         err,
-        Error::NoFeasibleDesign {
+        ErrorDetail::NoFeasibleDesign {
             what: "Simon two-stage design",
             nmax: 15
         }
+        .into()
     );
     assert!(SimonSearch::new(0.3, 0.1).is_err());
     assert!(SimonSearch::new(0.0, 0.1).is_err());
@@ -399,8 +405,13 @@ fn single_stage_matches_brute_force() {
         assert_rel(d.power(), c.num("power"), TOL, &c.name);
     }
     assert!(matches!(
-        SingleStageSearch::new(0.1, 0.3).unwrap().nmax(10).search(),
-        Err(Error::NoFeasibleDesign { .. })
+        SingleStageSearch::new(0.1, 0.3)
+            .unwrap()
+            .nmax(10)
+            .search()
+            .as_ref()
+            .map_err(survkit::Error::detail),
+        Err(ErrorDetail::NoFeasibleDesign { .. })
     ));
 }
 
@@ -599,7 +610,7 @@ proptest! {
         let feasible = brute_force(p0, p1, alpha, beta, nmax);
         let found = SimonSearch::new(p0, p1).unwrap().alpha(alpha).beta(beta).nmax(nmax).search();
         if feasible.is_empty() {
-            prop_assert!(matches!(found, Err(Error::NoFeasibleDesign { .. })), "{found:?}");
+            prop_assert!(matches!(found.as_ref().map_err(survkit::Error::detail), Err(ErrorDetail::NoFeasibleDesign { .. })), "{found:?}");
             return Ok(());
         }
         let found = found.unwrap();

@@ -6,6 +6,7 @@
 
 use crate::common::{assert_all_rel, data_of, parse, TOL};
 use proptest::prelude::*;
+use survkit::ErrorDetail;
 use survkit::{CountRow, EventTable, KaplanMeier, SurvivalData, TimeFix};
 
 const DATA: &str = include_str!("data/km.txt");
@@ -224,8 +225,11 @@ fn empty_and_mismatched_inputs_are_errors() {
     let t = EventTable::from_counts(&["a", "b"], &["all"], &[CountRow::new(1.0, 0, 1.0, 0.0)])
         .expect("table");
     assert!(matches!(
-        KaplanMeier::default().fit_table(&t),
-        Err(survkit::Error::EmptyGroup { .. })
+        KaplanMeier::default()
+            .fit_table(&t)
+            .as_ref()
+            .map_err(survkit::Error::detail),
+        Err(ErrorDetail::EmptyGroup { .. })
     ));
 }
 
@@ -323,12 +327,17 @@ fn one_group_per_subject_is_a_budget_error_not_an_abort() -> Result<(), survkit:
         .groups(&ids)
         .build()?;
     assert!(matches!(
-        EventTable::from_data(&data),
-        Err(survkit::Error::BudgetExceeded { .. })
+        EventTable::from_data(&data)
+            .as_ref()
+            .map_err(survkit::Error::detail),
+        Err(ErrorDetail::BudgetExceeded { .. })
     ));
     assert!(matches!(
-        KaplanMeier::default().fit(&data),
-        Err(survkit::Error::BudgetExceeded { .. })
+        KaplanMeier::default()
+            .fit(&data)
+            .as_ref()
+            .map_err(survkit::Error::detail),
+        Err(ErrorDetail::BudgetExceeded { .. })
     ));
     Ok(())
 }
@@ -340,15 +349,23 @@ fn inconsistent_counts_duplicate_levels_and_infinite_weight_sums_are_errors() {
     late.n_enter = 3.0;
     let rows = [CountRow::new(1.0, 0, 1.0, 0.0), late];
     assert!(matches!(
-        EventTable::from_counts(&["all"], &["all"], &rows),
-        Err(survkit::Error::InconsistentCounts { .. })
+        EventTable::from_counts(&["all"], &["all"], &rows)
+            .as_ref()
+            .map_err(survkit::Error::detail),
+        Err(ErrorDetail::InconsistentCounts { .. })
     ));
     let dup = SurvivalData::builder(vec![1.0, 2.0], vec![true, true])
         .group_levels(&["a", "b"], &["a", "b", "a"])
         .build();
-    assert!(matches!(dup, Err(survkit::Error::DuplicateLevel { .. })));
+    assert!(matches!(
+        dup.as_ref().map_err(survkit::Error::detail),
+        Err(ErrorDetail::DuplicateLevel { .. })
+    ));
     let huge = SurvivalData::builder(vec![1.0, 2.0, 3.0], vec![true; 3])
         .weights(vec![1e308; 3])
         .build();
-    assert!(matches!(huge, Err(survkit::Error::CountOverflow { .. })));
+    assert!(matches!(
+        huge.as_ref().map_err(survkit::Error::detail),
+        Err(ErrorDetail::CountOverflow { .. })
+    ));
 }

@@ -5,9 +5,10 @@
 
 use crate::common::{assert_rel, parse, rel_err, Case, TOL};
 use std::num::NonZeroU64;
+use survkit::ErrorDetail;
 use survkit::{
-    fisher_exact, fisher_exact_rxc, Alternative, ConfidenceLevel, ContingencyTable, Error,
-    FisherExact, FisherExactRxc, NullOddsRatio, PValueKind, RxcMethod, Table2x2,
+    fisher_exact, fisher_exact_rxc, Alternative, ConfidenceLevel, ContingencyTable, FisherExact,
+    FisherExactRxc, NullOddsRatio, PValueKind, RxcMethod, Table2x2,
 };
 
 const R_DATA: &str = include_str!("data/fisher_r.txt");
@@ -448,8 +449,8 @@ fn rxc_where_r_fails_budget_error_and_monte_carlo_agree_with_r() {
                 .unwrap_err();
             assert!(
                 matches!(
-                    e,
-                    Error::BudgetExceeded {
+                    e.detail(),
+                    ErrorDetail::BudgetExceeded {
                         limit: 1_000_000,
                         ..
                     }
@@ -519,7 +520,7 @@ fn budgets_give_a_clear_error() {
         .test(&t)
         .unwrap_err();
     assert!(
-        matches!(e, Error::BudgetExceeded { limit: 1000, .. }),
+        matches!(e.detail(), ErrorDetail::BudgetExceeded { limit: 1000, .. }),
         "{e:?}"
     );
     let e = FisherExactRxc::default()
@@ -527,7 +528,7 @@ fn budgets_give_a_clear_error() {
         .test(&t)
         .unwrap_err();
     assert!(
-        matches!(e, Error::BudgetExceeded { limit: 1000, .. }),
+        matches!(e.detail(), ErrorDetail::BudgetExceeded { limit: 1000, .. }),
         "{e:?}"
     );
 }
@@ -535,40 +536,54 @@ fn budgets_give_a_clear_error() {
 #[test]
 fn bad_input_is_a_typed_error() {
     assert!(matches!(
-        ContingencyTable::new(vec![]),
-        Err(Error::EmptyInput { .. })
+        ContingencyTable::new(vec![])
+            .as_ref()
+            .map_err(survkit::Error::detail),
+        Err(ErrorDetail::EmptyInput { .. })
     ));
     assert!(matches!(
-        ContingencyTable::new(vec![vec![]]),
-        Err(Error::EmptyInput { .. })
+        ContingencyTable::new(vec![vec![]])
+            .as_ref()
+            .map_err(survkit::Error::detail),
+        Err(ErrorDetail::EmptyInput { .. })
     ));
     assert!(matches!(
-        ContingencyTable::new(vec![vec![1, 2], vec![3]]),
-        Err(Error::LengthMismatch {
+        ContingencyTable::new(vec![vec![1, 2], vec![3]])
+            .as_ref()
+            .map_err(survkit::Error::detail),
+        Err(ErrorDetail::LengthMismatch {
             expected: 2,
             actual: 1,
             ..
         })
     ));
     assert!(matches!(
-        ContingencyTable::new(vec![vec![1, 2, 3]]),
-        Err(Error::InvalidShape {
+        ContingencyTable::new(vec![vec![1, 2, 3]])
+            .as_ref()
+            .map_err(survkit::Error::detail),
+        Err(ErrorDetail::InvalidShape {
             rows: 1,
             cols: 3,
             ..
         })
     ));
     assert!(matches!(
-        ContingencyTable::new(vec![vec![u64::MAX, 1], vec![0, 0]]),
-        Err(Error::CountOverflow { .. })
+        ContingencyTable::new(vec![vec![u64::MAX, 1], vec![0, 0]])
+            .as_ref()
+            .map_err(survkit::Error::detail),
+        Err(ErrorDetail::CountOverflow { .. })
     ));
     assert!(matches!(
-        Table2x2::new([[u64::MAX, 1], [0, 0]]),
-        Err(Error::CountOverflow { .. })
+        Table2x2::new([[u64::MAX, 1], [0, 0]])
+            .as_ref()
+            .map_err(survkit::Error::detail),
+        Err(ErrorDetail::CountOverflow { .. })
     ));
     assert!(matches!(
-        Table2x2::new([[1 << 52, 1 << 52], [1, 0]]),
-        Err(Error::CountOverflow { .. })
+        Table2x2::new([[1 << 52, 1 << 52], [1, 0]])
+            .as_ref()
+            .map_err(survkit::Error::detail),
+        Err(ErrorDetail::CountOverflow { .. })
     ));
     assert!(NullOddsRatio::new(f64::NAN).is_err());
     assert!(NullOddsRatio::new(-0.5).is_err());
@@ -746,8 +761,8 @@ fn monte_carlo_large_counts_match_g_test() {
 fn exact_rxc_refuses_totals_beyond_its_rounding_budget() {
     let big =
         ContingencyTable::new(vec![vec![1_000_000, 2_000_000, 3_000_000], vec![1, 2, 0]]).unwrap();
-    match fisher_exact_rxc(&big) {
-        Err(Error::BudgetExceeded { unit, limit, .. }) => {
+    match fisher_exact_rxc(&big).map_err(survkit::Error::into_detail) {
+        Err(ErrorDetail::BudgetExceeded { unit, limit, .. }) => {
             assert_eq!(unit, "table total");
             assert!(limit < 6_000_003, "{limit}");
         }

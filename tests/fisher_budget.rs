@@ -5,10 +5,11 @@
 
 use std::num::NonZeroU64;
 use std::time::{Duration, Instant};
+use survkit::ErrorDetail;
 
 use crate::common::{parse, Case};
 use proptest::prelude::*;
-use survkit::{fisher_exact_rxc, ContingencyTable, Error, FisherExactRxc, RxcMethod};
+use survkit::{fisher_exact_rxc, ContingencyTable, FisherExactRxc, RxcMethod};
 
 const R_DATA: &str = include_str!("data/fisher_budget_r.txt");
 
@@ -68,12 +69,12 @@ fn exact_route_stops_at_its_time_limit_for_every_shape() {
             match res {
                 Ok(res) => assert!((0.0..=1.0).contains(&res.p_value())),
                 Err(e) => {
-                    let Error::BudgetExceeded {
+                    let ErrorDetail::BudgetExceeded {
                         limit,
                         unit,
                         ref progress,
                         ..
-                    } = e
+                    } = *e.detail()
                     else {
                         panic!("{r} x {c} N = {n}: {e:?}");
                     };
@@ -113,8 +114,8 @@ fn monte_carlo_stops_at_its_time_limit() {
         .test(&t)
         .unwrap_err();
     assert!(start.elapsed() < LIMIT + SLACK, "{:?}", start.elapsed());
-    match &e {
-        Error::BudgetExceeded {
+    match e.detail() {
+        ErrorDetail::BudgetExceeded {
             limit: 300,
             progress: Some(p),
             ..
@@ -145,9 +146,9 @@ fn monte_carlo_with_huge_counts_stops_at_its_time_limit() {
         .time_limit(LIMIT)
         .test(&t);
     assert!(start.elapsed() < LIMIT + SLACK, "{:?}", start.elapsed());
-    match res {
+    match res.map_err(survkit::Error::into_detail) {
         Ok(r) => assert!((0.0..=1.0).contains(&r.p_value())),
-        Err(Error::BudgetExceeded {
+        Err(ErrorDetail::BudgetExceeded {
             progress: Some(p), ..
         }) => assert!(p.done < 100 && p.done_unit == "simulated tables"),
         Err(e) => panic!("{e:?}"),
@@ -159,8 +160,12 @@ fn monte_carlo_with_huge_counts_stops_at_its_time_limit() {
 #[test]
 fn work_budget_reports_progress() {
     let t = sparse(6, 6, 60);
-    match FisherExactRxc::default().max_nodes(5000).test(&t) {
-        Err(Error::BudgetExceeded {
+    match FisherExactRxc::default()
+        .max_nodes(5000)
+        .test(&t)
+        .map_err(survkit::Error::into_detail)
+    {
+        Err(ErrorDetail::BudgetExceeded {
             limit: 5000,
             unit: "work units",
             progress: Some(p),

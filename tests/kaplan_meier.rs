@@ -4,6 +4,7 @@
 //! validation suite.
 
 use crate::common::{assert_all_rel, assert_rel, data_of, parse, rel_err, Case, TOL};
+use survkit::ErrorDetail;
 use survkit::{
     datasets, nelson_aalen, nelson_aalen_table, CiTransform, ConfidenceLevel, EventTable,
     KaplanMeier, KaplanMeierFit, SurvivalData, TimeFix,
@@ -526,8 +527,11 @@ fn all_zero_weight_group_is_empty_group() {
         .weights(vec![1.0, 1.0, 0.0, 0.0])
         .build()
         .expect("data");
-    match KaplanMeier::new().fit(&data) {
-        Err(survkit::Error::EmptyGroup { .. }) => {}
+    match KaplanMeier::new()
+        .fit(&data)
+        .map_err(survkit::Error::into_detail)
+    {
+        Err(ErrorDetail::EmptyGroup { .. }) => {}
         other => panic!("expected EmptyGroup, got {other:?}"),
     }
 }

@@ -6,12 +6,13 @@
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
+use survkit::ErrorDetail;
 
 use crate::common::{assert_rel, parse, rel_err, Case, TOL};
 use survkit::datasets::{aml, lung, ovarian, veteran};
 use survkit::{
-    log_rank, Alternative, ConfidenceLevel, Error, EventTable, HazardRatioEstimator, KaplanMeier,
-    LogRank, LogRankResult, LogRankWeights, SurvivalData, TimeFix,
+    log_rank, Alternative, ConfidenceLevel, EventTable, HazardRatioEstimator, KaplanMeier, LogRank,
+    LogRankResult, LogRankWeights, SurvivalData, TimeFix,
 };
 
 const R_REF: &str = include_str!("data/logrank_r.txt");
@@ -485,8 +486,8 @@ fn bad_input_is_a_typed_error() {
     // One group only.
     let one = SurvivalData::new(vec![1.0, 2.0], vec![true, false]).unwrap();
     assert!(matches!(
-        log_rank(&one),
-        Err(Error::TooFewGroups { found: 1, .. })
+        log_rank(&one).as_ref().map_err(survkit::Error::detail),
+        Err(ErrorDetail::TooFewGroups { found: 1, .. })
     ));
     // A group per subject, beyond the variance matrix's budget.
     let n = 9000;
@@ -494,13 +495,19 @@ fn bad_input_is_a_typed_error() {
         .groups(&(0..n as u32).collect::<Vec<_>>())
         .build()
         .unwrap();
-    assert!(matches!(log_rank(&many), Err(Error::BudgetExceeded { .. })));
+    assert!(matches!(
+        log_rank(&many).as_ref().map_err(survkit::Error::detail),
+        Err(ErrorDetail::BudgetExceeded { .. })
+    ));
     // No events at all.
     let none = SurvivalData::builder(vec![1.0, 2.0], vec![false, false])
         .groups(&["a", "b"])
         .build()
         .unwrap();
-    assert!(matches!(log_rank(&none), Err(Error::NoEvents { .. })));
+    assert!(matches!(
+        log_rank(&none).as_ref().map_err(survkit::Error::detail),
+        Err(ErrorDetail::NoEvents { .. })
+    ));
     // A group with no rows, from counts.
     let rows = [
         survkit::CountRow::new(1.0, 0, 1.0, 0.0),
@@ -508,8 +515,8 @@ fn bad_input_is_a_typed_error() {
     ];
     let table = EventTable::from_counts(&["a", "b", "c"], &["all"], &rows).unwrap();
     assert!(matches!(
-        LogRank::default().test_table(&table),
-        Err(Error::EmptyGroup { ref level, .. }) if level == "c"
+        LogRank::default().test_table(&table).as_ref().map_err(survkit::Error::detail),
+        Err(ErrorDetail::EmptyGroup { ref level, .. }) if level == "c"
     ));
     // Non-finite or negative Fleming-Harrington exponents.
     let data = dataset("aml", None);
@@ -517,23 +524,29 @@ fn bad_input_is_a_typed_error() {
         assert!(matches!(
             LogRank::default()
                 .weights(LogRankWeights::FlemingHarrington { rho, gamma })
-                .test(&data),
-            Err(Error::InvalidParameter { .. })
+                .test(&data)
+                .as_ref()
+                .map_err(survkit::Error::detail),
+            Err(ErrorDetail::InvalidParameter { .. })
         ));
     }
     // Scores: wrong length, non-finite, constant.
     let res = log_rank(&data).unwrap();
     assert!(matches!(
-        res.trend(&[1.0]),
-        Err(Error::LengthMismatch { .. })
+        res.trend(&[1.0]).as_ref().map_err(survkit::Error::detail),
+        Err(ErrorDetail::LengthMismatch { .. })
     ));
     assert!(matches!(
-        res.trend(&[1.0, f64::NAN]),
-        Err(Error::NonFinite { index: 1, .. })
+        res.trend(&[1.0, f64::NAN])
+            .as_ref()
+            .map_err(survkit::Error::detail),
+        Err(ErrorDetail::NonFinite { index: 1, .. })
     ));
     assert!(matches!(
-        res.trend(&[2.0, 2.0]),
-        Err(Error::InvalidParameter { .. })
+        res.trend(&[2.0, 2.0])
+            .as_ref()
+            .map_err(survkit::Error::detail),
+        Err(ErrorDetail::InvalidParameter { .. })
     ));
     // Hazard ratios need two groups and unweighted statistics.
     let vet = log_rank(&dataset("veteran-cell", None)).unwrap();
@@ -618,12 +631,15 @@ fn more_than_1024_groups_is_a_budget_error() {
         .build()
         .unwrap();
     assert!(matches!(
-        log_rank(&data),
-        Err(Error::BudgetExceeded { unit: "groups", .. })
+        log_rank(&data).as_ref().map_err(survkit::Error::detail),
+        Err(ErrorDetail::BudgetExceeded { unit: "groups", .. })
     ));
     assert!(matches!(
-        LogRank::new().pairwise(&data),
-        Err(Error::BudgetExceeded { .. })
+        LogRank::new()
+            .pairwise(&data)
+            .as_ref()
+            .map_err(survkit::Error::detail),
+        Err(ErrorDetail::BudgetExceeded { .. })
     ));
 }
 
@@ -684,8 +700,11 @@ fn pairwise_pair_without_events_is_degenerate() {
         .build()
         .unwrap();
     assert!(matches!(
-        LogRank::new().pairwise(&none),
-        Err(Error::NoEvents { .. })
+        LogRank::new()
+            .pairwise(&none)
+            .as_ref()
+            .map_err(survkit::Error::detail),
+        Err(ErrorDetail::NoEvents { .. })
     ));
 }
 

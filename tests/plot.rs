@@ -6,8 +6,9 @@
 mod common;
 
 use proptest::prelude::*;
+use survkit::ErrorDetail;
 use survkit::{
-    datasets::lung, log_rank, text_width_em, CiTransform, Error, KaplanMeier, KaplanMeierFigure,
+    datasets::lung, log_rank, text_width_em, CiTransform, KaplanMeier, KaplanMeierFigure,
     KaplanMeierPlot, LegendPosition, Palette, RiskTableStyle, SurvivalCurve, SurvivalData, YFormat,
     YScale, ASCENT_EM, DESCENT_EM,
 };
@@ -482,48 +483,48 @@ fn bad_options_are_errors() {
     let fit = KaplanMeier::new().fit(&lung_by_sex()).unwrap();
     let err = |p: KaplanMeierPlot| p.draw(&fit, None).unwrap_err();
     assert!(matches!(
-        err(KaplanMeierPlot::new().width_mm(f64::NAN)),
-        Error::InvalidParameter {
+        err(KaplanMeierPlot::new().width_mm(f64::NAN)).detail(),
+        ErrorDetail::InvalidParameter {
             what: "width_mm",
             ..
         }
     ));
     assert!(matches!(
-        err(KaplanMeierPlot::new().font_size_pt(100.0)),
-        Error::InvalidParameter {
+        err(KaplanMeierPlot::new().font_size_pt(100.0)).detail(),
+        ErrorDetail::InvalidParameter {
             what: "font_size_pt",
             ..
         }
     ));
     assert!(matches!(
-        err(KaplanMeierPlot::new().time_unit("m", 0.0)),
-        Error::InvalidParameter {
+        err(KaplanMeierPlot::new().time_unit("m", 0.0)).detail(),
+        ErrorDetail::InvalidParameter {
             what: "time_per_unit",
             ..
         }
     ));
     assert!(matches!(
-        err(KaplanMeierPlot::new().y_range(0.5, 0.5)),
-        Error::InvalidParameter { .. }
+        err(KaplanMeierPlot::new().y_range(0.5, 0.5)).detail(),
+        ErrorDetail::InvalidParameter { .. }
     ));
     assert!(matches!(
-        err(KaplanMeierPlot::new().x_step(1e-9)),
-        Error::InvalidParameter { what: "x_step", .. }
+        err(KaplanMeierPlot::new().x_step(1e-9)).detail(),
+        ErrorDetail::InvalidParameter { what: "x_step", .. }
     ));
     assert!(matches!(
-        err(KaplanMeierPlot::new().x_step(1.0)),
-        Error::InvalidParameter { what: "x_step", .. }
+        err(KaplanMeierPlot::new().x_step(1.0)).detail(),
+        ErrorDetail::InvalidParameter { what: "x_step", .. }
     ));
     assert!(matches!(
-        err(KaplanMeierPlot::new().height_mm(25.0)),
-        Error::InvalidParameter {
+        err(KaplanMeierPlot::new().height_mm(25.0)).detail(),
+        ErrorDetail::InvalidParameter {
             what: "height_mm",
             ..
         }
     ));
     assert!(matches!(
-        err(KaplanMeierPlot::new().labels(&["one"])),
-        Error::LengthMismatch {
+        err(KaplanMeierPlot::new().labels(&["one"])).detail(),
+        ErrorDetail::LengthMismatch {
             what: "labels",
             expected: 2,
             actual: 1
@@ -531,7 +532,7 @@ fn bad_options_are_errors() {
     ));
     let fig = KaplanMeierPlot::new().draw(&fit, None).unwrap();
     let e = fig.write_svg("/nonexistent-dir/x.svg").unwrap_err();
-    assert!(matches!(e, Error::Io { .. }), "{e}");
+    assert!(matches!(e.detail(), ErrorDetail::Io { .. }), "{e}");
     assert!(e
         .to_string()
         .starts_with("could not write /nonexistent-dir/x.svg"));

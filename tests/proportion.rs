@@ -324,8 +324,9 @@ fn extreme_levels_terminate() {
 mod properties {
     use crate::common::ALL_METHODS;
     use proptest::prelude::*;
+    use survkit::ErrorDetail;
     use survkit::{
-        Alternative, BinomialTest, ConfidenceLevel, Error, Proportion, ProportionCi, MAX_TRIALS,
+        Alternative, BinomialTest, ConfidenceLevel, Proportion, ProportionCi, MAX_TRIALS,
     };
 
     fn sizes() -> impl Strategy<Value = (u64, u64)> {
@@ -427,7 +428,7 @@ mod properties {
             match Proportion::new(x, n) {
                 Ok(p) => prop_assert!(x <= n && n > 0 && n <= MAX_TRIALS && p.trials() == n),
                 Err(e) => {
-                    let expected = matches!(e, Error::IntegerOutOfRange { .. } | Error::CountExceedsTotal { .. });
+                    let expected = matches!(e.detail(), ErrorDetail::IntegerOutOfRange { .. } | ErrorDetail::CountExceedsTotal { .. });
                     prop_assert!(expected, "unexpected error {:?}", e);
                 }
             }
@@ -439,12 +440,16 @@ mod properties {
     #[test]
     fn edge_inputs() {
         assert!(matches!(
-            Proportion::new(0, 0),
-            Err(Error::IntegerOutOfRange { .. })
+            Proportion::new(0, 0)
+                .as_ref()
+                .map_err(survkit::Error::detail),
+            Err(ErrorDetail::IntegerOutOfRange { .. })
         ));
         assert!(matches!(
-            Proportion::new(5, 4),
-            Err(Error::CountExceedsTotal { .. })
+            Proportion::new(5, 4)
+                .as_ref()
+                .map_err(survkit::Error::detail),
+            Err(ErrorDetail::CountExceedsTotal { .. })
         ));
         assert!(Proportion::new(u64::MAX, u64::MAX).is_err());
         assert!(Proportion::new(0, MAX_TRIALS + 1).is_err());

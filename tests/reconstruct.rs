@@ -3,8 +3,9 @@
 //! failure pattern as a typed error.
 use proptest::prelude::*;
 use survkit::datasets::{aml, lung, ovarian, veteran};
+use survkit::ErrorDetail;
 use survkit::{
-    combine_arms, log_rank, read_at_risk_csv, read_webplotdigitizer_csv, AtRiskTable, Error,
+    combine_arms, log_rank, read_at_risk_csv, read_webplotdigitizer_csv, AtRiskTable,
     HazardRatioEstimator, IntervalMethod, KaplanMeier, Reconstruct, Reconstruction, SurvivalCurve,
     SurvivalData, SurvivalScale,
 };
@@ -452,84 +453,112 @@ fn each_failure_is_a_typed_error() {
     // A published count that rises.
     assert_eq!(
         AtRiskTable::new(vec![0.0, 10.0, 20.0], vec![10, 4, 5]),
-        Err(Error::AtRiskIncreases {
+        Err(ErrorDetail::AtRiskIncreases {
             index: 2,
             previous: 4,
             count: 5
-        })
+        }
+        .into())
     );
     // A table that does not start at 0, times that do not increase.
     assert!(matches!(
-        AtRiskTable::new(vec![5.0], vec![10]),
-        Err(Error::InvalidParameter {
+        AtRiskTable::new(vec![5.0], vec![10])
+            .as_ref()
+            .map_err(survkit::Error::detail),
+        Err(ErrorDetail::InvalidParameter {
             what: "first at-risk time",
             ..
         })
     ));
     assert!(matches!(
-        AtRiskTable::new(vec![0.0, 5.0, 5.0], vec![10, 9, 8]),
-        Err(Error::InvalidParameter {
+        AtRiskTable::new(vec![0.0, 5.0, 5.0], vec![10, 9, 8])
+            .as_ref()
+            .map_err(survkit::Error::detail),
+        Err(ErrorDetail::InvalidParameter {
             what: "at-risk times",
             ..
         })
     ));
     assert!(matches!(
-        AtRiskTable::new(vec![0.0], vec![0]),
-        Err(Error::InvalidParameter { .. })
+        AtRiskTable::new(vec![0.0], vec![0])
+            .as_ref()
+            .map_err(survkit::Error::detail),
+        Err(ErrorDetail::InvalidParameter { .. })
     ));
     // A click that drops the curve after the table has nobody at risk.
     let ends = AtRiskTable::new(vec![0.0, 10.0], vec![10, 0]).unwrap();
     assert_eq!(
         Reconstruct::new().fit(&[(0.0, 1.0), (5.0, 0.5), (12.0, 0.4)], &ends),
-        Err(Error::ClickOutsideAtRiskTable {
+        Err(ErrorDetail::ClickOutsideAtRiskTable {
             index: 2,
             time: 12.0,
             empty_from: 10.0
-        })
+        }
+        .into())
     );
     // A total the curve cannot produce.
     let clicks = [(0.0, 1.0), (5.0, 1.0), (5.0, 0.5), (15.0, 0.5), (15.0, 0.3)];
     assert!(matches!(
-        Reconstruct::new().total_events(20).fit(&clicks, &t),
-        Err(Error::TotalEventsContradictCurve {
+        Reconstruct::new()
+            .total_events(20)
+            .fit(&clicks, &t)
+            .as_ref()
+            .map_err(survkit::Error::detail),
+        Err(ErrorDetail::TotalEventsContradictCurve {
             total: 20,
             min: 5,
             max: 7
         })
     ));
     assert!(matches!(
-        Reconstruct::new().total_events(0).fit(&clicks, &t),
-        Err(Error::TotalEventsContradictCurve { total: 0, .. })
+        Reconstruct::new()
+            .total_events(0)
+            .fit(&clicks, &t)
+            .as_ref()
+            .map_err(survkit::Error::detail),
+        Err(ErrorDetail::TotalEventsContradictCurve { total: 0, .. })
     ));
     // Clicks that are not numbers, a percentage read as a proportion, none at all.
     assert!(matches!(
-        Reconstruct::new().fit(&[(1.0, f64::NAN)], &t),
-        Err(Error::NonFinite {
+        Reconstruct::new()
+            .fit(&[(1.0, f64::NAN)], &t)
+            .as_ref()
+            .map_err(survkit::Error::detail),
+        Err(ErrorDetail::NonFinite {
             what: "click survival",
             index: 0,
             ..
         })
     ));
     assert!(matches!(
-        Reconstruct::new().fit(&[(1.0, 95.0)], &t),
-        Err(Error::InvalidParameter { .. })
+        Reconstruct::new()
+            .fit(&[(1.0, 95.0)], &t)
+            .as_ref()
+            .map_err(survkit::Error::detail),
+        Err(ErrorDetail::InvalidParameter { .. })
     ));
     assert_eq!(
         Reconstruct::new().fit(&[], &t),
-        Err(Error::EmptyInput { what: "clicks" })
+        Err(ErrorDetail::EmptyInput { what: "clicks" }.into())
     );
     // Negative counts in a file, a click with one coordinate.
     assert!(matches!(
-        read_at_risk_csv("time,A\n0,-3\n"),
-        Err(Error::InvalidCsv { line: 2, .. })
+        read_at_risk_csv("time,A\n0,-3\n")
+            .as_ref()
+            .map_err(survkit::Error::detail),
+        Err(ErrorDetail::InvalidCsv { line: 2, .. })
     ));
     assert!(matches!(
-        read_webplotdigitizer_csv("0,1\n5,\n"),
-        Err(Error::InvalidCsv { line: 2, .. })
+        read_webplotdigitizer_csv("0,1\n5,\n")
+            .as_ref()
+            .map_err(survkit::Error::detail),
+        Err(ErrorDetail::InvalidCsv { line: 2, .. })
     ));
     assert!(matches!(
-        read_webplotdigitizer_csv("0,1\n5,abc\n"),
-        Err(Error::InvalidCsv { line: 2, .. })
+        read_webplotdigitizer_csv("0,1\n5,abc\n")
+            .as_ref()
+            .map_err(survkit::Error::detail),
+        Err(ErrorDetail::InvalidCsv { line: 2, .. })
     ));
 }
 
@@ -664,7 +693,10 @@ fn huge_arms_are_bounded() {
     );
     let over = AtRiskTable::new(vec![0.0], vec![survkit::MAX_PATIENTS + 1]).unwrap();
     assert!(matches!(
-        Reconstruct::new().fit(&clicks, &over),
-        Err(Error::BudgetExceeded { .. })
+        Reconstruct::new()
+            .fit(&clicks, &over)
+            .as_ref()
+            .map_err(survkit::Error::detail),
+        Err(ErrorDetail::BudgetExceeded { .. })
     ));
 }

@@ -2,10 +2,11 @@
 //! including the founding study (19 patients) reproduced from the API.
 
 use proptest::prelude::*;
+use survkit::ErrorDetail;
 use survkit::{
     check_p_value, check_percentage, format_p_value, try_format_p_value, BinomialTest,
-    ConfidenceLevel, Denominator, Error, PValueStyle, Proportion, ProportionCiMethod,
-    ReportedPValue, ReportedPercentage, Response, ResponseCounts, ResponseSummary,
+    ConfidenceLevel, Denominator, PValueStyle, Proportion, ProportionCiMethod, ReportedPValue,
+    ReportedPercentage, Response, ResponseCounts, ResponseSummary,
 };
 
 fn study() -> ResponseSummary {
@@ -137,8 +138,10 @@ fn denominators() {
     assert_eq!(ev.total(), 10);
     assert_eq!(ev.objective_response(), Proportion::new(5, 10).unwrap());
     assert!(matches!(
-        ev.proportion(Response::NotEvaluable),
-        Err(Error::Incompatible { .. })
+        ev.proportion(Response::NotEvaluable)
+            .as_ref()
+            .map_err(survkit::Error::detail),
+        Err(ErrorDetail::Incompatible { .. })
     ));
     assert_eq!(ev.count(Response::NotEvaluable), 5);
     // Only not-evaluable patients: no evaluable denominator.
@@ -149,8 +152,10 @@ fn denominators() {
     assert!(ResponseSummary::from_counts(ne, Denominator::EvaluableOnly).is_err());
     assert!(ResponseSummary::from_counts(ne, Denominator::AllPatients).is_ok());
     assert!(matches!(
-        ResponseSummary::from_responses(&[], Denominator::AllPatients),
-        Err(Error::EmptyInput { .. })
+        ResponseSummary::from_responses(&[], Denominator::AllPatients)
+            .as_ref()
+            .map_err(survkit::Error::detail),
+        Err(ErrorDetail::EmptyInput { .. })
     ));
     let huge = ResponseCounts {
         complete: u64::MAX,
@@ -158,8 +163,10 @@ fn denominators() {
         ..Default::default()
     };
     assert!(matches!(
-        ResponseSummary::from_counts(huge, Denominator::AllPatients),
-        Err(Error::CountOverflow { .. })
+        ResponseSummary::from_counts(huge, Denominator::AllPatients)
+            .as_ref()
+            .map_err(survkit::Error::detail),
+        Err(ErrorDetail::CountOverflow { .. })
     ));
     let big = ResponseCounts {
         complete: 1 << 60,
@@ -207,8 +214,10 @@ fn journal_p_values() {
     assert_eq!(format!("{:.20}", 0.0445), "0.04449999999999999789");
     for bad in [f64::NAN, -0.1, 1.0000001, f64::INFINITY, f64::NEG_INFINITY] {
         assert!(matches!(
-            try_format_p_value(bad, Journal),
-            Err(Error::InvalidProbability { .. })
+            try_format_p_value(bad, Journal)
+                .as_ref()
+                .map_err(survkit::Error::detail),
+            Err(ErrorDetail::InvalidProbability { .. })
         ));
         assert_eq!(format_p_value(bad, Journal), "NA");
     }
@@ -235,15 +244,20 @@ fn reported_p_values_parse_and_check() {
     ] {
         assert!(
             matches!(
-                bad.parse::<ReportedPValue>(),
-                Err(Error::InvalidText { .. })
+                bad.parse::<ReportedPValue>()
+                    .as_ref()
+                    .map_err(survkit::Error::detail),
+                Err(ErrorDetail::InvalidText { .. })
             ),
             "{bad:?}"
         );
     }
     assert!(matches!(
-        "1.5".parse::<ReportedPValue>(),
-        Err(Error::InvalidProbability { .. })
+        "1.5"
+            .parse::<ReportedPValue>()
+            .as_ref()
+            .map_err(survkit::Error::detail),
+        Err(ErrorDetail::InvalidProbability { .. })
     ));
 
     let check = |rep: &str, p: f64| check_p_value(&parse(rep), p).unwrap().is_consistent();

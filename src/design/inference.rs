@@ -1,11 +1,12 @@
 //! Inference after a Simon two-stage trial: p-value, UMVUE and exact
 //! confidence interval under the stage-wise ordering.
 
+use crate::ErrorDetail;
 use std::fmt;
 
 use super::simon::TwoStageDesign;
 use super::{binom_pmf, check_open_unit, column_decimals};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::interval::{ConfidenceInterval, ConfidenceLevel};
 use crate::special::{ln_dhyper, solve_increasing};
 
@@ -89,9 +90,9 @@ impl TwoStageDesign {
     /// (see [`TwoStageInference`]).
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] unless `p0` is in (0, 1);
-    /// [`Error::CountExceedsTotal`] when `responses > n`;
-    /// [`Error::NoConvergence`] if a bound's root is not found (not seen).
+    /// [`ErrorDetail::InvalidParameter`](crate::ErrorDetail::InvalidParameter) unless `p0` is in (0, 1);
+    /// [`ErrorDetail::CountExceedsTotal`](crate::ErrorDetail::CountExceedsTotal) when `responses > n`;
+    /// [`ErrorDetail::NoConvergence`](crate::ErrorDetail::NoConvergence) if a bound's root is not found (not seen).
     pub fn inference(
         &self,
         responses: u64,
@@ -100,11 +101,12 @@ impl TwoStageDesign {
     ) -> Result<TwoStageInference> {
         check_open_unit("p0", p0)?;
         if responses > self.n() {
-            return Err(Error::CountExceedsTotal {
+            return Err(ErrorDetail::CountExceedsTotal {
                 what: "responses",
                 count: responses,
                 total: self.n(),
-            });
+            }
+            .into());
         }
         let a = (1.0 - level.value()) / 2.0;
         let stage = if responses <= self.r1() { 1 } else { 2 };

@@ -23,19 +23,21 @@ pub use survival::{
     SurvivalSampleSizeMethod, SurvivalSampleSizeResult,
 };
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::special::ln_dbinom;
+use crate::ErrorDetail;
 
 /// Checks that a probability is in the open interval (0, 1).
 pub(crate) fn check_open_unit(what: &'static str, value: f64) -> Result<()> {
     if value > 0.0 && value < 1.0 {
         Ok(())
     } else {
-        Err(Error::InvalidParameter {
+        Err(ErrorDetail::InvalidParameter {
             what,
             constraint: "in (0, 1)",
             value,
-        })
+        }
+        .into())
     }
 }
 
@@ -44,11 +46,12 @@ pub(crate) fn check_error_rate(what: &'static str, value: f64) -> Result<()> {
     if value > 0.0 && value < 0.5 {
         Ok(())
     } else {
-        Err(Error::InvalidParameter {
+        Err(ErrorDetail::InvalidParameter {
             what,
             constraint: "in (0, 0.5)",
             value,
-        })
+        }
+        .into())
     }
 }
 
@@ -59,11 +62,12 @@ pub(crate) fn check_rates(p0: f64, p1: f64) -> Result<()> {
     if p1 > p0 {
         Ok(())
     } else {
-        Err(Error::InvalidParameter {
+        Err(ErrorDetail::InvalidParameter {
             what: "p1",
             constraint: "greater than p0",
             value: p1,
-        })
+        }
+        .into())
     }
 }
 

@@ -2,6 +2,7 @@
 //! given design and the exhaustive search for the optimal, minimax and
 //! admissible designs.
 
+use crate::ErrorDetail;
 use std::fmt;
 use std::time::{Duration, Instant};
 
@@ -50,7 +51,7 @@ pub const DEFAULT_SIMON_TIME_LIMIT: Duration = Duration::from_secs(10);
 /// are the smallest counts that continue or reject.
 ///
 /// # Errors
-/// [`Error::InvalidParameter`] unless `1 ≤ n1 < n ≤` [`MAX_DESIGN_SIZE`] (100,000), `r1 < n1` and
+/// [`ErrorDetail::InvalidParameter`](crate::ErrorDetail::InvalidParameter) unless `1 ≤ n1 < n ≤` [`MAX_DESIGN_SIZE`] (100,000), `r1 < n1` and
 /// `r1 ≤ r < n`.
 ///
 /// # Example
@@ -79,18 +80,19 @@ pub struct TwoStageDesign {
 }
 
 fn invalid(what: &'static str, constraint: &'static str, value: u64) -> Error {
-    Error::InvalidParameter {
+    ErrorDetail::InvalidParameter {
         what,
         constraint,
         value: value as f64,
     }
+    .into()
 }
 
 impl TwoStageDesign {
     /// A design from its four numbers (see the type's docs).
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] naming the first number out of range.
+    /// [`ErrorDetail::InvalidParameter`](crate::ErrorDetail::InvalidParameter) naming the first number out of range.
     pub fn new(r1: u64, n1: u64, r: u64, n: u64) -> Result<Self> {
         if n1 == 0 {
             return Err(invalid("n1", "at least 1", n1));
@@ -135,14 +137,15 @@ impl TwoStageDesign {
     /// expected size.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] unless `p` is in `[0, 1]`.
+    /// [`ErrorDetail::InvalidParameter`](crate::ErrorDetail::InvalidParameter) unless `p` is in `[0, 1]`.
     pub fn characteristics(&self, p: f64) -> Result<TwoStageCharacteristics> {
         if !(0.0..=1.0).contains(&p) {
-            return Err(Error::InvalidParameter {
+            return Err(ErrorDetail::InvalidParameter {
                 what: "p",
                 constraint: "in [0, 1]",
                 value: p,
-            });
+            }
+            .into());
         }
         let pmf1 = binom_pmf(self.n1, p);
         let pet = lower_tails(&pmf1)[self.r1 as usize];
@@ -285,13 +288,13 @@ impl fmt::Display for TwoStageCharacteristics {
 /// time limit (default [`DEFAULT_SIMON_TIME_LIMIT`], 10 s) bounds its
 /// cost, checked once per `(n, n1)` and after the binomial tables are built
 /// (at most 2 × 501,501 densities, well under a second). Past it the search
-/// returns [`Error::SearchStopped`] with the largest `n` it finished.
+/// returns [`ErrorDetail::SearchStopped`](crate::ErrorDetail::SearchStopped) with the largest `n` it finished.
 ///
 /// # Errors
-/// [`Error::InvalidParameter`] unless `p0`, `p1` are in (0, 1) with
+/// [`ErrorDetail::InvalidParameter`](crate::ErrorDetail::InvalidParameter) unless `p0`, `p1` are in (0, 1) with
 /// `p1 > p0`, `alpha` and `beta` are in (0, 0.5) and
-/// `1 ≤ nmax ≤ 1000`; [`Error::NoFeasibleDesign`] when no design with
-/// `n ≤ nmax` meets both error rates; [`Error::SearchStopped`] past the
+/// `1 ≤ nmax ≤ 1000`; [`ErrorDetail::NoFeasibleDesign`](crate::ErrorDetail::NoFeasibleDesign) when no design with
+/// `n ≤ nmax` meets both error rates; [`ErrorDetail::SearchStopped`](crate::ErrorDetail::SearchStopped) past the
 /// time limit.
 ///
 /// # Example
@@ -327,7 +330,7 @@ impl SimonSearch {
     /// `nmax` 100 and a 10-second budget.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] unless `0 < p0 < p1 < 1`.
+    /// [`ErrorDetail::InvalidParameter`](crate::ErrorDetail::InvalidParameter) unless `0 < p0 < p1 < 1`.
     pub fn new(p0: f64, p1: f64) -> Result<Self> {
         check_rates(p0, p1)?;
         Ok(Self {
@@ -375,12 +378,12 @@ impl SimonSearch {
         }
         let nmax = self.nmax;
         let what = "Simon two-stage design";
-        let no_design = Error::NoFeasibleDesign { what, nmax };
+        let no_design = ErrorDetail::NoFeasibleDesign { what, nmax };
         let n_lo = ump_lower_bound(self.p0, self.p1, self.alpha, self.beta, nmax)
             .ok_or(no_design.clone())?;
         let tables0 = Tables::new(self.p0, nmax);
         let tables1 = Tables::new(self.p1, nmax);
-        let stopped = |reached: u64| Error::SearchStopped {
+        let stopped = |reached: u64| ErrorDetail::SearchStopped {
             what,
             limit_ms: self.time_limit.as_millis().min(u64::MAX as u128) as u64,
             unit: "maximum sizes n",
@@ -388,7 +391,7 @@ impl SimonSearch {
             target: nmax,
         };
         if start.elapsed() > self.time_limit {
-            return Err(stopped(n_lo - 1));
+            return Err(stopped(n_lo - 1).into());
         }
         let target_power = 1.0 - self.beta;
         let mut per_size: Vec<SimonDesign> = Vec::new();
@@ -396,7 +399,7 @@ impl SimonSearch {
             let mut best: Option<SimonDesign> = None;
             for n1 in 1..n {
                 if start.elapsed() > self.time_limit {
-                    return Err(stopped(n - 1));
+                    return Err(stopped(n - 1).into());
                 }
                 let n2 = n - n1;
                 let pmf0 = &tables0.pmf[n1 as usize];
@@ -451,7 +454,7 @@ impl SimonSearch {
             }
         }
         if per_size.is_empty() {
-            return Err(no_design);
+            return Err(no_design.into());
         }
         Ok(SimonDesigns {
             p0: self.p0,

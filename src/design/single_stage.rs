@@ -1,10 +1,11 @@
 //! Exact single-stage phase II designs (A'Hern 2001).
 
+use crate::ErrorDetail;
 use std::fmt;
 use std::time::{Duration, Instant};
 
 use super::{binom_pmf, check_error_rate, check_rates, fmt_signif, upper_tails};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// The largest `nmax` [`SingleStageSearch`] accepts: 10⁶ (each size costs
 /// `O(n)` binomial terms).
@@ -33,13 +34,13 @@ pub const DEFAULT_SINGLE_STAGE_TIME_LIMIT: Duration = Duration::from_secs(10);
 /// # Budget
 /// `nmax` (default 1000, at most [`MAX_SINGLE_STAGE_NMAX`]) and a time limit
 /// (default [`DEFAULT_SINGLE_STAGE_TIME_LIMIT`], 10 s,
-/// checked once per `n`); past the limit, [`Error::SearchStopped`] says
+/// checked once per `n`); past the limit, [`ErrorDetail::SearchStopped`](crate::ErrorDetail::SearchStopped) says
 /// which `n` was reached.
 ///
 /// # Errors
-/// [`Error::InvalidParameter`] unless `0 < p0 < p1 < 1`, `alpha` and `beta`
-/// are in (0, 0.5) and `1 ≤ nmax ≤ 10⁶`; [`Error::NoFeasibleDesign`] when no
-/// `n ≤ nmax` works; [`Error::SearchStopped`] past the time limit.
+/// [`ErrorDetail::InvalidParameter`](crate::ErrorDetail::InvalidParameter) unless `0 < p0 < p1 < 1`, `alpha` and `beta`
+/// are in (0, 0.5) and `1 ≤ nmax ≤ 10⁶`; [`ErrorDetail::NoFeasibleDesign`](crate::ErrorDetail::NoFeasibleDesign) when no
+/// `n ≤ nmax` works; [`ErrorDetail::SearchStopped`](crate::ErrorDetail::SearchStopped) past the time limit.
 ///
 /// # Example
 /// ```
@@ -68,7 +69,7 @@ impl SingleStageSearch {
     /// `nmax` 1000 and a 10-second budget.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] unless `0 < p0 < p1 < 1`.
+    /// [`ErrorDetail::InvalidParameter`](crate::ErrorDetail::InvalidParameter) unless `0 < p0 < p1 < 1`.
     pub fn new(p0: f64, p1: f64) -> Result<Self> {
         check_rates(p0, p1)?;
         Ok(Self {
@@ -111,22 +112,24 @@ impl SingleStageSearch {
         check_error_rate("alpha", self.alpha)?;
         check_error_rate("beta", self.beta)?;
         if self.nmax == 0 || self.nmax > MAX_SINGLE_STAGE_NMAX {
-            return Err(Error::InvalidParameter {
+            return Err(ErrorDetail::InvalidParameter {
                 what: "nmax",
                 constraint: "in 1..=1000000",
                 value: self.nmax as f64,
-            });
+            }
+            .into());
         }
         let what = "single-stage design";
         for n in 1..=self.nmax {
             if start.elapsed() > self.time_limit {
-                return Err(Error::SearchStopped {
+                return Err(ErrorDetail::SearchStopped {
                     what,
                     limit_ms: self.time_limit.as_millis().min(u64::MAX as u128) as u64,
                     unit: "sizes n",
                     reached: n - 1,
                     target: self.nmax,
-                });
+                }
+                .into());
             }
             let up0 = upper_tails(&binom_pmf(n, self.p0));
             // up0[k] = P(X > k) = P(X ≥ k + 1); r = k + 1.
@@ -150,10 +153,11 @@ impl SingleStageSearch {
                 });
             }
         }
-        Err(Error::NoFeasibleDesign {
+        Err(ErrorDetail::NoFeasibleDesign {
             what,
             nmax: self.nmax,
-        })
+        }
+        .into())
     }
 }
 

@@ -3,10 +3,11 @@
 //! the number of patients under uniform accrual, follow-up and exponential
 //! dropout (Lachin & Foulkes 1986).
 
+use crate::ErrorDetail;
 use std::fmt;
 
 use super::{check_error_rate, fmt_signif};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::special::{norm_cdf, norm_quantile, norm_sf};
 
 /// One- or two-sided significance level of a planned test (rpact's and
@@ -52,22 +53,24 @@ fn check_positive(what: &'static str, value: f64) -> Result<()> {
     if value > 0.0 && value.is_finite() {
         Ok(())
     } else {
-        Err(Error::InvalidParameter {
+        Err(ErrorDetail::InvalidParameter {
             what,
             constraint: "positive and finite",
             value,
-        })
+        }
+        .into())
     }
 }
 
 fn check_hazard_ratio(hr: f64) -> Result<()> {
     check_positive("hazard_ratio", hr)?;
     if hr == 1.0 {
-        return Err(Error::InvalidParameter {
+        return Err(ErrorDetail::InvalidParameter {
             what: "hazard_ratio",
             constraint: "different from 1",
             value: hr,
-        });
+        }
+        .into());
     }
     Ok(())
 }
@@ -76,11 +79,12 @@ fn check_power(power: f64) -> Result<()> {
     if power > 0.5 && power < 1.0 {
         Ok(())
     } else {
-        Err(Error::InvalidParameter {
+        Err(ErrorDetail::InvalidParameter {
             what: "power",
             constraint: "in (0.5, 1) (beta in (0, 0.5))",
             value: power,
-        })
+        }
+        .into())
     }
 }
 
@@ -129,7 +133,7 @@ fn drift_per_event(method: EventsMethod, hr: f64, k: f64) -> f64 {
 /// one-sided alpha 0.025, power 0.80, `k = 1`, Schoenfeld.
 ///
 /// # Errors
-/// [`Error::InvalidParameter`] unless the hazard ratio is positive, finite
+/// [`ErrorDetail::InvalidParameter`](crate::ErrorDetail::InvalidParameter) unless the hazard ratio is positive, finite
 /// and not 1, `alpha` is in (0, 0.5), power in (0.5, 1), the allocation
 /// ratio positive and finite, and (for [`power_for_events`](Self::power_for_events))
 /// the number of events positive and finite.
@@ -171,7 +175,7 @@ impl LogRankEvents {
     /// alpha 0.025, power 0.80, equal allocation, Schoenfeld's formula.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] unless the hazard ratio is positive,
+    /// [`ErrorDetail::InvalidParameter`](crate::ErrorDetail::InvalidParameter) unless the hazard ratio is positive,
     /// finite and not 1.
     pub fn new(hazard_ratio: f64) -> Result<Self> {
         check_hazard_ratio(hazard_ratio)?;
@@ -391,7 +395,7 @@ pub enum SurvivalSampleSizeMethod {
 /// `φ(λ) = λ²/P(λ)`; the log-hazard form here is gsDesign's.
 ///
 /// # Errors
-/// [`Error::InvalidParameter`] unless the hazard ratio is positive, finite
+/// [`ErrorDetail::InvalidParameter`](crate::ErrorDetail::InvalidParameter) unless the hazard ratio is positive, finite
 /// and not 1, the control hazard, accrual time and allocation ratio are
 /// positive and finite, the follow-up and dropout hazard non-negative and
 /// finite, `alpha` in (0, 0.5) and power in (0.5, 1).
@@ -436,7 +440,7 @@ impl SurvivalSampleSize {
     /// allocation, Lachin-Foulkes.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] as in the type's docs.
+    /// [`ErrorDetail::InvalidParameter`](crate::ErrorDetail::InvalidParameter) as in the type's docs.
     pub fn new(
         hazard_ratio: f64,
         control_hazard: f64,
@@ -447,11 +451,12 @@ impl SurvivalSampleSize {
         check_positive("control_hazard", control_hazard)?;
         check_positive("accrual_time", accrual_time)?;
         if !(follow_up >= 0.0 && follow_up.is_finite()) {
-            return Err(Error::InvalidParameter {
+            return Err(ErrorDetail::InvalidParameter {
                 what: "follow_up",
                 constraint: "non-negative and finite",
                 value: follow_up,
-            });
+            }
+            .into());
         }
         Ok(Self {
             hazard_ratio,
@@ -513,11 +518,12 @@ impl SurvivalSampleSize {
     /// See the type's docs.
     pub fn compute(&self) -> Result<SurvivalSampleSizeResult> {
         if !(self.dropout_hazard >= 0.0 && self.dropout_hazard.is_finite()) {
-            return Err(Error::InvalidParameter {
+            return Err(ErrorDetail::InvalidParameter {
                 what: "dropout_hazard",
                 constraint: "non-negative and finite",
                 value: self.dropout_hazard,
-            });
+            }
+            .into());
         }
         check_positive("allocation_ratio", self.allocation_ratio)?;
         let (za, zb) = critical_values(self.alpha, self.sided, self.power)?;

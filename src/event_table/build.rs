@@ -5,9 +5,10 @@
 
 use super::{check_entries, check_names, Columns, EventTable, LOOSE_BOUND_GROUPS, MAX_CELLS};
 use crate::data::SurvivalData;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::sweep::timefix::{distinct_time_mean, TieRule, TimeFix};
 use crate::sweep::{Keyed, Layout, Runs};
+use crate::ErrorDetail;
 
 /// An observation in a bucket: a sort key (time bits shifted left, event flag
 /// in bit 0) and, for weighted data, its weight.
@@ -237,10 +238,10 @@ impl EventTable {
     /// Builds the table from validated data, merging near-tied times as R does.
     ///
     /// # Errors
-    /// [`Error::BudgetExceeded`] when strata × groups exceed [`MAX_CELLS`] or
+    /// [`ErrorDetail::BudgetExceeded`](crate::ErrorDetail::BudgetExceeded) when strata × groups exceed [`MAX_CELLS`] or
     /// distinct times × groups exceed [`MAX_TABLE_ENTRIES`](crate::MAX_TABLE_ENTRIES) (typically a
     /// grouping variable with one level per subject);
-    /// [`Error::EntryNotBeforeExit`] when R's near-tie merging collapses a
+    /// [`ErrorDetail::EntryNotBeforeExit`](crate::ErrorDetail::EntryNotBeforeExit) when R's near-tie merging collapses a
     /// subject's `(entry, exit]` interval to length zero (R stops with
     /// "aeqSurv exception"); use [`TimeFix::Exact`](crate::TimeFix::Exact) to keep such data.
     pub fn from_data(data: &SurvivalData) -> Result<Self> {
@@ -273,12 +274,13 @@ impl EventTable {
         let n_strata = data.n_strata();
         let n_cells = k.saturating_mul(n_strata);
         if n_cells > MAX_CELLS {
-            return Err(Error::BudgetExceeded {
+            return Err(ErrorDetail::BudgetExceeded {
                 what: "event table (strata x groups)",
                 limit: MAX_CELLS as u64,
                 unit: "cells",
                 progress: None,
-            });
+            }
+            .into());
         }
         check_names(&data.group_names(), &data.stratum_names())?;
         let n = data.len();

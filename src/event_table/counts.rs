@@ -2,7 +2,8 @@
 //! time`), validated row by row.
 
 use super::{check_entries, check_names, Columns, EventTable, MAX_COUNT_SUM};
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::ErrorDetail;
 
 /// One pre-aggregated row: the counts of one group in one stratum at one time,
 /// as a `GROUP BY stratum, group, time` returns them.
@@ -80,12 +81,13 @@ fn check_count_sums(rows: &[CountRow]) -> Result<()> {
         ] {
             sum[slot] += value;
             if sum[slot] > MAX_COUNT_SUM {
-                return Err(Error::CountSumOverflow {
+                return Err(ErrorDetail::CountSumOverflow {
                     what,
                     index,
                     value,
                     limit: MAX_COUNT_SUM,
-                });
+                }
+                .into());
             }
         }
     }
@@ -105,19 +107,19 @@ impl EventTable {
     /// have no rows (one part of a partition, see [`EventTable::merge`]).
     ///
     /// # Errors
-    /// [`Error::EmptyInput`] for no group or stratum names or no rows,
-    /// [`Error::DuplicateLevel`] for a group or stratum name given twice (or
+    /// [`ErrorDetail::EmptyInput`](crate::ErrorDetail::EmptyInput) for no group or stratum names or no rows,
+    /// [`ErrorDetail::DuplicateLevel`](crate::ErrorDetail::DuplicateLevel) for a group or stratum name given twice (or
     /// a group and stratum pair whose curve name `"group, stratum"` another
     /// pair also prints),
-    /// [`Error::UnknownLevel`] for a row whose group or stratum index is out
-    /// of range, [`Error::NonFinite`] / [`Error::Negative`] for a bad time or
-    /// count and [`Error::NotWholeNumber`] for a count with a fractional part
+    /// [`ErrorDetail::UnknownLevel`](crate::ErrorDetail::UnknownLevel) for a row whose group or stratum index is out
+    /// of range, [`ErrorDetail::NonFinite`](crate::ErrorDetail::NonFinite) / [`ErrorDetail::Negative`](crate::ErrorDetail::Negative) for a bad time or
+    /// count and [`ErrorDetail::NotWholeNumber`](crate::ErrorDetail::NotWholeNumber) for a count with a fractional part
     /// (`what` names the field, `index` the row),
-    /// [`Error::CountSumOverflow`] at the row where the counts of one
+    /// [`ErrorDetail::CountSumOverflow`](crate::ErrorDetail::CountSumOverflow) at the row where the counts of one
     /// (stratum, group) would sum to more than [`MAX_COUNT_SUM`] (their sum
     /// is the number at risk),
-    /// [`Error::InconsistentCounts`] when entries outnumber later exits (the
-    /// number at risk would be negative), [`Error::BudgetExceeded`] when groups
+    /// [`ErrorDetail::InconsistentCounts`](crate::ErrorDetail::InconsistentCounts) when entries outnumber later exits (the
+    /// number at risk would be negative), [`ErrorDetail::BudgetExceeded`](crate::ErrorDetail::BudgetExceeded) when groups
     /// × rows exceed [`MAX_TABLE_ENTRIES`](crate::MAX_TABLE_ENTRIES).
     ///
     /// # Example
@@ -141,7 +143,7 @@ impl EventTable {
     /// have fractional parts (as `SUM(weight)` returns them).
     ///
     /// # Errors
-    /// As [`EventTable::from_counts`], without [`Error::NotWholeNumber`].
+    /// As [`EventTable::from_counts`], without [`ErrorDetail::NotWholeNumber`](crate::ErrorDetail::NotWholeNumber).
     ///
     /// # Example
     /// ```
@@ -167,31 +169,35 @@ impl EventTable {
         whole: bool,
     ) -> Result<Self> {
         if group_names.is_empty() {
-            return Err(Error::EmptyInput {
+            return Err(ErrorDetail::EmptyInput {
                 what: "group names",
-            });
+            }
+            .into());
         }
         if stratum_names.is_empty() {
-            return Err(Error::EmptyInput {
+            return Err(ErrorDetail::EmptyInput {
                 what: "stratum names",
-            });
+            }
+            .into());
         }
         if rows.is_empty() {
-            return Err(Error::EmptyInput { what: "count rows" });
+            return Err(ErrorDetail::EmptyInput { what: "count rows" }.into());
         }
         let k = group_names.len();
         for (index, r) in rows.iter().enumerate() {
             if r.group >= k {
-                return Err(Error::UnknownLevel {
+                return Err(ErrorDetail::UnknownLevel {
                     what: "group",
                     index,
-                });
+                }
+                .into());
             }
             if r.stratum >= stratum_names.len() {
-                return Err(Error::UnknownLevel {
+                return Err(ErrorDetail::UnknownLevel {
                     what: "stratum",
                     index,
-                });
+                }
+                .into());
             }
             for (what, v) in [
                 ("time", r.time),
@@ -200,25 +206,28 @@ impl EventTable {
                 ("n_enter", r.n_enter),
             ] {
                 if !v.is_finite() {
-                    return Err(Error::NonFinite {
+                    return Err(ErrorDetail::NonFinite {
                         what,
                         index,
                         value: v,
-                    });
+                    }
+                    .into());
                 }
                 if v < 0.0 {
-                    return Err(Error::Negative {
+                    return Err(ErrorDetail::Negative {
                         what,
                         index,
                         value: v,
-                    });
+                    }
+                    .into());
                 }
                 if whole && what != "time" && v.fract() != 0.0 {
-                    return Err(Error::NotWholeNumber {
+                    return Err(ErrorDetail::NotWholeNumber {
                         what,
                         index,
                         value: v,
-                    });
+                    }
+                    .into());
                 }
             }
         }
@@ -254,9 +263,10 @@ impl EventTable {
                 }
             }
             if !table.push_stratum(cols) {
-                return Err(Error::InconsistentCounts {
+                return Err(ErrorDetail::InconsistentCounts {
                     stratum: stratum_name.as_ref().to_owned(),
-                });
+                }
+                .into());
             }
         }
         Ok(table)

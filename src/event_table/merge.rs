@@ -3,8 +3,9 @@
 
 use super::{fill_risk, Columns, EventTable, MAX_COUNT_SUM};
 use crate::data::SurvivalData;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::sweep::timefix::{cut_of, distinct_time_mean, TieRule};
+use crate::ErrorDetail;
 
 /// The sorted, duplicate-free union of the increasing runs
 /// `values[offsets[i]..offsets[i + 1]]`, by pairwise merging (O(n log runs)).
@@ -65,8 +66,8 @@ impl EventTable {
     /// subject of: the parts, merged in any order, give the pooled table.
     ///
     /// # Errors
-    /// [`Error::Incompatible`] when the tables' group or stratum names
-    /// differ; [`Error::CountOverflow`] when the counts of one group of the
+    /// [`ErrorDetail::Incompatible`](crate::ErrorDetail::Incompatible) when the tables' group or stratum names
+    /// differ; [`ErrorDetail::CountOverflow`](crate::ErrorDetail::CountOverflow) when the counts of one group of the
     /// union would sum to more than [`MAX_COUNT_SUM`].
     ///
     /// # Example
@@ -81,16 +82,18 @@ impl EventTable {
     /// ```
     pub fn merge(&self, other: &EventTable) -> Result<EventTable> {
         if self.group_names != other.group_names {
-            return Err(Error::Incompatible {
+            return Err(ErrorDetail::Incompatible {
                 what: "event tables",
                 detail: "group names differ",
-            });
+            }
+            .into());
         }
         if self.stratum_names != other.stratum_names {
-            return Err(Error::Incompatible {
+            return Err(ErrorDetail::Incompatible {
                 what: "event tables",
                 detail: "stratum names differ",
-            });
+            }
+            .into());
         }
         let k = self.n_groups();
         let with_enter = self.has_entry() || other.has_entry();
@@ -128,9 +131,10 @@ impl EventTable {
                 let exits: f64 = cols.event[g].iter().chain(&cols.censor[g]).sum();
                 let enters: f64 = cols.enter.get(g).map_or(0.0, |e| e.iter().sum());
                 if !(exits <= MAX_COUNT_SUM && enters <= MAX_COUNT_SUM) {
-                    return Err(Error::CountOverflow {
+                    return Err(ErrorDetail::CountOverflow {
                         what: "counts of one group in the merged event tables",
-                    });
+                    }
+                    .into());
                 }
             }
             // Two consistent tables add up to a consistent one.
@@ -154,11 +158,12 @@ impl EventTable {
             if let Some(entry) = data.entry() {
                 for (index, (&en, &ex)) in entry.iter().zip(data.time()).enumerate() {
                     if cut_of(&cuts, en) == cut_of(&cuts, ex) {
-                        return Err(Error::EntryNotBeforeExit {
+                        return Err(ErrorDetail::EntryNotBeforeExit {
                             index,
                             entry: en,
                             exit: ex,
-                        });
+                        }
+                        .into());
                     }
                 }
             }

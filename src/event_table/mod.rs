@@ -21,7 +21,8 @@ pub use crate::sweep::timefix::{TimeFix, TIMEFIX_TOLERANCE};
 pub use counts::CountRow;
 pub use view::{GroupCounts, StratumTable};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::ErrorDetail;
 
 /// Distinct times with, per stratum and group, the number at risk, the events,
 /// the censored and (for left-truncated data) the entries.
@@ -107,12 +108,15 @@ struct RawEventTable {
 
 #[cfg(feature = "serde")]
 impl TryFrom<RawEventTable> for EventTable {
-    type Error = Error;
+    type Error = crate::Error;
     fn try_from(raw: RawEventTable) -> Result<Self> {
         let k = raw.group_names.len();
-        let bad = |detail| Error::Incompatible {
-            what: "deserialised event table",
-            detail,
+        let bad = |detail| {
+            ErrorDetail::Incompatible {
+                what: "deserialised event table",
+                detail,
+            }
+            .into()
         };
         if k == 0 || raw.stratum_names.is_empty() {
             return Err(bad("no groups or no strata"));
@@ -225,10 +229,11 @@ pub(crate) fn check_names<S: AsRef<str>>(groups: &[S], strata: &[S]) -> Result<(
             for st in strata {
                 let name = format!("{}, {}", g.as_ref(), st.as_ref());
                 if !seen.insert(name.clone()) {
-                    return Err(Error::DuplicateLevel {
+                    return Err(ErrorDetail::DuplicateLevel {
                         what: "curve (group, stratum)",
                         level: name,
-                    });
+                    }
+                    .into());
                 }
             }
         }
@@ -238,12 +243,13 @@ pub(crate) fn check_names<S: AsRef<str>>(groups: &[S], strata: &[S]) -> Result<(
 
 fn check_entries(entries: usize) -> Result<()> {
     if entries > MAX_TABLE_ENTRIES {
-        Err(Error::BudgetExceeded {
+        Err(ErrorDetail::BudgetExceeded {
             what: "event table (rows x groups)",
             limit: MAX_TABLE_ENTRIES as u64,
             unit: "entries",
             progress: None,
-        })
+        }
+        .into())
     } else {
         Ok(())
     }

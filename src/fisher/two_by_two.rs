@@ -2,10 +2,11 @@
 //! maximum-likelihood odds ratio with its exact interval, and the sample
 //! odds ratio with Woolf's interval.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::fisher::hyper::{Hyper, SUM_REL_CUTOFF};
 use crate::interval::{Alternative, ConfidenceInterval, ConfidenceLevel};
 use crate::special::norm_quantile;
+use crate::ErrorDetail;
 
 /// R's relative tolerance for "no more probable than the observed table" in
 /// the two-sided 2 x 2 p-value: `fisher.test` uses `relErr <- 1 + 10^(-7)`
@@ -47,7 +48,7 @@ const ROOT_MAX_ITER: usize = 400;
 /// column) and scipy's `[[a, b], [c, d]]`.
 ///
 /// # Errors
-/// [`Error::CountOverflow`] if the total overflows `u64` or exceeds 2^53
+/// [`ErrorDetail::CountOverflow`](crate::ErrorDetail::CountOverflow) if the total overflows `u64` or exceeds 2^53
 /// (counts must be exact as `f64`).
 ///
 /// # Example
@@ -73,9 +74,9 @@ impl Table2x2 {
     /// Builds the table from its rows `[[a, b], [c, d]]`.
     ///
     /// # Errors
-    /// [`Error::CountOverflow`] if `a + b + c + d` overflows or exceeds 2^53.
+    /// [`ErrorDetail::CountOverflow`](crate::ErrorDetail::CountOverflow) if `a + b + c + d` overflows or exceeds 2^53.
     pub fn new(rows: [[u64; 2]; 2]) -> Result<Table2x2> {
-        let overflow = Error::CountOverflow {
+        let overflow = ErrorDetail::CountOverflow {
             what: "2 x 2 table counts",
         };
         let total = rows[0][0]
@@ -84,7 +85,7 @@ impl Table2x2 {
             .and_then(|s| s.checked_add(rows[1][1]))
             .ok_or(overflow.clone())?;
         if total > MAX_EXACT_TOTAL {
-            return Err(overflow);
+            return Err(overflow.into());
         }
         Ok(Table2x2 { rows, total })
     }
@@ -147,7 +148,7 @@ pub enum PValueKind {
 /// A null odds ratio in `[0, ∞]` (R's `or =` argument of `fisher.test`).
 ///
 /// # Errors
-/// [`NullOddsRatio::new`] returns [`Error::InvalidParameter`] for NaN or a
+/// [`NullOddsRatio::new`] returns [`ErrorDetail::InvalidParameter`](crate::ErrorDetail::InvalidParameter) for NaN or a
 /// negative value (R: "'or' must be a single number between 0 and Inf").
 ///
 /// # Example
@@ -165,7 +166,7 @@ pub struct NullOddsRatio(f64);
 
 #[cfg(feature = "serde")]
 impl TryFrom<f64> for NullOddsRatio {
-    type Error = Error;
+    type Error = crate::Error;
     fn try_from(or: f64) -> Result<NullOddsRatio> {
         NullOddsRatio::new(or)
     }
@@ -189,15 +190,16 @@ struct RawTable2x2 {
 
 #[cfg(feature = "serde")]
 impl TryFrom<RawTable2x2> for Table2x2 {
-    type Error = Error;
+    type Error = crate::Error;
     fn try_from(raw: RawTable2x2) -> Result<Table2x2> {
         let t = Table2x2::new(raw.rows)?;
         if t.total != raw.total {
-            return Err(Error::InvalidParameter {
+            return Err(ErrorDetail::InvalidParameter {
                 what: "2 x 2 table total (deserialised)",
                 constraint: "equal to the sum of the cells",
                 value: raw.total as f64,
-            });
+            }
+            .into());
         }
         Ok(t)
     }
@@ -210,16 +212,17 @@ impl NullOddsRatio {
     /// Validates `or` (must be in `[0, ∞]`).
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] for NaN or a negative value.
+    /// [`ErrorDetail::InvalidParameter`](crate::ErrorDetail::InvalidParameter) for NaN or a negative value.
     pub fn new(or: f64) -> Result<NullOddsRatio> {
         if or >= 0.0 {
             Ok(NullOddsRatio(or))
         } else {
-            Err(Error::InvalidParameter {
+            Err(ErrorDetail::InvalidParameter {
                 what: "null odds ratio",
                 constraint: "in [0, Inf]",
                 value: or,
-            })
+            }
+            .into())
         }
     }
 
@@ -368,8 +371,8 @@ impl FisherResult {
 /// degenerate p-values, and so does survkit.
 ///
 /// # Errors
-/// [`Error::NoConvergence`] if a root finder fails (not seen in practice);
-/// [`Error::InvalidProbability`] cannot occur for a validated level (the
+/// [`ErrorDetail::NoConvergence`](crate::ErrorDetail::NoConvergence) if a root finder fails (not seen in practice);
+/// [`ErrorDetail::InvalidProbability`](crate::ErrorDetail::InvalidProbability) cannot occur for a validated level (the
 /// normal quantile is taken at the tail mass `1 − level`, which is positive
 /// and exact for every valid level, down to `1 − 2⁻⁵³`).
 ///
@@ -442,7 +445,7 @@ impl FisherExact {
     /// Runs the test.
     ///
     /// # Errors
-    /// [`Error::NoConvergence`] if a root finder fails (not seen in practice).
+    /// [`ErrorDetail::NoConvergence`](crate::ErrorDetail::NoConvergence) if a root finder fails (not seen in practice).
     pub fn test(&self, table: &Table2x2) -> Result<FisherResult> {
         let (a, b, c, d) = table.cells_f64();
         let mut h = Hyper::new(a, b, c, d);
@@ -502,7 +505,7 @@ impl FisherExact {
 /// available as [`FisherResult::sample_odds_ratio`].
 ///
 /// # Errors
-/// [`Error::NoConvergence`] if a root finder fails (not seen in practice).
+/// [`ErrorDetail::NoConvergence`](crate::ErrorDetail::NoConvergence) if a root finder fails (not seen in practice).
 ///
 /// # Example
 /// ```
@@ -746,7 +749,7 @@ fn solve_increasing(
         theta = next;
         (fv, dv) = f(theta);
     }
-    Err(Error::NoConvergence { what })
+    Err(ErrorDetail::NoConvergence { what }.into())
 }
 
 /// The conditional MLE of the odds ratio (R's `mle()` in `fisher.test`),

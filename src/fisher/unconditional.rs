@@ -10,12 +10,13 @@
 //! polynomial between any two points. A branch-and-bound search on that
 //! bound gives the maximum with a certified gap (see `docs/methods/unconditional.md`).
 
+use crate::ErrorDetail;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 use std::fmt;
 use std::time::{Duration, Instant};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::fisher::two_by_two::Table2x2;
 use crate::interval::{Alternative, ConfidenceLevel};
 use crate::proportion::{Proportion, ProportionCiMethod};
@@ -160,7 +161,7 @@ pub enum BoschlooTwoSided {
 /// ```
 ///
 /// # Errors
-/// [`BergerBoos::new`] returns [`Error::InvalidParameter`] unless
+/// [`BergerBoos::new`] returns [`ErrorDetail::InvalidParameter`](crate::ErrorDetail::InvalidParameter) unless
 /// `0 < γ < 1`.
 ///
 /// # Example
@@ -183,16 +184,17 @@ impl BergerBoos {
     /// Validates `γ` (must be in `(0, 1)`; Berger and Boos suggest 0.001).
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] for NaN or a value outside `(0, 1)`.
+    /// [`ErrorDetail::InvalidParameter`](crate::ErrorDetail::InvalidParameter) for NaN or a value outside `(0, 1)`.
     pub fn new(gamma: f64) -> Result<BergerBoos> {
         if gamma > 0.0 && gamma < 1.0 {
             Ok(BergerBoos(gamma))
         } else {
-            Err(Error::InvalidParameter {
+            Err(ErrorDetail::InvalidParameter {
                 what: "Berger-Boos gamma",
                 constraint: "in (0, 1), for example 0.001",
                 value: gamma,
-            })
+            }
+            .into())
         }
     }
 
@@ -349,9 +351,9 @@ impl UnconditionalResult {
 /// `(nan, 1.0)` when a group is empty; survkit returns an error.
 ///
 /// # Errors
-/// [`Error::EmptyInput`] if a row (group) total is 0;
-/// [`Error::BudgetExceeded`] if `(n₁ + 1)(n₂ + 1)` exceeds
-/// [`MAX_REGION_TABLES`]; [`Error::TimeLimitExceeded`] past the time limit
+/// [`ErrorDetail::EmptyInput`](crate::ErrorDetail::EmptyInput) if a row (group) total is 0;
+/// [`ErrorDetail::BudgetExceeded`](crate::ErrorDetail::BudgetExceeded) if `(n₁ + 1)(n₂ + 1)` exceeds
+/// [`MAX_REGION_TABLES`]; [`ErrorDetail::TimeLimitExceeded`](crate::ErrorDetail::TimeLimitExceeded) past the time limit
 /// (default [`DEFAULT_TIME_LIMIT`]).
 ///
 /// # Example
@@ -630,13 +632,14 @@ impl Deadline {
 
     fn check(&self, stage: &'static str, done: u64, total: u64) -> Result<()> {
         if self.start.elapsed() > self.limit {
-            Err(Error::TimeLimitExceeded {
+            Err(ErrorDetail::TimeLimitExceeded {
                 what: self.what,
                 limit: self.limit,
                 stage,
                 done,
                 total,
-            })
+            }
+            .into())
         } else {
             Ok(())
         }
@@ -659,23 +662,26 @@ impl Groups {
         // Table2x2 guarantees the total is below 2^53, so these cannot overflow.
         let (n1, n2) = (a + b, c + d);
         if n1 == 0 {
-            return Err(Error::EmptyInput {
+            return Err(ErrorDetail::EmptyInput {
                 what: "row 1 of the 2 x 2 table (group 1 has no subjects)",
-            });
+            }
+            .into());
         }
         if n2 == 0 {
-            return Err(Error::EmptyInput {
+            return Err(ErrorDetail::EmptyInput {
                 what: "row 2 of the 2 x 2 table (group 2 has no subjects)",
-            });
+            }
+            .into());
         }
         let cells = (n1 as u128 + 1) * (n2 as u128 + 1);
         if cells > MAX_REGION_TABLES as u128 {
-            return Err(Error::BudgetExceeded {
+            return Err(ErrorDetail::BudgetExceeded {
                 what: "unconditional test: the tables (n1 + 1)(n2 + 1) to order",
                 limit: MAX_REGION_TABLES,
                 unit: "tables",
                 progress: None,
-            });
+            }
+            .into());
         }
         Ok(Groups {
             rows,

@@ -8,9 +8,10 @@ use super::confint::ci_bounds;
 use super::fit::CurveInfo;
 use super::quantile::{findq_band, Quantile, Shape};
 use crate::curve_counts::{Column, Counts, Cursor};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::event_table::GroupCounts;
 use crate::interval::{CiTransform, ConfidenceInterval, ConfidenceLevel};
+use crate::ErrorDetail;
 
 /// The Kaplan-Meier curves of a data set, one per group (and stratum).
 ///
@@ -529,7 +530,7 @@ impl SurvivalCurve {
     /// `NA`.
     ///
     /// # Errors
-    /// [`Error::InvalidProbability`] when `p` is NaN or outside `[0, 1]`.
+    /// [`ErrorDetail::InvalidProbability`](crate::ErrorDetail::InvalidProbability) when `p` is NaN or outside `[0, 1]`.
     ///
     /// # Example
     /// ```
@@ -546,10 +547,11 @@ impl SurvivalCurve {
     /// median survival time. *Biometrics* 38, 29–41. doi:10.2307/2530286
     pub fn quantile(&self, p: f64) -> Result<Quantile> {
         if !(0.0..=1.0).contains(&p) {
-            return Err(Error::InvalidProbability {
+            return Err(ErrorDetail::InvalidProbability {
                 what: "quantile probability",
                 value: p,
-            });
+            }
+            .into());
         }
         Ok(self.quantile_unchecked(p))
     }
@@ -595,7 +597,7 @@ impl SurvivalCurve {
     /// Greenwood column (see [`std_err_log`](Self::std_err_log)).
     ///
     /// # Errors
-    /// [`Error::EmptyInput`] for no times, [`Error::NonFinite`] for a NaN or
+    /// [`ErrorDetail::EmptyInput`](crate::ErrorDetail::EmptyInput) for no times, [`ErrorDetail::NonFinite`](crate::ErrorDetail::NonFinite) for a NaN or
     /// infinite time.
     ///
     /// # Example
@@ -610,15 +612,16 @@ impl SurvivalCurve {
     /// ```
     pub fn survival_at(&self, times: &[f64]) -> Result<Vec<SurvivalAtTime>> {
         if times.is_empty() {
-            return Err(Error::EmptyInput { what: "times" });
+            return Err(ErrorDetail::EmptyInput { what: "times" }.into());
         }
         for (index, &t) in times.iter().enumerate() {
             if !t.is_finite() {
-                return Err(Error::NonFinite {
+                return Err(ErrorDetail::NonFinite {
                     what: "times",
                     index,
                     value: t,
-                });
+                }
+                .into());
             }
         }
         let mut sorted = times.to_vec();
@@ -694,23 +697,25 @@ impl SurvivalCurve {
     /// result stays finite where R returns `Inf` or `NaN`.
     ///
     /// # Errors
-    /// [`Error::NonFinite`] or [`Error::Negative`] for a bad `tau`;
-    /// [`Error::InvalidParameter`] when the restricted mean or its standard
+    /// [`ErrorDetail::NonFinite`](crate::ErrorDetail::NonFinite) or [`ErrorDetail::Negative`](crate::ErrorDetail::Negative) for a bad `tau`;
+    /// [`ErrorDetail::InvalidParameter`](crate::ErrorDetail::InvalidParameter) when the restricted mean or its standard
     /// error exceeds `f64::MAX` even so.
     pub fn restricted_mean(&self, tau: f64) -> Result<RestrictedMean> {
         if !tau.is_finite() {
-            return Err(Error::NonFinite {
+            return Err(ErrorDetail::NonFinite {
                 what: "tau",
                 index: 0,
                 value: tau,
-            });
+            }
+            .into());
         }
         if tau < 0.0 {
-            return Err(Error::Negative {
+            return Err(ErrorDetail::Negative {
                 what: "tau",
                 index: 0,
                 value: tau,
-            });
+            }
+            .into());
         }
         let keep = self.time.partition_point(|&t| t <= tau);
         let (mean, var) = self.rmst_sums(tau, keep, 1.0);
@@ -730,12 +735,13 @@ impl SurvivalCurve {
         let (mean, var) = self.rmst_sums(tau, keep, 2f64.powi(-e));
         let (estimate, std_err) = (mean * 2f64.powi(e), var.sqrt() * 2f64.powi(e));
         if !(estimate.is_finite() && std_err.is_finite()) {
-            return Err(Error::InvalidParameter {
+            return Err(ErrorDetail::InvalidParameter {
                 what: "tau",
                 constraint: "small enough that the restricted mean and its standard error \
                              fit in an f64",
                 value: tau,
-            });
+            }
+            .into());
         }
         Ok(RestrictedMean {
             tau,

@@ -7,10 +7,11 @@ use super::curve::{Cache, KaplanMeierFit, SurvivalCurve};
 use super::KaplanMeier;
 use crate::curve_counts::{Counts, UnitCounts};
 use crate::data::SurvivalData;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::event_table::{EventTable, TimeFix};
 use crate::interval::{CiTransform, ConfidenceLevel};
 use crate::sweep::{self, timefix::TieRule, Runs};
+use crate::ErrorDetail;
 
 /// Largest number of subjects fitted by the packed one-curve path: counts
 /// up to 2⁵³ are exact in f64, so its arithmetic equals the event table's.
@@ -194,10 +195,11 @@ impl KaplanMeier {
                     .map_or_else(String::new, |s| s.to_string());
                 if time.is_empty() {
                     if m == 1 {
-                        return Err(Error::EmptyGroup {
+                        return Err(ErrorDetail::EmptyGroup {
                             what: "group",
                             level: group,
-                        });
+                        }
+                        .into());
                     }
                     continue;
                 }
@@ -256,10 +258,11 @@ impl KaplanMeier {
             },
         );
         if curve.time.is_empty() {
-            return Err(Error::EmptyGroup {
+            return Err(ErrorDetail::EmptyGroup {
                 what: "group",
                 level: curve.group,
-            });
+            }
+            .into());
         }
         Ok(KaplanMeierFit {
             curves: vec![curve],
@@ -301,10 +304,11 @@ impl KaplanMeier {
                 );
                 if curve.time.is_empty() {
                     if m == 1 {
-                        return Err(Error::EmptyGroup {
+                        return Err(ErrorDetail::EmptyGroup {
                             what: "group",
                             level: curve.group,
-                        });
+                        }
+                        .into());
                     }
                     continue;
                 }
@@ -312,9 +316,10 @@ impl KaplanMeier {
             }
         }
         if curves.is_empty() {
-            return Err(Error::EmptyInput {
+            return Err(ErrorDetail::EmptyInput {
                 what: "event table",
-            });
+            }
+            .into());
         }
         Ok(KaplanMeierFit {
             curves,

@@ -65,9 +65,9 @@ use crate::interval::{CiTransform, ConfidenceLevel};
 ///
 /// # Errors
 /// [`KaplanMeier::fit`] returns the errors of
-/// [`EventTable::from_data_with`] and [`Error::EmptyGroup`](crate::Error::EmptyGroup) for a group
+/// [`EventTable::from_data_with`] and [`ErrorDetail::EmptyGroup`](crate::ErrorDetail::EmptyGroup) for a group
 /// whose case weights are all zero (unstratified data); [`KaplanMeier::fit_table`] returns
-/// [`Error::EmptyGroup`](crate::Error::EmptyGroup) when an unstratified table has a group without any
+/// [`ErrorDetail::EmptyGroup`](crate::ErrorDetail::EmptyGroup) when an unstratified table has a group without any
 /// exit.
 ///
 /// # Example
@@ -154,7 +154,7 @@ impl KaplanMeier {
     /// table's curves. Everything else goes through [`EventTable`].
     ///
     /// # Errors
-    /// As [`EventTable::from_data_with`], and [`Error::EmptyGroup`](crate::Error::EmptyGroup) when the
+    /// As [`EventTable::from_data_with`], and [`ErrorDetail::EmptyGroup`](crate::ErrorDetail::EmptyGroup) when the
     /// data have no strata and a group has no exit with positive weight (a
     /// group whose case weights are all zero).
     pub fn fit(&self, data: &SurvivalData) -> Result<KaplanMeierFit> {
@@ -172,8 +172,8 @@ impl KaplanMeier {
     /// pre-aggregated counts with [`EventTable::from_counts`]).
     ///
     /// # Errors
-    /// [`Error::EmptyGroup`](crate::Error::EmptyGroup) when the table has one stratum and a group
-    /// without any exit; [`Error::EmptyInput`](crate::Error::EmptyInput) when no curve has a row.
+    /// [`ErrorDetail::EmptyGroup`](crate::ErrorDetail::EmptyGroup) when the table has one stratum and a group
+    /// without any exit; [`ErrorDetail::EmptyInput`](crate::ErrorDetail::EmptyInput) when no curve has a row.
     pub fn fit_table(&self, table: &EventTable) -> Result<KaplanMeierFit> {
         self.fit_impl(table, false)
     }

@@ -35,10 +35,11 @@ use super::{
     MAX_VARIANCE_OPS,
 };
 use crate::data::SurvivalData;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::event_table::TimeFix;
 use crate::sweep::timefix::TieRule;
 use crate::sweep::{for_each_row, layout, sorted_keys, tie_rule, Layout, Runs};
+use crate::ErrorDetail;
 
 /// At most this many (stratum, group) cells, or (stratum, pair) cells for
 /// the pairwise comparisons, take the streaming path: it keeps up to a dozen
@@ -56,7 +57,7 @@ const ROW_CHUNK: usize = 256;
 /// could approach the variance budget, or a time range too wide for the key.
 ///
 /// # Errors
-/// [`Error::NoEvents`] and the errors of [`finish`], as the table path.
+/// [`ErrorDetail::NoEvents`](crate::ErrorDetail::NoEvents) and the errors of [`finish`], as the table path.
 pub(super) fn test(
     data: &SurvivalData,
     time_fix: TimeFix,
@@ -69,9 +70,10 @@ pub(super) fn test(
     let names: Vec<String> = data.group_names().iter().map(|s| s.to_string()).collect();
     let sel: Vec<usize> = (0..k).collect();
     match finish(sums, &names, &sel, weights, data.n_strata())? {
-        (_, false) => Err(Error::NoEvents {
+        (_, false) => Err(ErrorDetail::NoEvents {
             what: "log-rank test",
-        }),
+        }
+        .into()),
         (res, true) => Ok(Some(res)),
     }
 }

@@ -5,6 +5,7 @@
 //! and `y = (v − y0) × ky`; the page places it with `translate(left, bottom)
 //! scale(1, −1)`.
 
+use crate::ErrorDetail;
 use std::fmt::Write as _;
 
 use super::risk_table::format_count;
@@ -53,11 +54,12 @@ impl std::fmt::Display for Num {
 }
 
 fn invalid(what: &'static str, constraint: &'static str, value: f64) -> Error {
-    Error::InvalidParameter {
+    ErrorDetail::InvalidParameter {
         what,
         constraint,
         value,
     }
+    .into()
 }
 
 fn check_range(
@@ -203,16 +205,17 @@ pub(crate) fn draw(
     validate(o)?;
     let fits = fit.curves();
     if fits.is_empty() {
-        return Err(Error::EmptyInput { what: "fit" });
+        return Err(ErrorDetail::EmptyInput { what: "fit" }.into());
     }
     let n = fits.len();
     let labels: Vec<String> = match &o.labels {
         Some(l) if l.len() != n => {
-            return Err(Error::LengthMismatch {
+            return Err(ErrorDetail::LengthMismatch {
                 what: "labels",
                 expected: n,
                 actual: l.len(),
-            })
+            }
+            .into())
         }
         Some(l) => l.iter().map(|s| clean(s)).collect(),
         None if n == 1 && fits[0].name() == "all" => vec!["All".to_owned()],

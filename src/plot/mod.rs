@@ -12,9 +12,10 @@ mod risk_table;
 mod text;
 mod ticks;
 
+use crate::ErrorDetail;
 use std::path::Path;
 
-use crate::{Error, KaplanMeierFit, LogRankResult, Result};
+use crate::{KaplanMeierFit, LogRankResult, Result};
 
 pub use self::risk_table::{RiskTable, RiskTableRow};
 pub use self::text::{text_width_em, ASCENT_EM, DESCENT_EM, FONT_FAMILY};
@@ -161,9 +162,9 @@ const DASHES: [&str; 6] = ["", "6 3", "1.5 2.5", "8 3 1.5 3", "12 4", "3 3"];
 /// in millimetres (85 mm single column, 170 mm double), fonts in points.
 ///
 /// # Errors
-/// [`draw`](Self::draw) returns [`Error::InvalidParameter`] for a setting out
-/// of its range (named in the message), [`Error::LengthMismatch`] when the
-/// labels do not match the curves, [`Error::EmptyInput`] for a fit without
+/// [`draw`](Self::draw) returns [`ErrorDetail::InvalidParameter`](crate::ErrorDetail::InvalidParameter) for a setting out
+/// of its range (named in the message), [`ErrorDetail::LengthMismatch`](crate::ErrorDetail::LengthMismatch) when the
+/// labels do not match the curves, [`ErrorDetail::EmptyInput`](crate::ErrorDetail::EmptyInput) for a fit without
 /// curves.
 ///
 /// # Example
@@ -416,8 +417,8 @@ impl KaplanMeierPlot {
 /// embedded Liberation Sans, so it looks the same on a machine without fonts.
 ///
 /// # Errors
-/// The `write_*` methods return [`Error::Io`] when the file cannot be
-/// written; `png` returns [`Error::InvalidParameter`] for a bad resolution.
+/// The `write_*` methods return [`ErrorDetail::Io`](crate::ErrorDetail::Io) when the file cannot be
+/// written; `png` returns [`ErrorDetail::InvalidParameter`](crate::ErrorDetail::InvalidParameter) for a bad resolution.
 ///
 /// # Example
 /// ```
@@ -464,7 +465,7 @@ impl KaplanMeierFigure {
     /// Writes the SVG document to `path`.
     ///
     /// # Errors
-    /// [`Error::Io`] when the file cannot be written.
+    /// [`ErrorDetail::Io`](crate::ErrorDetail::Io) when the file cannot be written.
     pub fn write_svg(&self, path: impl AsRef<Path>) -> Result<()> {
         write_file(path.as_ref(), self.svg.as_bytes())
     }
@@ -473,7 +474,7 @@ impl KaplanMeierFigure {
     /// 600), on a white background, with the embedded Liberation Sans.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] when `dpi` is not in `[10, 2400]`.
+    /// [`ErrorDetail::InvalidParameter`](crate::ErrorDetail::InvalidParameter) when `dpi` is not in `[10, 2400]`.
     #[cfg(feature = "png")]
     pub fn png(&self, dpi: f64) -> Result<Vec<u8>> {
         png::render(&self.svg, self.width_mm, self.height_mm, dpi)
@@ -482,7 +483,7 @@ impl KaplanMeierFigure {
     /// Writes the PNG image (see [`png`](Self::png)) to `path`.
     ///
     /// # Errors
-    /// As [`png`](Self::png), and [`Error::Io`] when the file cannot be
+    /// As [`png`](Self::png), and [`ErrorDetail::Io`](crate::ErrorDetail::Io) when the file cannot be
     /// written.
     #[cfg(feature = "png")]
     pub fn write_png(&self, path: impl AsRef<Path>, dpi: f64) -> Result<()> {
@@ -492,8 +493,11 @@ impl KaplanMeierFigure {
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    std::fs::write(path, bytes).map_err(|e| Error::Io {
-        path: path.display().to_string(),
-        kind: e.kind(),
+    std::fs::write(path, bytes).map_err(|e| {
+        ErrorDetail::Io {
+            path: path.display().to_string(),
+            kind: e.kind(),
+        }
+        .into()
     })
 }

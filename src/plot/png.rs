@@ -1,8 +1,9 @@
 //! PNG output through resvg with the embedded Liberation Sans.
 
+use crate::ErrorDetail;
 use resvg::{tiny_skia, usvg};
 
-use crate::{Error, Result};
+use crate::Result;
 
 /// Liberation Sans Regular 2.1.5 (SIL Open Font License 1.1; see
 /// `assets/fonts/LICENSE`), unmodified.
@@ -11,11 +12,12 @@ static LIBERATION_SANS: &[u8] = include_bytes!("../../assets/fonts/LiberationSan
 /// Renders `svg` (`width_mm` × `height_mm`) at `dpi`.
 pub(crate) fn render(svg: &str, width_mm: f64, height_mm: f64, dpi: f64) -> Result<Vec<u8>> {
     if !(dpi.is_finite() && (10.0..=2400.0).contains(&dpi)) {
-        return Err(Error::InvalidParameter {
+        return Err(ErrorDetail::InvalidParameter {
             what: "dpi",
             constraint: "in [10, 2400]",
             value: dpi,
-        });
+        }
+        .into());
     }
     let mut options = usvg::Options::default();
     options
@@ -25,7 +27,7 @@ pub(crate) fn render(svg: &str, width_mm: f64, height_mm: f64, dpi: f64) -> Resu
     let tree = usvg::Tree::from_str(svg, &options).expect("survkit writes valid SVG");
     let px = |mm: f64| (mm / 25.4 * dpi).round().max(1.0) as u32;
     let (w, h) = (px(width_mm), px(height_mm));
-    let mut pixmap = tiny_skia::Pixmap::new(w, h).ok_or(Error::InvalidParameter {
+    let mut pixmap = tiny_skia::Pixmap::new(w, h).ok_or(ErrorDetail::InvalidParameter {
         what: "dpi",
         constraint: "small enough for the image to fit in memory",
         value: dpi,

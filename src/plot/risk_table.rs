@@ -1,8 +1,9 @@
 //! The numbers-at-risk table, as data.
 
+use crate::ErrorDetail;
 use std::fmt;
 
-use crate::{Error, KaplanMeierFit, Result};
+use crate::{KaplanMeierFit, Result};
 
 /// One cell group of a [`RiskTable`]: a curve at one time.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,8 +64,8 @@ impl RiskTableRow {
 /// cumulative counts here. Rows are curve-major, times ascending.
 ///
 /// # Errors
-/// [`Error::EmptyInput`] for no times, [`Error::NonFinite`] or
-/// [`Error::Negative`] for a bad time.
+/// [`ErrorDetail::EmptyInput`](crate::ErrorDetail::EmptyInput) for no times, [`ErrorDetail::NonFinite`](crate::ErrorDetail::NonFinite) or
+/// [`ErrorDetail::Negative`](crate::ErrorDetail::Negative) for a bad time.
 ///
 /// # Example
 /// ```
@@ -98,22 +99,24 @@ impl RiskTable {
     /// See the type's docs.
     pub fn new(fit: &KaplanMeierFit, times: &[f64]) -> Result<Self> {
         if times.is_empty() {
-            return Err(Error::EmptyInput { what: "times" });
+            return Err(ErrorDetail::EmptyInput { what: "times" }.into());
         }
         for (index, &value) in times.iter().enumerate() {
             if !value.is_finite() {
-                return Err(Error::NonFinite {
+                return Err(ErrorDetail::NonFinite {
                     what: "times",
                     index,
                     value,
-                });
+                }
+                .into());
             }
             if value < 0.0 {
-                return Err(Error::Negative {
+                return Err(ErrorDetail::Negative {
                     what: "times",
                     index,
                     value,
-                });
+                }
+                .into());
             }
         }
         let mut sorted = times.to_vec();

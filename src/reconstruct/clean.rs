@@ -2,7 +2,8 @@
 //! non-increasing curve starting at (0, 1), and the index table that assigns
 //! clicks to the intervals of the numbers-at-risk table.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::ErrorDetail;
 
 use super::{AtRiskTable, CleaningReport, SurvivalScale};
 
@@ -22,10 +23,10 @@ pub(crate) struct Click {
 
 /// Validates and cleans the clicks. The rules, in order:
 ///
-/// 1. every time and survival finite (else [`Error::NonFinite`]);
+/// 1. every time and survival finite (else [`ErrorDetail::NonFinite`](crate::ErrorDetail::NonFinite));
 /// 2. percent divided by 100;
 /// 3. survival within [`CLAMP_SLACK`] of `[0, 1]` clamped to it (else
-///    [`Error::InvalidParameter`]); negative times clamped to 0;
+///    [`ErrorDetail::InvalidParameter`](crate::ErrorDetail::InvalidParameter)); negative times clamped to 0;
 /// 4. sorted by time, and at equal times by decreasing survival (the two
 ///    corners of a drop come out in drawing order);
 /// 5. the origin (0, 1) added unless a click is already there;
@@ -36,7 +37,7 @@ pub(crate) fn clean(
     scale: SurvivalScale,
 ) -> Result<(Vec<Click>, CleaningReport)> {
     if points.is_empty() {
-        return Err(Error::EmptyInput { what: "clicks" });
+        return Err(ErrorDetail::EmptyInput { what: "clicks" }.into());
     }
     let factor = match scale {
         SurvivalScale::Proportion => 1.0,
@@ -50,22 +51,24 @@ pub(crate) fn clean(
     let mut clicks = Vec::with_capacity(points.len() + 1);
     for (index, &(t, s)) in points.iter().enumerate() {
         if !t.is_finite() {
-            return Err(Error::NonFinite {
+            return Err(ErrorDetail::NonFinite {
                 what: "click time",
                 index,
                 value: t,
-            });
+            }
+            .into());
         }
         if !s.is_finite() {
-            return Err(Error::NonFinite {
+            return Err(ErrorDetail::NonFinite {
                 what: "click survival",
                 index,
                 value: s,
-            });
+            }
+            .into());
         }
         let mut p = s / factor;
         if !(-CLAMP_SLACK..=1.0 + CLAMP_SLACK).contains(&p) {
-            return Err(Error::InvalidParameter {
+            return Err(ErrorDetail::InvalidParameter {
                 what: match scale {
                     SurvivalScale::Proportion => {
                         "click survival (a proportion; use SurvivalScale::Percent for percentages)"
@@ -74,7 +77,8 @@ pub(crate) fn clean(
                 },
                 constraint: "within 5 points of the axis [0, 1] (or [0, 100] %)",
                 value: s,
-            });
+            }
+            .into());
         }
         if !(0.0..=1.0).contains(&p) {
             report.survival_clamped += 1;

@@ -1,7 +1,8 @@
 //! Plain-text readers: WebPlotDigitizer's CSV export and a numbers-at-risk
 //! table.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::ErrorDetail;
 
 use super::AtRiskTable;
 
@@ -81,7 +82,7 @@ fn number(cell: &str) -> Option<f64> {
 /// returned as read; cleaning happens in [`Reconstruct::fit`](super::Reconstruct::fit).
 ///
 /// # Errors
-/// [`Error::EmptyInput`] for a text without clicks; [`Error::InvalidCsv`]
+/// [`ErrorDetail::EmptyInput`](crate::ErrorDetail::EmptyInput) for a text without clicks; [`ErrorDetail::InvalidCsv`](crate::ErrorDetail::InvalidCsv)
 /// naming the line for a cell that is not a number or a click with one
 /// coordinate.
 ///
@@ -113,11 +114,12 @@ pub fn read_webplotdigitizer_csv(text: &str) -> Result<Vec<DigitisedArm>> {
         let numeric = row.iter().all(|c| c.is_empty() || number(c).is_some());
         if !numeric {
             if seen_data {
-                return Err(Error::InvalidCsv {
+                return Err(ErrorDetail::InvalidCsv {
                     what: WHAT,
                     line: line_no,
                     detail: "a cell is not a number",
-                });
+                }
+                .into());
             }
             let axis = row.iter().all(|c| {
                 c.is_empty() || c.eq_ignore_ascii_case("x") || c.eq_ignore_ascii_case("y")
@@ -139,11 +141,12 @@ pub fn read_webplotdigitizer_csv(text: &str) -> Result<Vec<DigitisedArm>> {
                 (Some(x), Some(y)) => arm.push((x, y)),
                 (None, None) => {}
                 _ => {
-                    return Err(Error::InvalidCsv {
+                    return Err(ErrorDetail::InvalidCsv {
                         what: WHAT,
                         line: line_no,
                         detail: "a click has only one coordinate",
-                    })
+                    }
+                    .into())
                 }
             }
         }
@@ -153,7 +156,7 @@ pub fn read_webplotdigitizer_csv(text: &str) -> Result<Vec<DigitisedArm>> {
         arms.pop();
     }
     if arms.is_empty() {
-        return Err(Error::EmptyInput { what: "clicks" });
+        return Err(ErrorDetail::EmptyInput { what: "clicks" }.into());
     }
     let single = arms.len() == 1;
     Ok(arms
@@ -182,7 +185,7 @@ pub fn read_webplotdigitizer_csv(text: &str) -> Result<Vec<DigitisedArm>> {
 /// row per time.
 ///
 /// # Errors
-/// [`Error::InvalidCsv`] (with the line) for a missing header, a time that
+/// [`ErrorDetail::InvalidCsv`](crate::ErrorDetail::InvalidCsv) (with the line) for a missing header, a time that
 /// is not a number, a count that is not a whole non-negative number or a
 /// row of the wrong length; then the errors of [`AtRiskTable::new`].
 ///
@@ -208,17 +211,19 @@ pub fn read_at_risk_csv(text: &str) -> Result<Vec<(String, AtRiskTable)>> {
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty());
     let Some((h, header)) = lines.next() else {
-        return Err(Error::EmptyInput {
+        return Err(ErrorDetail::EmptyInput {
             what: "numbers-at-risk CSV",
-        });
+        }
+        .into());
     };
     let header = cells(header, delim);
     if header.len() < 2 || header.first().is_some_and(|c| number(c).is_some()) {
-        return Err(Error::InvalidCsv {
+        return Err(ErrorDetail::InvalidCsv {
             what: WHAT_RISK,
             line: h + 1,
             detail: "expected a header `time,<arm>,...`",
-        });
+        }
+        .into());
     }
     let arms = header.len() - 1;
     let mut times = Vec::new();
@@ -226,20 +231,21 @@ pub fn read_at_risk_csv(text: &str) -> Result<Vec<(String, AtRiskTable)>> {
     for (i, line) in lines {
         let row = cells(line, delim);
         if row.len() != header.len() {
-            return Err(Error::InvalidCsv {
+            return Err(ErrorDetail::InvalidCsv {
                 what: WHAT_RISK,
                 line: i + 1,
                 detail: "the row does not have one count per arm",
-            });
+            }
+            .into());
         }
-        let t = number(&row[0]).ok_or(Error::InvalidCsv {
+        let t = number(&row[0]).ok_or(ErrorDetail::InvalidCsv {
             what: WHAT_RISK,
             line: i + 1,
             detail: "the time is not a number",
         })?;
         times.push(t);
         for (col, cell) in counts.iter_mut().zip(&row[1..]) {
-            let c = cell.parse::<u64>().map_err(|_| Error::InvalidCsv {
+            let c = cell.parse::<u64>().map_err(|_| ErrorDetail::InvalidCsv {
                 what: WHAT_RISK,
                 line: i + 1,
                 detail: "a count is not a whole non-negative number",

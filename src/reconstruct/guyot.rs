@@ -5,9 +5,10 @@
 //! doi:10.1186/1471-2288-12-9); see `docs/methods/reconstruct.md` for the
 //! steps and where survkit differs.
 
+use crate::ErrorDetail;
 use std::ops::Range;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 use super::clean::Click;
 use super::{AtRiskTable, IntervalMethod, RiskInterval};
@@ -349,13 +350,14 @@ pub(crate) fn reconstruct(
         let mut prev = 1.0;
         for c in clicks {
             if c.time >= empty_from && c.survival < prev {
-                return Err(Error::ClickOutsideAtRiskTable {
+                return Err(ErrorDetail::ClickOutsideAtRiskTable {
                     index: c
                         .input_index
                         .expect("the origin (0, 1) added by the cleaning never drops the curve"),
                     time: c.time,
                     empty_from,
-                });
+                }
+                .into());
             }
             prev = c.survival;
         }
@@ -440,11 +442,12 @@ pub(crate) fn reconstruct(
                         let hi = events_before + most;
                         let slack = total.div_ceil(TOTAL_EVENTS_SLACK_DIVISOR).max(2);
                         if total.saturating_add(slack) < lo || total > hi.saturating_add(slack) {
-                            return Err(Error::TotalEventsContradictCurve {
+                            return Err(ErrorDetail::TotalEventsContradictCurve {
                                 total,
                                 min: lo,
                                 max: hi,
-                            });
+                            }
+                            .into());
                         }
                         // Within the slack: the nearest reachable total.
                         let goal = (total.clamp(lo, hi) - events_before) as i64; // ≥ lo ≥ events_before

@@ -5,11 +5,12 @@ mod clean;
 mod csv;
 mod guyot;
 
+use crate::ErrorDetail;
 use std::fmt;
 use std::ops::Range;
 
 use crate::data::SurvivalData;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::kaplan_meier::KaplanMeier;
 
 pub use self::csv::{read_at_risk_csv, read_webplotdigitizer_csv, DigitisedArm};
@@ -74,20 +75,20 @@ pub enum SurvivalScale {
 /// TRUE)` or SAS `PROC LIFETEST` `ATRISK`.
 ///
 /// # Errors
-/// [`Error::EmptyInput`] for no times, [`Error::LengthMismatch`] when there
-/// is not one count per time, [`Error::NonFinite`] for a NaN or infinite
-/// time, [`Error::InvalidParameter`] when the first time is not 0, the
+/// [`ErrorDetail::EmptyInput`](crate::ErrorDetail::EmptyInput) for no times, [`ErrorDetail::LengthMismatch`](crate::ErrorDetail::LengthMismatch) when there
+/// is not one count per time, [`ErrorDetail::NonFinite`](crate::ErrorDetail::NonFinite) for a NaN or infinite
+/// time, [`ErrorDetail::InvalidParameter`](crate::ErrorDetail::InvalidParameter) when the first time is not 0, the
 /// times do not increase strictly, the first count is 0 or a count exceeds
-/// 2⁵³, [`Error::AtRiskIncreases`] when a count is larger than the one
+/// 2⁵³, [`ErrorDetail::AtRiskIncreases`](crate::ErrorDetail::AtRiskIncreases) when a count is larger than the one
 /// before it.
 ///
 /// # Example
 /// ```
-/// use survkit::{AtRiskTable, Error};
+/// use survkit::{AtRiskTable, ErrorDetail};
 /// let table = AtRiskTable::new(vec![0.0, 250.0, 500.0], vec![138, 62, 20])?;
 /// assert_eq!(table.count(), [138, 62, 20]);
 /// let rising = AtRiskTable::new(vec![0.0, 250.0], vec![138, 140]).unwrap_err();
-/// assert_eq!(rising, Error::AtRiskIncreases { index: 1, previous: 138, count: 140 });
+/// assert_eq!(rising, ErrorDetail::AtRiskIncreases { index: 1, previous: 138, count: 140 }.into());
 /// # Ok::<(), survkit::Error>(())
 /// ```
 ///
@@ -114,61 +115,69 @@ impl AtRiskTable {
     pub fn new(time: impl Into<Vec<f64>>, count: impl Into<Vec<u64>>) -> Result<Self> {
         let (time, count) = (time.into(), count.into());
         if time.is_empty() {
-            return Err(Error::EmptyInput {
+            return Err(ErrorDetail::EmptyInput {
                 what: "at-risk times",
-            });
+            }
+            .into());
         }
         if count.len() != time.len() {
-            return Err(Error::LengthMismatch {
+            return Err(ErrorDetail::LengthMismatch {
                 what: "at-risk counts",
                 expected: time.len(),
                 actual: count.len(),
-            });
+            }
+            .into());
         }
         for (index, &t) in time.iter().enumerate() {
             if !t.is_finite() {
-                return Err(Error::NonFinite {
+                return Err(ErrorDetail::NonFinite {
                     what: "at-risk times",
                     index,
                     value: t,
-                });
+                }
+                .into());
             }
         }
         if time[0] != 0.0 {
-            return Err(Error::InvalidParameter {
+            return Err(ErrorDetail::InvalidParameter {
                 what: "first at-risk time",
                 constraint: "0 (the table starts with the number of patients in the arm)",
                 value: time[0],
-            });
+            }
+            .into());
         }
         if let Some(w) = time.windows(2).find(|w| w[1] <= w[0]) {
-            return Err(Error::InvalidParameter {
+            return Err(ErrorDetail::InvalidParameter {
                 what: "at-risk times",
                 constraint: "strictly increasing",
                 value: w[1],
-            });
+            }
+            .into());
         }
         if count[0] == 0 {
-            return Err(Error::InvalidParameter {
+            return Err(ErrorDetail::InvalidParameter {
                 what: "number at risk at time 0",
                 constraint: "positive",
                 value: 0.0,
-            });
+            }
+            .into());
         }
         if let Some(&c) = count.iter().find(|&&c| c > MAX_COUNT) {
-            return Err(Error::InvalidParameter {
+            return Err(ErrorDetail::InvalidParameter {
                 what: "at-risk counts",
                 constraint: "at most 2^53",
                 value: c as f64,
-            });
+            }
+            .into());
         }
         for (index, w) in count.windows(2).enumerate() {
             if w[1] > w[0] {
-                return Err(Error::AtRiskIncreases {
+                return Err(ErrorDetail::AtRiskIncreases {
                     index: index + 1,
                     previous: w[0],
                     count: w[1],
-                });
+                }
+                .into());
             }
         }
         Ok(AtRiskTable { time, count })
@@ -247,12 +256,12 @@ impl AtRiskTable {
 /// exact-click step. The cost is one pass over the clicks per adjustment.
 ///
 /// # Errors
-/// [`Error::EmptyInput`] for no clicks, [`Error::NonFinite`] for a NaN or
-/// infinite click, [`Error::InvalidParameter`] for a survival more than 5
+/// [`ErrorDetail::EmptyInput`](crate::ErrorDetail::EmptyInput) for no clicks, [`ErrorDetail::NonFinite`](crate::ErrorDetail::NonFinite) for a NaN or
+/// infinite click, [`ErrorDetail::InvalidParameter`](crate::ErrorDetail::InvalidParameter) for a survival more than 5
 /// points outside the axis (a percentage read as a proportion),
-/// [`Error::BudgetExceeded`] for more than [`MAX_PATIENTS`] at time 0,
-/// [`Error::ClickOutsideAtRiskTable`] for a drop of the curve after the
-/// table has nobody at risk, [`Error::TotalEventsContradictCurve`] for a
+/// [`ErrorDetail::BudgetExceeded`](crate::ErrorDetail::BudgetExceeded) for more than [`MAX_PATIENTS`] at time 0,
+/// [`ErrorDetail::ClickOutsideAtRiskTable`](crate::ErrorDetail::ClickOutsideAtRiskTable) for a drop of the curve after the
+/// table has nobody at risk, [`ErrorDetail::TotalEventsContradictCurve`](crate::ErrorDetail::TotalEventsContradictCurve) for a
 /// total number of events that the curve and the table cannot produce.
 ///
 /// # Example
@@ -345,12 +354,13 @@ impl Reconstruct {
     /// As listed on [`Reconstruct`].
     pub fn fit(&self, clicks: &[(f64, f64)], at_risk: &AtRiskTable) -> Result<Reconstruction> {
         if at_risk.count[0] > MAX_PATIENTS {
-            return Err(Error::BudgetExceeded {
+            return Err(ErrorDetail::BudgetExceeded {
                 what: "reconstruction (patients at time 0)",
                 limit: MAX_PATIENTS,
                 unit: "patients",
                 progress: None,
-            });
+            }
+            .into());
         }
         let (cleaned, cleaning) = clean::clean(clicks, self.scale)?;
         let ranges = clean::index_table(&cleaned, at_risk);
@@ -753,7 +763,7 @@ impl Reconstruction {
 /// `factor(arm, levels = names)`.
 ///
 /// # Errors
-/// [`Error::TooFewGroups`] for no arm, [`Error::DuplicateLevel`] for a name
+/// [`ErrorDetail::TooFewGroups`](crate::ErrorDetail::TooFewGroups) for no arm, [`ErrorDetail::DuplicateLevel`](crate::ErrorDetail::DuplicateLevel) for a name
 /// given twice.
 ///
 /// # Example
@@ -772,11 +782,12 @@ impl Reconstruction {
 /// doi:10.1186/1471-2288-12-9
 pub fn combine_arms(arms: &[(&str, &Reconstruction)]) -> Result<SurvivalData> {
     if arms.is_empty() {
-        return Err(Error::TooFewGroups {
+        return Err(ErrorDetail::TooFewGroups {
             what: "combine_arms",
             required: 1,
             found: 0,
-        });
+        }
+        .into());
     }
     let (mut time, mut event, mut group) = (Vec::new(), Vec::new(), Vec::new());
     for (name, rec) in arms {

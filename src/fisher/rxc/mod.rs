@@ -6,10 +6,11 @@
 //! `ln n!` table; `network.rs`: the exact network algorithm; `bounds.rs`:
 //! the bounds on a node's completions; `monte_carlo.rs`: the sampler.
 
+use crate::ErrorDetail;
 use std::num::NonZeroU64;
 use std::time::{Duration, Instant};
 
-use crate::error::{BudgetProgress, Error, Result};
+use crate::error::{BudgetProgress, Error, ErrorKind, Result};
 use crate::fisher::hyper::{Hyper, SUM_REL_CUTOFF};
 use crate::fisher::two_by_two::{p_value as p_value_2x2, PValueKind, MAX_EXACT_TOTAL};
 use crate::interval::Alternative;
@@ -88,10 +89,10 @@ pub const DEFAULT_MAX_BYTES: u64 = 1 << 30;
 /// Rows are given as R prints a matrix (`matrix(..., byrow = TRUE)`).
 ///
 /// # Errors
-/// [`ContingencyTable::new`] returns [`Error::EmptyInput`] for no rows or
-/// empty rows, [`Error::LengthMismatch`] for ragged rows,
-/// [`Error::InvalidShape`] for fewer than 2 rows or 2 columns (R: "'x' must
-/// have at least 2 rows and columns") and [`Error::CountOverflow`] when the
+/// [`ContingencyTable::new`] returns [`ErrorDetail::EmptyInput`](crate::ErrorDetail::EmptyInput) for no rows or
+/// empty rows, [`ErrorDetail::LengthMismatch`](crate::ErrorDetail::LengthMismatch) for ragged rows,
+/// [`ErrorDetail::InvalidShape`](crate::ErrorDetail::InvalidShape) for fewer than 2 rows or 2 columns (R: "'x' must
+/// have at least 2 rows and columns") and [`ErrorDetail::CountOverflow`](crate::ErrorDetail::CountOverflow) when the
 /// total exceeds 2^53.
 ///
 /// # Example
@@ -131,22 +132,23 @@ struct RawContingencyTable {
 impl TryFrom<RawContingencyTable> for ContingencyTable {
     type Error = Error;
     fn try_from(raw: RawContingencyTable) -> Result<ContingencyTable> {
-        let shape = Error::LengthMismatch {
+        let shape = ErrorDetail::LengthMismatch {
             what: "deserialised contingency table cells",
             expected: raw.nrows.saturating_mul(raw.ncols),
             actual: raw.cells.len(),
         };
         if raw.ncols == 0 || raw.nrows.checked_mul(raw.ncols) != Some(raw.cells.len()) {
-            return Err(shape);
+            return Err(shape.into());
         }
         let rows: Vec<&[u64]> = raw.cells.chunks(raw.ncols).collect();
         let t = ContingencyTable::from_rows(&rows)?;
         if t.total != raw.total {
-            return Err(Error::InvalidParameter {
+            return Err(ErrorDetail::InvalidParameter {
                 what: "contingency table total (deserialised)",
                 constraint: "equal to the sum of the cells",
                 value: raw.total as f64,
-            });
+            }
+            .into());
         }
         Ok(t)
     }
@@ -166,38 +168,41 @@ impl ContingencyTable {
     /// # Errors
     /// See the type documentation.
     pub fn from_rows<R: AsRef<[u64]>>(rows: &[R]) -> Result<ContingencyTable> {
-        let first = rows.first().ok_or(Error::EmptyInput {
+        let first = rows.first().ok_or(ErrorDetail::EmptyInput {
             what: "contingency table rows",
         })?;
         let ncols = first.as_ref().len();
         if ncols == 0 {
-            return Err(Error::EmptyInput {
+            return Err(ErrorDetail::EmptyInput {
                 what: "contingency table row",
-            });
+            }
+            .into());
         }
         let mut cells = Vec::with_capacity(rows.len().saturating_mul(ncols));
         for row in rows {
             let row = row.as_ref();
             if row.len() != ncols {
-                return Err(Error::LengthMismatch {
+                return Err(ErrorDetail::LengthMismatch {
                     what: "contingency table row",
                     expected: ncols,
                     actual: row.len(),
-                });
+                }
+                .into());
             }
             cells.extend_from_slice(row);
         }
         let nrows = rows.len();
         if nrows < 2 || ncols < 2 {
-            return Err(Error::InvalidShape {
+            return Err(ErrorDetail::InvalidShape {
                 what: "contingency table",
                 rows: nrows,
                 cols: ncols,
                 min_rows: 2,
                 min_cols: 2,
-            });
+            }
+            .into());
         }
-        let overflow = Error::CountOverflow {
+        let overflow = ErrorDetail::CountOverflow {
             what: "contingency table counts",
         };
         let mut total: u64 = 0;
@@ -205,7 +210,7 @@ impl ContingencyTable {
             total = total.checked_add(v).ok_or(overflow.clone())?;
         }
         if total > MAX_EXACT_TOTAL {
-            return Err(overflow);
+            return Err(overflow.into());
         }
         Ok(ContingencyTable {
             nrows,
@@ -436,7 +441,7 @@ impl RxcResult {
 /// floor, so that exact ties always count), a different random stream.
 ///
 /// # Errors
-/// [`Error::BudgetExceeded`] past the time limit, the work or the memory
+/// [`ErrorDetail::BudgetExceeded`](crate::ErrorDetail::BudgetExceeded) past the time limit, the work or the memory
 /// budget, saying how far the run got (raise the budget, or use
 /// [`RxcMethod::Auto`] or [`RxcMethod::MonteCarlo`]), and (unit
 /// `"table total"`) on the exact
@@ -500,7 +505,7 @@ impl FisherExactRxc {
     /// The wall-clock budget of each route (default [`DEFAULT_TIME_LIMIT`],
     /// 5 s). The exact route and the Monte Carlo sampler read the clock
     /// every few tens of microseconds of work and stop with
-    /// [`Error::BudgetExceeded`] (saying how far they got) once it has
+    /// [`ErrorDetail::BudgetExceeded`](crate::ErrorDetail::BudgetExceeded) (saying how far they got) once it has
     /// passed; a Monte Carlo run also stops within one drawn table (about
     /// 0.15 s for totals near 2^52, microseconds for ordinary tables).
     pub fn time_limit(mut self, limit: Duration) -> Self {
@@ -538,7 +543,7 @@ impl FisherExactRxc {
     /// Runs the test.
     ///
     /// # Errors
-    /// [`Error::BudgetExceeded`] past a budget: the time limit of either
+    /// [`ErrorDetail::BudgetExceeded`](crate::ErrorDetail::BudgetExceeded) past a budget: the time limit of either
     /// route, or the work or memory budget of the exact route (with
     /// [`RxcMethod::Auto`] only when the Monte Carlo route also runs out of
     /// time), and the exact route's refusal of very large totals (see the
@@ -551,7 +556,7 @@ impl FisherExactRxc {
                 self.run_monte_carlo(reduced.as_ref(), replicates, seed)
             }
             RxcMethod::Auto { replicates, seed } => match self.run_exact(reduced.as_ref()) {
-                Err(Error::BudgetExceeded { .. }) => {
+                Err(e) if e.kind() == ErrorKind::BudgetExceeded => {
                     self.run_monte_carlo(reduced.as_ref(), replicates, seed)
                 }
                 other => other,
@@ -651,12 +656,13 @@ impl Budget {
             Stop::Time => (self.limit_ms(), "milliseconds", EXACT_FIX_TIME),
             Stop::Work => (self.max_work, "work units", EXACT_FIX_WORK),
         };
-        Error::BudgetExceeded {
+        ErrorDetail::BudgetExceeded {
             what: "exact r x c Fisher test",
             limit,
             unit,
             progress: Some(BudgetProgress::new(self.work, "work units", None, fix)),
         }
+        .into()
     }
 }
 
@@ -669,7 +675,7 @@ impl Budget {
 /// R's `fisher.test(x, workspace = large)`.
 ///
 /// # Errors
-/// [`Error::BudgetExceeded`] past the default budgets (5 s of wall time).
+/// [`ErrorDetail::BudgetExceeded`](crate::ErrorDetail::BudgetExceeded) past the default budgets (5 s of wall time).
 ///
 /// # Example
 /// ```

@@ -2,6 +2,7 @@
 //! hypergeometric draws by inversion from the mode.
 
 use super::*;
+use crate::ErrorDetail;
 
 /// SplitMix64 (Steele, Lea & Flood 2014): a tiny, well-mixed 64-bit
 /// generator, enough for Monte Carlo p-values.
@@ -257,7 +258,7 @@ pub(super) fn monte_carlo_p(t: &Reduced, b: u64, seed: u64, mut budget: Budget) 
 fn monte_carlo_error(budget: &Budget, done: u64, b: u64) -> Error {
     let elapsed = budget.start.elapsed().as_secs_f64() * 1e3;
     let needed = (done > 0).then(|| (elapsed * (b as f64 / done as f64)).ceil() as u64);
-    Error::BudgetExceeded {
+    ErrorDetail::BudgetExceeded {
         what: "Monte Carlo r x c Fisher test",
         limit: budget.limit_ms(),
         unit: "milliseconds",
@@ -268,6 +269,7 @@ fn monte_carlo_error(budget: &Budget, done: u64, b: u64) -> Error {
             MONTE_CARLO_FIX,
         )),
     }
+    .into()
 }
 
 /// `ln P(t)` under the margins, as the sum of the Loader log-densities of

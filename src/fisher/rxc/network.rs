@@ -1,5 +1,6 @@
 //! The exact network algorithm (Mehta & Patel 1983) over the reduced table.
 
+use crate::ErrorDetail;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -46,7 +47,7 @@ type NodeMap<V> = HashMap<Vec<u64>, V, BuildHasherDefault<FxHasher>>;
 /// The exact route compares log-probabilities, sums of `ln x!` up to
 /// `ln N!`, with the observed one less [`FEXACT_TOL`]; each sum carries
 /// rounding of about (number of terms) · ε · `ln N!`. The route refuses a
-/// table (a typed [`Error::BudgetExceeded`]) when that bound exceeds 1/16 of
+/// table (a typed [`ErrorDetail::BudgetExceeded`](crate::ErrorDetail::BudgetExceeded)) when that bound exceeds 1/16 of
 /// [`FEXACT_TOL`], so a tie is never decided by rounding: totals up to about
 /// 2.5e5 for a 5 x 5 table, 6e5 for 2 x 3. (R's FEXACT has no such guard.)
 /// 2 x 2 shaped tables use the 2 x 2 route, whose log-densities are
@@ -86,12 +87,12 @@ pub(super) fn exact_p(t: &Reduced, budget: Budget, max_bytes: u64) -> Result<(f6
     }
     let terms = (t.cells.len() + t.nrows + t.ncols + 1) as f64;
     if terms * f64::EPSILON * ln_factorial(t.total) > EXACT_ROUNDING_BUDGET {
-        return Err(Error::BudgetExceeded {
+        return Err(ErrorDetail::BudgetExceeded {
             what: "exact r x c Fisher test (log-factorial rounding would reach FEXACT's tie tolerance; use RxcMethod::Auto or RxcMethod::MonteCarlo)",
             limit: exact_total_limit(terms),
             unit: "table total",
             progress: None,
-        });
+        }.into());
     }
     let lf = LnFact::new(t.total);
     // Columns smallest first: the stages before the last two stay small, and
@@ -264,7 +265,7 @@ impl Network<'_> {
     fn charge_bytes(&mut self, bytes: u64) -> Result<()> {
         self.bytes = self.bytes.saturating_add(bytes);
         if self.bytes > self.max_bytes {
-            return Err(Error::BudgetExceeded {
+            return Err(ErrorDetail::BudgetExceeded {
                 what: "exact r x c Fisher test (memory of one stage)",
                 limit: self.max_bytes,
                 unit: "bytes",
@@ -274,7 +275,8 @@ impl Network<'_> {
                     None,
                     EXACT_FIX_MEMORY,
                 )),
-            });
+            }
+            .into());
         }
         Ok(())
     }
