@@ -64,6 +64,17 @@ impl ConfidenceLevel {
     pub fn alpha(self) -> f64 {
         1.0 - self.0
     }
+
+    /// `z = Φ⁻¹(1 − α/2)`, the two-sided normal quantile of the level,
+    /// computed as `−Φ⁻¹(α/2)`: R forms `1 − α/2`, which rounds to 1 for a
+    /// level within 2⁻⁵³ of 1 (then R's `qnorm` gives `Inf`); `α/2` is
+    /// exact and in `(0, 1/2)` for every valid level, so this cannot fail.
+    /// The one z of an interval at a level (Kaplan-Meier bands, hazard
+    /// ratios, Wald intervals).
+    pub(crate) fn z(self) -> f64 {
+        -crate::special::norm_quantile(self.alpha() / 2.0)
+            .expect("α/2 lies in (0, 1/2) for a valid level")
+    }
 }
 
 impl Default for ConfidenceLevel {

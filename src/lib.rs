@@ -227,7 +227,9 @@ pub use crate::logrank::{
     PairwiseComparison, PairwiseLogRank, TrendTest,
 };
 pub use crate::missing::{CompleteCases, CompleteCasesBuilder, Level};
-pub use crate::nelson_aalen::{nelson_aalen, nelson_aalen_table, CumulativeHazard};
+pub use crate::nelson_aalen::{
+    nelson_aalen, nelson_aalen_table, nelson_aalen_with, CumulativeHazard,
+};
 #[cfg(feature = "plot")]
 pub use crate::plot::{
     text_width_em, KaplanMeierFigure, KaplanMeierPlot, LegendPosition, Palette, RiskTable,

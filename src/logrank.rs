@@ -5,7 +5,7 @@ use crate::data::SurvivalData;
 use crate::error::Result;
 use crate::event_table::{EventTable, TimeFix};
 use crate::interval::{Alternative, ConfidenceInterval, ConfidenceLevel};
-use crate::special::{chisq_sf, norm_cdf as normal_lower, norm_quantile, norm_sf as normal_upper};
+use crate::special::{chisq_sf, norm_cdf as normal_lower, norm_sf as normal_upper};
 use crate::ErrorDetail;
 
 mod stream;
@@ -1163,9 +1163,7 @@ impl LogRankResult {
                 ((o2 - e2) / v, 1.0 / v.sqrt())
             }
         };
-        // z = Φ⁻¹(1 − α/2) as −Φ⁻¹(α/2): 1 − α/2 rounds to 1 for a level
-        // within 2⁻⁵³ of 1, α/2 is exact.
-        let z = -norm_quantile(level.alpha() / 2.0)?;
+        let z = level.z();
         Ok(HazardRatio {
             estimator,
             estimate: log_hr.exp(),

@@ -2,8 +2,8 @@
 
 use crate::data::SurvivalData;
 use crate::error::Result;
-use crate::event_table::EventTable;
-use crate::ErrorDetail;
+use crate::event_table::{EventTable, TimeFix};
+use crate::kaplan_meier::{KaplanMeier, SurvivalCurve};
 
 /// Nelson-Aalen cumulative hazard of every group (and stratum) of the data,
 /// with near-tied times merged as R does ([`crate::TimeFix::Tolerance`]).
@@ -25,7 +25,7 @@ use crate::ErrorDetail;
 /// different variance by default.
 ///
 /// # Errors
-/// As [`EventTable::from_data`] and [`nelson_aalen_table`].
+/// As [`KaplanMeier::fit`].
 ///
 /// # Example
 /// ```
@@ -44,7 +44,45 @@ use crate::ErrorDetail;
 /// - Aalen, O. (1978). Nonparametric inference for a family of counting
 ///   processes. *Annals of Statistics* 6, 701–726. doi:10.1214/aos/1176344076
 pub fn nelson_aalen(data: &SurvivalData) -> Result<Vec<CumulativeHazard>> {
-    nelson_aalen_table(&EventTable::from_data(data)?)
+    nelson_aalen_with(data, TimeFix::Tolerance)
+}
+
+/// [`nelson_aalen`] with the near-tie rule of [`KaplanMeier::time_fix`]:
+/// [`TimeFix::Exact`] is R's `timefix = FALSE`.
+///
+/// # Method
+/// The rows and counts of the Kaplan-Meier curves of the same data
+/// ([`KaplanMeier::fit`], with its fast paths), and the cumulative hazard
+/// of each curve computed by [`SurvivalCurve::cumulative_hazard`] and
+/// [`SurvivalCurve::std_err_cumulative_hazard`]: one computation of the
+/// same numbers.
+///
+/// # Conventions
+/// R's `survfit(..., timefix = FALSE)$cumhaz` for [`TimeFix::Exact`].
+///
+/// # Errors
+/// As [`KaplanMeier::fit`].
+///
+/// # Example
+/// ```
+/// use survkit::{nelson_aalen_with, SurvivalData, TimeFix};
+/// // 1 and 1 + 1e-12 are one time under R's default rule, two without it.
+/// let data = SurvivalData::new(vec![1.0, 1.0 + 1e-12, 2.0], vec![true, true, false])?;
+/// assert_eq!(nelson_aalen_with(&data, TimeFix::Tolerance)?[0].time().len(), 2);
+/// assert_eq!(nelson_aalen_with(&data, TimeFix::Exact)?[0].time().len(), 3);
+/// # Ok::<(), survkit::Error>(())
+/// ```
+///
+/// # References
+/// Aalen, O. (1978). Nonparametric inference for a family of counting
+/// processes. *Annals of Statistics* 6, 701–726. doi:10.1214/aos/1176344076
+pub fn nelson_aalen_with(data: &SurvivalData, time_fix: TimeFix) -> Result<Vec<CumulativeHazard>> {
+    let fit = KaplanMeier::new().time_fix(time_fix).fit(data)?;
+    Ok(fit
+        .curves()
+        .iter()
+        .map(CumulativeHazard::of_curve)
+        .collect())
 }
 
 /// Nelson-Aalen cumulative hazard of every curve of an event table.
@@ -74,71 +112,12 @@ pub fn nelson_aalen(data: &SurvivalData) -> Result<Vec<CumulativeHazard>> {
 /// Aalen, O. (1978). Nonparametric inference for a family of counting
 /// processes. *Annals of Statistics* 6, 701–726. doi:10.1214/aos/1176344076
 pub fn nelson_aalen_table(table: &EventTable) -> Result<Vec<CumulativeHazard>> {
-    let k = table.n_groups();
-    let m = table.n_strata();
-    let mut out = Vec::with_capacity(k * m);
-    for g in 0..k {
-        for stratum in table.strata() {
-            let Some(counts) = stratum.group(g) else {
-                continue;
-            };
-            let group = table.group_names()[g].clone(); // g < n_groups()
-            let name = if m == 1 {
-                group.clone()
-            } else if k == 1 {
-                stratum.name().to_owned()
-            } else {
-                format!("{group}, {}", stratum.name())
-            };
-            let mut c = CumulativeHazard {
-                name,
-                time: Vec::new(),
-                n_risk: Vec::new(),
-                n_event: Vec::new(),
-                cumhaz: Vec::new(),
-                std_err: Vec::new(),
-            };
-            let (mut h, mut v) = (0.0, 0.0);
-            for (((&t, &n), &d), &ce) in counts
-                .time()
-                .iter()
-                .zip(counts.n_risk())
-                .zip(counts.n_event())
-                .zip(counts.n_censor())
-            {
-                if d + ce <= 0.0 {
-                    continue;
-                }
-                if d > 0.0 {
-                    h += d / n;
-                    v += d / (n * n);
-                }
-                c.time.push(t);
-                c.n_risk.push(n);
-                c.n_event.push(d);
-                c.cumhaz.push(h);
-                c.std_err.push(v.sqrt());
-            }
-            if c.time.is_empty() {
-                if m == 1 {
-                    return Err(ErrorDetail::EmptyGroup {
-                        what: "group",
-                        level: group,
-                    }
-                    .into());
-                }
-                continue;
-            }
-            out.push(c);
-        }
-    }
-    if out.is_empty() {
-        return Err(ErrorDetail::EmptyInput {
-            what: "event table",
-        }
-        .into());
-    }
-    Ok(out)
+    let fit = KaplanMeier::new().fit_table(table)?;
+    Ok(fit
+        .curves()
+        .iter()
+        .map(CumulativeHazard::of_curve)
+        .collect())
 }
 
 /// A Nelson-Aalen cumulative hazard curve with its standard error.
@@ -178,6 +157,20 @@ pub struct CumulativeHazard {
 }
 
 impl CumulativeHazard {
+    /// The cumulative hazard of a Kaplan-Meier curve (its rows, counts and
+    /// [`SurvivalCurve::cumulative_hazard`]).
+    fn of_curve(curve: &SurvivalCurve) -> CumulativeHazard {
+        let (cumhaz, std_err) = curve.cumulative_hazard_columns();
+        CumulativeHazard {
+            name: curve.name().to_owned(),
+            time: curve.time().to_vec(),
+            n_risk: curve.n_risk(),
+            n_event: curve.n_event(),
+            cumhaz,
+            std_err,
+        }
+    }
+
     /// The curve's name (group, stratum, or `"group, stratum"`).
     pub fn name(&self) -> &str {
         &self.name

@@ -1,9 +1,9 @@
 //! The packed-key sweep shared by the fast paths (issue #10): one `u64` key
-//! per observation, one `sort_unstable`, one run cursor with R's near-tie
-//! rule. The streaming log-rank test ([`crate::logrank`]) and the
-//! multi-curve Kaplan-Meier fit ([`crate::KaplanMeier`]) read their rows
-//! from here; the one-curve Kaplan-Meier fit packs its own two-field key
-//! (time and event) with the same tie rule.
+//! per observation, one sort ([`radix`]), one run cursor ([`Runs`]) with
+//! R's near-tie rule ([`timefix`]). The one-curve and the multi-curve
+//! Kaplan-Meier fits ([`crate::KaplanMeier`]) and the streaming log-rank
+//! test ([`crate::logrank`]) read their rows from here; the event table's
+//! one-bucket build reads its rows through the same cursor.
 //!
 //! Each observation becomes one key holding its time, stratum, group and
 //! event flag, in that order from the high bits down:
@@ -14,16 +14,24 @@
 //!       bits(t) − bits(t_min⁺) + 1       for t > 0   (t_min⁺: the smallest positive time)
 //! ```
 //!
+//! The one-curve case is the layout with no group or stratum bits
+//! (`tk << 1 | event`); the event table's exit keys (`bits(t) << 1 |
+//! event`) are the same layout with a zero base ([`Layout::EXIT`]).
+//!
 //! A valid time is finite and ≥ 0 (`+0.0` after validation), so its bits
 //! order like its value and `tk` keeps that order. The layout exists only
-//! when the largest `tk` fits above the low bits ([`layout`]). The runs of
-//! [`for_each_row`] are the rows of the event table: the keys of one
-//! distinct time, or of consecutive distinct times tied by [`tie_rule`]
-//! (computed on the same distinct times as the table), summed into the row
-//! of the first.
+//! when the largest `tk` fits above the low bits ([`layout`]). The rows of
+//! [`Runs`] are the rows of the event table: the keys of one distinct time,
+//! or of consecutive distinct times tied by R's rule (computed on the same
+//! distinct times as the table), summed into the row of the first.
+
+pub(crate) mod radix;
+pub(crate) mod timefix;
+
+use std::ops::Range;
 
 use crate::data::SurvivalData;
-use crate::event_table::{distinct_time_mean, tie_rule, TimeFix};
+use timefix::{distinct_time_mean, TieRule, TimeFix};
 
 /// How the keys of one data set are packed.
 #[derive(Debug, Clone, Copy)]
@@ -37,6 +45,13 @@ pub(crate) struct Layout {
 }
 
 impl Layout {
+    /// The event table's exit keys, `bits(t) << 1 | event`.
+    pub(crate) const EXIT: Layout = Layout {
+        base: 0,
+        low: 1,
+        g_bits: 0,
+    };
+
     /// The time of a key's time part.
     #[inline(always)]
     pub(crate) fn time(self, tk: u64) -> f64 {
@@ -45,6 +60,33 @@ impl Layout {
         } else {
             f64::from_bits(tk + self.base)
         }
+    }
+
+    /// The time of a key.
+    #[inline(always)]
+    pub(crate) fn time_of(self, key: u64) -> f64 {
+        self.time(key >> self.low)
+    }
+}
+
+/// Something sorted by a packed key: the key itself, or the event table's
+/// `(key, case weight)`.
+pub(crate) trait Keyed: Copy {
+    /// The packed key.
+    fn key(self) -> u64;
+}
+
+impl Keyed for u64 {
+    #[inline(always)]
+    fn key(self) -> u64 {
+        self
+    }
+}
+
+impl Keyed for (u64, f64) {
+    #[inline(always)]
+    fn key(self) -> u64 {
+        self.0
     }
 }
 
@@ -66,10 +108,11 @@ pub(crate) fn layout(data: &SurvivalData, k: usize) -> Option<Layout> {
     }
     let ns = data.n_strata();
     let n = data.len();
-    if data.group_codes().map(<[u32]>::len) != Some(n)
-        || data.stratum_codes().is_some_and(|s| s.len() != n)
-        || data.event().len() != n
-    {
+    let groups_ok = match data.group_codes() {
+        Some(g) => g.len() == n,
+        None => k == 1,
+    };
+    if !groups_ok || data.stratum_codes().is_some_and(|s| s.len() != n) || data.event().len() != n {
         return None;
     }
     // bits − 1 wraps 0 (time 0) to u64::MAX, out of the minimum.
@@ -94,23 +137,29 @@ pub(crate) fn layout(data: &SurvivalData, k: usize) -> Option<Layout> {
 pub(crate) fn sorted_keys(data: &SurvivalData, lay: Layout) -> (Vec<u64>, Vec<u64>) {
     let k = data.n_groups();
     let ns = data.n_strata();
-    let groups = data.group_codes().unwrap_or(&[]);
     let mut cells = vec![0u64; k * ns];
     let mut keys: Vec<u64> = Vec::with_capacity(data.len());
     let tk = |t: f64| t.to_bits().saturating_sub(lay.base) << lay.low;
-    let rows = data.time().iter().zip(data.event()).zip(groups);
-    match data.stratum_codes() {
-        None => {
-            keys.extend(rows.map(|((&t, &e), &g)| {
+    let rows = data.time().iter().zip(data.event());
+    match (data.group_codes(), data.stratum_codes()) {
+        (None, None) => {
+            keys.extend(rows.map(|(&t, &e)| tk(t) | u64::from(e)));
+            if let Some(c) = cells.first_mut() {
+                *c = keys.len() as u64;
+            }
+        }
+        (Some(groups), None) => {
+            keys.extend(rows.zip(groups).map(|((&t, &e), &g)| {
                 if let Some(c) = cells.get_mut(g as usize) {
                     *c += 1;
                 }
                 tk(t) | u64::from(g) << 1 | u64::from(e)
             }));
         }
-        Some(strata) => {
+        (groups, Some(strata)) => {
             let s_shift = lay.g_bits + 1;
-            keys.extend(rows.zip(strata).map(|(((&t, &e), &g), &s)| {
+            keys.extend(rows.zip(strata).enumerate().map(|(i, ((&t, &e), &s))| {
+                let g = groups.and_then(|g| g.get(i)).copied().unwrap_or(0);
                 if let Some(c) = cells.get_mut(s as usize * k + g as usize) {
                     *c += 1;
                 }
@@ -118,59 +167,106 @@ pub(crate) fn sorted_keys(data: &SurvivalData, lay: Layout) -> (Vec<u64>, Vec<u6
             }));
         }
     }
-    keys.sort_unstable();
+    radix::sort(&mut keys);
     (keys, cells)
 }
 
-/// Calls `row` with each run of keys that forms one row of the event table:
-/// the keys of one distinct time, or with [`TimeFix::Tolerance`] of a run of
-/// consecutive distinct times tied by R's rule (summed into the row of the
-/// first, as the table does).
-pub(crate) fn for_each_row(keys: &[u64], lay: Layout, time_fix: TimeFix, row: impl FnMut(&[u64])) {
-    match time_fix {
-        TimeFix::Exact => runs(keys, lay, |_, _| false, row),
-        TimeFix::Tolerance => match mean_distinct(keys, lay) {
-            Some(mean) => runs(keys, lay, tie_rule(mean), row),
-            None => runs(keys, lay, |_, _| false, row),
-        },
-    }
+/// The run cursor: cuts sorted keys into the rows of the event table, the
+/// keys of one distinct time or, under a [`TieRule`] that ties them, of a
+/// run of consecutive distinct times (summed into the row of the first, as
+/// the table does). The one loop every sweep runs.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Runs {
+    lay: Layout,
+    rule: TieRule,
+    /// Index of the next row's first key.
+    pos: usize,
+    /// Time part and time of the last key read.
+    prev_tk: u64,
+    prev_t: f64,
 }
 
-/// [`for_each_row`] with the tie test `tied(previous distinct time, time)`.
-#[inline(always)]
-pub(crate) fn runs(
-    keys: &[u64],
-    lay: Layout,
-    tied: impl Fn(f64, f64) -> bool,
-    mut row: impl FnMut(&[u64]),
-) {
-    let low = lay.low;
-    let Some(&first) = keys.first() else {
-        return;
-    };
-    let mut start = 0;
-    let mut prev_tk = first >> low;
-    let mut prev_t = lay.time(prev_tk);
-    for (i, &key) in keys.iter().enumerate().skip(1) {
-        let tk = key >> low;
-        if tk != prev_tk {
-            let t = lay.time(tk);
-            if !tied(prev_t, t) {
-                row(keys.get(start..i).unwrap_or_default());
-                start = i;
-            }
-            prev_tk = tk;
-            prev_t = t;
+/// One row of [`Runs`]: the keys `start..end` and the row's time (its first
+/// time).
+#[derive(Debug, Clone)]
+pub(crate) struct Row {
+    pub(crate) keys: Range<usize>,
+    pub(crate) time: f64,
+}
+
+impl Runs {
+    /// A cursor at the first key of `items`, sorted by key.
+    pub(crate) fn new<I: Keyed>(items: &[I], lay: Layout, rule: TieRule) -> Runs {
+        let prev_tk = items.first().map_or(0, |it| it.key() >> lay.low);
+        Runs {
+            lay,
+            rule,
+            pos: 0,
+            prev_tk,
+            prev_t: lay.time(prev_tk),
         }
     }
-    row(keys.get(start..).unwrap_or_default());
+
+    /// The next row, calling `visit` with each of its items in order; `None`
+    /// after the last. `items` is the slice the cursor was made for; the
+    /// caller may overwrite items before the returned row's end (they are
+    /// not read again).
+    #[inline(always)]
+    pub(crate) fn next_row<I: Keyed>(
+        &mut self,
+        items: &[I],
+        mut visit: impl FnMut(I),
+    ) -> Option<Row> {
+        let start = self.pos;
+        let time = self.prev_t;
+        let mut i = start;
+        // The first item's time part is `prev_tk` (set by `new` or by the
+        // previous row's end), so a row holds at least one item.
+        while let Some(&it) = items.get(i) {
+            let tk = it.key() >> self.lay.low;
+            if tk != self.prev_tk {
+                let t = self.lay.time(tk);
+                let tied = self.rule.tied(self.prev_t, t);
+                self.prev_tk = tk;
+                self.prev_t = t;
+                if !tied {
+                    break;
+                }
+            }
+            visit(it);
+            i += 1;
+        }
+        self.pos = i;
+        (i > start).then_some(Row {
+            keys: start..i,
+            time,
+        })
+    }
 }
 
-/// The mean of the distinct times (over all strata and groups, as R's
-/// aeqSurv and the table's near-tie pass), summed in increasing order like
-/// the table's column of times; `None` for fewer than two distinct times
-/// (nothing to merge).
-pub(crate) fn mean_distinct(keys: &[u64], lay: Layout) -> Option<f64> {
-    let (distinct, mean) = distinct_time_mean(keys.iter().map(|&key| lay.time(key >> lay.low)));
-    (distinct >= 2).then_some(mean)
+/// The tie rule of `time_fix` for sorted keys: R's rule relative to the
+/// mean of their distinct times (over all strata and groups, as R's aeqSurv
+/// and the table's near-tie pass), summed in increasing order like the
+/// table's column of times.
+pub(crate) fn tie_rule(keys: &[u64], lay: Layout, time_fix: TimeFix) -> TieRule {
+    TieRule::of(time_fix, keys.iter().map(|&key| lay.time_of(key)))
+}
+
+/// The number of distinct times of sorted keys and their mean
+/// ([`distinct_time_mean`]).
+pub(crate) fn distinct_times(keys: &[u64], lay: Layout) -> (usize, f64) {
+    distinct_time_mean(keys.iter().map(|&key| lay.time_of(key)))
+}
+
+/// Calls `row` with each row of sorted keys (see [`Runs`]).
+pub(crate) fn for_each_row(
+    keys: &[u64],
+    lay: Layout,
+    time_fix: TimeFix,
+    mut row: impl FnMut(&[u64], f64),
+) {
+    let mut runs = Runs::new(keys, lay, tie_rule(keys, lay, time_fix));
+    while let Some(r) = runs.next_row(keys, |_| {}) {
+        row(keys.get(r.keys).unwrap_or_default(), r.time);
+    }
 }

@@ -4,7 +4,8 @@
 
 use crate::competing::CompetingRisksData;
 use crate::error::Result;
-use crate::event_table::{distinct_time_mean, tie_rule, TimeFix};
+use crate::event_table::TimeFix;
+use crate::sweep::timefix::TieRule;
 
 /// One subject as the sweep reads it: its time's bits (valid times are
 /// finite and ≥ +0.0, so the bits order like the values), `cause` as
@@ -31,7 +32,7 @@ pub(crate) struct Runs {
 
 impl Runs {
     /// One sort of the subjects by time; with [`TimeFix::Tolerance`]
-    /// consecutive distinct times tied by R's rule ([`tie_rule`], on the
+    /// consecutive distinct times tied by R's rule (`TieRule`, on the
     /// mean of all distinct times) share a run.
     pub(crate) fn new(data: &CompetingRisksData, time_fix: TimeFix) -> Runs {
         let causes = data.causes();
@@ -59,14 +60,12 @@ impl Runs {
             .collect();
         sorted.sort_unstable_by_key(|s| s.bits);
         let time_of = |s: &Subject| f64::from_bits(s.bits);
-        let (distinct, mean) = distinct_time_mean(sorted.iter().map(time_of));
-        let rule = tie_rule(mean);
-        let merge = time_fix == TimeFix::Tolerance && distinct >= 2;
+        let rule = TieRule::of(time_fix, sorted.iter().map(time_of));
         let (mut end, mut run_time) = (Vec::new(), Vec::new());
         let mut prev = f64::NAN;
         for (pos, subject) in sorted.iter().enumerate() {
             let t = time_of(subject);
-            let same = t == prev || (merge && !prev.is_nan() && rule(prev, t));
+            let same = t == prev || (!prev.is_nan() && rule.tied(prev, t));
             if !same {
                 if pos > 0 {
                     end.push(pos);

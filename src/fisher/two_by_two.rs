@@ -883,7 +883,7 @@ fn woolf(
     };
     let (lo, hi) = match alt {
         Alternative::TwoSided => {
-            let z = -norm_quantile(0.5 * level.alpha())?;
+            let z = level.z();
             (ln_or - z * se, ln_or + z * se)
         }
         Alternative::Less => {

@@ -36,8 +36,9 @@ use super::{
 };
 use crate::data::SurvivalData;
 use crate::error::Result;
-use crate::event_table::{tie_rule, TimeFix};
-use crate::sweep::{for_each_row, layout, mean_distinct, sorted_keys, Layout};
+use crate::event_table::TimeFix;
+use crate::sweep::timefix::TieRule;
+use crate::sweep::{for_each_row, layout, sorted_keys, tie_rule, Layout, Runs};
 use crate::ErrorDetail;
 
 /// At most this many (stratum, group) cells, or (stratum, pair) cells for
@@ -132,9 +133,9 @@ fn sweep(data: &SurvivalData, time_fix: TimeFix, weights: LogRankWeights) -> Opt
     Some(sums)
 }
 
-/// The sweep of one stratum of two groups (the two-arm trial): the loop of
-/// [`for_each_row`] written out with the row's counts and the running sums
-/// in locals, counting branch-free (the group and event bits select the
+/// The sweep of one stratum of two groups (the two-arm trial): the rows of
+/// the run cursor ([`Runs`]) with their counts and the running sums in
+/// locals, counting branch-free (the group and event bits select the
 /// counters by multiplication, exact for these integer counts).
 fn two_arms(
     keys: &[u64],
@@ -143,30 +144,22 @@ fn two_arms(
     n: [f64; 2],
     weights: LogRankWeights,
 ) -> TwoGroupSums {
-    let mean = match time_fix {
-        TimeFix::Exact => None,
-        TimeFix::Tolerance => mean_distinct(keys, lay),
-    };
+    let rule = tie_rule(keys, lay, time_fix);
     // The plain log-rank weight as a constant, so that its loop carries no
     // weight function (multiplications by 1.0 fold away: same bits).
-    match (mean, weights) {
-        (Some(m), LogRankWeights::LogRank) => {
-            two_arms_with(keys, lay, tie_rule(m), n, LogRankWeights::LogRank)
-        }
-        (Some(m), w) => two_arms_with(keys, lay, tie_rule(m), n, w),
-        (None, LogRankWeights::LogRank) => {
-            two_arms_with(keys, lay, |_, _| false, n, LogRankWeights::LogRank)
-        }
-        (None, w) => two_arms_with(keys, lay, |_, _| false, n, w),
+    match weights {
+        LogRankWeights::LogRank => two_arms_with(keys, lay, rule, n, LogRankWeights::LogRank),
+        w => two_arms_with(keys, lay, rule, n, w),
     }
 }
 
-/// [`two_arms`] with the tie test `tied(previous distinct time, time)`.
+/// [`two_arms`] with the weights given (inlined twice, once with the plain
+/// log-rank weight as a constant).
 #[inline(always)]
 fn two_arms_with(
     keys: &[u64],
     lay: Layout,
-    tied: impl Fn(f64, f64) -> bool,
+    rule: TieRule,
     n: [f64; 2],
     weights: LogRankWeights,
 ) -> TwoGroupSums {
@@ -178,45 +171,36 @@ fn two_arms_with(
     // events (which add nothing) are dropped without a branch.
     let mut buf = [[0.0f64; 4]; ROW_CHUNK];
     let mut len = 0usize;
-    // Events and subjects leaving in the current row: all, and of group 1.
-    let (mut d, mut d1, mut l, mut l1) = (0.0, 0.0, 0.0, 0.0);
-    let low = lay.low;
-    let mut prev_tk = keys.first().map_or(0, |&k| k >> low);
-    let mut prev_t = lay.time(prev_tk);
-    for &key in keys {
-        let tk = key >> low;
-        if tk != prev_tk {
-            let t = lay.time(tk);
-            if !tied(prev_t, t) {
-                if let Some(slot) = buf.get_mut(len) {
-                    *slot = [r0, r1, d - d1, d1];
-                }
-                len += usize::from(d > 0.0);
-                r0 -= l - l1;
-                r1 -= l1;
-                (d, d1, l, l1) = (0.0, 0.0, 0.0, 0.0);
-                if len == ROW_CHUNK {
-                    for &[a, b, da, db] in &buf {
-                        two.row(a, b, da, db, weights);
-                    }
-                    len = 0;
-                }
-            }
-            prev_tk = tk;
-            prev_t = t;
+    let mut runs = Runs::new(keys, lay, rule);
+    loop {
+        // Events and subjects leaving in the row: all, and of group 1.
+        let (mut d, mut d1, mut l, mut l1) = (0.0, 0.0, 0.0, 0.0);
+        let row = runs.next_row(keys, |key| {
+            let e = (key & 1) as f64;
+            let g = ((key >> 1) & 1) as f64;
+            d += e;
+            d1 += e * g;
+            l += 1.0;
+            l1 += g;
+        });
+        if row.is_none() {
+            break;
         }
-        let e = (key & 1) as f64;
-        let g = ((key >> 1) & 1) as f64;
-        d += e;
-        d1 += e * g;
-        l += 1.0;
-        l1 += g;
+        if let Some(slot) = buf.get_mut(len) {
+            *slot = [r0, r1, d - d1, d1];
+        }
+        len += usize::from(d > 0.0);
+        r0 -= l - l1;
+        r1 -= l1;
+        if len == ROW_CHUNK {
+            for &[a, b, da, db] in &buf {
+                two.row(a, b, da, db, weights);
+            }
+            len = 0;
+        }
     }
     for &[a, b, da, db] in buf.get(..len).unwrap_or_default() {
         two.row(a, b, da, db, weights);
-    }
-    if l > 0.0 {
-        two.row(r0, r1, d - d1, d1, weights);
     }
     two
 }
@@ -232,13 +216,46 @@ fn two_arms_strata(
     cells: &[u64],
     weights: LogRankWeights,
 ) -> Vec<TwoGroupSums> {
-    match time_fix {
-        TimeFix::Tolerance => match mean_distinct(keys, lay) {
-            Some(mean) => two_arms_strata_with(keys, lay, tie_rule(mean), cells, weights),
-            None => two_arms_strata_with(keys, lay, |_, _| false, cells, weights),
-        },
-        TimeFix::Exact => two_arms_strata_with(keys, lay, |_, _| false, cells, weights),
+    let rule = tie_rule(keys, lay, time_fix);
+    let ns = cells.len() / 2;
+    let mut sw = StrataSweep {
+        state: vec![TwoGroupSums::NEW; ns],
+        risk: cells
+            .chunks_exact(2)
+            .map(|c| [c[0] as f64, c[1] as f64]) // chunks of 2
+            .collect(),
+        count: vec![[0.0; 4]; ns],
+        touched: Vec::new(),
+        listed: vec![false; ns],
+        buf: [(0, [0.0; 4]); ROW_CHUNK],
+        len: 0,
+    };
+    let s_shift = lay.g_bits + 1;
+    let s_mask = (1u64 << (lay.low - s_shift)) - 1;
+    let mut runs = Runs::new(keys, lay, rule);
+    loop {
+        let row = runs.next_row(keys, |key| {
+            let s = ((key >> s_shift) & s_mask) as usize;
+            if let (Some(c), Some(m)) = (sw.count.get_mut(s), sw.listed.get_mut(s)) {
+                if !*m {
+                    *m = true;
+                    sw.touched.push(s);
+                }
+                let e = (key & 1) as f64;
+                let g = ((key >> 1) & 1) as f64;
+                c[0] += e;
+                c[1] += e * g;
+                c[2] += 1.0;
+                c[3] += g;
+            }
+        });
+        if row.is_none() {
+            break;
+        }
+        sw.close_rows(weights);
     }
+    add_rows(&sw.buf, &mut sw.len, &mut sw.state, weights);
+    sw.state
 }
 
 /// The state of [`two_arms_strata`].
@@ -311,62 +328,6 @@ fn add_rows(
     *len = 0;
 }
 
-/// [`two_arms_strata`] with the tie test `tied(previous distinct time, time)`.
-#[inline(always)]
-fn two_arms_strata_with(
-    keys: &[u64],
-    lay: Layout,
-    tied: impl Fn(f64, f64) -> bool,
-    cells: &[u64],
-    weights: LogRankWeights,
-) -> Vec<TwoGroupSums> {
-    let ns = cells.len() / 2;
-    let mut sw = StrataSweep {
-        state: vec![TwoGroupSums::NEW; ns],
-        risk: cells
-            .chunks_exact(2)
-            .map(|c| [c[0] as f64, c[1] as f64]) // chunks of 2
-            .collect(),
-        count: vec![[0.0; 4]; ns],
-        touched: Vec::new(),
-        listed: vec![false; ns],
-        buf: [(0, [0.0; 4]); ROW_CHUNK],
-        len: 0,
-    };
-    let low = lay.low;
-    let s_shift = lay.g_bits + 1;
-    let s_mask = (1u64 << (low - s_shift)) - 1;
-    let mut prev_tk = keys.first().map_or(0, |&k| k >> low);
-    let mut prev_t = lay.time(prev_tk);
-    for &key in keys {
-        let tk = key >> low;
-        if tk != prev_tk {
-            let t = lay.time(tk);
-            if !tied(prev_t, t) {
-                sw.close_rows(weights);
-            }
-            prev_tk = tk;
-            prev_t = t;
-        }
-        let s = ((key >> s_shift) & s_mask) as usize;
-        if let (Some(c), Some(m)) = (sw.count.get_mut(s), sw.listed.get_mut(s)) {
-            if !*m {
-                *m = true;
-                sw.touched.push(s);
-            }
-            let e = (key & 1) as f64;
-            let g = ((key >> 1) & 1) as f64;
-            c[0] += e;
-            c[1] += e * g;
-            c[2] += 1.0;
-            c[3] += g;
-        }
-    }
-    sw.close_rows(weights);
-    add_rows(&sw.buf, &mut sw.len, &mut sw.state, weights);
-    sw.state
-}
-
 /// Subjects per group, summed over strata in stratum order (integers: exact),
 /// as the table path sums each stratum's number at risk at its first time.
 fn group_sizes(cells: &[u64], k: usize) -> Vec<f64> {
@@ -401,7 +362,7 @@ fn sweep_cells(
     // The strata with a key in the current row, each listed once.
     let mut touched: Vec<usize> = Vec::new();
     let mut listed = vec![false; ns];
-    for_each_row(keys, lay, time_fix, |run| {
+    for_each_row(keys, lay, time_fix, |run, _| {
         for &key in run {
             let s = ((key >> s_shift) & s_mask) as usize;
             let c = s * k + ((key >> 1) & g_mask) as usize;

@@ -1,0 +1,339 @@
+//! The routes from data to Kaplan-Meier curves: the one-curve fit and the
+//! multi-curve fit read the packed-key sweep ([`crate::sweep`]); weighted,
+//! left-truncated and pre-aggregated data go through the [`EventTable`].
+//! All three give the same curves bit for bit (property tests).
+
+use super::curve::{Cache, KaplanMeierFit, SurvivalCurve};
+use super::KaplanMeier;
+use crate::curve_counts::{Counts, UnitCounts};
+use crate::data::SurvivalData;
+use crate::error::Result;
+use crate::event_table::{EventTable, TimeFix};
+use crate::interval::{CiTransform, ConfidenceLevel};
+use crate::sweep::{self, timefix::TieRule, Runs};
+use crate::ErrorDetail;
+
+/// Largest number of subjects fitted by the packed one-curve path: counts
+/// up to 2⁵³ are exact in f64, so its arithmetic equals the event table's.
+const MAX_UNIT_SUBJECTS: u64 = 1 << 53;
+
+/// Most curves fitted by the packed-key sweep (a few words of state per
+/// curve); more go through the event table.
+const MAX_SWEEP_CURVES: usize = 1 << 16;
+
+impl KaplanMeier {
+    /// The one-curve fit of unweighted data without entry times, straight
+    /// from the sorted keys (no event table): `None` when the data have
+    /// weights, entries, several groups or strata.
+    ///
+    /// The shared packed keys without group or stratum bits (`tk << 1 |
+    /// event`, [`crate::sweep`]), sorted once; a first pass
+    /// counts the distinct times and sums them (R's near-tie rule needs
+    /// their mean); a second pass (the run cursor, [`Runs`]) merges near
+    /// ties exactly as the event table's one-bucket build and packs the counts (one byte a row),
+    /// writing the row times over the keys already read, so the key buffer
+    /// becomes the time column; a third pass multiplies out `S`. Peak
+    /// memory: the keys (8 bytes an observation) plus 9 bytes a row.
+    pub(super) fn fit_unit(
+        &self,
+        data: &SurvivalData,
+        reverse: bool,
+    ) -> Result<Option<KaplanMeierFit>> {
+        let n = data.len();
+        if data.weights().is_some()
+            || data.entry().is_some()
+            || data.n_groups() != 1
+            || data.n_strata() != 1
+            || n as u64 > MAX_UNIT_SUBJECTS
+        {
+            return Ok(None);
+        }
+        let Some(lay) = sweep::layout(data, 1) else {
+            return Ok(None);
+        };
+        let z = self.conf_level.z();
+        let (mut keys, _) = sweep::sorted_keys(data, lay);
+        let (distinct, mean) = sweep::distinct_times(&keys, lay);
+        let rule = match self.time_fix {
+            TimeFix::Tolerance if distinct >= 2 => TieRule::relative_to(mean),
+            _ => TieRule::NEVER,
+        };
+        let mut counts = UnitCounts::with_capacity(n as u64, distinct);
+        // Each row's time bits overwrite a key already read: row `w` ends
+        // after its own keys, which start at index ≥ `w`.
+        let flip = u64::from(reverse);
+        let mut runs = Runs::new(&keys, lay, rule);
+        let mut w = 0;
+        loop {
+            let (mut d, mut c) = (0u64, 0u64);
+            let Some(row) = runs.next_row(&keys, |key| {
+                let event = (key & 1) ^ flip;
+                d += event;
+                c += event ^ 1;
+            }) else {
+                break;
+            };
+            if let Some(slot) = keys.get_mut(w) {
+                *slot = row.time.to_bits();
+            }
+            w += 1;
+            counts.push(d, c);
+        }
+        let surv = counts.survival();
+        keys.truncate(w);
+        // Same size and alignment: the standard library collects in place.
+        let mut time: Vec<f64> = keys.into_iter().map(f64::from_bits).collect();
+        time.shrink_to_fit();
+        let group = data
+            .group_names()
+            .first()
+            .map_or_else(String::new, |g| g.to_string());
+        let stratum = data
+            .stratum_names()
+            .first()
+            .map_or_else(String::new, |g| g.to_string());
+        let curve = SurvivalCurve {
+            name: group.clone(),
+            group,
+            stratum,
+            time,
+            counts: Counts::Unit(counts),
+            surv,
+            conf_level: self.conf_level,
+            transform: self.transform,
+            z,
+            cache: Cache::default(),
+        };
+        Ok(Some(KaplanMeierFit {
+            curves: vec![curve],
+            conf_level: self.conf_level,
+            transform: self.transform,
+        }))
+    }
+
+    /// The curves of unweighted data without entry times and with several
+    /// groups or strata, from the shared packed-key sweep ([`crate::sweep`]):
+    /// one sort of `time | stratum | group | event` keys, one pass
+    /// over R's near-tie runs that appends each run to the curves of the
+    /// (group, stratum) cells present in it (row time: the run's first time,
+    /// as the event table), then `S` per curve. `None` when the data need
+    /// the event table (weights, entries, one curve, a time range too wide
+    /// for the key, more than [`MAX_SWEEP_CURVES`] curves). Bit for bit the
+    /// event-table path's curves (integer counts, the same rows and the same
+    /// products; a property test checks it).
+    pub(super) fn fit_sweep(
+        &self,
+        data: &SurvivalData,
+        reverse: bool,
+    ) -> Result<Option<KaplanMeierFit>> {
+        let (k, m) = (data.n_groups(), data.n_strata());
+        let cells = k.saturating_mul(m);
+        if !(2..=MAX_SWEEP_CURVES).contains(&cells) || data.len() as u64 > MAX_UNIT_SUBJECTS {
+            return Ok(None);
+        }
+        let Some(lay) = sweep::layout(data, k) else {
+            return Ok(None);
+        };
+        let z = self.conf_level.z();
+        let (keys, sizes) = sweep::sorted_keys(data, lay);
+        let mut time: Vec<Vec<f64>> = vec![Vec::new(); cells];
+        let mut counts: Vec<UnitCounts> = sizes
+            .iter()
+            .map(|&size| UnitCounts::with_capacity(size, 0))
+            .collect();
+        // Events and censored of each cell in the open run, and the cells
+        // the run touched (in order of first key).
+        let mut run_counts = vec![(0u64, 0u64); cells];
+        let mut touched: Vec<usize> = Vec::new();
+        let (g_bits, flip) = (lay.g_bits, u64::from(reverse));
+        let g_mask = (1u64 << g_bits) - 1;
+        let code_mask = (1u64 << (lay.low - 1)) - 1;
+        sweep::for_each_row(&keys, lay, self.time_fix, |run, t| {
+            for &key in run {
+                let code = (key >> 1) & code_mask;
+                // stratum < m and group < k by the layout
+                let cell = (code >> g_bits) as usize * k + (code & g_mask) as usize;
+                let event = (key & 1) ^ flip;
+                if let Some(rc) = run_counts.get_mut(cell) {
+                    if rc.0 + rc.1 == 0 {
+                        touched.push(cell);
+                    }
+                    rc.0 += event;
+                    rc.1 += event ^ 1;
+                }
+            }
+            for &cell in &touched {
+                if let (Some(rc), Some(tc), Some(uc)) = (
+                    run_counts.get_mut(cell),
+                    time.get_mut(cell),
+                    counts.get_mut(cell),
+                ) {
+                    tc.push(t);
+                    uc.push(rc.0, rc.1);
+                    *rc = (0, 0);
+                }
+            }
+            touched.clear();
+        });
+        drop(keys);
+        let group_names = data.group_names();
+        let stratum_names = data.stratum_names();
+        let mut slots: Vec<Option<(Vec<f64>, UnitCounts)>> =
+            time.into_iter().zip(counts).map(Some).collect();
+        let mut curves = Vec::with_capacity(cells);
+        for g in 0..k {
+            for st in 0..m {
+                let (time, counts) = slots
+                    .get_mut(st * k + g)
+                    .and_then(Option::take)
+                    .expect("one slot per (group, stratum) cell");
+                let group = group_names
+                    .get(g)
+                    .map_or_else(String::new, |s| s.to_string());
+                let stratum = stratum_names
+                    .get(st)
+                    .map_or_else(String::new, |s| s.to_string());
+                if time.is_empty() {
+                    if m == 1 {
+                        return Err(ErrorDetail::EmptyGroup {
+                            what: "group",
+                            level: group,
+                        }
+                        .into());
+                    }
+                    continue;
+                }
+                let name = if m == 1 {
+                    group.clone()
+                } else if k == 1 {
+                    stratum.clone()
+                } else {
+                    format!("{group}, {stratum}")
+                };
+                let surv = counts.survival();
+                curves.push(SurvivalCurve {
+                    name,
+                    group,
+                    stratum,
+                    time,
+                    counts: Counts::Unit(counts),
+                    surv,
+                    conf_level: self.conf_level,
+                    transform: self.transform,
+                    z,
+                    cache: Cache::default(),
+                });
+            }
+        }
+        Ok(Some(KaplanMeierFit {
+            curves,
+            conf_level: self.conf_level,
+            transform: self.transform,
+        }))
+    }
+
+    /// Fits a table the caller no longer needs: a one-group table hands its
+    /// columns to the curve without a copy.
+    pub(super) fn fit_owned(&self, table: EventTable, reverse: bool) -> Result<KaplanMeierFit> {
+        let name = table.group_names().first().cloned().unwrap_or_default();
+        let stratum = table.stratum_names().first().cloned().unwrap_or_default();
+        if !table.is_single() {
+            return self.fit_impl(&table, reverse);
+        }
+        let [time, n_risk, n_event, n_censor] = table.into_columns();
+        let (n_event, n_censor) = if reverse {
+            (n_censor, n_event)
+        } else {
+            (n_event, n_censor)
+        };
+        let curve = SurvivalCurve::from_columns(
+            [time, n_risk, n_event, n_censor],
+            CurveInfo {
+                name: name.clone(),
+                group: name,
+                stratum,
+                conf_level: self.conf_level,
+                transform: self.transform,
+                z: self.conf_level.z(),
+            },
+        );
+        if curve.time.is_empty() {
+            return Err(ErrorDetail::EmptyGroup {
+                what: "group",
+                level: curve.group,
+            }
+            .into());
+        }
+        Ok(KaplanMeierFit {
+            curves: vec![curve],
+            conf_level: self.conf_level,
+            transform: self.transform,
+        })
+    }
+
+    pub(super) fn fit_impl(&self, table: &EventTable, reverse: bool) -> Result<KaplanMeierFit> {
+        let z = self.conf_level.z();
+        let k = table.n_groups();
+        let m = table.n_strata();
+        let mut curves = Vec::with_capacity(k * m);
+        for g in 0..k {
+            for stratum in table.strata() {
+                let Some(counts) = stratum.group(g) else {
+                    continue;
+                };
+                let group_name = table.group_names().get(g).cloned().unwrap_or_default();
+                let stratum_name = stratum.name().to_owned();
+                let name = if m == 1 {
+                    group_name.clone()
+                } else if k == 1 {
+                    stratum_name.clone()
+                } else {
+                    format!("{group_name}, {stratum_name}")
+                };
+                let curve = SurvivalCurve::from_counts(
+                    &counts,
+                    reverse,
+                    CurveInfo {
+                        name,
+                        group: group_name,
+                        stratum: stratum_name,
+                        conf_level: self.conf_level,
+                        transform: self.transform,
+                        z,
+                    },
+                );
+                if curve.time.is_empty() {
+                    if m == 1 {
+                        return Err(ErrorDetail::EmptyGroup {
+                            what: "group",
+                            level: curve.group,
+                        }
+                        .into());
+                    }
+                    continue;
+                }
+                curves.push(curve);
+            }
+        }
+        if curves.is_empty() {
+            return Err(ErrorDetail::EmptyInput {
+                what: "event table",
+            }
+            .into());
+        }
+        Ok(KaplanMeierFit {
+            curves,
+            conf_level: self.conf_level,
+            transform: self.transform,
+        })
+    }
+}
+
+pub(super) struct CurveInfo {
+    pub(super) name: String,
+    pub(super) group: String,
+    pub(super) stratum: String,
+    pub(super) conf_level: ConfidenceLevel,
+    pub(super) transform: CiTransform,
+    pub(super) z: f64,
+}
