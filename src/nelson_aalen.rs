@@ -164,8 +164,8 @@ impl CumulativeHazard {
         CumulativeHazard {
             name: curve.name().to_owned(),
             time: curve.time().to_vec(),
-            n_risk: curve.n_risk(),
-            n_event: curve.n_event(),
+            n_risk: curve.n_risk().to_vec(),
+            n_event: curve.n_event().to_vec(),
             cumhaz,
             std_err,
         }

@@ -758,8 +758,8 @@ impl fmt::Display for SurvivalCurve {
         let header = ["time", "n.risk", "n.event", "survival", "std.err", &lo, &hi];
         let columns = [
             pick(self.time()),
-            pick(&n_risk),
-            pick(&n_event),
+            pick(n_risk),
+            pick(n_event),
             pick(self.survival()),
             pick(se),
             pick(lower),

@@ -236,7 +236,7 @@ fn survival_procedures(data: &SurvivalData, level: f64, tau: f64, scores: &[f64]
         if let Ok(fit) = km.fit(data) {
             for c in fit.curves() {
                 assert!(fit.curve(c.name()).is_some());
-                for (&s, &n) in c.survival().iter().zip(&c.n_risk()) {
+                for (&s, &n) in c.survival().iter().zip(c.n_risk()) {
                     assert!((0.0..=1.0).contains(&s), "S = {s:e} outside [0, 1]");
                     assert!(n.is_finite() && n >= 0.0, "n at risk {n:e}");
                 }

@@ -76,7 +76,7 @@ fn curve_of(arm: &Arm) -> SurvivalCurve {
 fn corners(curve: &SurvivalCurve) -> Vec<(f64, f64)> {
     let mut out = vec![(0.0, 1.0)];
     let mut prev = 1.0;
-    for ((&t, &s), d) in curve
+    for ((&t, &s), &d) in curve
         .time()
         .iter()
         .zip(curve.survival())

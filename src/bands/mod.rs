@@ -344,13 +344,13 @@ impl ConfidenceBand {
         let n_risk = curve.n_risk();
         let n_event = curve.n_event();
         let n_censor = curve.n_censor();
-        let n: f64 = n_event.iter().zip(&n_censor).map(|(d, c)| d + c).sum();
+        let n: f64 = n_event.iter().zip(n_censor).map(|(d, c)| d + c).sum();
         let (t_l, t_u) = match self.range {
             Some(r) => r,
             None => {
                 let first = time
                     .iter()
-                    .zip(&n_event)
+                    .zip(n_event)
                     .find(|(_, &d)| d > 0.0)
                     .map(|(&t, _)| t)
                     .ok_or(ErrorDetail::NoEvents {
@@ -358,8 +358,8 @@ impl ConfidenceBand {
                     })?;
                 let last = time
                     .iter()
-                    .zip(&n_event)
-                    .zip(&n_risk)
+                    .zip(n_event)
+                    .zip(n_risk)
                     .filter(|((_, &d), &r)| d > 0.0 && r > d)
                     .map(|((&t, _), _)| t)
                     .next_back()

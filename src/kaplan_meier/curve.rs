@@ -120,11 +120,12 @@ impl KaplanMeierFit {
 /// transforms and the cumulative hazard; each method documents its own rule.
 ///
 /// # Storage
-/// A curve stores its row times, `S` and the counts. The standard errors
-/// and the pointwise bounds are computed on their first use (both bounds in
-/// one pass) and kept, so their accessors return slices; each costs 8 bytes
-/// a row once computed. The counts and the cumulative hazard are computed
-/// on each call and returned as a `Vec`. Whole
+/// A curve stores its row times, `S` and the counts. The standard errors,
+/// the pointwise bounds (both in one pass) and the three count columns are
+/// computed on their first use and kept, so their accessors return slices;
+/// each costs 8 bytes a row once computed. [`rows`](Self::rows) reads the
+/// counts without building a column. The cumulative hazard is computed on
+/// each call and returned as a `Vec`. Whole
 /// counts whose number at risk is the exits from each row on (typically
 /// unweighted data without entry times) are packed one byte a row (events
 /// and censored in a nibble each, rows with 15 or more escaped to a side
@@ -133,8 +134,7 @@ impl KaplanMeierFit {
 /// weights, entries after the first exit) keep f64 columns of n at risk,
 /// events and censored. The form is chosen by the counts alone, so curves
 /// fitted from the same rows compare equal (computed columns do not take
-/// part in the comparison). Call a `Vec` accessor once and keep the `Vec`
-/// when reading it row by row.
+/// part in the comparison).
 ///
 /// # Conventions
 /// Accessors named after R's `survfit` components; the scale of each
@@ -184,6 +184,9 @@ pub struct SurvivalCurve {
 /// [`SurvivalCurve::with_ci`] drops the bounds.
 #[derive(Clone, Default)]
 pub(super) struct Cache {
+    n_risk: OnceLock<Vec<f64>>,
+    n_event: OnceLock<Vec<f64>>,
+    n_censor: OnceLock<Vec<f64>>,
     std_err_log: OnceLock<Vec<f64>>,
     std_err_surv: OnceLock<Vec<f64>>,
     bounds: OnceLock<Bounds>,
@@ -309,21 +312,28 @@ impl SurvivalCurve {
     }
 
     /// Number (or weight) at risk just before each time (R's `n.risk`),
-    /// computed on demand from the stored counts (see the type's docs).
-    pub fn n_risk(&self) -> Vec<f64> {
-        self.counts.column(Column::AtRisk)
+    /// decoded from the stored counts on the first call and kept (8 bytes a
+    /// row; [`rows`](Self::rows) reads the counts without a column).
+    pub fn n_risk(&self) -> &[f64] {
+        self.cache
+            .n_risk
+            .get_or_init(|| self.counts.column(Column::AtRisk))
     }
 
-    /// Number (or weight) of events at each time (R's `n.event`), computed
-    /// on demand.
-    pub fn n_event(&self) -> Vec<f64> {
-        self.counts.column(Column::Events)
+    /// Number (or weight) of events at each time (R's `n.event`), decoded
+    /// on the first call and kept.
+    pub fn n_event(&self) -> &[f64] {
+        self.cache
+            .n_event
+            .get_or_init(|| self.counts.column(Column::Events))
     }
 
-    /// Number (or weight) censored at each time (R's `n.censor`), computed
-    /// on demand.
-    pub fn n_censor(&self) -> Vec<f64> {
-        self.counts.column(Column::Censored)
+    /// Number (or weight) censored at each time (R's `n.censor`), decoded
+    /// on the first call and kept.
+    pub fn n_censor(&self) -> &[f64] {
+        self.cache
+            .n_censor
+            .get_or_init(|| self.counts.column(Column::Censored))
     }
 
     /// The survival estimate `S(t)` after each time (R's `surv`).

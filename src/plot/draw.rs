@@ -230,9 +230,9 @@ pub(crate) fn draw(
             surv: c.survival().to_vec(),
             lower: c.lower().to_vec(),
             upper: c.upper().to_vec(),
-            n_risk: c.n_risk(),
-            n_event: c.n_event(),
-            n_censor: c.n_censor(),
+            n_risk: c.n_risk().to_vec(),
+            n_event: c.n_event().to_vec(),
+            n_censor: c.n_censor().to_vec(),
             median: c.median().estimate(),
         })
         .collect();
