@@ -67,6 +67,8 @@
 //! - `KaplanMeierPlot` → `KaplanMeierFigure` (feature `plot`): journal-ready
 //!   Kaplan-Meier figures as SVG (PNG with `png`) with an aligned
 //!   numbers-at-risk table, also as data (`RiskTable`).
+//! - `ArrowSurvivalData`, `ArrowCounts` (feature `arrow`): data and
+//!   pre-aggregated counts from Arrow record batches, results as batches.
 //! - [`datasets`]: R's `aml`, `lung`, `ovarian` and `veteran` data, embedded.
 //!
 //! # Choosing a method
@@ -113,6 +115,9 @@
 //! - `plot` (off by default, no dependency): Kaplan-Meier figures as SVG.
 //! - `png` (off by default, implies `plot`): PNG output through resvg with
 //!   an embedded Liberation Sans (SIL OFL 1.1).
+//! - `arrow` (off by default): `ArrowSurvivalData` and `ArrowCounts` read
+//!   Arrow record batches (arrow-array and arrow-schema only), and fits and
+//!   tests convert to record batches (`to_record_batch`).
 //!
 //! # References
 //!
@@ -148,6 +153,8 @@
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
 
+#[cfg(feature = "arrow")]
+mod arrow;
 mod compare;
 mod consistency;
 mod curve_counts;
@@ -176,6 +183,8 @@ mod rmst;
 mod special;
 mod sweep;
 
+#[cfg(feature = "arrow")]
+pub use crate::arrow::{ArrowCounts, ArrowSurvivalData, NaAction};
 pub use crate::compare::{compare_proportions, ProportionComparison};
 pub use crate::consistency::{check_percentage, PercentageCheck, ReportedPercentage};
 pub use crate::data::{SurvivalData, SurvivalDataBuilder};
@@ -189,7 +198,7 @@ pub use crate::design::{
 pub use crate::error::{BudgetProgress, Error, ErrorKind, Result};
 pub use crate::event_table::{
     CountRow, EventTable, GroupCounts, StratumTable, TimeFix, MAX_CELLS, MAX_COUNT_SUM,
-    MAX_TABLE_ENTRIES, TIMEFIX_TOLERANCE,
+    MAX_TABLE_ENTRIES, MAX_WHOLE_COUNT_SUM, TIMEFIX_TOLERANCE,
 };
 pub use crate::fisher::{
     barnard_exact, boschloo_exact, Barnard, BergerBoos, Boschloo, BoschlooTwoSided,
