@@ -9,6 +9,7 @@ mod common;
 mod api;
 mod beyond_logrank;
 mod compare;
+mod counts;
 mod design;
 mod event_table;
 mod examples;
