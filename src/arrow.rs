@@ -535,10 +535,11 @@ fn complete(values: Vec<Option<f64>>, column: &str) -> Result<Vec<f64>> {
         .into_iter()
         .enumerate()
         .map(|(index, v)| {
-            v.filter(|x| !x.is_nan()).ok_or_else(|| Error::MissingValue {
-                column: column.to_owned(),
-                index,
-            })
+            v.filter(|x| !x.is_nan())
+                .ok_or_else(|| Error::MissingValue {
+                    column: column.to_owned(),
+                    index,
+                })
         })
         .collect()
 }
@@ -548,9 +549,10 @@ fn arrays<'a>(batches: &'a [RecordBatch], column: &str) -> Result<Vec<&'a ArrayR
     batches
         .iter()
         .map(|b| {
-            b.column_by_name(column).ok_or_else(|| Error::MissingColumn {
-                column: column.to_owned(),
-            })
+            b.column_by_name(column)
+                .ok_or_else(|| Error::MissingColumn {
+                    column: column.to_owned(),
+                })
         })
         .collect()
 }
@@ -672,15 +674,13 @@ fn label_values(a: &dyn Array, column: &str, out: &mut Vec<Option<Level>>) -> Re
                 out.extend(std::iter::repeat_n(None, d.len()));
             } else {
                 let keys = d.normalized_keys();
-                out.extend(
-                    (0..d.len()).map(|i| {
-                        if d.is_null(i) {
-                            None
-                        } else {
-                            values[keys[i]].clone()
-                        }
-                    }),
-                );
+                out.extend((0..d.len()).map(|i| {
+                    if d.is_null(i) {
+                        None
+                    } else {
+                        values[keys[i]].clone()
+                    }
+                }));
             }
         }
         _ => {

@@ -658,11 +658,12 @@ pub(crate) fn check_names<S: AsRef<str>>(groups: &[S], strata: &[S]) -> Result<(
 }
 
 /// The largest sum of the whole counts of one (stratum, group) that
-/// [`EventTable::from_counts`] accepts, 2⁵³: every whole number up to it is
-/// exact in an `f64`, so the number at risk (such a sum) is exact; past it
-/// a count of subjects would be rounded. Sums of case weights have the
-/// looser [`MAX_COUNT_SUM`].
-pub const MAX_WHOLE_COUNT_SUM: f64 = 9_007_199_254_740_992.0;
+/// [`EventTable::from_counts`] accepts, 2⁵³ − 1: every partial sum up to it
+/// is exact in an `f64`, so the number at risk (such a sum) is exact, and a
+/// sum past it cannot round back below it (floating-point addition is
+/// monotone), so it is always caught. Sums of case weights have the looser
+/// [`MAX_COUNT_SUM`].
+pub const MAX_WHOLE_COUNT_SUM: f64 = 9_007_199_254_740_991.0;
 
 /// The counts of each (stratum, group), added in the caller's row order,
 /// stay at most `limit` ([`MAX_COUNT_SUM`], or [`MAX_WHOLE_COUNT_SUM`] for
@@ -1024,7 +1025,7 @@ impl EventTable {
     /// (`what` names the field, `index` the row),
     /// [`Error::CountSumOverflow`] at the row where the counts of one
     /// (stratum, group) would sum to more than [`MAX_WHOLE_COUNT_SUM`]
-    /// (2⁵³: their sum is the number at risk, exact only up to there),
+    /// (2⁵³ − 1: their sum is the number at risk, exact only up to there),
     /// [`Error::InconsistentCounts`] when entries outnumber later exits (the
     /// number at risk would be negative), [`Error::BudgetExceeded`] when groups
     /// × rows exceed [`MAX_TABLE_ENTRIES`].
@@ -1134,7 +1135,14 @@ impl EventTable {
             }
         }
         check_names(group_names, stratum_names)?;
-        check_count_sums(rows, if whole { MAX_WHOLE_COUNT_SUM } else { MAX_COUNT_SUM })?;
+        check_count_sums(
+            rows,
+            if whole {
+                MAX_WHOLE_COUNT_SUM
+            } else {
+                MAX_COUNT_SUM
+            },
+        )?;
         let with_enter = rows.iter().any(|r| r.n_enter > 0.0);
         let mut order: Vec<(usize, u64, usize)> = rows
             .iter()

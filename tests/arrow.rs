@@ -51,11 +51,17 @@ fn lung_batch() -> RecordBatch {
         (
             "status",
             Arc::new(Int32Array::from(
-                lung::STATUS.iter().map(|&s| i32::from(s)).collect::<Vec<_>>(),
+                lung::STATUS
+                    .iter()
+                    .map(|&s| i32::from(s))
+                    .collect::<Vec<_>>(),
             )),
         ),
         ("sex", Arc::new(UInt8Array::from(lung::SEX.to_vec()))),
-        ("ph_ecog", Arc::new(Float64Array::from(lung::PH_ECOG.to_vec()))),
+        (
+            "ph_ecog",
+            Arc::new(Float64Array::from(lung::PH_ECOG.to_vec())),
+        ),
         ("inst", Arc::new(Float64Array::from(lung::INST.to_vec()))),
     ])
 }
@@ -158,7 +164,10 @@ fn every_label_type_gives_the_same_levels_as_the_columns() {
         ("t", Arc::new(Int64Array::from(vec![5, 8, 3, 9]))),
         ("s", Arc::new(Int32Array::from(vec![1, 0, 1, 1]))),
         ("w", Arc::new(Float32Array::from(vec![1.0, 2.5, 1.0, 0.5]))),
-        ("g", Arc::new(BooleanArray::from(vec![true, false, true, false]))),
+        (
+            "g",
+            Arc::new(BooleanArray::from(vec![true, false, true, false])),
+        ),
         ("k", Arc::new(Int32Array::from(vec![10, 2, 10, 2]))),
     ]);
     let got = ArrowSurvivalData::new("t", "s")
@@ -183,7 +192,10 @@ fn entry_times_and_declared_levels() {
     let b = batch(vec![
         ("entry", f64s(&[0.0, 2.0, 1.0, 0.5])),
         ("exit", f64s(&[5.0, 8.0, 3.0, 9.0])),
-        ("event", Arc::new(BooleanArray::from(vec![true, false, true, true]))),
+        (
+            "event",
+            Arc::new(BooleanArray::from(vec![true, false, true, true])),
+        ),
         ("arm", Arc::new(StringArray::from(vec!["b", "b", "b", "b"]))),
     ]);
     let got = ArrowSurvivalData::new("exit", "event")
@@ -241,8 +253,14 @@ fn bad_columns_are_typed_errors() {
         err.to_string(),
         r#"column "s" has type Utf8, expected Boolean (true = event) or a numeric status column"#
     );
-    assert_eq!(read("dec2", "dec0").unwrap_err().kind(), ErrorKind::ColumnType);
-    assert_eq!(read("big", "dec0").unwrap_err().kind(), ErrorKind::IntegerOutOfRange);
+    assert_eq!(
+        read("dec2", "dec0").unwrap_err().kind(),
+        ErrorKind::ColumnType
+    );
+    assert_eq!(
+        read("big", "dec0").unwrap_err().kind(),
+        ErrorKind::IntegerOutOfRange
+    );
     // DuckDB's SUM is a Decimal128(38, 0): read as integers.
     let ok = read("t", "dec0").unwrap();
     assert_eq!(ok.data().event(), [true, false]);
@@ -342,7 +360,10 @@ fn counts_give_the_table_and_the_fits_of_the_rows() {
     );
     for w in [
         LogRankWeights::LogRank,
-        LogRankWeights::FlemingHarrington { rho: 1.0, gamma: 1.0 },
+        LogRankWeights::FlemingHarrington {
+            rho: 1.0,
+            gamma: 1.0,
+        },
     ] {
         let lr = LogRank::new().weights(w).time_fix(TimeFix::Exact);
         assert_eq!(lr.test_table(&table).unwrap(), lr.test(&data).unwrap());
@@ -455,7 +476,10 @@ fn result_batches_hold_the_accessors_values() {
     let cat = |a: &[f64], b: &[f64]| [a, b].concat();
     assert_eq!(f64_column(&b, "time"), cat(c0.time(), c1.time()));
     assert_eq!(f64_column(&b, "n_risk"), cat(&c0.n_risk(), &c1.n_risk()));
-    assert_eq!(f64_column(&b, "survival"), cat(c0.survival(), c1.survival()));
+    assert_eq!(
+        f64_column(&b, "survival"),
+        cat(c0.survival(), c1.survival())
+    );
     assert_eq!(
         f64_column(&b, "std_err_log")
             .iter()

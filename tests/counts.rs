@@ -247,7 +247,7 @@ proptest! {
             cells.iter().map(|c| c.0).collect::<Vec<_>>(),
             cells.iter().map(|c| c.1).collect::<Vec<_>>(),
         )
-        .group_levels(&groups, &[0, 1])
+        .groups(&groups)
         .weights(cells.iter().map(|c| f64::from(c.3)).collect::<Vec<_>>())
         .build()
         .unwrap();
@@ -255,7 +255,7 @@ proptest! {
             expanded.iter().map(|r| r.0).collect::<Vec<_>>(),
             expanded.iter().map(|r| r.1).collect::<Vec<_>>(),
         )
-        .group_levels(&expanded.iter().map(|r| r.2).collect::<Vec<_>>(), &[0, 1])
+        .groups(&expanded.iter().map(|r| r.2).collect::<Vec<_>>())
         .build()
         .unwrap();
         for transform in TRANSFORMS {
@@ -356,7 +356,11 @@ fn counts_are_validated_with_typed_errors() {
     let build = |rows: &[CountRow]| EventTable::from_counts(&names.0, &names.1, rows);
     // Negative and fractional counts, named by field and row.
     assert_eq!(
-        build(&[CountRow::new(1.0, 0, 1.0, 0.0), CountRow::new(2.0, 0, 0.0, -1.0)]).unwrap_err(),
+        build(&[
+            CountRow::new(1.0, 0, 1.0, 0.0),
+            CountRow::new(2.0, 0, 0.0, -1.0)
+        ])
+        .unwrap_err(),
         Error::Negative {
             what: "n_censor",
             index: 1,
@@ -377,12 +381,14 @@ fn counts_are_validated_with_typed_errors() {
     }])
     .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NotWholeNumber);
-    // Whole counts: each is exact, but their sum passes 2^53, where an f64
-    // no longer holds every whole number (the number at risk would round).
+    // Whole counts: each is exact, but their sum passes 2^53 - 1, past which
+    // an f64 no longer holds every whole number (the number at risk would
+    // round; 2^52 + 2^52 + 1 even rounds back to 2^53, so the check must not
+    // rely on the rounded sum exceeding 2^53).
     let half = 2f64.powi(52);
     let rows = [
         CountRow::new(1.0, 0, half, 0.0),
-        CountRow::new(2.0, 0, 0.0, half),
+        CountRow::new(2.0, 0, 0.0, half - 1.0),
         CountRow::new(3.0, 0, 1.0, 0.0),
     ];
     let err = build(&rows).unwrap_err();
@@ -397,15 +403,24 @@ fn counts_are_validated_with_typed_errors() {
     );
     assert_eq!(
         err.to_string(),
-        "n_event[2] = 1 makes the sum of its group's counts exceed 9007199254740992"
+        "n_event[2] = 1 makes the sum of its group's counts exceed 9007199254740991"
     );
-    // Exactly 2^53 is accepted; the same sums of weights are accepted too.
+    let rows_rounding = [
+        CountRow::new(1.0, 0, half, 0.0),
+        CountRow::new(2.0, 0, 0.0, half),
+        CountRow::new(3.0, 0, 1.0, 0.0),
+    ];
+    assert_eq!(
+        build(&rows_rounding).unwrap_err().kind(),
+        ErrorKind::CountSumOverflow
+    );
+    // Exactly 2^53 - 1 is accepted; the same sums of weights are accepted too.
     assert!(build(&rows[..2]).is_ok());
     assert!(EventTable::from_weighted_counts(&names.0, &names.1, &rows).is_ok());
-    // Sums are per (stratum, group): two groups of 2^53 each are fine.
+    // Sums are per (stratum, group): two groups of 2^53 - 1 each are fine.
     let rows = [
-        CountRow::new(1.0, 0, 2f64.powi(53), 0.0),
-        CountRow::new(1.0, 1, 2f64.powi(53), 0.0),
+        CountRow::new(1.0, 0, MAX_WHOLE_COUNT_SUM, 0.0),
+        CountRow::new(1.0, 1, MAX_WHOLE_COUNT_SUM, 0.0),
     ];
     assert!(EventTable::from_counts(&["a", "b"], &["all"], &rows).is_ok());
     // Infinite and NaN counts.

@@ -70,7 +70,10 @@ fn counts_from_datafusion_equal_the_individual_level_fit_at_a_million_rows() {
     std::fs::remove_dir_all(&dir).expect("remove the scratch files");
 
     let n_counts: usize = counts.iter().map(|b| b.num_rows()).sum();
-    assert!(n_counts < 20_000, "{n_counts} count rows for {ROWS} patients");
+    assert!(
+        n_counts < 20_000,
+        "{n_counts} count rows for {ROWS} patients"
+    );
 
     // Individual level, two ways: the rows read back by DataFusion, and the
     // generator's rows in memory. Both must be the same data.
@@ -96,8 +99,14 @@ fn counts_from_datafusion_equal_the_individual_level_fit_at_a_million_rows() {
     let table = event_table(&counts, true).expect("valid counts");
     let km = KaplanMeier::new().time_fix(TimeFix::Exact);
     let expected = km.fit(&in_memory).expect("fit");
-    assert_eq!(fit_bits(&km.fit_table(&table).expect("fit")), fit_bits(&expected));
-    assert_eq!(fit_bits(&km.fit(&from_engine).expect("fit")), fit_bits(&expected));
+    assert_eq!(
+        fit_bits(&km.fit_table(&table).expect("fit")),
+        fit_bits(&expected)
+    );
+    assert_eq!(
+        fit_bits(&km.fit(&from_engine).expect("fit")),
+        fit_bits(&expected)
+    );
     for w in [
         LogRankWeights::LogRank,
         LogRankWeights::PetoPeto,
