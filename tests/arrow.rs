@@ -74,7 +74,7 @@ fn lung_from_a_batch_equals_the_columns_with_missing_values_dropped() {
         .event_code(2.0)
         .groups("sex")
         .strata("ph_ecog")
-        .build(&[b.clone()])
+        .build(std::slice::from_ref(&b))
         .unwrap();
     let time: Vec<Option<f64>> = lung::TIME.iter().map(|&t| Some(t)).collect();
     let status: Vec<Option<f64>> = lung::STATUS.iter().map(|&s| Some(f64::from(s))).collect();
@@ -201,7 +201,7 @@ fn entry_times_and_declared_levels() {
     let got = ArrowSurvivalData::new("exit", "event")
         .entry("entry")
         .group_levels("arm", &["a", "b"])
-        .build(&[b.clone()])
+        .build(std::slice::from_ref(&b))
         .unwrap();
     let expected = SurvivalData::builder(vec![5.0, 8.0, 3.0, 9.0], vec![true, false, true, true])
         .entry(vec![0.0, 2.0, 1.0, 0.5])
@@ -240,7 +240,9 @@ fn bad_columns_are_typed_errors() {
             ),
         ),
     ]);
-    let read = |time: &str, status: &str| ArrowSurvivalData::new(time, status).build(&[b.clone()]);
+    let read = |time: &str, status: &str| {
+        ArrowSurvivalData::new(time, status).build(std::slice::from_ref(&b))
+    };
     assert_eq!(
         read("time", "dec0").unwrap_err(),
         Error::MissingColumn {
@@ -349,7 +351,7 @@ fn counts_give_the_table_and_the_fits_of_the_rows() {
     let counts = aml_counts();
     let table = ArrowCounts::new("time", "n_event", "n_censor")
         .groups("x")
-        .build(&[counts.clone()])
+        .build(std::slice::from_ref(&counts))
         .unwrap();
     assert_eq!(table, expected);
     let km = KaplanMeier::new().time_fix(TimeFix::Exact);
