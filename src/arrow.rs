@@ -746,7 +746,7 @@ impl KaplanMeierFit {
     /// use survkit::{datasets::aml, KaplanMeier, SurvivalData};
     /// let data = SurvivalData::builder(&aml::TIME[..], aml::event()).groups(&aml::X).build()?;
     /// let batch = KaplanMeier::new().fit(&data)?.to_record_batch();
-    /// assert_eq!(batch.num_rows(), 10 + 12); // R: the two curves' distinct times
+    /// assert_eq!(batch.num_rows(), 10 + 10); // R: fit$strata, each curve's distinct times
     /// assert_eq!(batch.schema().field(3).name(), "time");
     /// # Ok::<(), survkit::Error>(())
     /// ```
