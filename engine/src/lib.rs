@@ -173,7 +173,9 @@ pub async fn query(ctx: &SessionContext, sql: &str) -> datafusion::error::Result
 /// # Errors
 /// When the runtime cannot start its threads.
 pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build()
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
 }
 
 /// The counts read as survkit's event table: arms as groups, with the
