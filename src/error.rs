@@ -505,6 +505,47 @@ pub enum ErrorDetail {
         /// What the operating system reported.
         kind: std::io::ErrorKind,
     },
+
+    /// A column named by the caller is not in the Arrow record batch
+    /// (feature `arrow`).
+    ///
+    /// Fix: check the column name against the batch's schema (names are
+    /// case-sensitive).
+    #[error("column {column:?} is not in the record batch")]
+    MissingColumn {
+        /// The column name as passed.
+        column: String,
+    },
+
+    /// An Arrow column has a data type survkit cannot read for its role
+    /// (feature `arrow`).
+    ///
+    /// Fix: cast the column in the query (`CAST(x AS DOUBLE)`, or to a text
+    /// or integer type for labels) before handing the batch over.
+    #[error("column {column:?} has type {found}, expected {expected}")]
+    ColumnType {
+        /// The column name.
+        column: String,
+        /// The column's Arrow data type, as Arrow prints it.
+        found: String,
+        /// The types accepted for the column's role.
+        expected: &'static str,
+    },
+
+    /// A value is missing (null, or NaN in a numeric column) where the
+    /// caller asked that missing values be an error, or where a value can
+    /// never be missing (a count).
+    ///
+    /// Fix: drop incomplete rows (`NaAction::Omit`) or filter them in the
+    /// query (`WHERE x IS NOT NULL`); a `SUM` that is null for want of rows
+    /// is `COALESCE(SUM(..), 0)`.
+    #[error("column {column:?} is missing (null or NaN) at row {index}")]
+    MissingValue {
+        /// The column name.
+        column: String,
+        /// The zero-based row index (counted across batches, in order).
+        index: usize,
+    },
 }
 
 /// What kind of error an [`Error`] is, without its payload: a plain enum to
@@ -586,6 +627,12 @@ pub enum ErrorKind {
     TimeLimitExceeded,
     /// [`ErrorDetail::Io`].
     Io,
+    /// [`ErrorDetail::MissingColumn`].
+    MissingColumn,
+    /// [`ErrorDetail::ColumnType`].
+    ColumnType,
+    /// [`ErrorDetail::MissingValue`].
+    MissingValue,
 }
 
 impl ErrorDetail {
@@ -625,6 +672,9 @@ impl ErrorDetail {
             ErrorDetail::Undefined { .. } => ErrorKind::Undefined,
             ErrorDetail::TimeLimitExceeded { .. } => ErrorKind::TimeLimitExceeded,
             ErrorDetail::Io { .. } => ErrorKind::Io,
+            ErrorDetail::MissingColumn { .. } => ErrorKind::MissingColumn,
+            ErrorDetail::ColumnType { .. } => ErrorKind::ColumnType,
+            ErrorDetail::MissingValue { .. } => ErrorKind::MissingValue,
         }
     }
 }

@@ -73,6 +73,8 @@
 //!   [`CumulativeIncidenceFit`]: Aalen-Johansen cumulative incidence of
 //!   competing risks with cmprsk's and survfit's standard errors, and
 //!   Gray's test ([`GrayTest`]); [`CompetingRisksTable`] counts per cause.
+//! - `ArrowSurvivalData`, `ArrowCounts` (feature `arrow`): data and
+//!   pre-aggregated counts from Arrow record batches, results as batches.
 //! - [`datasets`]: R's `aml`, `lung`, `ovarian` and `veteran` data, embedded.
 //!
 //! # Choosing a method
@@ -120,6 +122,9 @@
 //! - `plot` (off by default, no dependency): Kaplan-Meier figures as SVG.
 //! - `png` (off by default, implies `plot`): PNG output through resvg with
 //!   an embedded Liberation Sans (SIL OFL 1.1).
+//! - `arrow` (off by default): `ArrowSurvivalData` and `ArrowCounts` read
+//!   Arrow record batches (arrow-array and arrow-schema only), and fits and
+//!   tests convert to record batches (`to_record_batch`).
 //!
 //! # References
 //!
@@ -155,6 +160,8 @@
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
 
+#[cfg(feature = "arrow")]
+mod arrow;
 mod bands;
 mod compare;
 mod competing;
@@ -185,6 +192,8 @@ mod rmst;
 mod special;
 mod sweep;
 
+#[cfg(feature = "arrow")]
+pub use crate::arrow::{ArrowCounts, ArrowSurvivalData, NaAction};
 pub use crate::bands::{BandKind, ConfidenceBand, SimultaneousBand, DEFAULT_BAND_TIME_LIMIT};
 pub use crate::compare::{compare_proportions, ProportionComparison};
 pub use crate::competing::{
@@ -204,7 +213,7 @@ pub use crate::design::{
 pub use crate::error::{BudgetProgress, Error, ErrorDetail, ErrorKind, Result};
 pub use crate::event_table::{
     CountRow, EventTable, GroupCounts, StratumTable, TimeFix, MAX_CELLS, MAX_COUNT_SUM,
-    MAX_TABLE_ENTRIES, TIMEFIX_TOLERANCE,
+    MAX_TABLE_ENTRIES, MAX_WHOLE_COUNT_SUM, TIMEFIX_TOLERANCE,
 };
 pub use crate::fisher::{
     barnard_exact, boschloo_exact, Barnard, BergerBoos, Boschloo, BoschlooTwoSided,

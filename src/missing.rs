@@ -130,12 +130,13 @@ fn to_levels<L: Into<Level> + Clone>(labels: &[Option<L>]) -> Vec<Option<Level>>
 }
 
 /// Survival data from columns with missing values: rows with a missing
-/// time, status, group, stratum or weight are dropped and counted (R's
+/// time, status, group, stratum, weight or entry are dropped and counted (R's
 /// default `na.action = na.omit`), then the rest is validated as
 /// [`SurvivalData::builder`] validates it.
 ///
 /// # Method
-/// A row is complete when every column given has a value there (`Some`,
+/// A row is complete when every column given (time, status, group,
+/// stratum, weight, entry) has a value there (`Some`,
 /// and not NaN for numbers). Complete rows keep their order. Group and
 /// stratum labels may be numbers or texts ([`Level`]); their levels are
 /// ordered as R orders `factor()` levels unless an order is given.
@@ -178,6 +179,7 @@ pub struct CompleteCasesBuilder {
     groups: Option<LabelColumn>,
     strata: Option<LabelColumn>,
     weights: Option<Vec<Option<f64>>>,
+    entry: Option<Vec<Option<f64>>>,
 }
 
 impl CompleteCasesBuilder {
@@ -189,6 +191,7 @@ impl CompleteCasesBuilder {
             groups: None,
             strata: None,
             weights: None,
+            entry: None,
         }
     }
 
@@ -236,9 +239,30 @@ impl CompleteCasesBuilder {
         self
     }
 
+    /// Stratum labels with the level order given (every label must be one
+    /// of `levels`; a level may have no rows).
+    pub fn stratum_levels<L: Into<Level> + Clone>(
+        mut self,
+        labels: &[Option<L>],
+        levels: &[L],
+    ) -> Self {
+        self.strata = Some(LabelColumn {
+            labels: to_levels(labels),
+            levels: Some(levels.iter().cloned().map(Into::into).collect()),
+        });
+        self
+    }
+
     /// Case weights, `None` where missing.
     pub fn weights(mut self, weights: &[Option<f64>]) -> Self {
         self.weights = Some(weights.to_vec());
+        self
+    }
+
+    /// Entry times (left truncation, R's `Surv(entry, time, event)`),
+    /// `None` where missing.
+    pub fn entry(mut self, entry: &[Option<f64>]) -> Self {
+        self.entry = Some(entry.to_vec());
         self
     }
 
@@ -270,6 +294,9 @@ impl CompleteCasesBuilder {
         if let Some(w) = &self.weights {
             check("weights", w.len())?;
         }
+        if let Some(e) = &self.entry {
+            check("entry", e.len())?;
+        }
         let present = |x: Option<f64>| x.is_some_and(|v| !v.is_nan());
         let complete = |i: usize| {
             present(self.time[i])
@@ -277,6 +304,7 @@ impl CompleteCasesBuilder {
                 && self.groups.as_ref().is_none_or(|g| g.labels[i].is_some())
                 && self.strata.as_ref().is_none_or(|s| s.labels[i].is_some())
                 && self.weights.as_ref().is_none_or(|w| present(w[i]))
+                && self.entry.as_ref().is_none_or(|e| present(e[i]))
         };
         let (kept, dropped): (Vec<usize>, Vec<usize>) = (0..n).partition(|&i| complete(i));
         if kept.is_empty() {
@@ -317,6 +345,9 @@ impl CompleteCasesBuilder {
         }
         if let Some(w) = &self.weights {
             builder = builder.weights(kept.iter().map(|&i| value(w[i])).collect::<Vec<_>>());
+        }
+        if let Some(e) = &self.entry {
+            builder = builder.entry(kept.iter().map(|&i| value(e[i])).collect::<Vec<_>>());
         }
         Ok(CompleteCases {
             data: builder.build()?,

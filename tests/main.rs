@@ -11,6 +11,7 @@ mod bands;
 mod beyond_logrank;
 mod compare;
 mod competing;
+mod counts;
 mod design;
 mod event_table;
 mod examples;

@@ -57,17 +57,26 @@ impl CountRow {
     }
 }
 
+/// The largest sum of the whole counts of one (stratum, group) that
+/// [`EventTable::from_counts`] accepts, 2⁵³ − 1: every partial sum up to it
+/// is exact in an `f64`, so the number at risk (such a sum) is exact, and a
+/// sum past it cannot round back below it (floating-point addition is
+/// monotone), so it is always caught. Sums of case weights have the looser
+/// [`MAX_COUNT_SUM`].
+pub const MAX_WHOLE_COUNT_SUM: f64 = 9_007_199_254_740_991.0;
+
 /// The counts of each (stratum, group), added in the caller's row order,
-/// stay at most [`MAX_COUNT_SUM`]: exits (`n_event + n_censor`) and entries
-/// separately; the first row past it is reported with its field.
-fn check_count_sums(rows: &[CountRow]) -> Result<()> {
+/// stay at most `limit` ([`MAX_COUNT_SUM`], or [`MAX_WHOLE_COUNT_SUM`] for
+/// whole counts): exits (`n_event + n_censor`) and entries separately; the
+/// first row past it is reported with its field.
+fn check_count_sums(rows: &[CountRow], limit: f64) -> Result<()> {
     // Counts are non-negative: when all of them together stay within the
     // limit, so does every group's sum (one pass, no map).
     let total: f64 = rows
         .iter()
         .map(|r| r.n_event + r.n_censor + r.n_enter)
         .sum();
-    if total <= MAX_COUNT_SUM {
+    if total <= limit {
         return Ok(());
     }
     let mut sums: std::collections::HashMap<(usize, usize), [f64; 2]> =
@@ -80,12 +89,12 @@ fn check_count_sums(rows: &[CountRow]) -> Result<()> {
             ("n_enter", r.n_enter, 1),
         ] {
             sum[slot] += value;
-            if sum[slot] > MAX_COUNT_SUM {
+            if sum[slot] > limit {
                 return Err(ErrorDetail::CountSumOverflow {
                     what,
                     index,
                     value,
-                    limit: MAX_COUNT_SUM,
+                    limit,
                 }
                 .into());
             }
@@ -116,8 +125,8 @@ impl EventTable {
     /// count and [`ErrorDetail::NotWholeNumber`](crate::ErrorDetail::NotWholeNumber) for a count with a fractional part
     /// (`what` names the field, `index` the row),
     /// [`ErrorDetail::CountSumOverflow`](crate::ErrorDetail::CountSumOverflow) at the row where the counts of one
-    /// (stratum, group) would sum to more than [`MAX_COUNT_SUM`] (their sum
-    /// is the number at risk),
+    /// (stratum, group) would sum to more than [`MAX_WHOLE_COUNT_SUM`]
+    /// (2⁵³ − 1: their sum is the number at risk, exact only up to there),
     /// [`ErrorDetail::InconsistentCounts`](crate::ErrorDetail::InconsistentCounts) when entries outnumber later exits (the
     /// number at risk would be negative), [`ErrorDetail::BudgetExceeded`](crate::ErrorDetail::BudgetExceeded) when groups
     /// × rows exceed [`MAX_TABLE_ENTRIES`](crate::MAX_TABLE_ENTRIES).
@@ -143,7 +152,9 @@ impl EventTable {
     /// have fractional parts (as `SUM(weight)` returns them).
     ///
     /// # Errors
-    /// As [`EventTable::from_counts`], without [`ErrorDetail::NotWholeNumber`](crate::ErrorDetail::NotWholeNumber).
+    /// As [`EventTable::from_counts`], without [`ErrorDetail::NotWholeNumber`](crate::ErrorDetail::NotWholeNumber),
+    /// and with the sum limit [`MAX_COUNT_SUM`] instead of
+    /// [`MAX_WHOLE_COUNT_SUM`].
     ///
     /// # Example
     /// ```
@@ -232,7 +243,14 @@ impl EventTable {
             }
         }
         check_names(group_names, stratum_names)?;
-        check_count_sums(rows)?;
+        check_count_sums(
+            rows,
+            if whole {
+                MAX_WHOLE_COUNT_SUM
+            } else {
+                MAX_COUNT_SUM
+            },
+        )?;
         let with_enter = rows.iter().any(|r| r.n_enter > 0.0);
         let mut order: Vec<(usize, u64, usize)> = rows
             .iter()

@@ -18,7 +18,7 @@ mod merge;
 mod view;
 
 pub use crate::sweep::timefix::{TimeFix, TIMEFIX_TOLERANCE};
-pub use counts::CountRow;
+pub use counts::{CountRow, MAX_WHOLE_COUNT_SUM};
 pub use view::{GroupCounts, StratumTable};
 
 use crate::error::Result;
