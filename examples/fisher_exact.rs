@@ -13,26 +13,20 @@ fn main() -> Result<(), survkit::Error> {
     // Table 3, age: rows = the two age groups, columns = (PD+SD, PR+CR)
     let age = Table2x2::new([[0, 10], [5, 4]])?;
     let r = fisher_exact(&age)?;
-    println!(
-        "age: p = {:.4}, conditional MLE OR = {}, 95% CI [{}, {:.6}]",
-        r.p_value(),
-        r.odds_ratio(),
-        r.confidence_interval().lower(),
-        r.confidence_interval().upper()
-    );
+    // Printed as R's print(fisher.test(...)).
+    println!("Table 3, age:\n{age}\n{r}");
     // R 4.2.2: fisher.test(matrix(c(0, 5, 10, 4), 2)): p = 0.01083591, estimate 0, CI [0, 0.7126]
     assert!((r.p_value() - 0.010835913312693499).abs() < 1e-12);
 
     let tea = Table2x2::new([[3, 1], [1, 3]])?;
     let t = fisher_exact(&tea)?;
+    println!("Fisher's tea tasting:\n{t}");
     println!(
-        "tea: p = {:.4}, conditional OR = {:.6} (R: 6.408309 at uniroot's tolerance, scipy: 6.408320), \
-         sample OR = {} with Woolf CI [{:.4}, {:.4}]",
-        t.p_value(),
+        "conditional OR {:.6} (R: 6.408309 at uniroot's tolerance, scipy: 6.408320); \
+         sample OR {} with Woolf interval {}\n",
         t.odds_ratio(),
         t.sample_odds_ratio(),
-        t.woolf_interval().lower(),
-        t.woolf_interval().upper()
+        t.woolf_interval()
     );
     assert!((t.odds_ratio() - 6.408309).abs() < 1e-3);
 
@@ -44,10 +38,7 @@ fn main() -> Result<(), survkit::Error> {
         vec![0, 1, 9, 11],
     ])?;
     let exact = fisher_exact_rxc(&job)?;
-    println!(
-        "job satisfaction: exact p = {:.6} (R: 0.7827)",
-        exact.p_value()
-    );
+    println!("Job satisfaction by income (R: p-value = 0.7827):\n{exact}");
     assert!((exact.p_value() - 0.7826849389656388).abs() < 1e-9);
     let mc = FisherExactRxc::default()
         .method(RxcMethod::MonteCarlo {
@@ -55,10 +46,6 @@ fn main() -> Result<(), survkit::Error> {
             seed: 2026,
         })
         .test(&job)?;
-    println!(
-        "job satisfaction: Monte Carlo p = {:.4} ± {:.4}",
-        mc.p_value(),
-        mc.std_err().unwrap_or(f64::NAN)
-    );
+    println!("The same by Monte Carlo (10 000 tables):\n{mc}");
     Ok(())
 }
