@@ -636,13 +636,7 @@ impl std::fmt::Display for SimultaneousBand {
         let widths: Vec<usize> = header
             .iter()
             .zip(&cols)
-            .map(|(h, c)| {
-                c.iter()
-                    .map(String::len)
-                    .chain([h.len()])
-                    .max()
-                    .unwrap_or(0)
-            })
+            .map(|(h, c)| c.iter().map(String::len).fold(h.len(), usize::max))
             .collect();
         for (i, (h, w)) in header.iter().zip(&widths).enumerate() {
             let sep = if i == 0 { "" } else { " " };

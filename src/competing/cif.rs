@@ -561,7 +561,10 @@ fn group_curves(
             var_ij[k].push(mk[k] + stay * r[k] * r[k]);
         }
     }
-    let last_time = rows.time.last().copied().unwrap_or(0.0);
+    let last_time = *rows
+        .time
+        .last()
+        .expect("empty groups are rejected before their curves are built");
     est.into_iter()
         .zip(var_delta)
         .zip(var_ij)
