@@ -28,7 +28,6 @@ const EXACT_INT_MAX: f64 = 9_007_199_254_740_992.0;
 
 /// Per-row counts of a curve.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) enum Counts {
     /// Whole counts whose number at risk is the exits from each row on
     /// (typically unweighted data without entry times).
@@ -43,7 +42,6 @@ pub(crate) enum Counts {
 
 /// Whole counts of subjects packed one byte a row.
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) struct UnitCounts {
     /// Number at risk at the first row (all subjects of the curve).
     n_total: u64,
@@ -94,7 +92,9 @@ impl UnitCounts {
         let mut s = 1.0_f64;
         for (slot, &code) in out.iter_mut().zip(&self.codes) {
             let (d, c) = if code == ESCAPE {
-                large.next().copied().unwrap_or((0, 0))
+                *large
+                    .next()
+                    .expect("the side list has one entry per escaped row")
             } else {
                 (u64::from(code & 0x0F), u64::from(code >> 4))
             };
@@ -118,7 +118,9 @@ impl UnitCounts {
         let mut green = 0.0_f64;
         for (slot, &code) in out.iter_mut().zip(&self.codes) {
             let (d, c) = if code == ESCAPE {
-                large.next().copied().unwrap_or((0, 0))
+                *large
+                    .next()
+                    .expect("the side list has one entry per escaped row")
             } else {
                 (u64::from(code & 0x0F), u64::from(code >> 4))
             };
@@ -394,9 +396,9 @@ impl Iterator for Rows<'_> {
             } => {
                 let code = *codes.next()?;
                 let (d, c) = if code == ESCAPE {
-                    // A deserialised curve with too short a list reads zeros
-                    // rather than panicking.
-                    large.next().copied().unwrap_or((0, 0))
+                    *large
+                        .next()
+                        .expect("the side list has one entry per escaped row")
                 } else {
                     (u64::from(code & 0x0F), u64::from(code >> 4))
                 };
