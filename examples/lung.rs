@@ -3,7 +3,9 @@
 //! Kaplan-Meier overall and by sex, survival at 6, 12 and 24 months, medians,
 //! log-rank tests by sex and ECOG with pairwise tests, Fisher's exact tests
 //! (2 x 2, 3 x 4) and a response rate with its RECIST table, printed as R
-//! prints them. Run: `cargo run --release --example lung`
+//! prints them; then R's `veteran` data from its CSV file, grouped by a TEXT
+//! column (`celltype`) and by a numeric one (`trt`).
+//! Run: `cargo run --release --example lung`
 
 use survkit::{
     fisher_exact, fisher_exact_rxc, BinomialTest, CompleteCasesBuilder, ContingencyTable,
@@ -21,6 +23,72 @@ fn column(
             Some(text) => Ok(Some(text.parse::<f64>()?)),
         })
         .collect()
+}
+
+/// One text CSV column (a label such as `"squamous"`), `NA` (or an empty
+/// field) as `None`.
+fn text_column(rows: &[csv::StringRecord], index: usize) -> Vec<Option<String>> {
+    rows.iter()
+        .map(|r| match r.get(index).map(str::trim) {
+            None | Some("NA") | Some("") => None,
+            Some(text) => Some(text.to_owned()),
+        })
+        .collect()
+}
+
+/// A CSV file's header and rows.
+type Csv = (csv::StringRecord, Vec<csv::StringRecord>);
+
+fn read_csv(name: &str) -> Result<Csv, Box<dyn std::error::Error>> {
+    let path = format!("{}/examples/data/{name}", env!("CARGO_MANIFEST_DIR"));
+    let mut reader = csv::Reader::from_path(&path)?;
+    let header = reader.headers()?.clone();
+    let rows = reader.records().collect::<Result<_, _>>()?;
+    Ok((header, rows))
+}
+
+fn index_of(header: &csv::StringRecord, name: &str) -> Result<usize, String> {
+    header
+        .iter()
+        .position(|h| h == name)
+        .ok_or(format!("no column {name}"))
+}
+
+/// R's `veteran` (`write.csv(survival::veteran)`): a text group column
+/// (`celltype`) and a numeric one (`trt`).
+pub fn veteran_report() -> Result<String, Box<dyn std::error::Error>> {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let (header, rows) = read_csv("veteran.csv")?;
+    let time = column(&rows, index_of(&header, "time")?)?;
+    let status = column(&rows, index_of(&header, "status")?)?;
+    let celltype = text_column(&rows, index_of(&header, "celltype")?);
+    let trt = column(&rows, index_of(&header, "trt")?)?;
+    writeln!(
+        out,
+        "\nveteran: {} patients read from veteran.csv",
+        rows.len()
+    )?;
+
+    // R: survfit(Surv(time, status) ~ celltype, veteran); survdiff(same).
+    let by_cell = CompleteCasesBuilder::with_status(&time, &status, 1.0)
+        .groups(&celltype)
+        .build()?;
+    let fit = KaplanMeier::new().fit(by_cell.data())?;
+    writeln!(out, "By cell type (a text column)\n{fit}")?;
+    writeln!(out, "{}", LogRank::new().test(by_cell.data())?)?;
+
+    // R: survdiff(Surv(time, status) ~ trt + strata(celltype), veteran).
+    let by_trt = CompleteCasesBuilder::with_status(&time, &status, 1.0)
+        .groups(&trt)
+        .strata(&celltype)
+        .build()?;
+    writeln!(
+        out,
+        "Treatment (numeric column), stratified by cell type\n{}",
+        LogRank::new().test(by_trt.data())?
+    )?;
+    Ok(out)
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -116,5 +184,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "objective response {orr}{}",
         BinomialTest::default().test(&orr)?
     );
+    print!("{}", veteran_report()?);
     Ok(())
 }

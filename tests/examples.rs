@@ -84,3 +84,36 @@ mod bands_example;
 fn bands_example_runs() {
     bands_example::main().expect("the bands example runs");
 }
+
+#[allow(dead_code)]
+#[path = "../examples/lung.rs"]
+mod lung_example;
+
+/// The CSV example's second part (issue #14): `veteran.csv` read with a text
+/// group column and a numeric one, against R 4.2.2 / survival 3.5-3's
+/// printed output:
+/// `survfit(Surv(time, status) ~ celltype, veteran)`,
+/// `survdiff(Surv(time, status) ~ celltype, veteran)` and
+/// `survdiff(Surv(time, status) ~ trt + strata(celltype), veteran)`
+/// (R prefixes the labels with `celltype=` / `trt=`; the numbers are the same).
+#[test]
+fn csv_example_reads_text_and_numeric_group_columns_as_r_does() {
+    let report = lung_example::veteran_report().expect("the CSV example runs");
+    for line in [
+        "veteran: 137 patients read from veteran.csv",
+        "adeno     27     26     51      35      92",
+        "large     27     26    156     105     231",
+        "smallcell 48     45     51      25      63",
+        "squamous  35     31    118      82     314",
+        "adeno     27       26     15.7      6.77      8.19",
+        "large     27       26     34.5      2.12      3.02",
+        "smallcell 48       45     30.1      7.37     10.20",
+        "squamous  35       31     47.7      5.82     10.53",
+        " Chisq= 25.4  on 3 degrees of freedom, p= 1e-05 ",
+        "1 69       64     68.2     0.260     0.702",
+        "2 68       64     59.8     0.296     0.702",
+        " Chisq= 0.7  on 1 degrees of freedom, p= 0.4 ",
+    ] {
+        assert!(report.contains(line), "missing {line:?} in\n{report}");
+    }
+}
