@@ -163,8 +163,10 @@ fn finish(counts: &[Count], rows: u64) -> Result<(), Failure> {
     let tau = f64::from(trial::MAX_FOLLOW_UP);
     let rmst = fit.restricted_means(Some(tau))?;
     println!(
-        "survkit from the counts: curves, log-rank and RMST in {:.3} s\n",
-        start.elapsed().as_secs_f64()
+        "survkit from the counts: curves, log-rank and RMST in {:.3} s (peak resident \
+         memory of this process so far: {})\n",
+        start.elapsed().as_secs_f64(),
+        peak_resident()
     );
     println!(
         "Kaplan-Meier by arm (strata pooled)\n{}",
@@ -206,6 +208,19 @@ fn finish(counts: &[Count], rows: u64) -> Result<(), Failure> {
     } else {
         Err("the counts did not give the individual-level results".into())
     }
+}
+
+/// The process's peak resident set (`VmHWM` of `/proc/self/status`), or
+/// "unknown" where that file does not exist.
+fn peak_resident() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(|l| l["VmHWM:".len()..].trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown".to_owned())
 }
 
 fn bits(v: &[f64]) -> Vec<u64> {
