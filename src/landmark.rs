@@ -9,7 +9,6 @@ use crate::error::Result;
 use crate::interval::{CiTransform, ConfidenceInterval, ConfidenceLevel};
 use crate::kaplan_meier::{ci_bounds, SurvivalCurve};
 use crate::rformat::format_column;
-use crate::special::norm_quantile;
 
 impl SurvivalData {
     /// The landmark view at time `s`: the subjects still followed after
@@ -241,8 +240,7 @@ impl SurvivalCurve {
             .into());
         }
         let level: ConfidenceLevel = self.confidence_level();
-        let z = norm_quantile(1.0 - level.alpha() / 2.0)
-            .expect("a confidence level in (0, 1) has a finite normal quantile");
+        let z = level.z();
         times
             .iter()
             .map(|&t| {

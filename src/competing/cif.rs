@@ -12,7 +12,6 @@ use crate::event_table::{TimeFix, MAX_CELLS};
 use crate::interval::{CiTransform, ConfidenceInterval, ConfidenceLevel};
 use crate::kaplan_meier::ci_bounds;
 use crate::rformat::{format_column, matrix};
-use crate::special::norm_quantile;
 use crate::ErrorDetail;
 
 /// Aalen-Johansen cumulative incidence curves of competing risks, by
@@ -457,7 +456,7 @@ fn group_curves(
     level: ConfidenceLevel,
     transform: CiTransform,
 ) -> Vec<IncidenceCurve> {
-    let z = -norm_quantile(level.alpha() / 2.0).expect("a valid level gives a quantile in (0, 1)");
+    let z = level.z();
     let m = rows.time.len();
     let kk = causes.len();
     let mut est = vec![Vec::with_capacity(m); kk];

@@ -8,7 +8,7 @@ use super::KaplanMeier;
 use crate::curve_counts::{Counts, UnitCounts};
 use crate::data::SurvivalData;
 use crate::error::Result;
-use crate::event_table::{EventTable, TimeFix};
+use crate::event_table::EventTable;
 use crate::interval::{CiTransform, ConfidenceLevel};
 use crate::sweep::{self, timefix::TieRule, Runs};
 use crate::ErrorDetail;
@@ -54,10 +54,7 @@ impl KaplanMeier {
         let z = self.conf_level.z();
         let (mut keys, _) = sweep::sorted_keys(data, lay);
         let (distinct, mean) = sweep::distinct_times(&keys, lay);
-        let rule = match self.time_fix {
-            TimeFix::Tolerance if distinct >= 2 => TieRule::relative_to(mean),
-            _ => TieRule::NEVER,
-        };
+        let rule = TieRule::for_distinct(self.time_fix, distinct, mean);
         let mut counts = UnitCounts::with_capacity(n as u64, distinct);
         // Each row's time bits overwrite a key already read: row `w` ends
         // after its own keys, which start at index ≥ `w`.
