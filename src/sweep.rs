@@ -267,8 +267,8 @@ impl Runs {
 /// mean of their distinct times (over all strata and groups, as R's aeqSurv
 /// and the table's near-tie pass), summed in increasing order like the
 /// table's column of times.
-pub(crate) fn tie_rule<I: Keyed>(items: &[I], lay: Layout, time_fix: TimeFix) -> TieRule {
-    TieRule::of(time_fix, items.iter().map(|it| lay.time_of(it.key())))
+pub(crate) fn tie_rule(keys: &[u64], lay: Layout, time_fix: TimeFix) -> TieRule {
+    TieRule::of(time_fix, keys.iter().map(|&key| lay.time_of(key)))
 }
 
 /// The rows of sorted items under `rule` (see [`Runs`]): each row's items

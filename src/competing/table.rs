@@ -6,6 +6,7 @@
 use crate::competing::CompetingRisksData;
 use crate::error::Result;
 use crate::event_table::TimeFix;
+use crate::sweep::timefix::TieRule;
 use crate::sweep::{self, Keyed, Layout};
 
 /// One subject as the sweep reads it: its time's bits (valid times are
@@ -70,7 +71,7 @@ impl Runs {
             })
             .collect();
         sorted.sort_unstable_by_key(|s| s.bits);
-        let rule = sweep::tie_rule(&sorted, Layout::EXIT, time_fix);
+        let rule = TieRule::of(time_fix, sorted.iter().map(|s| f64::from_bits(s.bits)));
         let (mut end, mut run_time) = (Vec::new(), Vec::new());
         for row in sweep::rows(&sorted, Layout::EXIT, rule) {
             end.push(row.keys.end);

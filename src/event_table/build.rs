@@ -261,18 +261,20 @@ impl EventTable {
         );
         union(&mut cursors(), |row, t, b, bucket| {
             time[row] = t;
-            bucket.take(|it| {
-                if b < k {
-                    let col = if it.key() & 1 == 1 {
-                        &mut *event
+            // The row's cells are found once; the items only add to them.
+            if b < k {
+                let (d, c) = (&mut event[b * rows + row], &mut censor[b * rows + row]);
+                bucket.take(|it| {
+                    if it.key() & 1 == 1 {
+                        *d += it.weight();
                     } else {
-                        &mut *censor
-                    };
-                    col[b * rows + row] += it.weight();
-                } else {
-                    enter[base + (b - k) * rows + row] += it.weight();
-                }
-            });
+                        *c += it.weight();
+                    }
+                });
+            } else {
+                let e = &mut enter[base + (b - k) * rows + row];
+                bucket.take(|it| *e += it.weight());
+            }
         });
         self.close_stratum(base, rows, k);
         Ok(())
