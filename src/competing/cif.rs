@@ -484,9 +484,9 @@ impl Estimates {
             let s_prev = s;
             let s_next = s_prev * (n - d) / n;
             // Aalen-Johansen.
-            for k in 0..kk {
-                if dk[k] > 0.0 {
-                    f[k] += s_prev * dk[k] / n;
+            for (fk, &d_k) in f.iter_mut().zip(&dk) {
+                if d_k > 0.0 {
+                    *fk += s_prev * d_k / n;
                 }
             }
             if d > 0.0 {
@@ -496,8 +496,8 @@ impl Estimates {
             let stay = n - d - c;
             s = s_next;
             out.event_free.push(s);
-            for k in 0..kk {
-                out.est[k].push(f[k]);
+            for (k, &fk) in f.iter().enumerate() {
+                out.est[k].push(fk);
                 out.var_delta[k].push(delta.vd[k]);
                 out.var_ij[k].push(ij.mk[k] + stay * ij.r[k] * ij.r[k]);
             }

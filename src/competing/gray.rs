@@ -297,7 +297,14 @@ impl Crstm {
         }
         let (mut tr, mut tq) = (0.0_f64, 0.0_f64);
         let Crstm {
-            rs, skm, skmm, f1, f1m, d1, d2, ..
+            rs,
+            skm,
+            skmm,
+            f1,
+            f1m,
+            d1,
+            d2,
+            ..
         } = self;
         for g in 0..self.ng {
             if rs[g] <= 0.0 {
@@ -315,7 +322,13 @@ impl Crstm {
     /// The weight matrix `a` of the step and its sum into `c`.
     fn a_and_c(&mut self, fb: f64, nd1: f64, tr: f64) {
         let Crstm {
-            ng, a, c, rs, skmm, fm, ..
+            ng,
+            a,
+            c,
+            rs,
+            skmm,
+            fm,
+            ..
         } = self;
         let (ng, fm) = (*ng, *fm);
         for row in a.iter_mut() {
@@ -358,7 +371,15 @@ impl Crstm {
     /// The variance terms of the events of the tested cause.
     fn own_events(&mut self, var: &mut [Vec<f64>], nd1: f64, tr: f64, f: f64) {
         let Crstm {
-            ng, skm, skmm, rs, a, c, v3, v2, ..
+            ng,
+            skm,
+            skmm,
+            rs,
+            a,
+            c,
+            v3,
+            v2,
+            ..
         } = self;
         for g in 0..*ng {
             if rs[g] <= 0.0 {
@@ -390,7 +411,15 @@ impl Crstm {
     /// The variance terms of the events of the other causes.
     fn other_events(&mut self, var: &mut [Vec<f64>], f: f64) {
         let Crstm {
-            ng, skm, skmm, rs, c, v3, v2, d2, ..
+            ng,
+            skm,
+            skmm,
+            rs,
+            c,
+            v3,
+            v2,
+            d2,
+            ..
         } = self;
         for g in 0..*ng {
             if skm[g] <= 0.0 || d2[g] <= 0.0 {

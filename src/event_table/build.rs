@@ -248,7 +248,10 @@ impl EventTable {
         }
         let with_enter = buckets.len() > k;
         let cursors = || {
-            let cursors: Vec<_> = buckets.iter().map(|b| Bucket::new(b, Layout::EXIT)).collect();
+            let cursors: Vec<_> = buckets
+                .iter()
+                .map(|b| Bucket::new(b, Layout::EXIT))
+                .collect();
             cursors
         };
         let rows = union(&mut cursors(), |_, _, _, bucket| bucket.take(|_| {}));
