@@ -203,7 +203,7 @@ impl EventTable {
                 row: i,
             })
             .collect();
-        order.sort_unstable_by_key(|o| (o.stratum, o.bits, o.row));
+        order.sort_unstable();
         // Distinct times ≤ rows, so k × rows bounds the table before it is built.
         check_entries(k.saturating_mul(rows.len()))?;
         let mut table = EventTable::empty(group_names, stratum_names);
@@ -223,8 +223,8 @@ impl EventTable {
 }
 
 /// A count row in the sorted order of the build: its stratum, its time's
-/// bits (`+0.0` for `−0.0`) and its index.
-#[derive(Debug, Clone, Copy)]
+/// bits (`+0.0` for `−0.0`) and its index, compared in that order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Sorted {
     stratum: usize,
     bits: u64,
