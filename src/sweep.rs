@@ -115,9 +115,10 @@ pub(crate) fn bits_for(levels: usize) -> u32 {
 /// have entry times or case weights, inconsistent columns, or a time range
 /// too wide for the key.
 ///
-/// Always inlined: its min/max loop over the times compiled 1–2
-/// instructions a subject slower in a caller of its own than inlined in
-/// the one- and multi-curve fits (callgrind, 2026-12-05).
+/// Always inlined: the cost of its min/max loop over the times varied by
+/// 1–2 instructions a subject with LLVM's inlining choice; inlined in every
+/// caller, the one- and multi-curve fits and the log-rank stream cost at
+/// most what they did before (callgrind, 2026-12-05).
 #[inline(always)]
 pub(crate) fn layout(data: &SurvivalData, k: usize) -> Option<Layout> {
     if data.entry().is_some() || data.weights().is_some() {
