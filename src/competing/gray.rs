@@ -370,18 +370,10 @@ impl Crstm {
 
     /// The variance terms of the events of the tested cause.
     fn own_events(&mut self, var: &mut [Vec<f64>], nd1: f64, tr: f64, f: f64) {
-        let Crstm {
-            ng,
-            skm,
-            skmm,
-            rs,
-            a,
-            c,
-            v3,
-            v2,
-            ..
-        } = self;
-        for g in 0..*ng {
+        let ng = self.ng;
+        let (skm, skmm, rs, a, c) = (&self.skm, &self.skmm, &self.rs, &self.a, &self.c);
+        let (v3, v2) = (&mut self.v3, &mut self.v2);
+        for g in 0..ng {
             if rs[g] <= 0.0 {
                 continue;
             }
@@ -397,7 +389,7 @@ impl Crstm {
             };
             let t3 = t5 * skmm[g] * nd1 / (tr * rs[g]);
             v3[g] += t4 * t4 * t3;
-            for i in 0..*ng - 1 {
+            for i in 0..ng - 1 {
                 let t1 = a[i][g] - t4 * c[i][g];
                 v2[i][g] += t1 * t4 * t3;
                 for j in 0..=i {
@@ -410,18 +402,10 @@ impl Crstm {
 
     /// The variance terms of the events of the other causes.
     fn other_events(&mut self, var: &mut [Vec<f64>], f: f64) {
-        let Crstm {
-            ng,
-            skm,
-            skmm,
-            rs,
-            c,
-            v3,
-            v2,
-            d2,
-            ..
-        } = self;
-        for g in 0..*ng {
+        let ng = self.ng;
+        let (skm, skmm, rs, c, d2) = (&self.skm, &self.skmm, &self.rs, &self.c, &self.d2);
+        let (v3, v2) = (&mut self.v3, &mut self.v2);
+        for g in 0..ng {
             if skm[g] <= 0.0 || d2[g] <= 0.0 {
                 continue;
             }
@@ -433,7 +417,7 @@ impl Crstm {
             };
             let t3 = t5 * (skmm[g] * skmm[g] * d2[g]) / (rs[g] * rs[g]);
             v3[g] += t4 * t4 * t3;
-            for i in 0..*ng - 1 {
+            for i in 0..ng - 1 {
                 let t1 = t4 * c[i][g];
                 v2[i][g] -= t1 * t4 * t3;
                 for j in 0..=i {
