@@ -9,7 +9,6 @@ use crate::error::Result;
 use crate::interval::{CiTransform, ConfidenceInterval, ConfidenceLevel};
 use crate::kaplan_meier::{ci_bounds, SurvivalCurve};
 use crate::rformat::format_column;
-use crate::special::norm_quantile;
 
 impl SurvivalData {
     /// The landmark view at time `s`: the subjects still followed after
@@ -50,14 +49,7 @@ impl SurvivalData {
     /// survival by tumor response. *J Clin Oncol* 1, 710–719.
     /// doi:10.1200/JCO.1983.1.11.710
     pub fn landmark(&self, s: f64) -> Result<SurvivalData> {
-        if !(s >= 0.0 && s.is_finite()) {
-            return Err(ErrorDetail::InvalidParameter {
-                what: "landmark",
-                constraint: "finite and non-negative",
-                value: s,
-            }
-            .into());
-        }
+        check_landmark(s)?;
         let keep: Vec<usize> = (0..self.len()).filter(|&i| self.time()[i] > s).collect();
         if keep.is_empty() {
             return Err(ErrorDetail::EmptyInput {
@@ -211,14 +203,7 @@ impl SurvivalCurve {
     /// provide information on how prognosis evolves over time. *Clin Cancer
     /// Res* 19, 1098–1100. doi:10.1158/1078-0432.CCR-12-3302
     pub fn conditional_survival(&self, s: f64, times: &[f64]) -> Result<Vec<ConditionalSurvival>> {
-        if !(s >= 0.0 && s.is_finite()) {
-            return Err(ErrorDetail::InvalidParameter {
-                what: "landmark",
-                constraint: "finite and non-negative",
-                value: s,
-            }
-            .into());
-        }
+        check_landmark(s)?;
         if times.is_empty() {
             return Err(ErrorDetail::EmptyInput { what: "times" }.into());
         }
@@ -241,8 +226,7 @@ impl SurvivalCurve {
             .into());
         }
         let level: ConfidenceLevel = self.confidence_level();
-        let z = norm_quantile(1.0 - level.alpha() / 2.0)
-            .expect("a confidence level in (0, 1) has a finite normal quantile");
+        let z = level.z();
         times
             .iter()
             .map(|&t| {
@@ -284,5 +268,19 @@ impl SurvivalCurve {
                 })
             })
             .collect()
+    }
+}
+
+/// A landmark time is finite and ≥ 0.
+fn check_landmark(s: f64) -> Result<()> {
+    if s >= 0.0 && s.is_finite() {
+        Ok(())
+    } else {
+        Err(ErrorDetail::InvalidParameter {
+            what: "landmark",
+            constraint: "finite and non-negative",
+            value: s,
+        }
+        .into())
     }
 }

@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::interval::{ConfidenceInterval, ConfidenceLevel};
 use crate::kaplan_meier::{KaplanMeier, SurvivalCurve};
 use crate::rformat::format_column;
-use crate::special::{norm_quantile, norm_sf};
+use crate::special::norm_sf;
 
 /// How the truncation time τ is chosen when none is given, and how far a
 /// given τ may go.
@@ -251,8 +251,7 @@ impl RmstComparison {
                 (tau, true)
             }
         };
-        let z = norm_quantile(1.0 - self.level.alpha() / 2.0)
-            .expect("a confidence level in (0, 1) has a finite normal quantile");
+        let z = self.level.z();
         let arm = |c: &SurvivalCurve| {
             let (rmst, var) = rmst_and_variance(c, tau);
             let se = var.sqrt();

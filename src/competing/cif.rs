@@ -12,7 +12,6 @@ use crate::event_table::{TimeFix, MAX_CELLS};
 use crate::interval::{CiTransform, ConfidenceInterval, ConfidenceLevel};
 use crate::kaplan_meier::ci_bounds;
 use crate::rformat::{format_column, matrix};
-use crate::special::norm_quantile;
 use crate::ErrorDetail;
 
 /// Aalen-Johansen cumulative incidence curves of competing risks, by
@@ -449,6 +448,182 @@ impl CumulativeIncidenceFit {
     }
 }
 
+/// The per-cause columns of one group: the Aalen-Johansen estimate, its
+/// delta-method and infinitesimal-jackknife variances, and the event-free
+/// survival.
+struct Estimates {
+    est: Vec<Vec<f64>>,
+    var_delta: Vec<Vec<f64>>,
+    var_ij: Vec<Vec<f64>>,
+    event_free: Vec<f64>,
+}
+
+impl Estimates {
+    /// One pass over the rows of a group with `kk` causes.
+    fn of(rows: &CellRows, kk: usize) -> Self {
+        let m = rows.time.len();
+        let mut out = Estimates {
+            est: vec![Vec::with_capacity(m); kk],
+            var_delta: vec![Vec::with_capacity(m); kk],
+            var_ij: vec![Vec::with_capacity(m); kk],
+            event_free: Vec::with_capacity(m),
+        };
+        // Aalen-Johansen state.
+        let mut s = 1.0_f64;
+        let mut f = vec![0.0_f64; kk];
+        let mut delta = DeltaMethod::new(kk);
+        let mut ij = Jackknife::new(kk);
+        let mut dk = vec![0.0_f64; kk];
+        for row in 0..m {
+            let n = rows.n_risk[row] as f64;
+            let c = rows.n_censor[row] as f64;
+            for (x, e) in dk.iter_mut().zip(&rows.n_event) {
+                *x = e[row] as f64;
+            }
+            let d: f64 = dk.iter().sum();
+            let s_prev = s;
+            let s_next = s_prev * (n - d) / n;
+            // Aalen-Johansen.
+            for (fk, &d_k) in f.iter_mut().zip(&dk) {
+                if d_k > 0.0 {
+                    *fk += s_prev * d_k / n;
+                }
+            }
+            if d > 0.0 {
+                delta.step(&f, &dk, d, n, s_prev, s_next);
+            }
+            ij.step(&dk, d, c, n, s_prev);
+            let stay = n - d - c;
+            s = s_next;
+            out.event_free.push(s);
+            for (k, &fk) in f.iter().enumerate() {
+                out.est[k].push(fk);
+                out.var_delta[k].push(delta.vd[k]);
+                out.var_ij[k].push(ij.mk[k] + stay * ij.r[k] * ij.r[k]);
+            }
+        }
+        out
+    }
+}
+
+/// cmprsk's delta-method variance: its running sums v1, v2, v3 per cause
+/// and the variance of each cause's estimate.
+struct DeltaMethod {
+    v: Vec<[f64; 3]>,
+    vd: Vec<f64>,
+}
+
+impl DeltaMethod {
+    fn new(kk: usize) -> Self {
+        DeltaMethod {
+            v: vec![[0.0; 3]; kk],
+            vd: vec![0.0; kk],
+        }
+    }
+
+    /// A time with `d > 0` events, `dk` of each cause, `n` at risk, the
+    /// event-free survival `s_prev` before and `s_next` after, and the
+    /// estimates `f` after it: per cause k, first the other causes' events
+    /// (with Fₖ after this time), then cause k's own.
+    fn step(&mut self, f: &[f64], dk: &[f64], d: f64, n: f64, s_prev: f64, s_next: f64) {
+        for k in 0..dk.len() {
+            let d_other = d - dk[k];
+            let [v1, v2, v3] = &mut self.v[k];
+            if d_other > 0.0 && s_next > 0.0 {
+                let t5 = if d_other > 1.0 {
+                    1.0 - (d_other - 1.0) / (n - 1.0)
+                } else {
+                    1.0
+                };
+                let t6 = s_prev * s_prev * t5 * d_other / (n * n);
+                let t3 = 1.0 / s_next;
+                let t4 = f[k] / s_next;
+                *v1 += t4 * t4 * t6;
+                *v2 += t3 * t4 * t6;
+                *v3 += t3 * t3 * t6;
+            }
+            if dk[k] > 0.0 {
+                let t5 = if dk[k] > 1.0 {
+                    1.0 - (dk[k] - 1.0) / (n - 1.0)
+                } else {
+                    1.0
+                };
+                let t6 = s_prev * s_prev * t5 * dk[k] / (n * n);
+                let t3 = if s_next > 0.0 { 1.0 / s_next } else { 0.0 };
+                let t4 = 1.0 + t3 * f[k];
+                *v1 += t4 * t4 * t6;
+                *v2 += t3 * t4 * t6;
+                *v3 += t3 * t3 * t6;
+                self.vd[k] = *v1 + f[k] * f[k] * *v3 - 2.0 * f[k] * *v2;
+            }
+        }
+    }
+}
+
+/// The infinitesimal jackknife (survfit's variance): the shared influence
+/// of the subjects at risk (`r0`, `r`) and the sums over subjects who have
+/// left (`m00`, `m0`, `mk`).
+struct Jackknife {
+    r0: f64,
+    r: Vec<f64>,
+    m00: f64,
+    m0: Vec<f64>,
+    mk: Vec<f64>,
+    b: Vec<f64>,
+}
+
+impl Jackknife {
+    fn new(kk: usize) -> Self {
+        Jackknife {
+            r0: 0.0,
+            r: vec![0.0; kk],
+            m00: 0.0,
+            m0: vec![0.0; kk],
+            mk: vec![0.0; kk],
+            b: vec![0.0; kk],
+        }
+    }
+
+    /// A time with `d` events (`dk` of each cause), `c` censored, `n` at
+    /// risk and the event-free survival `s_prev` before it.
+    fn step(&mut self, dk: &[f64], d: f64, c: f64, n: f64, s_prev: f64) {
+        let Jackknife {
+            r0,
+            r,
+            m00,
+            m0,
+            mk,
+            b,
+        } = self;
+        let da = d / n;
+        // Subjects who left before: linear map of the Aalen-Johansen step.
+        for k in 0..dk.len() {
+            let dak = dk[k] / n;
+            mk[k] += 2.0 * dak * m0[k] + dak * dak * *m00;
+            m0[k] = (1.0 - da) * (m0[k] + dak * *m00);
+        }
+        *m00 *= (1.0 - da) * (1.0 - da);
+        // Subjects at risk at this time, without an event here.
+        let b0 = *r0 * (1.0 - da) + s_prev * da / n;
+        for k in 0..dk.len() {
+            b[k] = r[k] + *r0 * dk[k] / n - s_prev * dk[k] / (n * n);
+        }
+        // Those leaving now: censored with b, events of cause j with
+        // b shifted by the event's own term.
+        let e0 = b0 - s_prev / n;
+        *m00 += c * b0 * b0 + d * e0 * e0;
+        for k in 0..dk.len() {
+            let jump = s_prev / n;
+            // Σ over events of all causes j of (bₖ + [j = k]·jump)
+            m0[k] += c * b0 * b[k] + e0 * (d * b[k] + dk[k] * jump);
+            mk[k] +=
+                c * b[k] * b[k] + (d - dk[k]) * b[k] * b[k] + dk[k] * (b[k] + jump) * (b[k] + jump);
+        }
+        *r0 = b0;
+        r.clone_from(b);
+    }
+}
+
 /// The curves of one group, one per cause.
 fn group_curves(
     rows: &CellRows,
@@ -457,110 +632,14 @@ fn group_curves(
     level: ConfidenceLevel,
     transform: CiTransform,
 ) -> Vec<IncidenceCurve> {
-    let z = -norm_quantile(level.alpha() / 2.0).expect("a valid level gives a quantile in (0, 1)");
+    let z = level.z();
     let m = rows.time.len();
-    let kk = causes.len();
-    let mut est = vec![Vec::with_capacity(m); kk];
-    let mut var_delta = vec![Vec::with_capacity(m); kk];
-    let mut var_ij = vec![Vec::with_capacity(m); kk];
-    let mut event_free = Vec::with_capacity(m);
-    // Aalen-Johansen state.
-    let mut s = 1.0_f64;
-    let mut f = vec![0.0_f64; kk];
-    // Delta method (cmprsk's running sums v1, v2, v3 per cause).
-    let mut v = vec![[0.0_f64; 3]; kk];
-    let mut vd = vec![0.0_f64; kk];
-    // Infinitesimal jackknife: the shared influence of subjects at risk
-    // (r0, r) and the sums over subjects who have left.
-    let (mut r0, mut r) = (0.0_f64, vec![0.0_f64; kk]);
-    let (mut m00, mut m0, mut mk) = (0.0_f64, vec![0.0_f64; kk], vec![0.0_f64; kk]);
-    let (mut dk, mut b) = (vec![0.0_f64; kk], vec![0.0_f64; kk]);
-    for row in 0..m {
-        let n = rows.n_risk[row] as f64;
-        let c = rows.n_censor[row] as f64;
-        for (x, e) in dk.iter_mut().zip(&rows.n_event) {
-            *x = e[row] as f64;
-        }
-        let d: f64 = dk.iter().sum();
-        let s_prev = s;
-        let s_next = s_prev * (n - d) / n;
-        // Aalen-Johansen.
-        for k in 0..kk {
-            if dk[k] > 0.0 {
-                f[k] += s_prev * dk[k] / n;
-            }
-        }
-        // cmprsk's delta method, per cause k: first the other causes'
-        // events (with Fₖ after this time), then cause k's own.
-        if d > 0.0 {
-            for k in 0..kk {
-                let d_other = d - dk[k];
-                let [v1, v2, v3] = &mut v[k];
-                if d_other > 0.0 && s_next > 0.0 {
-                    let t5 = if d_other > 1.0 {
-                        1.0 - (d_other - 1.0) / (n - 1.0)
-                    } else {
-                        1.0
-                    };
-                    let t6 = s_prev * s_prev * t5 * d_other / (n * n);
-                    let t3 = 1.0 / s_next;
-                    let t4 = f[k] / s_next;
-                    *v1 += t4 * t4 * t6;
-                    *v2 += t3 * t4 * t6;
-                    *v3 += t3 * t3 * t6;
-                }
-                if dk[k] > 0.0 {
-                    let t5 = if dk[k] > 1.0 {
-                        1.0 - (dk[k] - 1.0) / (n - 1.0)
-                    } else {
-                        1.0
-                    };
-                    let t6 = s_prev * s_prev * t5 * dk[k] / (n * n);
-                    let t3 = if s_next > 0.0 { 1.0 / s_next } else { 0.0 };
-                    let t4 = 1.0 + t3 * f[k];
-                    *v1 += t4 * t4 * t6;
-                    *v2 += t3 * t4 * t6;
-                    *v3 += t3 * t3 * t6;
-                    vd[k] = *v1 + f[k] * f[k] * *v3 - 2.0 * f[k] * *v2;
-                }
-            }
-        }
-        // Infinitesimal jackknife.
-        let da = d / n;
-        // Subjects who left before: linear map of the Aalen-Johansen step.
-        for k in 0..kk {
-            let dak = dk[k] / n;
-            mk[k] += 2.0 * dak * m0[k] + dak * dak * m00;
-            m0[k] = (1.0 - da) * (m0[k] + dak * m00);
-        }
-        m00 *= (1.0 - da) * (1.0 - da);
-        // Subjects at risk at this time, without an event here.
-        let b0 = r0 * (1.0 - da) + s_prev * da / n;
-        for k in 0..kk {
-            b[k] = r[k] + r0 * dk[k] / n - s_prev * dk[k] / (n * n);
-        }
-        // Those leaving now: censored with b, events of cause j with
-        // b shifted by the event's own term.
-        let e0 = b0 - s_prev / n;
-        m00 += c * b0 * b0 + d * e0 * e0;
-        for k in 0..kk {
-            let jump = s_prev / n;
-            // Σ over events of all causes j of (bₖ + [j = k]·jump)
-            m0[k] += c * b0 * b[k] + e0 * (d * b[k] + dk[k] * jump);
-            mk[k] +=
-                c * b[k] * b[k] + (d - dk[k]) * b[k] * b[k] + dk[k] * (b[k] + jump) * (b[k] + jump);
-        }
-        r0 = b0;
-        r.clone_from(&b);
-        let stay = n - d - c;
-        s = s_next;
-        event_free.push(s);
-        for k in 0..kk {
-            est[k].push(f[k]);
-            var_delta[k].push(vd[k]);
-            var_ij[k].push(mk[k] + stay * r[k] * r[k]);
-        }
-    }
+    let Estimates {
+        est,
+        var_delta,
+        var_ij,
+        event_free,
+    } = Estimates::of(rows, causes.len());
     let last_time = *rows
         .time
         .last()

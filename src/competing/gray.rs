@@ -192,9 +192,10 @@ pub(crate) fn gray_tests(
         .collect()
 }
 
-/// Adds one stratum's scores and variance for the cause of index `k`.
-// Indices over groups (i, j, g) mirror the formulas in the docs above.
-#[allow(clippy::needless_range_loop)]
+/// Adds one stratum's scores and variance for the cause of index `k`
+/// (cmprsk's `crstm`, one stratum): per step, the counts, the weights and
+/// the score, then the variance terms of the cause's own events and of the
+/// other causes' events; at the end the cross terms.
 fn stratum_score(
     cells: &[CellRows],
     steps: &[Step],
@@ -203,21 +204,78 @@ fn stratum_score(
     score: &mut [f64],
     var: &mut [Vec<f64>],
 ) {
-    let ng = cells.len();
-    let ng1 = ng - 1;
-    let (mut f1m, mut skmm) = (vec![0.0_f64; ng], vec![1.0_f64; ng]);
-    let (mut f1, mut skm) = (vec![0.0_f64; ng], vec![1.0_f64; ng]);
-    let mut v3 = vec![0.0_f64; ng];
-    let mut v2 = vec![vec![0.0_f64; ng]; ng1];
-    let mut c = vec![vec![0.0_f64; ng]; ng];
-    let mut a = vec![vec![0.0_f64; ng]; ng];
-    let mut fm = 0.0_f64;
-    let (mut d1, mut d2, mut rs) = (vec![0.0_f64; ng], vec![0.0_f64; ng], vec![0.0_f64; ng]);
+    let mut st = Crstm::new(cells.len());
     for step in steps {
-        let mut nd1 = 0.0;
-        let mut nd2 = 0.0;
+        let (nd1, nd2) = st.counts(cells, step, k);
+        if nd1 == 0.0 && nd2 == 0.0 {
+            continue;
+        }
+        let (tr, tq) = st.risk_weights(step);
+        let f = st.fm + nd1 / tr;
+        let fb = (1.0 - st.fm).powf(rho);
+        st.a_and_c(fb, nd1, tr);
+        st.add_score(score, fb, nd1, tq);
+        if nd1 > 0.0 {
+            st.own_events(var, nd1, tr, f);
+        }
+        if nd2 > 0.0 {
+            st.other_events(var, f);
+        }
+        st.fm = f;
+        st.f1m.clone_from(&st.f1);
+        st.skmm.clone_from(&st.skm);
+    }
+    st.finish(var);
+}
+
+/// The running state of cmprsk's `crstm` over one stratum's steps (its
+/// Fortran names): per group the estimates before (`f1m`, `skmm`) and after
+/// (`f1`, `skm`) the step, the variance sums `v3`, `v2`, `c`, the weight
+/// matrix `a`, the pooled estimate `fm`, the step's own and other events
+/// `d1`, `d2` and the numbers at risk `rs`.
+struct Crstm {
+    ng: usize,
+    f1m: Vec<f64>,
+    skmm: Vec<f64>,
+    f1: Vec<f64>,
+    skm: Vec<f64>,
+    v3: Vec<f64>,
+    v2: Vec<Vec<f64>>,
+    c: Vec<Vec<f64>>,
+    a: Vec<Vec<f64>>,
+    fm: f64,
+    d1: Vec<f64>,
+    d2: Vec<f64>,
+    rs: Vec<f64>,
+}
+
+// Indices over groups (i, j, g) mirror the formulas in the docs above.
+#[allow(clippy::needless_range_loop)]
+impl Crstm {
+    fn new(ng: usize) -> Self {
+        Crstm {
+            ng,
+            f1m: vec![0.0; ng],
+            skmm: vec![1.0; ng],
+            f1: vec![0.0; ng],
+            skm: vec![1.0; ng],
+            v3: vec![0.0; ng],
+            v2: vec![vec![0.0; ng]; ng - 1],
+            c: vec![vec![0.0; ng]; ng],
+            a: vec![vec![0.0; ng]; ng],
+            fm: 0.0,
+            d1: vec![0.0; ng],
+            d2: vec![0.0; ng],
+            rs: vec![0.0; ng],
+        }
+    }
+
+    /// The step's events of cause `k` (`d1`) and of the other causes
+    /// (`d2`) per group; returns their totals.
+    fn counts(&mut self, cells: &[CellRows], step: &Step, k: usize) -> (f64, f64) {
+        let (mut nd1, mut nd2) = (0.0, 0.0);
         for (g, &(row, _)) in step.at.iter().enumerate() {
-            (d1[g], d2[g]) = match row {
+            (self.d1[g], self.d2[g]) = match row {
                 Some(r) => {
                     let all: u64 = cells[g].n_event.iter().map(|e| e[r]).sum();
                     let own = cells[g].n_event[k][r];
@@ -225,17 +283,30 @@ fn stratum_score(
                 }
                 None => (0.0, 0.0),
             };
-            nd1 += d1[g];
-            nd2 += d2[g];
+            nd1 += self.d1[g];
+            nd2 += self.d2[g];
         }
-        if nd1 == 0.0 && nd2 == 0.0 {
-            continue;
-        }
-        for (r, &(_, n)) in rs.iter_mut().zip(&step.at) {
+        (nd1, nd2)
+    }
+
+    /// The numbers at risk, each group's estimates after the step, and the
+    /// weighted sums `tr`, `tq`.
+    fn risk_weights(&mut self, step: &Step) -> (f64, f64) {
+        for (r, &(_, n)) in self.rs.iter_mut().zip(&step.at) {
             *r = n;
         }
         let (mut tr, mut tq) = (0.0_f64, 0.0_f64);
-        for g in 0..ng {
+        let Crstm {
+            rs,
+            skm,
+            skmm,
+            f1,
+            f1m,
+            d1,
+            d2,
+            ..
+        } = self;
+        for g in 0..self.ng {
             if rs[g] <= 0.0 {
                 continue;
             }
@@ -245,8 +316,21 @@ fn stratum_score(
             tr += rs[g] / skmm[g];
             tq += rs[g] * (1.0 - f1m[g]) / skmm[g];
         }
-        let f = fm + nd1 / tr;
-        let fb = (1.0 - fm).powf(rho);
+        (tr, tq)
+    }
+
+    /// The weight matrix `a` of the step and its sum into `c`.
+    fn a_and_c(&mut self, fb: f64, nd1: f64, tr: f64) {
+        let Crstm {
+            ng,
+            a,
+            c,
+            rs,
+            skmm,
+            fm,
+            ..
+        } = self;
+        let (ng, fm) = (*ng, *fm);
         for row in a.iter_mut() {
             row.iter_mut().for_each(|x| *x = 0.0);
         }
@@ -271,78 +355,96 @@ fn stratum_score(
                 c[i][j] = c[j][i];
             }
         }
-        for i in 0..ng1 {
+    }
+
+    /// Adds the step's score of the first `ng − 1` groups.
+    fn add_score(&self, score: &mut [f64], fb: f64, nd1: f64, tq: f64) {
+        let (rs, f1m, skmm) = (&self.rs, &self.f1m, &self.skmm);
+        for i in 0..self.ng - 1 {
             if rs[i] <= 0.0 {
                 continue;
             }
-            score[i] += fb * (d1[i] - nd1 * rs[i] * (1.0 - f1m[i]) / (skmm[i] * tq));
+            score[i] += fb * (self.d1[i] - nd1 * rs[i] * (1.0 - f1m[i]) / (skmm[i] * tq));
         }
-        if nd1 > 0.0 {
-            for g in 0..ng {
-                if rs[g] <= 0.0 {
-                    continue;
-                }
-                let t4 = if skm[g] > 0.0 {
-                    1.0 - (1.0 - f) / skm[g]
-                } else {
-                    1.0
-                };
-                let t5 = if nd1 > 1.0 {
-                    1.0 - (nd1 - 1.0) / (tr * skmm[g] - 1.0)
-                } else {
-                    1.0
-                };
-                let t3 = t5 * skmm[g] * nd1 / (tr * rs[g]);
-                v3[g] += t4 * t4 * t3;
-                for i in 0..ng1 {
-                    let t1 = a[i][g] - t4 * c[i][g];
-                    v2[i][g] += t1 * t4 * t3;
-                    for j in 0..=i {
-                        let t2 = a[j][g] - t4 * c[j][g];
-                        var[i][j] += t1 * t2 * t3;
-                    }
-                }
-            }
-        }
-        if nd2 > 0.0 {
-            for g in 0..ng {
-                if skm[g] <= 0.0 || d2[g] <= 0.0 {
-                    continue;
-                }
-                let t4 = (1.0 - f) / skm[g];
-                let t5 = if d2[g] > 1.0 {
-                    1.0 - (d2[g] - 1.0) / (rs[g] - 1.0)
-                } else {
-                    1.0
-                };
-                let t3 = t5 * (skmm[g] * skmm[g] * d2[g]) / (rs[g] * rs[g]);
-                v3[g] += t4 * t4 * t3;
-                for i in 0..ng1 {
-                    let t1 = t4 * c[i][g];
-                    v2[i][g] -= t1 * t4 * t3;
-                    for j in 0..=i {
-                        let t2 = t4 * c[j][g];
-                        var[i][j] += t1 * t2 * t3;
-                    }
-                }
-            }
-        }
-        fm = f;
-        f1m.clone_from(&f1);
-        skmm.clone_from(&skm);
     }
-    for i in 0..ng1 {
-        for j in 0..=i {
-            for g in 0..ng {
-                var[i][j] += c[i][g] * c[j][g] * v3[g] + c[i][g] * v2[j][g] + c[j][g] * v2[i][g];
+
+    /// The variance terms of the events of the tested cause.
+    fn own_events(&mut self, var: &mut [Vec<f64>], nd1: f64, tr: f64, f: f64) {
+        let ng = self.ng;
+        let (skm, skmm, rs, a, c) = (&self.skm, &self.skmm, &self.rs, &self.a, &self.c);
+        let (v3, v2) = (&mut self.v3, &mut self.v2);
+        for g in 0..ng {
+            if rs[g] <= 0.0 {
+                continue;
+            }
+            let t4 = if skm[g] > 0.0 {
+                1.0 - (1.0 - f) / skm[g]
+            } else {
+                1.0
+            };
+            let t5 = if nd1 > 1.0 {
+                1.0 - (nd1 - 1.0) / (tr * skmm[g] - 1.0)
+            } else {
+                1.0
+            };
+            let t3 = t5 * skmm[g] * nd1 / (tr * rs[g]);
+            v3[g] += t4 * t4 * t3;
+            for i in 0..ng - 1 {
+                let t1 = a[i][g] - t4 * c[i][g];
+                v2[i][g] += t1 * t4 * t3;
+                for j in 0..=i {
+                    let t2 = a[j][g] - t4 * c[j][g];
+                    var[i][j] += t1 * t2 * t3;
+                }
             }
         }
     }
-    // The lower triangle is accumulated; mirror it (idempotent over strata).
-    for i in 0..ng1 {
-        for j in 0..i {
-            let x = var[i][j];
-            var[j][i] = x;
+
+    /// The variance terms of the events of the other causes.
+    fn other_events(&mut self, var: &mut [Vec<f64>], f: f64) {
+        let ng = self.ng;
+        let (skm, skmm, rs, c, d2) = (&self.skm, &self.skmm, &self.rs, &self.c, &self.d2);
+        let (v3, v2) = (&mut self.v3, &mut self.v2);
+        for g in 0..ng {
+            if skm[g] <= 0.0 || d2[g] <= 0.0 {
+                continue;
+            }
+            let t4 = (1.0 - f) / skm[g];
+            let t5 = if d2[g] > 1.0 {
+                1.0 - (d2[g] - 1.0) / (rs[g] - 1.0)
+            } else {
+                1.0
+            };
+            let t3 = t5 * (skmm[g] * skmm[g] * d2[g]) / (rs[g] * rs[g]);
+            v3[g] += t4 * t4 * t3;
+            for i in 0..ng - 1 {
+                let t1 = t4 * c[i][g];
+                v2[i][g] -= t1 * t4 * t3;
+                for j in 0..=i {
+                    let t2 = t4 * c[j][g];
+                    var[i][j] += t1 * t2 * t3;
+                }
+            }
+        }
+    }
+
+    /// Adds the cross terms to the variance and mirrors its lower triangle
+    /// (idempotent over strata).
+    fn finish(&self, var: &mut [Vec<f64>]) {
+        let (ng, c, v2, v3) = (self.ng, &self.c, &self.v2, &self.v3);
+        for i in 0..ng - 1 {
+            for j in 0..=i {
+                for g in 0..ng {
+                    var[i][j] +=
+                        c[i][g] * c[j][g] * v3[g] + c[i][g] * v2[j][g] + c[j][g] * v2[i][g];
+                }
+            }
+        }
+        for i in 0..ng - 1 {
+            for j in 0..i {
+                let x = var[i][j];
+                var[j][i] = x;
+            }
         }
     }
 }

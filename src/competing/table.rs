@@ -1,11 +1,13 @@
 //! The per-cause count table: one sort of the subjects by time, the runs of
-//! equal (or near-tied) times, and per cell (group, or stratum × group) the
+//! equal (or near-tied) times cut by the sweep's run cursor
+//! ([`crate::sweep::Runs`]), and per cell (group, or stratum × group) the
 //! rows of at-risk, per-cause event and censored counts.
 
 use crate::competing::CompetingRisksData;
 use crate::error::Result;
 use crate::event_table::TimeFix;
 use crate::sweep::timefix::TieRule;
+use crate::sweep::{self, Keyed, Layout};
 
 /// One subject as the sweep reads it: its time's bits (valid times are
 /// finite and ≥ +0.0, so the bits order like the values), `cause` as
@@ -18,7 +20,17 @@ pub(crate) struct Subject {
     pub(crate) stratum: u32,
 }
 
-/// The subjects sorted by time and cut into runs of one (merged) time.
+/// A subject's time as an exit key of the sweep ([`Layout::EXIT`]; the
+/// cause is not part of the key).
+impl Keyed for Subject {
+    #[inline(always)]
+    fn key(self) -> u64 {
+        self.bits << 1
+    }
+}
+
+/// The subjects sorted by time and cut into runs of one (merged) time by
+/// the sweep's run cursor.
 #[derive(Debug)]
 pub(crate) struct Runs {
     /// The subjects in increasing time (ties in any order: only counts
@@ -59,22 +71,12 @@ impl Runs {
             })
             .collect();
         sorted.sort_unstable_by_key(|s| s.bits);
-        let time_of = |s: &Subject| f64::from_bits(s.bits);
-        let rule = TieRule::of(time_fix, sorted.iter().map(time_of));
+        let rule = TieRule::of(time_fix, sorted.iter().map(|s| f64::from_bits(s.bits)));
         let (mut end, mut run_time) = (Vec::new(), Vec::new());
-        let mut prev = f64::NAN;
-        for (pos, subject) in sorted.iter().enumerate() {
-            let t = time_of(subject);
-            let same = t == prev || (!prev.is_nan() && rule.tied(prev, t));
-            if !same {
-                if pos > 0 {
-                    end.push(pos);
-                }
-                run_time.push(t);
-            }
-            prev = t;
+        for row in sweep::rows(&sorted, Layout::EXIT, rule) {
+            end.push(row.keys.end);
+            run_time.push(row.time);
         }
-        end.push(sorted.len());
         Runs {
             sorted,
             end,

@@ -1,12 +1,14 @@
 //! The event table from validated data: the observations bucketed by
-//! (stratum, group), each bucket sorted once by its exit keys, the buckets
-//! of a stratum merged; a lone bucket (one group, no entries) is read
-//! through the sweep's run cursor, which merges R's near ties on the way.
+//! (stratum, group), each bucket sorted once by its exit keys and read by
+//! the sweep's run cursor; the buckets of a stratum are united by one walk
+//! in time order ([`crate::sweep::union`]). A lone bucket (one group, no
+//! entries) merges R's near ties in the cursor on the way.
 
 use super::{check_entries, check_names, Columns, EventTable, LOOSE_BOUND_GROUPS, MAX_CELLS};
 use crate::data::SurvivalData;
 use crate::error::Result;
 use crate::sweep::timefix::{distinct_time_mean, TieRule, TimeFix};
+use crate::sweep::union::{union, Bucket, TimeList};
 use crate::sweep::{Keyed, Layout, Runs};
 use crate::ErrorDetail;
 
@@ -80,121 +82,6 @@ fn bucket_sort<T: Item>(
     (out, bounds)
 }
 
-/// Walks the sorted buckets of one stratum (one exit bucket per group, then,
-/// for left-truncated data, one entry bucket per group) in time order,
-/// calling `visit(row, time_bits, bucket, item)` for every item, and returns
-/// the number of distinct times (rows).
-fn merge_walk<T: Item>(buckets: &[&[T]], mut visit: impl FnMut(usize, u64, usize, T)) -> usize {
-    let mut pos = vec![0usize; buckets.len()];
-    let mut rows = 0;
-    loop {
-        // The smallest time among the bucket heads (keys hold time bits << 1).
-        let mut raw = u64::MAX;
-        for (b, &p) in buckets.iter().zip(&pos) {
-            if let Some(it) = b.get(p) {
-                raw = raw.min(it.key() >> 1);
-            }
-        }
-        if raw == u64::MAX {
-            return rows;
-        }
-        for (s, (b, p)) in buckets.iter().zip(pos.iter_mut()).enumerate() {
-            while let Some(&it) = b.get(*p) {
-                if it.key() >> 1 != raw {
-                    break;
-                }
-                visit(rows, raw, s, it);
-                *p += 1;
-            }
-        }
-        rows += 1;
-    }
-}
-
-/// [`merge_walk`] for exactly two buckets: a two-pointer merge.
-fn merge_two<T: Item>(a: &[T], b: &[T], mut visit: impl FnMut(usize, u64, usize, T)) -> usize {
-    let (mut i, mut j, mut row) = (0, 0, 0);
-    loop {
-        // Valid time bits are below 2^63, so u64::MAX marks an exhausted bucket.
-        let ta = a.get(i).map_or(u64::MAX, |x| x.key() >> 1);
-        let tb = b.get(j).map_or(u64::MAX, |x| x.key() >> 1);
-        let t = ta.min(tb);
-        if t == u64::MAX {
-            return row;
-        }
-        while let Some(&x) = a.get(i) {
-            if x.key() >> 1 != t {
-                break;
-            }
-            visit(row, t, 0, x);
-            i += 1;
-        }
-        while let Some(&x) = b.get(j) {
-            if x.key() >> 1 != t {
-                break;
-            }
-            visit(row, t, 1, x);
-            j += 1;
-        }
-        row += 1;
-    }
-}
-
-/// Walks the union of increasing, duplicate-free time lists, calling
-/// `visit(row, time, list, index_in_list)` for every list holding the row's
-/// time; returns the number of rows. Two lists (the two-arm log-rank case)
-/// take a two-pointer merge.
-fn union_walk(lists: &[&[f64]], mut visit: impl FnMut(usize, f64, usize, usize)) -> usize {
-    if let [a, b] = lists {
-        let (mut i, mut j, mut row) = (0, 0, 0);
-        while i < a.len() && j < b.len() {
-            let (x, y) = (a[i], b[j]);
-            if x < y {
-                visit(row, x, 0, i);
-                i += 1;
-            } else if y < x {
-                visit(row, y, 1, j);
-                j += 1;
-            } else {
-                visit(row, x, 0, i);
-                visit(row, y, 1, j);
-                i += 1;
-                j += 1;
-            }
-            row += 1;
-        }
-        for (i, &x) in a.iter().enumerate().skip(i) {
-            visit(row, x, 0, i);
-            row += 1;
-        }
-        for (j, &y) in b.iter().enumerate().skip(j) {
-            visit(row, y, 1, j);
-            row += 1;
-        }
-        return row;
-    }
-    let mut pos = vec![0usize; lists.len()];
-    let mut row = 0;
-    loop {
-        let mut t = f64::INFINITY;
-        for (l, &p) in lists.iter().zip(&pos) {
-            if let Some(&x) = l.get(p) {
-                t = t.min(x);
-            }
-        }
-        if t == f64::INFINITY {
-            return row;
-        }
-        for (g, (l, p)) in lists.iter().zip(pos.iter_mut()).enumerate() {
-            if l.get(*p) == Some(&t) {
-                visit(row, t, g, *p);
-                *p += 1;
-            }
-        }
-        row += 1;
-    }
-}
-
 /// The common case, one group and no entry times: one pass over one bucket.
 fn sweep_one<T: Item>(items: &[T], cols: &mut Columns, timefix: TimeFix) {
     let (Some(event), Some(censor)) = (cols.event.first_mut(), cols.censor.first_mut()) else {
@@ -209,10 +96,7 @@ fn sweep_one<T: Item>(items: &[T], cols: &mut Columns, timefix: TimeFix) {
     // R's aeqSurv on the distinct times of this one bucket (the whole data
     // set when there is one stratum, one group and no entry times): a run of
     // consecutive tied times is summed into the row of its first time.
-    let rule = match timefix {
-        TimeFix::Tolerance if distinct >= 2 => TieRule::relative_to(mean),
-        _ => TieRule::NEVER,
-    };
+    let rule = TieRule::for_distinct(timefix, distinct, mean);
     cols.time.reserve_exact(distinct);
     event.reserve_exact(distinct);
     censor.reserve_exact(distinct);
@@ -283,7 +167,137 @@ impl EventTable {
             .into());
         }
         check_names(&data.group_names(), &data.stratum_names())?;
+        let buckets = Buckets::sort(data, make);
+        let mut table = EventTable::empty(&data.group_names(), &data.stratum_names());
+        // Near ties are merged in the one-bucket sweep only when that bucket
+        // is the whole data set (R's rule uses all distinct times).
+        let fix = if n_strata == 1 {
+            timefix
+        } else {
+            TimeFix::Exact
+        };
+        for s in 0..n_strata {
+            let (xs, es) = (buckets.exits(s), buckets.entries(s));
+            if let ([only], []) = (xs.as_slice(), es.as_slice()) {
+                let mut cols = Columns::new(1, false);
+                sweep_one(only, &mut cols, fix);
+                table.push_stratum(cols);
+            } else if es.is_empty() && k > 2 {
+                table.append_union(&xs)?;
+            } else {
+                let all: Vec<&[T]> = xs.iter().chain(&es).copied().collect();
+                table.append_merged(&all, k)?;
+            }
+        }
+        Ok(table)
+    }
+
+    /// Appends one stratum without entry times from its groups' buckets:
+    /// each bucket is collapsed to its distinct times by the tight
+    /// one-bucket sweep, then the groups' time lists are united (a first
+    /// walk counts the rows, a second writes the counts in place).
+    fn append_union<T: Item>(&mut self, buckets: &[&[T]]) -> Result<()> {
+        let k = buckets.len();
+        let groups: Vec<Columns> = buckets
+            .iter()
+            .map(|b| {
+                let mut c = Columns::new(1, false);
+                // Exact per group: near ties are merged over the union of
+                // all groups afterwards, as R does.
+                sweep_one(b, &mut c, TimeFix::Exact);
+                c
+            })
+            .collect();
+        // The union has at most Σ rows_g rows: bound the table (and the
+        // k-way walk, O(rows · k)) before walking.
+        let bound: usize = groups.iter().map(|c| c.time.len()).sum();
+        check_entries(self.n_event.len().saturating_add(k.saturating_mul(bound)))?;
+        let lists = || {
+            let lists: Vec<_> = groups.iter().map(|c| TimeList::new(&c.time)).collect();
+            lists
+        };
+        let rows = union(&mut lists(), |_, _, _, list| {
+            list.take();
+        });
+        let (base_row, base) = self.open_stratum(rows, k, false)?;
+        let (time, event, censor) = (
+            &mut self.time[base_row..],
+            &mut self.n_event[base..],
+            &mut self.n_censor[base..],
+        );
+        union(&mut lists(), |row, t, g, list| {
+            let i = list.take();
+            time[row] = t;
+            // Each per-group Columns was made with one group.
+            event[g * rows + row] = groups[g].event[0][i];
+            censor[g * rows + row] = groups[g].censor[0][i];
+        });
+        self.close_stratum(base, rows, k);
+        Ok(())
+    }
+
+    /// Appends one stratum from its sorted buckets (`k` exit buckets, then,
+    /// for left-truncated data, `k` entry buckets), each read by the run
+    /// cursor: a first walk counts the distinct times, a second writes the
+    /// counts in place (no regrowth, no copy of intermediate columns).
+    fn append_merged<T: Item>(&mut self, buckets: &[&[T]], k: usize) -> Result<()> {
+        if k > LOOSE_BOUND_GROUPS {
+            // Many groups: the walk costs O(items · k); bound it first.
+            let bound: usize = buckets.iter().map(|b| b.len()).sum();
+            check_entries(self.n_event.len().saturating_add(k.saturating_mul(bound)))?;
+        }
+        let with_enter = buckets.len() > k;
+        let cursors = || {
+            let cursors: Vec<_> = buckets
+                .iter()
+                .map(|b| Bucket::new(b, Layout::EXIT))
+                .collect();
+            cursors
+        };
+        let rows = union(&mut cursors(), |_, _, _, bucket| bucket.take(|_| {}));
+        let (base_row, base) = self.open_stratum(rows, k, with_enter)?;
+        let (time, event, censor, enter) = (
+            &mut self.time[base_row..],
+            &mut self.n_event[base..],
+            &mut self.n_censor[base..],
+            &mut self.n_enter,
+        );
+        union(&mut cursors(), |row, t, b, bucket| {
+            time[row] = t;
+            // The row's cells are found once; the items only add to them.
+            if b < k {
+                let (d, c) = (&mut event[b * rows + row], &mut censor[b * rows + row]);
+                bucket.take(|it| {
+                    if it.key() & 1 == 1 {
+                        *d += it.weight();
+                    } else {
+                        *c += it.weight();
+                    }
+                });
+            } else {
+                let e = &mut enter[base + (b - k) * rows + row];
+                bucket.take(|it| *e += it.weight());
+            }
+        });
+        self.close_stratum(base, rows, k);
+        Ok(())
+    }
+}
+
+/// The observations bucketed by (stratum, group) and sorted by exit key,
+/// and, for left-truncated data, likewise by entry key.
+struct Buckets<T> {
+    k: usize,
+    exits: (Vec<T>, Vec<usize>),
+    entries: Option<(Vec<T>, Vec<usize>)>,
+}
+
+impl<T: Item> Buckets<T> {
+    /// One counting pass and one sort per bucket.
+    fn sort(data: &SurvivalData, make: impl Fn(usize, u64) -> T) -> Self {
+        let k = data.n_groups();
         let n = data.len();
+        let n_cells = k * data.n_strata();
         // Without a grouping (stratification) column every row is in level 0;
         // with one, it has a code for every row (checked when built).
         let g_codes = data.group_codes();
@@ -294,155 +308,29 @@ impl EventTable {
             si * k + gi
         };
         let (time, event) = (data.time(), data.event());
-        let (exits, xb) = bucket_sort(n, n_cells, cell, |i| make(i, exit_key(time[i], event[i])));
+        let exits = bucket_sort(n, n_cells, cell, |i| make(i, exit_key(time[i], event[i])));
         let entries = data
             .entry()
             .map(|en| bucket_sort(n, n_cells, cell, |i| make(i, en[i].to_bits() << 1)));
-        let with_enter = entries.is_some();
-        let mut table = EventTable {
-            group_names: data.group_names().iter().map(|s| s.to_string()).collect(),
-            stratum_names: data.stratum_names().iter().map(|s| s.to_string()).collect(),
-            time: Vec::new(),
-            offsets: vec![0],
-            n_risk: Vec::new(),
-            n_event: Vec::new(),
-            n_censor: Vec::new(),
-            n_enter: Vec::new(),
-        };
-        for s in 0..n_strata {
-            let xs: Vec<&[T]> = (0..k)
-                .map(|g| &exits[xb[s * k + g]..xb[s * k + g + 1]])
-                .collect();
-            let es: Vec<&[T]> = match &entries {
-                Some((items, eb)) => (0..k)
-                    .map(|g| &items[eb[s * k + g]..eb[s * k + g + 1]])
-                    .collect(),
-                None => Vec::new(),
-            };
-            if let ([only], []) = (xs.as_slice(), es.as_slice()) {
-                let mut cols = Columns::new(k, with_enter);
-                // Near ties are merged in the sweep only when this bucket is
-                // the whole data set (R's rule uses all distinct times).
-                let fix = if n_strata == 1 {
-                    timefix
-                } else {
-                    TimeFix::Exact
-                };
-                sweep_one(only, &mut cols, fix);
-                table.push_stratum(cols);
-            } else if !with_enter && k > 2 {
-                // Each group's bucket is collapsed to its distinct times by the
-                // tight one-bucket sweep, then the groups' time lists are united.
-                let per_group: Vec<Columns> = xs
-                    .iter()
-                    .map(|b| {
-                        let mut c = Columns::new(1, false);
-                        // Exact per group: near ties are merged over the
-                        // union of all groups afterwards, as R does.
-                        sweep_one(b, &mut c, TimeFix::Exact);
-                        c
-                    })
-                    .collect();
-                // The union has at most Σ rows_g rows: bound the table (and
-                // the k-way walk, O(rows · k)) before walking.
-                let bound: usize = per_group.iter().map(|c| c.time.len()).sum();
-                check_entries(table.n_event.len().saturating_add(k.saturating_mul(bound)))?;
-                table.append_union(&per_group)?;
-            } else {
-                let buckets: Vec<&[T]> = xs.iter().chain(&es).copied().collect();
-                if k > LOOSE_BOUND_GROUPS {
-                    // Many groups: the walk costs O(items · k); bound it first.
-                    let bound: usize = buckets.iter().map(|b| b.len()).sum();
-                    check_entries(table.n_event.len().saturating_add(k.saturating_mul(bound)))?;
-                }
-                table.append_merged(&buckets, k, with_enter)?;
-            }
-        }
-        Ok(table)
+        Buckets { k, exits, entries }
     }
 
-    /// [`append_merged`](Self::append_merged) for two groups without entry
-    /// times (the two-arm trial): a two-pointer merge of the sorted keys.
-    fn append_two<T: Item>(&mut self, a: &[T], b: &[T]) -> Result<()> {
-        let rows = merge_two(a, b, |_, _, _, _| {});
-        let (base_row, base) = self.open_stratum(rows, 2, false)?;
-        let (time, event, censor) = (
-            &mut self.time[base_row..],
-            &mut self.n_event[base..],
-            &mut self.n_censor[base..],
-        );
-        merge_two(a, b, |row, raw, g, it| {
-            time[row] = f64::from_bits(raw);
-            let col = if it.key() & 1 == 1 {
-                &mut *event
-            } else {
-                &mut *censor
-            };
-            col[g * rows + row] += it.weight();
-        });
-        self.close_stratum(base, rows, 2);
-        Ok(())
+    /// The `k` buckets of stratum `s` of a bucketed column.
+    fn of<'a>(&self, (items, bounds): &'a (Vec<T>, Vec<usize>), s: usize) -> Vec<&'a [T]> {
+        let k = self.k;
+        (0..k)
+            .map(|g| &items[bounds[s * k + g]..bounds[s * k + g + 1]])
+            .collect()
     }
 
-    /// Appends one stratum from the per-group distinct-time columns of a
-    /// stratum without entry times: a first merge counts the union of the
-    /// times, a second writes the counts in place.
-    fn append_union(&mut self, groups: &[Columns]) -> Result<()> {
-        let k = groups.len();
-        let times: Vec<&[f64]> = groups.iter().map(|c| c.time.as_slice()).collect();
-        let rows = union_walk(&times, |_, _, _, _| {});
-        let (base_row, base) = self.open_stratum(rows, k, false)?;
-        let (time, event, censor) = (
-            &mut self.time[base_row..],
-            &mut self.n_event[base..],
-            &mut self.n_censor[base..],
-        );
-        // Each per-group Columns was made with one group.
-        let ev: Vec<&[f64]> = groups.iter().map(|c| c.event[0].as_slice()).collect();
-        let ce: Vec<&[f64]> = groups.iter().map(|c| c.censor[0].as_slice()).collect();
-        union_walk(&times, |row, t, g, i| {
-            time[row] = t;
-            event[g * rows + row] = ev[g][i];
-            censor[g * rows + row] = ce[g][i];
-        });
-        self.close_stratum(base, rows, k);
-        Ok(())
+    /// The exit buckets of stratum `s`, one per group.
+    fn exits(&self, s: usize) -> Vec<&[T]> {
+        self.of(&self.exits, s)
     }
 
-    /// Appends one stratum from its sorted buckets: a first walk counts the
-    /// distinct times, a second writes the counts in place (no regrowth, no
-    /// copy of intermediate columns).
-    fn append_merged<T: Item>(
-        &mut self,
-        buckets: &[&[T]],
-        k: usize,
-        with_enter: bool,
-    ) -> Result<()> {
-        if let ([a, b], 2, false) = (buckets, k, with_enter) {
-            return self.append_two(a, b);
-        }
-        let rows = merge_walk(buckets, |_, _, _, _| {});
-        let (base_row, base) = self.open_stratum(rows, k, with_enter)?;
-        let (time, event, censor, enter) = (
-            &mut self.time[base_row..],
-            &mut self.n_event[base..],
-            &mut self.n_censor[base..],
-            &mut self.n_enter,
-        );
-        merge_walk(buckets, |row, raw, b, it| {
-            time[row] = f64::from_bits(raw);
-            if b < k {
-                let col = if it.key() & 1 == 1 {
-                    &mut *event
-                } else {
-                    &mut *censor
-                };
-                col[b * rows + row] += it.weight();
-            } else {
-                enter[base + (b - k) * rows + row] += it.weight();
-            }
-        });
-        self.close_stratum(base, rows, k);
-        Ok(())
+    /// The entry buckets of stratum `s`, one per group (none without entry
+    /// times).
+    fn entries(&self, s: usize) -> Vec<&[T]> {
+        self.entries.as_ref().map_or(Vec::new(), |e| self.of(e, s))
     }
 }

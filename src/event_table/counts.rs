@@ -1,8 +1,11 @@
 //! The event table from pre-aggregated counts (a `GROUP BY stratum, group,
-//! time`), validated row by row.
+//! time`), validated row by row; the rows of each stratum sorted by time
+//! and cut by the sweep's run cursor.
 
 use super::{check_entries, check_names, Columns, EventTable, MAX_COUNT_SUM};
 use crate::error::Result;
+use crate::sweep::timefix::TieRule;
+use crate::sweep::{Keyed, Layout, Runs};
 use crate::ErrorDetail;
 
 /// One pre-aggregated row: the counts of one group in one stratum at one time,
@@ -179,69 +182,7 @@ impl EventTable {
         rows: &[CountRow],
         whole: bool,
     ) -> Result<Self> {
-        if group_names.is_empty() {
-            return Err(ErrorDetail::EmptyInput {
-                what: "group names",
-            }
-            .into());
-        }
-        if stratum_names.is_empty() {
-            return Err(ErrorDetail::EmptyInput {
-                what: "stratum names",
-            }
-            .into());
-        }
-        if rows.is_empty() {
-            return Err(ErrorDetail::EmptyInput { what: "count rows" }.into());
-        }
-        let k = group_names.len();
-        for (index, r) in rows.iter().enumerate() {
-            if r.group >= k {
-                return Err(ErrorDetail::UnknownLevel {
-                    what: "group",
-                    index,
-                }
-                .into());
-            }
-            if r.stratum >= stratum_names.len() {
-                return Err(ErrorDetail::UnknownLevel {
-                    what: "stratum",
-                    index,
-                }
-                .into());
-            }
-            for (what, v) in [
-                ("time", r.time),
-                ("n_event", r.n_event),
-                ("n_censor", r.n_censor),
-                ("n_enter", r.n_enter),
-            ] {
-                if !v.is_finite() {
-                    return Err(ErrorDetail::NonFinite {
-                        what,
-                        index,
-                        value: v,
-                    }
-                    .into());
-                }
-                if v < 0.0 {
-                    return Err(ErrorDetail::Negative {
-                        what,
-                        index,
-                        value: v,
-                    }
-                    .into());
-                }
-                if whole && what != "time" && v.fract() != 0.0 {
-                    return Err(ErrorDetail::NotWholeNumber {
-                        what,
-                        index,
-                        value: v,
-                    }
-                    .into());
-                }
-            }
-        }
+        check_rows(group_names.len(), stratum_names.len(), rows, whole)?;
         check_names(group_names, stratum_names)?;
         check_count_sums(
             rows,
@@ -251,35 +192,25 @@ impl EventTable {
                 MAX_COUNT_SUM
             },
         )?;
+        let k = group_names.len();
         let with_enter = rows.iter().any(|r| r.n_enter > 0.0);
-        let mut order: Vec<(usize, u64, usize)> = rows
+        let mut order: Vec<Sorted> = rows
             .iter()
             .enumerate()
-            .map(|(i, r)| (r.stratum, (r.time + 0.0).to_bits(), i))
+            .map(|(i, r)| Sorted {
+                stratum: r.stratum,
+                bits: (r.time + 0.0).to_bits(),
+                row: i,
+            })
             .collect();
         order.sort_unstable();
         // Distinct times ≤ rows, so k × rows bounds the table before it is built.
         check_entries(k.saturating_mul(rows.len()))?;
         let mut table = EventTable::empty(group_names, stratum_names);
-        let mut it = order.iter().peekable();
         for (s, stratum_name) in stratum_names.iter().enumerate() {
-            let mut cols = Columns::new(k, with_enter);
-            while let Some(&&(rs, bits, i)) = it.peek() {
-                if rs != s {
-                    break;
-                }
-                it.next();
-                if cols.time.last().map(|t| t.to_bits()) != Some(bits) {
-                    cols.push_row(f64::from_bits(bits));
-                }
-                let row = cols.time.len() - 1;
-                let r = &rows[i];
-                cols.event[r.group][row] += r.n_event;
-                cols.censor[r.group][row] += r.n_censor;
-                if with_enter {
-                    cols.enter[r.group][row] += r.n_enter;
-                }
-            }
+            let lo = order.partition_point(|o| o.stratum < s);
+            let hi = order.partition_point(|o| o.stratum <= s);
+            let cols = stratum_columns(rows, &order[lo..hi], k, with_enter);
             if !table.push_stratum(cols) {
                 return Err(ErrorDetail::InconsistentCounts {
                     stratum: stratum_name.as_ref().to_owned(),
@@ -289,4 +220,100 @@ impl EventTable {
         }
         Ok(table)
     }
+}
+
+/// A count row in the sorted order of the build: its stratum, its time's
+/// bits (`+0.0` for `−0.0`) and its index, compared in that order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Sorted {
+    stratum: usize,
+    bits: u64,
+    row: usize,
+}
+
+/// The time as an exit key of the sweep ([`Layout::EXIT`]).
+impl Keyed for Sorted {
+    #[inline(always)]
+    fn key(self) -> u64 {
+        self.bits << 1
+    }
+}
+
+/// The columns of one stratum from its count rows sorted by time: the run
+/// cursor cuts them into rows of one exact time, whose counts are added up.
+fn stratum_columns(rows: &[CountRow], sorted: &[Sorted], k: usize, with_enter: bool) -> Columns {
+    let mut cols = Columns::new(k, with_enter);
+    let mut runs = Runs::new(sorted, Layout::EXIT, TieRule::NEVER);
+    while let Some(t) = runs.head(sorted) {
+        cols.push_row(t);
+        let at = cols.time.len() - 1;
+        runs.next_row(sorted, |o| {
+            let r = &rows[o.row];
+            cols.event[r.group][at] += r.n_event;
+            cols.censor[r.group][at] += r.n_censor;
+            if with_enter {
+                cols.enter[r.group][at] += r.n_enter;
+            }
+        });
+    }
+    cols
+}
+
+/// Count rows name known levels and hold valid times and counts (whole
+/// numbers when `whole`); there is at least one row and one level of each.
+fn check_rows(k: usize, n_strata: usize, rows: &[CountRow], whole: bool) -> Result<()> {
+    if k == 0 {
+        return Err(ErrorDetail::EmptyInput {
+            what: "group names",
+        }
+        .into());
+    }
+    if n_strata == 0 {
+        return Err(ErrorDetail::EmptyInput {
+            what: "stratum names",
+        }
+        .into());
+    }
+    if rows.is_empty() {
+        return Err(ErrorDetail::EmptyInput { what: "count rows" }.into());
+    }
+    for (index, r) in rows.iter().enumerate() {
+        if r.group >= k {
+            return Err(ErrorDetail::UnknownLevel {
+                what: "group",
+                index,
+            }
+            .into());
+        }
+        if r.stratum >= n_strata {
+            return Err(ErrorDetail::UnknownLevel {
+                what: "stratum",
+                index,
+            }
+            .into());
+        }
+        for (what, v) in [
+            ("time", r.time),
+            ("n_event", r.n_event),
+            ("n_censor", r.n_censor),
+            ("n_enter", r.n_enter),
+        ] {
+            check_value(what, index, v, whole && what != "time")?;
+        }
+    }
+    Ok(())
+}
+
+/// A time or count: finite, ≥ 0 and, when `whole`, a whole number.
+fn check_value(what: &'static str, index: usize, value: f64, whole: bool) -> Result<()> {
+    if !value.is_finite() {
+        return Err(ErrorDetail::NonFinite { what, index, value }.into());
+    }
+    if value < 0.0 {
+        return Err(ErrorDetail::Negative { what, index, value }.into());
+    }
+    if whole && value.fract() != 0.0 {
+        return Err(ErrorDetail::NotWholeNumber { what, index, value }.into());
+    }
+    Ok(())
 }

@@ -5,6 +5,8 @@ use super::{fill_risk, Columns, EventTable, MAX_COUNT_SUM};
 use crate::data::SurvivalData;
 use crate::error::Result;
 use crate::sweep::timefix::{cut_of, distinct_time_mean, TieRule};
+use crate::sweep::union::{union, TimeList};
+use crate::sweep::{self, Layout};
 use crate::ErrorDetail;
 
 /// The sorted, duplicate-free union of the increasing runs
@@ -100,33 +102,21 @@ impl EventTable {
         let mut out = EventTable::empty(&self.group_names, &self.stratum_names);
         for (a, b) in self.strata().zip(other.strata()) {
             let mut cols = Columns::new(k, with_enter);
-            let (ta, tb) = (a.times(), b.times());
-            let (mut i, mut j) = (0, 0);
-            while i < ta.len() || j < tb.len() {
-                let next_a = ta.get(i).copied().unwrap_or(f64::INFINITY);
-                let next_b = tb.get(j).copied().unwrap_or(f64::INFINITY);
-                let t = next_a.min(next_b);
-                cols.push_row(t);
-                let row = cols.time.len() - 1;
-                for (src, idx, take) in [(&a, i, next_a == t), (&b, j, next_b == t)] {
-                    if !take {
-                        continue;
-                    }
-                    for g in 0..k {
-                        cols.event[g][row] += src.column(&src.table.n_event, g)[idx];
-                        cols.censor[g][row] += src.column(&src.table.n_censor, g)[idx];
-                        if with_enter && src.table.has_entry() {
-                            cols.enter[g][row] += src.column(&src.table.n_enter, g)[idx];
-                        }
+            let mut lists = [TimeList::new(a.times()), TimeList::new(b.times())];
+            union(&mut lists, |row, t, side, list| {
+                let idx = list.take();
+                if row == cols.time.len() {
+                    cols.push_row(t);
+                }
+                let src = if side == 0 { &a } else { &b };
+                for g in 0..k {
+                    cols.event[g][row] += src.column(&src.table.n_event, g)[idx];
+                    cols.censor[g][row] += src.column(&src.table.n_censor, g)[idx];
+                    if with_enter && src.table.has_entry() {
+                        cols.enter[g][row] += src.column(&src.table.n_enter, g)[idx];
                     }
                 }
-                if next_a == t {
-                    i += 1;
-                }
-                if next_b == t {
-                    j += 1;
-                }
-            }
+            });
             for g in 0..k {
                 let exits: f64 = cols.event[g].iter().chain(&cols.censor[g]).sum();
                 let enters: f64 = cols.enter.get(g).map_or(0.0, |e| e.iter().sum());
@@ -221,8 +211,9 @@ impl EventTable {
     }
 
     /// R's near-tie rule for one stratum without entry times, in place: the
-    /// rows are the distinct times, so a run of consecutive tied rows is
-    /// summed into its first row without any allocation.
+    /// rows are the distinct times, so a run of consecutive tied rows (a
+    /// row of the run cursor over the table's times) is summed into its
+    /// first row.
     fn timefix_in_place(&mut self) {
         let n = self.time.len();
         if n < 2 {
@@ -230,37 +221,29 @@ impl EventTable {
         }
         // Valid times are ≥ 0, so mean(|y|) is the plain mean.
         let (_, mean) = distinct_time_mean(self.time.iter().copied());
+        // The rows are distinct times: each row of the run cursor is a run
+        // of consecutive tied rows, summed into its first.
         let rule = TieRule::relative_to(mean);
-        if !self.time.windows(2).any(|w| rule.tied(w[0], w[1])) {
+        if sweep::rows(&self.time, Layout::EXIT, rule).count() == n {
             return;
         }
-        // Whether row r merges into its predecessor, decided once.
-        let merge: Vec<bool> = std::iter::once(false)
-            .chain(self.time.windows(2).map(|w| rule.tied(w[0], w[1])))
-            .collect();
-        let rows = merge.iter().filter(|m| !**m).count();
+        let runs: Vec<_> = sweep::rows(&self.time, Layout::EXIT, rule).collect();
+        let rows = runs.len();
         let k = self.n_groups();
         for g in 0..k {
             // Block g moves from g·n to g·rows; writes never overtake reads.
             let (old, new) = (g * n, g * rows);
-            let mut w = 0;
-            for (r, &m) in merge.iter().enumerate() {
-                if m {
-                    self.n_event[new + w - 1] += self.n_event[old + r];
-                    self.n_censor[new + w - 1] += self.n_censor[old + r];
-                } else {
-                    self.n_event[new + w] = self.n_event[old + r];
-                    self.n_censor[new + w] = self.n_censor[old + r];
-                    w += 1;
+            for (w, run) in runs.iter().enumerate() {
+                for col in [&mut self.n_event, &mut self.n_censor] {
+                    col[new + w] = col[old + run.keys.start];
+                    for r in run.keys.start + 1..run.keys.end {
+                        col[new + w] += col[old + r];
+                    }
                 }
             }
         }
-        let mut w = 0;
-        for (r, &m) in merge.iter().enumerate() {
-            if !m {
-                self.time[w] = self.time[r];
-                w += 1;
-            }
+        for (w, run) in runs.iter().enumerate() {
+            self.time[w] = run.time;
         }
         self.time.truncate(rows);
         self.n_event.truncate(k * rows);

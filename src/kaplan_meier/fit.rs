@@ -8,7 +8,7 @@ use super::KaplanMeier;
 use crate::curve_counts::{Counts, UnitCounts};
 use crate::data::SurvivalData;
 use crate::error::Result;
-use crate::event_table::{EventTable, TimeFix};
+use crate::event_table::EventTable;
 use crate::interval::{CiTransform, ConfidenceLevel};
 use crate::sweep::{self, timefix::TieRule, Runs};
 use crate::ErrorDetail;
@@ -54,10 +54,7 @@ impl KaplanMeier {
         let z = self.conf_level.z();
         let (mut keys, _) = sweep::sorted_keys(data, lay);
         let (distinct, mean) = sweep::distinct_times(&keys, lay);
-        let rule = match self.time_fix {
-            TimeFix::Tolerance if distinct >= 2 => TieRule::relative_to(mean),
-            _ => TieRule::NEVER,
-        };
+        let rule = TieRule::for_distinct(self.time_fix, distinct, mean);
         let mut counts = UnitCounts::with_capacity(n as u64, distinct);
         // Each row's time bits overwrite a key already read: row `w` ends
         // after its own keys, which start at index ≥ `w`.
@@ -79,7 +76,6 @@ impl KaplanMeier {
             w += 1;
             counts.push(d, c);
         }
-        let surv = counts.survival();
         keys.truncate(w);
         // Same size and alignment: the standard library collects in place.
         let mut time: Vec<f64> = keys.into_iter().map(f64::from_bits).collect();
@@ -92,18 +88,7 @@ impl KaplanMeier {
             .stratum_names()
             .first()
             .map_or_else(String::new, |g| g.to_string());
-        let curve = SurvivalCurve {
-            name: group.clone(),
-            group,
-            stratum,
-            time,
-            counts: Counts::Unit(counts),
-            surv,
-            conf_level: self.conf_level,
-            transform: self.transform,
-            z,
-            cache: Cache::default(),
-        };
+        let curve = unit_curve(self.curve_info(group, stratum, 1, 1, z), time, counts);
         Ok(Some(KaplanMeierFit {
             curves: vec![curve],
             conf_level: self.conf_level,
@@ -135,51 +120,12 @@ impl KaplanMeier {
             return Ok(None);
         };
         let z = self.conf_level.z();
-        let (keys, sizes) = sweep::sorted_keys(data, lay);
-        let mut time: Vec<Vec<f64>> = vec![Vec::new(); cells];
-        let mut counts: Vec<UnitCounts> = sizes
-            .iter()
-            .map(|&size| UnitCounts::with_capacity(size, 0))
+        let mut slots: Vec<Option<(Vec<f64>, UnitCounts)>> = sweep_cells(data, lay, self, reverse)
+            .into_iter()
+            .map(Some)
             .collect();
-        // Events and censored of each cell in the open run, and the cells
-        // the run touched (in order of first key).
-        let mut run_counts = vec![(0u64, 0u64); cells];
-        let mut touched: Vec<usize> = Vec::new();
-        let (g_bits, flip) = (lay.g_bits, u64::from(reverse));
-        let g_mask = (1u64 << g_bits) - 1;
-        let code_mask = (1u64 << (lay.low - 1)) - 1;
-        sweep::for_each_row(&keys, lay, self.time_fix, |run, t| {
-            for &key in run {
-                let code = (key >> 1) & code_mask;
-                // stratum < m and group < k by the layout
-                let cell = (code >> g_bits) as usize * k + (code & g_mask) as usize;
-                let event = (key & 1) ^ flip;
-                if let Some(rc) = run_counts.get_mut(cell) {
-                    if rc.0 + rc.1 == 0 {
-                        touched.push(cell);
-                    }
-                    rc.0 += event;
-                    rc.1 += event ^ 1;
-                }
-            }
-            for &cell in &touched {
-                if let (Some(rc), Some(tc), Some(uc)) = (
-                    run_counts.get_mut(cell),
-                    time.get_mut(cell),
-                    counts.get_mut(cell),
-                ) {
-                    tc.push(t);
-                    uc.push(rc.0, rc.1);
-                    *rc = (0, 0);
-                }
-            }
-            touched.clear();
-        });
-        drop(keys);
         let group_names = data.group_names();
         let stratum_names = data.stratum_names();
-        let mut slots: Vec<Option<(Vec<f64>, UnitCounts)>> =
-            time.into_iter().zip(counts).map(Some).collect();
         let mut curves = Vec::with_capacity(cells);
         for g in 0..k {
             for st in 0..m {
@@ -203,26 +149,8 @@ impl KaplanMeier {
                     }
                     continue;
                 }
-                let name = if m == 1 {
-                    group.clone()
-                } else if k == 1 {
-                    stratum.clone()
-                } else {
-                    format!("{group}, {stratum}")
-                };
-                let surv = counts.survival();
-                curves.push(SurvivalCurve {
-                    name,
-                    group,
-                    stratum,
-                    time,
-                    counts: Counts::Unit(counts),
-                    surv,
-                    conf_level: self.conf_level,
-                    transform: self.transform,
-                    z,
-                    cache: Cache::default(),
-                });
+                let info = self.curve_info(group, stratum, k, m, z);
+                curves.push(unit_curve(info, time, counts));
             }
         }
         Ok(Some(KaplanMeierFit {
@@ -230,6 +158,27 @@ impl KaplanMeier {
             conf_level: self.conf_level,
             transform: self.transform,
         }))
+    }
+
+    /// The description of the curve of `group` in `stratum` of data with
+    /// `k` groups and `m` strata; its name is R's: the group's, the
+    /// stratum's, or `"group, stratum"`.
+    fn curve_info(&self, group: String, stratum: String, k: usize, m: usize, z: f64) -> CurveInfo {
+        let name = if m == 1 {
+            group.clone()
+        } else if k == 1 {
+            stratum.clone()
+        } else {
+            format!("{group}, {stratum}")
+        };
+        CurveInfo {
+            name,
+            group,
+            stratum,
+            conf_level: self.conf_level,
+            transform: self.transform,
+            z,
+        }
     }
 
     /// Fits a table the caller no longer needs: a one-group table hands its
@@ -248,14 +197,7 @@ impl KaplanMeier {
         };
         let curve = SurvivalCurve::from_columns(
             [time, n_risk, n_event, n_censor],
-            CurveInfo {
-                name: name.clone(),
-                group: name,
-                stratum,
-                conf_level: self.conf_level,
-                transform: self.transform,
-                z: self.conf_level.z(),
-            },
+            self.curve_info(name, stratum, 1, 1, self.conf_level.z()),
         );
         if curve.time.is_empty() {
             return Err(ErrorDetail::EmptyGroup {
@@ -283,25 +225,8 @@ impl KaplanMeier {
                 };
                 let group_name = table.group_names().get(g).cloned().unwrap_or_default();
                 let stratum_name = stratum.name().to_owned();
-                let name = if m == 1 {
-                    group_name.clone()
-                } else if k == 1 {
-                    stratum_name.clone()
-                } else {
-                    format!("{group_name}, {stratum_name}")
-                };
-                let curve = SurvivalCurve::from_counts(
-                    &counts,
-                    reverse,
-                    CurveInfo {
-                        name,
-                        group: group_name,
-                        stratum: stratum_name,
-                        conf_level: self.conf_level,
-                        transform: self.transform,
-                        z,
-                    },
-                );
+                let info = self.curve_info(group_name, stratum_name, k, m, z);
+                let curve = SurvivalCurve::from_counts(&counts, reverse, info);
                 if curve.time.is_empty() {
                     if m == 1 {
                         return Err(ErrorDetail::EmptyGroup {
@@ -336,4 +261,76 @@ pub(super) struct CurveInfo {
     pub(super) conf_level: ConfidenceLevel,
     pub(super) transform: CiTransform,
     pub(super) z: f64,
+}
+
+/// The curve of byte-packed unit counts.
+fn unit_curve(info: CurveInfo, time: Vec<f64>, counts: UnitCounts) -> SurvivalCurve {
+    let surv = counts.survival();
+    SurvivalCurve {
+        name: info.name,
+        group: info.group,
+        stratum: info.stratum,
+        time,
+        counts: Counts::Unit(counts),
+        surv,
+        conf_level: info.conf_level,
+        transform: info.transform,
+        z: info.z,
+        cache: Cache::default(),
+    }
+}
+
+/// One pass of the run cursor over the sorted keys of `data` (R's near-tie
+/// runs): each run is appended to the rows of the (group, stratum) cells
+/// present in it (row time: the run's first time, as the event table).
+/// Returns each cell's row times and counts, cell `stratum · k + group`.
+fn sweep_cells(
+    data: &SurvivalData,
+    lay: sweep::Layout,
+    km: &KaplanMeier,
+    reverse: bool,
+) -> Vec<(Vec<f64>, UnitCounts)> {
+    let k = data.n_groups();
+    let (keys, sizes) = sweep::sorted_keys(data, lay);
+    let cells = sizes.len();
+    let mut time: Vec<Vec<f64>> = vec![Vec::new(); cells];
+    let mut counts: Vec<UnitCounts> = sizes
+        .iter()
+        .map(|&size| UnitCounts::with_capacity(size, 0))
+        .collect();
+    // Events and censored of each cell in the open run, and the cells
+    // the run touched (in order of first key).
+    let mut run_counts = vec![(0u64, 0u64); cells];
+    let mut touched: Vec<usize> = Vec::new();
+    let (g_bits, flip) = (lay.g_bits, u64::from(reverse));
+    let g_mask = (1u64 << g_bits) - 1;
+    let code_mask = (1u64 << (lay.low - 1)) - 1;
+    sweep::for_each_row(&keys, lay, km.time_fix, |run, t| {
+        for &key in run {
+            let code = (key >> 1) & code_mask;
+            // stratum < m and group < k by the layout
+            let cell = (code >> g_bits) as usize * k + (code & g_mask) as usize;
+            let event = (key & 1) ^ flip;
+            if let Some(rc) = run_counts.get_mut(cell) {
+                if rc.0 + rc.1 == 0 {
+                    touched.push(cell);
+                }
+                rc.0 += event;
+                rc.1 += event ^ 1;
+            }
+        }
+        for &cell in &touched {
+            if let (Some(rc), Some(tc), Some(uc)) = (
+                run_counts.get_mut(cell),
+                time.get_mut(cell),
+                counts.get_mut(cell),
+            ) {
+                tc.push(t);
+                uc.push(rc.0, rc.1);
+                *rc = (0, 0);
+            }
+        }
+        touched.clear();
+    });
+    time.into_iter().zip(counts).collect()
 }

@@ -65,10 +65,19 @@ impl TieRule {
     pub(crate) fn of(time_fix: TimeFix, sorted: impl Iterator<Item = f64> + Clone) -> TieRule {
         match time_fix {
             TimeFix::Exact => TieRule::NEVER,
-            TimeFix::Tolerance => match distinct_time_mean(sorted) {
-                (distinct, mean) if distinct >= 2 => TieRule::relative_to(mean),
-                _ => TieRule::NEVER,
-            },
+            TimeFix::Tolerance => {
+                let (distinct, mean) = distinct_time_mean(sorted);
+                TieRule::for_distinct(time_fix, distinct, mean)
+            }
+        }
+    }
+
+    /// The rule of `time_fix` for `distinct` distinct times of mean `mean`
+    /// ([`distinct_time_mean`]): R's rule when there are two or more.
+    pub(crate) fn for_distinct(time_fix: TimeFix, distinct: usize, mean: f64) -> TieRule {
+        match time_fix {
+            TimeFix::Tolerance if distinct >= 2 => TieRule::relative_to(mean),
+            _ => TieRule::NEVER,
         }
     }
 
