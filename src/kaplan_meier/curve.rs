@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 use super::confint::ci_bounds;
 use super::fit::CurveInfo;
 use super::quantile::{findq_band, Quantile, Shape};
+use super::sketch::Sketch;
 use crate::curve_counts::{Column, Counts, Cursor};
 use crate::error::Result;
 use crate::event_table::GroupCounts;
@@ -191,6 +192,8 @@ pub(super) struct Cache {
     std_err_surv: OnceLock<Vec<f64>>,
     bounds: OnceLock<Bounds>,
     surv_shape: OnceLock<Shape>,
+    /// What the quantiles need of the bounds when the bounds are not kept.
+    pub(super) sketch: OnceLock<Sketch>,
 }
 
 impl PartialEq for Cache {
@@ -461,6 +464,14 @@ impl SurvivalCurve {
         })
     }
 
+    /// σ, lower and upper bounds when all three are kept (a caller asked
+    /// for them), for [`rows`](Self::rows) to read instead of recomputing.
+    pub(super) fn kept_columns(&self) -> Option<[&[f64]; 3]> {
+        let sigma = self.cache.std_err_log.get()?;
+        let b = self.cache.bounds.get()?;
+        Some([sigma, &b.lower, &b.upper])
+    }
+
     /// The shape of `1 − S` (computed once).
     fn surv_shape(&self) -> &Shape {
         self.cache.surv_shape.get_or_init(|| Shape::of(&self.surv))
@@ -500,6 +511,7 @@ impl SurvivalCurve {
         c.conf_level = level;
         c.transform = transform;
         c.cache.bounds = OnceLock::new();
+        c.cache.sketch = OnceLock::new();
         Ok(c)
     }
 
@@ -566,9 +578,18 @@ impl SurvivalCurve {
 
     fn quantile_unchecked(&self, p: f64) -> Quantile {
         let est = findq_band(&self.time, &self.surv, self.surv_shape(), p);
-        let b = self.bounds();
-        let lo = findq_band(&self.time, &b.lower, &b.lower_shape, p);
-        let hi = findq_band(&self.time, &b.upper, &b.upper_shape, p);
+        // The bounds in memory when a caller asked for them; else read
+        // through their sketch, without keeping them (8 bytes a row each).
+        let (lo, hi) = match self.cache.bounds.get() {
+            Some(b) => (
+                findq_band(&self.time, &b.lower, &b.lower_shape, p),
+                findq_band(&self.time, &b.upper, &b.upper_shape, p),
+            ),
+            None => {
+                let sketch = self.cache.sketch.get_or_init(|| Sketch::of(self));
+                (sketch.findq(self, 0, p), sketch.findq(self, 1, p))
+            }
+        };
         let reached = |x: f64| if x.is_nan() { None } else { Some(x) };
         Quantile {
             probability: p,
