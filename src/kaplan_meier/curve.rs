@@ -125,7 +125,14 @@ impl KaplanMeierFit {
 /// the pointwise bounds (both in one pass) and the three count columns are
 /// computed on their first use and kept, so their accessors return slices;
 /// each costs 8 bytes a row once computed. [`rows`](Self::rows) reads the
-/// counts without building a column. The cumulative hazard is computed on
+/// counts without building a column and computes each row's standard errors
+/// and bounds from the running Greenwood sum (the same values, bit for bit),
+/// and [`quantile`](Self::quantile) reads the bounds through a sketch of
+/// about 0.2 bytes a row (their shapes, their non-monotone tails, and a
+/// checkpoint every 256 rows from which a segment is recomputed) unless the
+/// bounds are already kept: the complete result read through `rows` and
+/// `quantile` costs no memory beyond the curve (2.8× the input columns at
+/// 10⁷ continuous times, against 6.1× with the four columns kept). The cumulative hazard is computed on
 /// each call and returned as a `Vec`. Whole
 /// counts whose number at risk is the exits from each row on (typically
 /// unweighted data without entry times) are packed one byte a row (events
@@ -412,9 +419,10 @@ impl SurvivalCurve {
     }
 
     /// Lower pointwise confidence bounds at the fit's level and transform
-    /// (R's `lower`), computed on the first call of [`lower`](Self::lower),
-    /// [`upper`](Self::upper) or a quantile (both bounds in one pass) and
-    /// kept.
+    /// (R's `lower`), computed on the first call of [`lower`](Self::lower)
+    /// or [`upper`](Self::upper) (both bounds in one pass) and kept
+    /// ([`rows`](Self::rows) and the quantiles compute them without keeping
+    /// them).
     ///
     /// # Conventions
     /// R's `survfit_confint` rules, NaN standing for R's `NA`/`NaN`: with
@@ -548,6 +556,14 @@ impl SurvivalCurve {
     /// the flat segment while `quantile` reports its midpoint with the last
     /// time. A quantile or a bound that is never reached is `None`, R's
     /// `NA`.
+    ///
+    /// # Cost
+    /// With the bounds kept (after [`lower`](Self::lower) or
+    /// [`upper`](Self::upper)), binary searches. Otherwise the bounds are
+    /// read through a sketch made by one walk of the curve (or left by a
+    /// complete [`rows`](Self::rows) iteration), without keeping them: then
+    /// a binary search over checkpoints and a segment of at most 256 rows
+    /// recomputed per search.
     ///
     /// # Errors
     /// [`ErrorDetail::InvalidProbability`](crate::ErrorDetail::InvalidProbability) when `p` is NaN or outside `[0, 1]`.

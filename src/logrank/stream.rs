@@ -157,6 +157,25 @@ fn few_groups<const K: usize>(
     weights: LogRankWeights,
     sums: &mut Sums,
 ) {
+    // The plain log-rank weight as a constant (multiplications by 1.0 fold
+    // away: same bits), as in `two_arms`.
+    match weights {
+        LogRankWeights::LogRank => {
+            few_groups_with::<K>(keys, lay, time_fix, LogRankWeights::LogRank, sums)
+        }
+        w => few_groups_with::<K>(keys, lay, time_fix, w, sums),
+    }
+}
+
+/// [`few_groups`] with the weights given (inlined twice).
+#[inline(always)]
+fn few_groups_with<const K: usize>(
+    keys: &[u64],
+    lay: Layout,
+    time_fix: TimeFix,
+    weights: LogRankWeights,
+    sums: &mut Sums,
+) {
     let mut risk = [0.0f64; K];
     for (r, &n) in risk.iter_mut().zip(&sums.n) {
         *r = n;
