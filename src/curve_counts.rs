@@ -386,8 +386,16 @@ impl Counts {
     pub(crate) fn rows_from(&self, pos: RowPos) -> Rows<'_> {
         match self {
             Counts::Unit(u) => Rows::Unit {
-                codes: u.codes.get(pos.row..).expect("a position on these counts").iter(),
-                large: u.large.get(pos.large..).expect("a position on these counts").iter(),
+                codes: u
+                    .codes
+                    .get(pos.row..)
+                    .expect("a position on these counts")
+                    .iter(),
+                large: u
+                    .large
+                    .get(pos.large..)
+                    .expect("a position on these counts")
+                    .iter(),
                 at_risk: pos.at_risk,
             },
             Counts::Weighted {
@@ -395,9 +403,18 @@ impl Counts {
                 n_event,
                 n_censor,
             } => Rows::Weighted {
-                n: n_risk.get(pos.row..).expect("a position on these counts").iter(),
-                d: n_event.get(pos.row..).expect("a position on these counts").iter(),
-                c: n_censor.get(pos.row..).expect("a position on these counts").iter(),
+                n: n_risk
+                    .get(pos.row..)
+                    .expect("a position on these counts")
+                    .iter(),
+                d: n_event
+                    .get(pos.row..)
+                    .expect("a position on these counts")
+                    .iter(),
+                c: n_censor
+                    .get(pos.row..)
+                    .expect("a position on these counts")
+                    .iter(),
             },
         }
     }

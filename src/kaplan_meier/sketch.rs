@@ -528,10 +528,16 @@ mod tests {
             assert!(fresh.kept_columns().is_none());
             // Another level and transform: a new sketch.
             let other = fresh
-                .with_ci(ConfidenceLevel::new(0.8).expect("valid"), CiTransform::LogLog)
+                .with_ci(
+                    ConfidenceLevel::new(0.8).expect("valid"),
+                    CiTransform::LogLog,
+                )
                 .expect("with_ci");
             let other_kept = kept
-                .with_ci(ConfidenceLevel::new(0.8).expect("valid"), CiTransform::LogLog)
+                .with_ci(
+                    ConfidenceLevel::new(0.8).expect("valid"),
+                    CiTransform::LogLog,
+                )
                 .expect("with_ci");
             let _ = other_kept.lower();
             assert_eq!(other.median(), other_kept.median(), "case {case}");

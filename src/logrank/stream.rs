@@ -31,8 +31,8 @@
 //! ([`sweep_cells`]).
 
 use super::{
-    finish, general_row, general_row_into, LogRankResult, LogRankWeights, PairTest, RowSums, Sums, TwoGroupSums,
-    MAX_VARIANCE_OPS,
+    finish, general_row, general_row_into, LogRankResult, LogRankWeights, PairTest, RowSums, Sums,
+    TwoGroupSums, MAX_VARIANCE_OPS,
 };
 use crate::data::SurvivalData;
 use crate::error::Result;
