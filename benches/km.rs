@@ -180,17 +180,42 @@ fn bench(c: &mut Criterion) {
 
 /// Everything a user reads off a fitted curve: both standard errors and the
 /// default 95% interval at every row, the three quartiles with their
-/// intervals. Returns a checksum so that nothing is optimised away.
+/// intervals. The rows are streamed ([`survkit::SurvivalCurve::rows`]: each
+/// row's standard errors and bounds computed from the running Greenwood
+/// sum, no column kept), then the quartiles read the bounds through the
+/// sketch the iteration leaves. Returns a checksum so that nothing is
+/// optimised away.
 fn complete(fit: &survkit::KaplanMeierFit) -> f64 {
+    let mut acc = 0.0;
+    for c in fit.curves() {
+        for r in c.rows() {
+            acc += r.std_err_log() + r.std_err_surv() + r.lower() + r.upper();
+        }
+        acc += quartiles(c);
+    }
+    acc
+}
+
+/// The three quartiles with their intervals, summed.
+fn quartiles(c: &survkit::SurvivalCurve) -> f64 {
+    let mut acc = 0.0;
+    for p in [0.25, 0.5, 0.75] {
+        let q = c.quantile(p).expect("valid p");
+        acc += q.estimate().unwrap_or(0.0) + q.lower().unwrap_or(0.0);
+    }
+    acc
+}
+
+/// [`complete`] through the column accessors, which compute σ, σ·S and
+/// both bounds once and keep them on the curve (32 bytes a row): reported
+/// for its memory.
+fn complete_columns(fit: &survkit::KaplanMeierFit) -> f64 {
     let mut acc = 0.0;
     for c in fit.curves() {
         acc += c.std_err_log().len() as f64;
         acc += c.std_err_surv().len() as f64;
         acc += c.lower().len() as f64 + c.upper().len() as f64;
-        for p in [0.25, 0.5, 0.75] {
-            let q = c.quantile(p).expect("valid p");
-            acc += q.estimate().unwrap_or(0.0) + q.lower().unwrap_or(0.0);
-        }
+        acc += quartiles(c);
     }
     acc
 }
@@ -235,8 +260,9 @@ fn complete_sizes() -> Vec<usize> {
 }
 
 /// `km/complete/…`: the fit plus [`complete`], beside the copy-and-sort of
-/// the same times; one curve. The peak memory of the whole (fit and every
-/// column and quartile) is reported on stderr.
+/// the same times; one curve. The peak memory of the whole (fit, every row
+/// and the quartiles) is reported on stderr, streamed ([`complete`]) and
+/// with the columns kept ([`complete_columns`]).
 fn bench_complete(c: &mut Criterion) {
     if !wanted(&["km/complete"]) {
         return;
@@ -257,20 +283,25 @@ fn bench_complete(c: &mut Criterion) {
             let m = fit.curves()[0].median().estimate().expect("reached");
             assert!((250.0..450.0).contains(&m), "median {m}");
             drop(fit);
-            let before = LIVE.load(Ordering::Relaxed);
-            PEAK.store(before, Ordering::Relaxed);
-            let fit = KaplanMeier::default().fit(&data).expect("fit");
-            black_box(complete(&fit));
-            let extra = PEAK.load(Ordering::Relaxed) - before;
-            drop(fit);
             let input = n * (8 + 1);
-            eprintln!(
-                "km/complete/memory/{kind}/n={n}: peak extra {:.1} MB over input {:.1} MB, \
-                 (input+extra)/input {:.2}",
-                extra as f64 / 1e6,
-                input as f64 / 1e6,
-                (input + extra) as f64 / input as f64
-            );
+            for (what, f) in [
+                ("streamed", complete as fn(&survkit::KaplanMeierFit) -> f64),
+                ("columns", complete_columns),
+            ] {
+                let before = LIVE.load(Ordering::Relaxed);
+                PEAK.store(before, Ordering::Relaxed);
+                let fit = KaplanMeier::default().fit(&data).expect("fit");
+                black_box(f(&fit));
+                let extra = PEAK.load(Ordering::Relaxed) - before;
+                drop(fit);
+                eprintln!(
+                    "km/complete/memory/{what}/{kind}/n={n}: peak extra {:.1} MB over input \
+                     {:.1} MB, (input+extra)/input {:.2}",
+                    extra as f64 / 1e6,
+                    input as f64 / 1e6,
+                    (input + extra) as f64 / input as f64
+                );
+            }
             group.bench_with_input(
                 BenchmarkId::new(format!("complete/{kind}"), format!("n={n}")),
                 &data,

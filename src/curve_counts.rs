@@ -369,7 +369,59 @@ pub(crate) enum Column {
     Censored,
 }
 
+/// Where a [`Rows`] iterator stands: the next row, the escaped rows passed
+/// and the number at risk at the next row (packed counts), so that an
+/// iterator can be re-created there ([`Counts::rows_from`]) without
+/// borrowing the counts in between.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RowPos {
+    row: usize,
+    large: usize,
+    at_risk: u64,
+}
+
+impl Counts {
+    /// The rows from `pos` on (a position taken by [`Rows::pos`] on these
+    /// counts).
+    pub(crate) fn rows_from(&self, pos: RowPos) -> Rows<'_> {
+        match self {
+            Counts::Unit(u) => Rows::Unit {
+                codes: u
+                    .codes
+                    .get(pos.row..)
+                    .expect("a position on these counts")
+                    .iter(),
+                large: u
+                    .large
+                    .get(pos.large..)
+                    .expect("a position on these counts")
+                    .iter(),
+                at_risk: pos.at_risk,
+            },
+            Counts::Weighted {
+                n_risk,
+                n_event,
+                n_censor,
+            } => Rows::Weighted {
+                n: n_risk
+                    .get(pos.row..)
+                    .expect("a position on these counts")
+                    .iter(),
+                d: n_event
+                    .get(pos.row..)
+                    .expect("a position on these counts")
+                    .iter(),
+                c: n_censor
+                    .get(pos.row..)
+                    .expect("a position on these counts")
+                    .iter(),
+            },
+        }
+    }
+}
+
 /// Iterator over the rows of [`Counts`].
+#[derive(Clone)]
 pub(crate) enum Rows<'a> {
     Unit {
         codes: std::slice::Iter<'a, u8>,
@@ -381,6 +433,33 @@ pub(crate) enum Rows<'a> {
         d: std::slice::Iter<'a, f64>,
         c: std::slice::Iter<'a, f64>,
     },
+}
+
+impl Rows<'_> {
+    /// The position of the next row, for [`Counts::rows_from`] on the
+    /// counts this iterator reads.
+    pub(crate) fn pos(&self, counts: &Counts) -> RowPos {
+        match (self, counts) {
+            (
+                Rows::Unit {
+                    codes,
+                    large,
+                    at_risk,
+                },
+                Counts::Unit(u),
+            ) => RowPos {
+                row: u.codes.len() - codes.len(),
+                large: u.large.len() - large.len(),
+                at_risk: *at_risk,
+            },
+            (Rows::Weighted { n, .. }, Counts::Weighted { n_risk, .. }) => RowPos {
+                row: n_risk.len() - n.len(),
+                large: 0,
+                at_risk: 0,
+            },
+            _ => panic!("Rows::pos is called with the counts the iterator reads"),
+        }
+    }
 }
 
 impl Iterator for Rows<'_> {

@@ -303,6 +303,6 @@ pub(crate) fn for_each_row(
 ) {
     let mut runs = Runs::new(keys, lay, tie_rule(keys, lay, time_fix));
     while let Some(r) = runs.next_row(keys, |_| {}) {
-        row(keys.get(r.keys).unwrap_or_default(), r.time);
+        row(keys.get(r.keys).expect("a row of these keys"), r.time);
     }
 }

@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 use super::confint::ci_bounds;
 use super::fit::CurveInfo;
 use super::quantile::{findq_band, Quantile, Shape};
+use super::sketch::Sketch;
 use crate::curve_counts::{Column, Counts, Cursor};
 use crate::error::Result;
 use crate::event_table::GroupCounts;
@@ -124,7 +125,14 @@ impl KaplanMeierFit {
 /// the pointwise bounds (both in one pass) and the three count columns are
 /// computed on their first use and kept, so their accessors return slices;
 /// each costs 8 bytes a row once computed. [`rows`](Self::rows) reads the
-/// counts without building a column. The cumulative hazard is computed on
+/// counts without building a column and computes each row's standard errors
+/// and bounds from the running Greenwood sum (the same values, bit for bit),
+/// and [`quantile`](Self::quantile) reads the bounds through a sketch of
+/// about 0.2 bytes a row (their shapes, their non-monotone tails, and a
+/// checkpoint every 256 rows from which a segment is recomputed) unless the
+/// bounds are already kept: the complete result read through `rows` and
+/// `quantile` costs no memory beyond the curve (2.8× the input columns at
+/// 10⁷ continuous times, against 6.1× with the four columns kept). The cumulative hazard is computed on
 /// each call and returned as a `Vec`. Whole
 /// counts whose number at risk is the exits from each row on (typically
 /// unweighted data without entry times) are packed one byte a row (events
@@ -191,6 +199,8 @@ pub(super) struct Cache {
     std_err_surv: OnceLock<Vec<f64>>,
     bounds: OnceLock<Bounds>,
     surv_shape: OnceLock<Shape>,
+    /// What the quantiles need of the bounds when the bounds are not kept.
+    pub(super) sketch: OnceLock<Sketch>,
 }
 
 impl PartialEq for Cache {
@@ -409,9 +419,10 @@ impl SurvivalCurve {
     }
 
     /// Lower pointwise confidence bounds at the fit's level and transform
-    /// (R's `lower`), computed on the first call of [`lower`](Self::lower),
-    /// [`upper`](Self::upper) or a quantile (both bounds in one pass) and
-    /// kept.
+    /// (R's `lower`), computed on the first call of [`lower`](Self::lower)
+    /// or [`upper`](Self::upper) (both bounds in one pass) and kept
+    /// ([`rows`](Self::rows) and the quantiles compute them without keeping
+    /// them).
     ///
     /// # Conventions
     /// R's `survfit_confint` rules, NaN standing for R's `NA`/`NaN`: with
@@ -461,6 +472,14 @@ impl SurvivalCurve {
         })
     }
 
+    /// σ, lower and upper bounds when all three are kept (a caller asked
+    /// for them), for [`rows`](Self::rows) to read instead of recomputing.
+    pub(super) fn kept_columns(&self) -> Option<[&[f64]; 3]> {
+        let sigma = self.cache.std_err_log.get()?;
+        let b = self.cache.bounds.get()?;
+        Some([sigma, &b.lower, &b.upper])
+    }
+
     /// The shape of `1 − S` (computed once).
     fn surv_shape(&self) -> &Shape {
         self.cache.surv_shape.get_or_init(|| Shape::of(&self.surv))
@@ -500,6 +519,7 @@ impl SurvivalCurve {
         c.conf_level = level;
         c.transform = transform;
         c.cache.bounds = OnceLock::new();
+        c.cache.sketch = OnceLock::new();
         Ok(c)
     }
 
@@ -537,6 +557,14 @@ impl SurvivalCurve {
     /// time. A quantile or a bound that is never reached is `None`, R's
     /// `NA`.
     ///
+    /// # Cost
+    /// With the bounds kept (after [`lower`](Self::lower) or
+    /// [`upper`](Self::upper)), binary searches. Otherwise the bounds are
+    /// read through a sketch made by one walk of the curve (or left by a
+    /// complete [`rows`](Self::rows) iteration), without keeping them: then
+    /// a binary search over checkpoints and a segment of at most 256 rows
+    /// recomputed per search.
+    ///
     /// # Errors
     /// [`ErrorDetail::InvalidProbability`](crate::ErrorDetail::InvalidProbability) when `p` is NaN or outside `[0, 1]`.
     ///
@@ -566,9 +594,18 @@ impl SurvivalCurve {
 
     fn quantile_unchecked(&self, p: f64) -> Quantile {
         let est = findq_band(&self.time, &self.surv, self.surv_shape(), p);
-        let b = self.bounds();
-        let lo = findq_band(&self.time, &b.lower, &b.lower_shape, p);
-        let hi = findq_band(&self.time, &b.upper, &b.upper_shape, p);
+        // The bounds in memory when a caller asked for them; else read
+        // through their sketch, without keeping them (8 bytes a row each).
+        let (lo, hi) = match self.cache.bounds.get() {
+            Some(b) => (
+                findq_band(&self.time, &b.lower, &b.lower_shape, p),
+                findq_band(&self.time, &b.upper, &b.upper_shape, p),
+            ),
+            None => {
+                let sketch = self.cache.sketch.get_or_init(|| Sketch::of(self));
+                (sketch.findq(self, 0, p), sketch.findq(self, 1, p))
+            }
+        };
         let reached = |x: f64| if x.is_nan() { None } else { Some(x) };
         Quantile {
             probability: p,

@@ -293,10 +293,17 @@ fn sweep_cells(
     let k = data.n_groups();
     let (keys, sizes) = sweep::sorted_keys(data, lay);
     let cells = sizes.len();
-    let mut time: Vec<Vec<f64>> = vec![Vec::new(); cells];
+    // R's near-tie rule from the distinct times, whose number also bounds
+    // every curve's rows (columns sized once, no regrowth).
+    let (distinct, mean) = sweep::distinct_times(&keys, lay);
+    let rule = TieRule::for_distinct(km.time_fix, distinct, mean);
+    let mut time: Vec<Vec<f64>> = sizes
+        .iter()
+        .map(|&size| Vec::with_capacity(distinct.min(size as usize)))
+        .collect();
     let mut counts: Vec<UnitCounts> = sizes
         .iter()
-        .map(|&size| UnitCounts::with_capacity(size, 0))
+        .map(|&size| UnitCounts::with_capacity(size, distinct.min(size as usize)))
         .collect();
     // Events and censored of each cell in the open run, and the cells
     // the run touched (in order of first key).
@@ -305,11 +312,36 @@ fn sweep_cells(
     let (g_bits, flip) = (lay.g_bits, u64::from(reverse));
     let g_mask = (1u64 << g_bits) - 1;
     let code_mask = (1u64 << (lay.low - 1)) - 1;
-    sweep::for_each_row(&keys, lay, km.time_fix, |run, t| {
-        for &key in run {
-            let code = (key >> 1) & code_mask;
-            // stratum < m and group < k by the layout
-            let cell = (code >> g_bits) as usize * k + (code & g_mask) as usize;
+    // stratum < m and group < k by the layout
+    let cell_of = |key: u64| {
+        let code = (key >> 1) & code_mask;
+        (code >> g_bits) as usize * k + (code & g_mask) as usize
+    };
+    let mut runs = Runs::new(&keys, lay, rule);
+    loop {
+        let (mut first, mut len) = (0u64, 0usize);
+        let Some(row) = runs.next_row(&keys, |key| {
+            if len == 0 {
+                first = key;
+            }
+            len += 1;
+        }) else {
+            break;
+        };
+        let t = row.time;
+        if len == 1 {
+            // One subject (most rows of continuous times): its cell's row,
+            // as the general case below makes it.
+            let cell = cell_of(first);
+            let event = (first & 1) ^ flip;
+            if let (Some(tc), Some(uc)) = (time.get_mut(cell), counts.get_mut(cell)) {
+                tc.push(t);
+                uc.push(event, event ^ 1);
+            }
+            continue;
+        }
+        for &key in keys.get(row.keys).expect("a row of these keys") {
+            let cell = cell_of(key);
             let event = (key & 1) ^ flip;
             if let Some(rc) = run_counts.get_mut(cell) {
                 if rc.0 + rc.1 == 0 {
@@ -331,6 +363,6 @@ fn sweep_cells(
             }
         }
         touched.clear();
-    });
+    }
     time.into_iter().zip(counts).collect()
 }

@@ -14,6 +14,7 @@ mod curve;
 mod fit;
 mod quantile;
 mod rows;
+mod sketch;
 
 pub(crate) use confint::ci_bounds;
 pub use curve::{KaplanMeierFit, RestrictedMean, SurvivalAtTime, SurvivalCurve};

@@ -107,32 +107,101 @@ pub(super) struct Shape {
 
 /// Longest non-monotone tail searched directly (pairwise); a longer one
 /// falls back to the general [`findq`].
-const MAX_DIRECT_TAIL: usize = 4096;
+pub(super) const MAX_DIRECT_TAIL: usize = 4096;
 
 impl Shape {
     /// One pass over the band (up to its first decrease).
     pub(super) fn of(band: &[f64]) -> Shape {
-        let (mut prev, mut ymax_at, mut nan_at) = (0.0_f64, 0usize, usize::MAX);
-        let (mut a, mut b, mut nans) = (usize::MAX, 0usize, 0usize);
-        let mut prefix = band.len();
+        let mut scan = ShapeScan::new();
         for (k, &v) in band.iter().enumerate() {
-            let (j, y) = (k + 1, 1.0 - v);
-            if y.is_nan() {
-                nans += 1;
-                nan_at = nan_at.min(j);
-                continue;
-            }
-            if y < prev {
-                prefix = k;
+            if !scan.push(k, v) {
                 break;
             }
-            a = a.min(j);
-            b = j;
-            if y > prev {
-                ymax_at = j;
-                prev = y;
-            }
         }
+        scan.finish(band.len())
+    }
+
+    /// Band entries in the monotone prefix (the tail starts there).
+    pub(super) fn prefix(&self) -> usize {
+        self.prefix
+    }
+
+    /// The largest non-NaN `y` of the prefix (0 when there is none).
+    pub(super) fn ymax_of_prefix(&self) -> f64 {
+        self.ymax
+    }
+
+    /// Whether [`findq_with`] answers from the prefix search and this tail
+    /// (else the band goes through the general [`findq`]).
+    pub(super) fn direct(&self, tail_len: usize) -> bool {
+        tail_len <= MAX_DIRECT_TAIL && (self.block.is_some() || tail_len == 0)
+    }
+}
+
+/// [`Shape::of`] one band entry at a time, for a band that is computed row
+/// by row and not kept (the streaming quantiles of a curve).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct ShapeScan {
+    /// The largest non-NaN `y` so far (`y₀ = 0` included).
+    prev: f64,
+    ymax_at: usize,
+    nan_at: usize,
+    a: usize,
+    b: usize,
+    nans: usize,
+    /// Index of the first decrease, once seen.
+    prefix: Option<usize>,
+}
+
+impl ShapeScan {
+    pub(super) fn new() -> Self {
+        ShapeScan {
+            prev: 0.0,
+            ymax_at: 0,
+            nan_at: usize::MAX,
+            a: usize::MAX,
+            b: 0,
+            nans: 0,
+            prefix: None,
+        }
+    }
+
+    /// The largest non-NaN `y` of the prefix read so far (0 before any).
+    pub(super) fn running_max(&self) -> f64 {
+        self.prev
+    }
+
+    /// Reads band entry `k` (entries come in order); false once the prefix
+    /// has ended, at `k` (the first decrease) or before.
+    #[inline]
+    pub(super) fn push(&mut self, k: usize, v: f64) -> bool {
+        if self.prefix.is_some() {
+            return false;
+        }
+        let (j, y) = (k + 1, 1.0 - v);
+        if y.is_nan() {
+            self.nans += 1;
+            self.nan_at = self.nan_at.min(j);
+            return true;
+        }
+        if y < self.prev {
+            self.prefix = Some(k);
+            return false;
+        }
+        self.a = self.a.min(j);
+        self.b = j;
+        if y > self.prev {
+            self.ymax_at = j;
+            self.prev = y;
+        }
+        true
+    }
+
+    /// The shape of a band of `len` entries, all read up to the end of the
+    /// prefix.
+    pub(super) fn finish(&self, len: usize) -> Shape {
+        let prefix = self.prefix.unwrap_or(len);
+        let (a, b, nans) = (self.a, self.b, self.nans);
         let block = if a == usize::MAX {
             Some((1, 0))
         } else if nans == (a - 1) + (prefix - b) {
@@ -142,10 +211,60 @@ impl Shape {
         };
         Shape {
             prefix,
-            ymax: prev,
-            ymax_at,
-            nan_at,
+            ymax: self.prev,
+            ymax_at: self.ymax_at,
+            nan_at: self.nan_at,
             block,
+        }
+    }
+}
+
+/// The monotone prefix of a band as [`findq_with`] queries it: the band in
+/// memory ([`SlicePrefix`]), or recomputed segment by segment from the
+/// checkpoints of a streamed curve (`super::sketch`).
+pub(super) trait Prefix {
+    /// The first `j` in `1..=prefix` whose `yⱼ` is not NaN and not
+    /// `below`, with `yⱼ` (`below` is monotone in `y`: a `y + shift < p`
+    /// test).
+    fn first(&self, below: &dyn Fn(f64) -> bool) -> Option<(usize, f64)>;
+    /// Whether the non-NaN `y` occurs in the prefix (`y₀ = 0` included).
+    fn contains(&self, y: f64) -> bool;
+}
+
+/// The prefix of a band held in memory.
+pub(super) struct SlicePrefix<'a> {
+    head: &'a [f64],
+    block: Option<(usize, usize)>,
+}
+
+impl Prefix for SlicePrefix<'_> {
+    fn first(&self, below: &dyn Fn(f64) -> bool) -> Option<(usize, f64)> {
+        let y_of = |v: f64| 1.0 - v;
+        let head = self.head;
+        let j = match self.block {
+            Some((a, b)) => head.get(a - 1..b).and_then(|blk| {
+                let j = a + blk.partition_point(|v| below(y_of(*v)));
+                (j <= b).then_some(j)
+            }),
+            None => head
+                .iter()
+                .position(|v| !y_of(*v).is_nan() && !below(y_of(*v)))
+                .map(|k| k + 1),
+        }?;
+        Some((j, y_of(head[j - 1])))
+    }
+
+    fn contains(&self, y: f64) -> bool {
+        let y_of = |v: f64| 1.0 - v;
+        if y == 0.0 {
+            return true;
+        }
+        match self.block {
+            Some((a, b)) => self.head.get(a - 1..b).is_some_and(|blk| {
+                let k = blk.partition_point(|v| y_of(*v) < y);
+                blk.get(k).is_some_and(|v| y_of(*v) == y)
+            }),
+            None => self.head.iter().any(|v| y_of(*v) == y),
         }
     }
 }
@@ -162,18 +281,36 @@ impl Shape {
 /// value not seen before). Tails longer than [`MAX_DIRECT_TAIL`] run the
 /// general [`findq`].
 pub(super) fn findq_band(time: &[f64], band: &[f64], shape: &Shape, p: f64) -> f64 {
-    let tol = QUANTILE_TOLERANCE;
     let pre = shape.prefix.min(band.len());
     let (head, tail) = band.split_at(pre);
-    if tail.len() > MAX_DIRECT_TAIL || (shape.block.is_none() && !tail.is_empty()) {
+    if !shape.direct(tail.len()) {
         let mut x = Vec::with_capacity(time.len() + 1);
         x.push(0.0);
         x.extend_from_slice(time);
         let mut y = Vec::with_capacity(band.len() + 1);
         y.push(0.0);
         y.extend(band.iter().map(|b| 1.0 - b));
-        return findq(&x, &y, p, tol);
+        return findq(&x, &y, p, QUANTILE_TOLERANCE);
     }
+    let prefix = SlicePrefix {
+        head,
+        block: shape.block,
+    };
+    findq_with(time, shape, tail, p, &prefix)
+}
+
+/// [`findq_band`] from the band's shape, its prefix (searched through
+/// `prefix`) and its tail (the entries from `shape.prefix` on, at most
+/// [`MAX_DIRECT_TAIL`]; `shape.block` is known when the tail is not empty).
+pub(super) fn findq_with(
+    time: &[f64],
+    shape: &Shape,
+    tail: &[f64],
+    p: f64,
+    prefix: &dyn Prefix,
+) -> f64 {
+    let tol = QUANTILE_TOLERANCE;
+    let pre = shape.prefix;
     let y_of = |v: f64| 1.0 - v;
     // Extremes over all non-NaN y (y₀ = 0 is the prefix's smallest).
     let (mut ymin, mut ymax) = (0.0_f64, shape.ymax);
@@ -197,53 +334,30 @@ pub(super) fn findq_band(time: &[f64], band: &[f64], shape: &Shape, p: f64) -> f
         if p < ymin + shift || p > ymax + shift {
             return None;
         }
-        let below = |v: &f64| y_of(*v) + shift < p;
+        let below = |y: f64| y + shift < p;
         // The prefix's first qualifying row, and its value.
         // p is in [0, 1] (never NaN): `y₀ + shift ≥ p` is R's `!(y₀ + shift < p)`.
-        let in_head: Option<usize> = if shift >= p {
-            Some(0)
+        let in_head: Option<(usize, f64)> = if shift >= p {
+            Some((0, 0.0))
         } else {
-            match shape.block {
-                Some((a, b)) => head.get(a - 1..b).and_then(|blk| {
-                    let j = a + blk.partition_point(below);
-                    (j <= b).then_some(j)
-                }),
-                None => head
-                    .iter()
-                    .position(|v| !y_of(*v).is_nan() && !below(v))
-                    .map(|k| k + 1),
-            }
+            prefix.first(&below)
         };
-        let head_y = in_head.map(|j| if j == 0 { 0.0 } else { y_of(head[j - 1]) });
         // The tail's smallest qualifying value, first row on ties.
         let mut best: Option<(f64, usize)> = None;
         for (i, &v) in tail.iter().enumerate() {
             let y = y_of(v);
-            if y.is_nan() || below(&v) {
+            if y.is_nan() || below(y) {
                 continue;
             }
             if best.is_none_or(|(bv, _)| y < bv) {
                 best = Some((y, pre + 1 + i));
             }
         }
-        match (head_y, best) {
-            (Some(hy), Some((ty, tj))) if ty < hy => Some(tj),
-            (Some(_), _) => in_head,
+        match (in_head, best) {
+            (Some((_, hy)), Some((ty, tj))) if ty < hy => Some(tj),
+            (Some((j, _)), _) => Some(j),
             (None, Some((_, tj))) => Some(tj),
             (None, None) => None,
-        }
-    };
-    // Whether y (non-NaN) occurs in the prefix.
-    let in_prefix = |y: f64| -> bool {
-        if y == 0.0 {
-            return true;
-        }
-        match shape.block {
-            Some((a, b)) => head.get(a - 1..b).is_some_and(|blk| {
-                let k = blk.partition_point(|v| y_of(*v) < y);
-                blk.get(k).is_some_and(|v| y_of(*v) == y)
-            }),
-            None => head.iter().any(|v| y_of(*v) == y),
         }
     };
     // R's y[n]: the value whose first occurrence is the latest.
@@ -253,7 +367,7 @@ pub(super) fn findq_band(time: &[f64], band: &[f64], shape: &Shape, p: f64) -> f
         let seen = if y.is_nan() {
             shape.nan_at != usize::MAX || tail[..i].iter().any(|v| y_of(*v).is_nan())
         } else {
-            in_prefix(y) || tail[..i].iter().any(|v| y_of(*v) == y)
+            prefix.contains(y) || tail[..i].iter().any(|v| y_of(*v) == y)
         };
         if !seen {
             ylast = Some(y);

@@ -1,7 +1,7 @@
 //! A curve read row by row ([`SurvivalCurve::rows`]) and its totals.
 
+use super::sketch::{SketchBuilder, Walk};
 use super::SurvivalCurve;
-use crate::curve_counts::Rows;
 
 /// One row of a Kaplan-Meier curve: a distinct exit time with its counts,
 /// the estimate, both standard errors and the pointwise bounds (one row of
@@ -95,9 +95,21 @@ impl CurveRow {
 }
 
 impl SurvivalCurve {
-    /// The rows of the curve, in time order, without building a column
-    /// (the counts are decoded as the iterator goes; the standard errors
-    /// and bounds are computed once, on first use, as their accessors do).
+    /// The rows of the curve, in time order, without building a column.
+    ///
+    /// # Cost
+    /// The counts are decoded as the iterator goes, and each row's standard
+    /// errors and bounds are computed from the running Greenwood sum (one
+    /// `log` and two `exp` per row with events, for the default log
+    /// transform), bit for bit the values of
+    /// [`std_err_log`](Self::std_err_log), [`std_err_surv`](Self::std_err_surv),
+    /// [`lower`](Self::lower) and [`upper`](Self::upper), which are not
+    /// computed nor kept: the complete result of a curve costs no memory
+    /// beyond the curve. When those columns are already kept (an accessor
+    /// was called) they are read instead. An iteration that reaches the end
+    /// also leaves what the quantiles need of the bounds (a sketch of about
+    /// 0.2 bytes a row), so that [`quantile`](Self::quantile) after it
+    /// recomputes a few hundred rows per bound instead of the whole curve.
     ///
     /// # Example
     /// ```
@@ -111,13 +123,14 @@ impl SurvivalCurve {
     /// # Ok::<(), survkit::Error>(())
     /// ```
     pub fn rows(&self) -> impl ExactSizeIterator<Item = CurveRow> + '_ {
+        let kept = self.kept_columns();
+        let sketch = (kept.is_none() && self.cache.sketch.get().is_none())
+            .then(|| SketchBuilder::new(self.len()));
         CurveRows {
             curve: self,
-            counts: self.counts.rows(),
-            std_err_log: self.std_err_log(),
-            std_err_surv: self.std_err_surv(),
-            lower: self.lower(),
-            upper: self.upper(),
+            walk: Walk::new(self),
+            kept,
+            sketch,
             next: 0,
         }
     }
@@ -144,37 +157,69 @@ impl SurvivalCurve {
 /// The iterator of [`SurvivalCurve::rows`].
 struct CurveRows<'a> {
     curve: &'a SurvivalCurve,
-    counts: Rows<'a>,
-    std_err_log: &'a [f64],
-    std_err_surv: &'a [f64],
-    lower: &'a [f64],
-    upper: &'a [f64],
+    walk: Walk<'a>,
+    /// σ, lower and upper when the curve keeps them.
+    kept: Option<[&'a [f64]; 3]>,
+    /// The sketch of the bounds, built on the way when the curve has none.
+    sketch: Option<SketchBuilder>,
     next: usize,
 }
 
 impl Iterator for CurveRows<'_> {
     type Item = CurveRow;
 
+    #[inline]
     fn next(&mut self) -> Option<CurveRow> {
+        let curve = self.curve;
         let i = self.next;
-        if i >= self.curve.len() {
+        let Some(&time) = curve.time.get(i) else {
+            if let Some(builder) = self.sketch.take() {
+                // Already set only by a quantile call during the iteration:
+                // the same sketch.
+                let _ = curve.cache.sketch.set(builder.finish(curve.len()));
+            }
             return None;
-        }
-        let (n_risk, n_event, n_censor) = self
-            .counts
-            .next()
-            .expect("the counts have one row per time");
+        };
         self.next += 1;
+        if let Some([sigma, lower, upper]) = self.kept {
+            let (n_risk, n_event, n_censor) = self
+                .walk
+                .counts
+                .next()
+                .expect("the counts have one row per time");
+            let s = curve.surv[i];
+            return Some(CurveRow {
+                time,
+                n_risk,
+                n_event,
+                n_censor,
+                survival: s,
+                std_err_log: sigma[i],
+                std_err_surv: s * sigma[i],
+                lower: lower[i],
+                upper: upper[i],
+            });
+        }
+        if let Some(builder) = &mut self.sketch {
+            builder.before_row(&self.walk, curve);
+        }
+        let step = self
+            .walk
+            .next(curve)
+            .expect("the counts have one row per time");
+        if let Some(builder) = &mut self.sketch {
+            builder.row(i, step.bounds);
+        }
         Some(CurveRow {
-            time: self.curve.time[i],
-            n_risk,
-            n_event,
-            n_censor,
-            survival: self.curve.surv[i],
-            std_err_log: self.std_err_log[i],
-            std_err_surv: self.std_err_surv[i],
-            lower: self.lower[i],
-            upper: self.upper[i],
+            time,
+            n_risk: step.n,
+            n_event: step.d,
+            n_censor: step.c,
+            survival: step.s,
+            std_err_log: step.sigma,
+            std_err_surv: step.s * step.sigma,
+            lower: step.bounds[0],
+            upper: step.bounds[1],
         })
     }
 

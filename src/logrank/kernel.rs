@@ -93,6 +93,36 @@ pub(crate) fn general_row(
     peto: &mut f64,
     s: &mut Sums,
 ) {
+    let mut out = RowSums {
+        events: &mut s.events,
+        observed: &mut s.observed,
+        expected: &mut s.expected,
+        variance: &mut s.variance,
+    };
+    general_row_into(at_risk, dead, weights, km, peto, &mut out);
+}
+
+/// Where [`general_row_into`] adds a row's terms: the fields of [`Sums`],
+/// or arrays of a fixed number of groups (the streaming sweep of a few
+/// groups, whose loops then have a known length and unroll).
+pub(crate) struct RowSums<'a> {
+    pub(crate) events: &'a mut f64,
+    pub(crate) observed: &'a mut [f64],
+    pub(crate) expected: &'a mut [f64],
+    /// Row-major, `m × m`.
+    pub(crate) variance: &'a mut [f64],
+}
+
+/// The body of [`general_row`], always inlined, adding to `s`.
+#[inline(always)]
+pub(crate) fn general_row_into(
+    at_risk: &[f64],
+    dead: &[f64],
+    weights: LogRankWeights,
+    km: &mut f64,
+    peto: &mut f64,
+    s: &mut RowSums<'_>,
+) {
     let m = at_risk.len();
     let mut n = 0.0;
     let mut d = 0.0;
@@ -110,7 +140,7 @@ pub(crate) fn general_row(
     if weights.uses_km() {
         *km *= (n - d) / n;
     }
-    s.events += d;
+    *s.events += d;
     let dn = w * d / n;
     for (((o, x), &e), &r) in s
         .observed

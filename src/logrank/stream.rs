@@ -31,8 +31,8 @@
 //! ([`sweep_cells`]).
 
 use super::{
-    finish, general_row, LogRankResult, LogRankWeights, PairTest, Sums, TwoGroupSums,
-    MAX_VARIANCE_OPS,
+    finish, general_row, general_row_into, LogRankResult, LogRankWeights, PairTest, RowSums, Sums,
+    TwoGroupSums, MAX_VARIANCE_OPS,
 };
 use crate::data::SurvivalData;
 use crate::error::Result;
@@ -124,13 +124,99 @@ fn sweep(data: &SurvivalData, time_fix: TimeFix, weights: LogRankWeights) -> Opt
             st.add_to(&mut sums);
         }
     } else {
-        // More than two groups, one stratum.
-        let (mut km, mut peto) = (1.0, 1.0);
-        sweep_cells(&keys, lay, time_fix, &cells, k, |_, r, d| {
-            general_row(r, d, weights, &mut km, &mut peto, &mut sums);
-        });
+        // More than two groups, one stratum: a loop with the group counts
+        // in arrays for up to eight groups, else over the cells.
+        match k {
+            3 => few_groups::<3>(&keys, lay, time_fix, weights, &mut sums),
+            4 => few_groups::<4>(&keys, lay, time_fix, weights, &mut sums),
+            5 => few_groups::<5>(&keys, lay, time_fix, weights, &mut sums),
+            6 => few_groups::<6>(&keys, lay, time_fix, weights, &mut sums),
+            7 => few_groups::<7>(&keys, lay, time_fix, weights, &mut sums),
+            8 => few_groups::<8>(&keys, lay, time_fix, weights, &mut sums),
+            _ => {
+                let (mut km, mut peto) = (1.0, 1.0);
+                sweep_cells(&keys, lay, time_fix, &cells, k, |_, r, d| {
+                    general_row(r, d, weights, &mut km, &mut peto, &mut sums);
+                });
+            }
+        }
     }
     Some(sums)
+}
+
+/// The sweep of `K` groups in one stratum ([`sweep_cells`] with one
+/// stratum): the row's events and leavers counted in arrays, and the row's
+/// statistics by [`general_row`]'s code on arrays of `K` (its loops then
+/// have a known length), from `sums.n` at risk; the sums start at zero in
+/// the arrays and are copied to `sums` at the end. The same operations in
+/// the same order as [`sweep_cells`], so the same sums.
+fn few_groups<const K: usize>(
+    keys: &[u64],
+    lay: Layout,
+    time_fix: TimeFix,
+    weights: LogRankWeights,
+    sums: &mut Sums,
+) {
+    // The plain log-rank weight as a constant (multiplications by 1.0 fold
+    // away: same bits), as in `two_arms`.
+    match weights {
+        LogRankWeights::LogRank => {
+            few_groups_with::<K>(keys, lay, time_fix, LogRankWeights::LogRank, sums)
+        }
+        w => few_groups_with::<K>(keys, lay, time_fix, w, sums),
+    }
+}
+
+/// [`few_groups`] with the weights given (inlined twice).
+#[inline(always)]
+fn few_groups_with<const K: usize>(
+    keys: &[u64],
+    lay: Layout,
+    time_fix: TimeFix,
+    weights: LogRankWeights,
+    sums: &mut Sums,
+) {
+    let mut risk = [0.0f64; K];
+    for (r, &n) in risk.iter_mut().zip(&sums.n) {
+        *r = n;
+    }
+    let (mut observed, mut expected) = ([0.0f64; K], [0.0f64; K]);
+    let mut variance = [[0.0f64; K]; K];
+    let mut events = sums.events;
+    let g_mask = (1u64 << lay.g_bits) - 1;
+    let (mut km, mut peto) = (1.0, 1.0);
+    let mut runs = Runs::new(keys, lay, tie_rule(keys, lay, time_fix));
+    {
+        let mut out = RowSums {
+            events: &mut events,
+            observed: &mut observed,
+            expected: &mut expected,
+            variance: variance.as_flattened_mut(),
+        };
+        loop {
+            let (mut dead, mut gone) = ([0.0f64; K], [0.0f64; K]);
+            let row = runs.next_row(keys, |key| {
+                // group < K by the layout (one stratum, K groups)
+                let g = ((key >> 1) & g_mask) as usize;
+                if let (Some(d), Some(l)) = (dead.get_mut(g), gone.get_mut(g)) {
+                    *d += (key & 1) as f64;
+                    *l += 1.0;
+                }
+            });
+            if row.is_none() {
+                break;
+            }
+            general_row_into(&risk, &dead, weights, &mut km, &mut peto, &mut out);
+            for (r, l) in risk.iter_mut().zip(gone) {
+                *r -= l;
+            }
+        }
+    }
+    // Fresh sums (only `n` set): the arrays' sums started from their zeros.
+    sums.events = events;
+    sums.observed = observed.to_vec();
+    sums.expected = expected.to_vec();
+    sums.variance = variance.as_flattened().to_vec();
 }
 
 /// The sweep of one stratum of two groups (the two-arm trial): the rows of
