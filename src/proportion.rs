@@ -4,8 +4,8 @@
 use crate::error::Result;
 use crate::interval::{Alternative, ConfidenceInterval, ConfidenceLevel};
 use crate::special::{
-    beta_quantile, beta_quantile_guess, ln_add_exp, ln_beta_tails, ln_dbinom, norm_quantile,
-    solve_increasing, Tail,
+    beta_quantile, beta_quantile_guess, increasing_root_in_unit_interval, ln_add_exp,
+    ln_beta_tails, ln_dbinom, norm_quantile, Tail,
 };
 use crate::ErrorDetail;
 
@@ -741,7 +741,7 @@ fn below_smallest_or(
     if at_min >= 0.0 {
         return Ok(0.0);
     }
-    solve_increasing(f, guess, step, what)
+    increasing_root_in_unit_interval(f, guess, step, what)
 }
 
 /// `ln P(X ≤ k)` for `X ~ Binomial(n, p)`.
