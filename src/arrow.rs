@@ -8,6 +8,7 @@
 //! (DataFusion, the `duckdb` crate's `query_arrow`, Polars through its
 //! `arrow_rs` conversions) reaches survkit through these two builders.
 
+use crate::builder::setters;
 use crate::ErrorDetail;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -156,12 +157,11 @@ impl ArrowSurvivalData {
         }
     }
 
-    /// The value of a numeric status column that marks an event (1 for 0/1
-    /// coding, the default; 2 for R's `lung`-style 1/2 coding). Ignored for a
-    /// Boolean status column.
-    pub fn event_code(mut self, code: f64) -> Self {
-        self.event_code = code;
-        self
+    setters! {
+        /// The value of a numeric status column that marks an event (1 for 0/1
+        /// coding, the default; 2 for R's `lung`-style 1/2 coding). Ignored for a
+        /// Boolean status column.
+        pub fn event_code(mut self, code: f64) -> Self { self.event_code }
     }
 
     /// Group labels from this column; levels in R's `factor()` order.
@@ -203,11 +203,10 @@ impl ArrowSurvivalData {
         self
     }
 
-    /// What to do with rows that have a missing value ([`NaAction::Omit`]
-    /// by default).
-    pub fn na_action(mut self, action: NaAction) -> Self {
-        self.na_action = action;
-        self
+    setters! {
+        /// What to do with rows that have a missing value ([`NaAction::Omit`]
+        /// by default).
+        pub fn na_action(mut self, action: NaAction) -> Self { self.na_action }
     }
 
     /// Reads the columns of `batches` (in order, as one table) and returns
@@ -429,11 +428,10 @@ impl ArrowCounts {
         self
     }
 
-    /// Counts are sums of case weights (`SUM(weight)`), so fractions are
-    /// allowed ([`EventTable::from_weighted_counts`]); off by default.
-    pub fn weighted(mut self, weighted: bool) -> Self {
-        self.weighted = weighted;
-        self
+    setters! {
+        /// Counts are sums of case weights (`SUM(weight)`), so fractions are
+        /// allowed ([`EventTable::from_weighted_counts`]); off by default.
+        pub fn weighted(mut self, weighted: bool) -> Self { self.weighted }
     }
 
     /// Reads the counts of `batches` (in order, as one table) into an event

@@ -2,6 +2,7 @@
 //! given design and the exhaustive search for the optimal, minimax and
 //! admissible designs.
 
+use crate::builder::setters;
 use crate::ErrorDetail;
 use std::fmt;
 use std::time::{Duration, Instant};
@@ -343,25 +344,18 @@ impl SimonSearch {
         })
     }
 
-    /// One-sided type I error (default 0.05), checked by [`search`](Self::search).
-    pub fn alpha(mut self, alpha: f64) -> Self {
-        self.alpha = alpha;
-        self
-    }
-    /// Type II error (default 0.20, power 0.80), checked by [`search`](Self::search).
-    pub fn beta(mut self, beta: f64) -> Self {
-        self.beta = beta;
-        self
-    }
-    /// Largest total size searched (default 100, at most 1000).
-    pub fn nmax(mut self, nmax: u64) -> Self {
-        self.nmax = nmax;
-        self
-    }
-    /// Time budget (default 10 s).
-    pub fn time_limit(mut self, limit: Duration) -> Self {
-        self.time_limit = limit;
-        self
+    setters! {
+        /// One-sided type I error (default 0.05), checked by [`search`](Self::search).
+        pub fn alpha(mut self, alpha: f64) -> Self { self.alpha }
+
+        /// Type II error (default 0.20, power 0.80), checked by [`search`](Self::search).
+        pub fn beta(mut self, beta: f64) -> Self { self.beta }
+
+        /// Largest total size searched (default 100, at most 1000).
+        pub fn nmax(mut self, nmax: u64) -> Self { self.nmax }
+
+        /// Time budget (default 10 s).
+        pub fn time_limit(mut self, limit: Duration) -> Self { self.time_limit }
     }
 
     /// Runs the search.

@@ -1,5 +1,6 @@
 //! Exact single-stage phase II designs (A'Hern 2001).
 
+use crate::builder::setters;
 use crate::ErrorDetail;
 use std::fmt;
 use std::time::{Duration, Instant};
@@ -81,25 +82,18 @@ impl SingleStageSearch {
             time_limit: DEFAULT_SINGLE_STAGE_TIME_LIMIT,
         })
     }
-    /// One-sided type I error (default 0.05), checked by [`search`](Self::search).
-    pub fn alpha(mut self, alpha: f64) -> Self {
-        self.alpha = alpha;
-        self
-    }
-    /// Type II error (default 0.20), checked by [`search`](Self::search).
-    pub fn beta(mut self, beta: f64) -> Self {
-        self.beta = beta;
-        self
-    }
-    /// Largest size searched (default 1000).
-    pub fn nmax(mut self, nmax: u64) -> Self {
-        self.nmax = nmax;
-        self
-    }
-    /// Time budget (default 10 s).
-    pub fn time_limit(mut self, limit: Duration) -> Self {
-        self.time_limit = limit;
-        self
+    setters! {
+        /// One-sided type I error (default 0.05), checked by [`search`](Self::search).
+        pub fn alpha(mut self, alpha: f64) -> Self { self.alpha }
+
+        /// Type II error (default 0.20), checked by [`search`](Self::search).
+        pub fn beta(mut self, beta: f64) -> Self { self.beta }
+
+        /// Largest size searched (default 1000).
+        pub fn nmax(mut self, nmax: u64) -> Self { self.nmax }
+
+        /// Time budget (default 10 s).
+        pub fn time_limit(mut self, limit: Duration) -> Self { self.time_limit }
     }
 
     /// Runs the search.

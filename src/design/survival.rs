@@ -3,6 +3,7 @@
 //! the number of patients under uniform accrual, follow-up and exponential
 //! dropout (Lachin & Foulkes 1986).
 
+use crate::builder::setters;
 use crate::ErrorDetail;
 use std::fmt;
 
@@ -188,30 +189,21 @@ impl LogRankEvents {
             method: EventsMethod::Schoenfeld,
         })
     }
-    /// Significance level (default 0.025), checked when computing.
-    pub fn alpha(mut self, alpha: f64) -> Self {
-        self.alpha = alpha;
-        self
-    }
-    /// One- or two-sided test (default one-sided).
-    pub fn sided(mut self, sided: Sided) -> Self {
-        self.sided = sided;
-        self
-    }
-    /// Target power (default 0.80), checked when computing.
-    pub fn power(mut self, power: f64) -> Self {
-        self.power = power;
-        self
-    }
-    /// Experimental : control allocation ratio `k` (default 1).
-    pub fn allocation_ratio(mut self, ratio: f64) -> Self {
-        self.allocation_ratio = ratio;
-        self
-    }
-    /// Schoenfeld (default) or Freedman.
-    pub fn method(mut self, method: EventsMethod) -> Self {
-        self.method = method;
-        self
+    setters! {
+        /// Significance level (default 0.025), checked when computing.
+        pub fn alpha(mut self, alpha: f64) -> Self { self.alpha }
+
+        /// One- or two-sided test (default one-sided).
+        pub fn sided(mut self, sided: Sided) -> Self { self.sided }
+
+        /// Target power (default 0.80), checked when computing.
+        pub fn power(mut self, power: f64) -> Self { self.power }
+
+        /// Experimental : control allocation ratio `k` (default 1).
+        pub fn allocation_ratio(mut self, ratio: f64) -> Self { self.allocation_ratio }
+
+        /// Schoenfeld (default) or Freedman.
+        pub fn method(mut self, method: EventsMethod) -> Self { self.method }
     }
 
     /// The number of events needed.
@@ -471,35 +463,24 @@ impl SurvivalSampleSize {
             method: SurvivalSampleSizeMethod::LachinFoulkes,
         })
     }
-    /// Exponential dropout hazard in both arms (default 0), checked when computing.
-    pub fn dropout_hazard(mut self, eta: f64) -> Self {
-        self.dropout_hazard = eta;
-        self
-    }
-    /// Significance level (default 0.025).
-    pub fn alpha(mut self, alpha: f64) -> Self {
-        self.alpha = alpha;
-        self
-    }
-    /// One- or two-sided (default one-sided).
-    pub fn sided(mut self, sided: Sided) -> Self {
-        self.sided = sided;
-        self
-    }
-    /// Target power (default 0.80).
-    pub fn power(mut self, power: f64) -> Self {
-        self.power = power;
-        self
-    }
-    /// Experimental : control allocation ratio (default 1).
-    pub fn allocation_ratio(mut self, ratio: f64) -> Self {
-        self.allocation_ratio = ratio;
-        self
-    }
-    /// Lachin-Foulkes (default), Schoenfeld or Freedman.
-    pub fn method(mut self, method: SurvivalSampleSizeMethod) -> Self {
-        self.method = method;
-        self
+    setters! {
+        /// Exponential dropout hazard in both arms (default 0), checked when computing.
+        pub fn dropout_hazard(mut self, eta: f64) -> Self { self.dropout_hazard }
+
+        /// Significance level (default 0.025).
+        pub fn alpha(mut self, alpha: f64) -> Self { self.alpha }
+
+        /// One- or two-sided (default one-sided).
+        pub fn sided(mut self, sided: Sided) -> Self { self.sided }
+
+        /// Target power (default 0.80).
+        pub fn power(mut self, power: f64) -> Self { self.power }
+
+        /// Experimental : control allocation ratio (default 1).
+        pub fn allocation_ratio(mut self, ratio: f64) -> Self { self.allocation_ratio }
+
+        /// Lachin-Foulkes (default), Schoenfeld or Freedman.
+        pub fn method(mut self, method: SurvivalSampleSizeMethod) -> Self { self.method }
     }
 
     /// The probability that a patient with event hazard `lambda` has an
