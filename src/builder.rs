@@ -14,16 +14,16 @@
 //! ```
 
 /// Builder setters: `pub fn name(mut self, arg: T) -> Self { self.field }`
-/// expands to a setter that stores `arg` in `self.field` (through `Into`,
+/// (or `{ self.inner.field }`) expands to a setter that stores `arg` in that field (through `Into`,
 /// so an `Option<T>` field receives `Some(arg)`) and returns `self`.
 macro_rules! setters {
     ($(
-        $(#[$meta:meta])* pub fn $name:ident(mut self, $arg:ident: $ty:ty) -> Self { self.$field:ident }
+        $(#[$meta:meta])* pub fn $name:ident(mut self, $arg:ident: $ty:ty) -> Self { self.$($field:ident).+ }
     )*) => {
         $(
             #[allow(clippy::useless_conversion)] // `Into` is the identity for a plain field
             $(#[$meta])* pub fn $name(mut self, $arg: $ty) -> Self {
-                self.$field = $arg.into();
+                self.$($field).+ = $arg.into();
                 self
             }
         )*

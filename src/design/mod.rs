@@ -23,7 +23,9 @@ pub use survival::{
     SurvivalSampleSizeMethod, SurvivalSampleSizeResult,
 };
 
-use crate::error::Result;
+use std::time::Duration;
+
+use crate::error::{Error, Result};
 use crate::special::ln_dbinom;
 use crate::ErrorDetail;
 
@@ -68,6 +70,64 @@ pub(crate) fn check_rates(p0: f64, p1: f64) -> Result<()> {
             value: p1,
         }
         .into())
+    }
+}
+
+/// What both phase II searches (Simon's two-stage, A'Hern's single stage)
+/// are given: the response rates under H0 and H1, the error rates, the
+/// largest total size and the time budget.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct SearchInputs {
+    pub(crate) p0: f64,
+    pub(crate) p1: f64,
+    pub(crate) alpha: f64,
+    pub(crate) beta: f64,
+    pub(crate) nmax: u64,
+    pub(crate) time_limit: Duration,
+}
+
+impl SearchInputs {
+    /// Checked rates, alpha 0.05, beta 0.20 (the defaults of both searches).
+    pub(crate) fn new(p0: f64, p1: f64, nmax: u64, time_limit: Duration) -> Result<Self> {
+        check_rates(p0, p1)?;
+        Ok(Self {
+            p0,
+            p1,
+            alpha: 0.05,
+            beta: 0.20,
+            nmax,
+            time_limit,
+        })
+    }
+
+    /// Checks what the setters did not: the rates, alpha and beta in
+    /// (0, 0.5), and `1 ≤ nmax ≤ max_nmax` (`constraint` says so).
+    pub(crate) fn check(&self, max_nmax: u64, constraint: &'static str) -> Result<()> {
+        check_rates(self.p0, self.p1)?;
+        check_error_rate("alpha", self.alpha)?;
+        check_error_rate("beta", self.beta)?;
+        if self.nmax == 0 || self.nmax > max_nmax {
+            return Err(ErrorDetail::InvalidParameter {
+                what: "nmax",
+                constraint,
+                value: self.nmax as f64,
+            }
+            .into());
+        }
+        Ok(())
+    }
+
+    /// The error of a search that ran out of time after `reached` of the
+    /// `nmax` sizes (`unit`).
+    pub(crate) fn stopped(&self, what: &'static str, unit: &'static str, reached: u64) -> Error {
+        ErrorDetail::SearchStopped {
+            what,
+            limit_ms: self.time_limit.as_millis().min(u64::MAX as u128) as u64,
+            unit,
+            reached,
+            target: self.nmax,
+        }
+        .into()
     }
 }
 
