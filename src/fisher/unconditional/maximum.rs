@@ -20,6 +20,9 @@ const WINDOW_LOG: f64 = 60.0;
 /// the reported error bound as it is.
 const MIN_WIDTH: f64 = 1e-15;
 
+/// The stage named when the time budget runs out in the maximisation.
+const MAXIMISING: &str = "maximising over the nuisance parameter";
+
 /// `ln C(n, s)` accurate to a few ulps (Loader's binomial density at ½).
 fn ln_choose_exact(n: u64, s: u64) -> f64 {
     ln_dbinom(s as f64, n as f64, 0.5) + n as f64 * std::f64::consts::LN_2
@@ -290,20 +293,7 @@ impl Bernstein {
     }
 
     pub(super) fn maximise(&self, lo: f64, hi: f64, deadline: &Deadline) -> Result<Maximum> {
-        let stage = "maximising over the nuisance parameter";
-        let grid = ((16.0 * (self.n as f64).sqrt()).ceil() as usize).max(64);
-        let mut pts = Vec::with_capacity(grid + 1);
-        for i in 0..=grid {
-            if i.is_multiple_of(64) {
-                deadline.check(stage, i as u64, grid as u64 + 1)?;
-            }
-            let x = if i == grid {
-                hi
-            } else {
-                lo + (hi - lo) * i as f64 / grid as f64
-            };
-            pts.push(self.at(x));
-        }
+        let pts = self.grid(lo, hi, deadline)?;
         let ib = (0..pts.len())
             .max_by(|&i, &j| pts[i].ln_p.total_cmp(&pts[j].ln_p))
             .expect("the grid is not empty");
@@ -315,8 +305,43 @@ impl Bernstein {
                 upper: best.0,
             });
         }
-        // Golden-section refinement around the best grid point.
-        let (mut a, mut b) = (pts[ib.saturating_sub(1)].x, pts[(ib + 1).min(grid)].x);
+        let last = pts.len() - 1;
+        let (a, b) = (pts[ib.saturating_sub(1)].x, pts[(ib + 1).min(last)].x);
+        for (y, x) in self.golden_section(a, b) {
+            if y > best.0 {
+                best = (y, x);
+            }
+        }
+        let unresolved = self.branch_and_bound(&pts, &mut best, deadline)?;
+        Ok(Maximum {
+            value: best.0,
+            at: best.1,
+            upper: unresolved.max(best.0),
+        })
+    }
+
+    /// `P` and its derivative's parts on an even grid of `[lo, hi]`
+    /// (at least 64 intervals, `16 √N` for large `N`).
+    fn grid(&self, lo: f64, hi: f64, deadline: &Deadline) -> Result<Vec<Point>> {
+        let grid = ((16.0 * (self.n as f64).sqrt()).ceil() as usize).max(64);
+        let mut pts = Vec::with_capacity(grid + 1);
+        for i in 0..=grid {
+            if i.is_multiple_of(64) {
+                deadline.check(MAXIMISING, i as u64, grid as u64 + 1)?;
+            }
+            let x = if i == grid {
+                hi
+            } else {
+                lo + (hi - lo) * i as f64 / grid as f64
+            };
+            pts.push(self.at(x));
+        }
+        Ok(pts)
+    }
+
+    /// Golden-section refinement of `ln P` on `[a, b]` (around the best grid
+    /// point): the last two points, `(ln P, π)`.
+    fn golden_section(&self, mut a: f64, mut b: f64) -> [(f64, f64); 2] {
         let phi = 0.5 * (5f64.sqrt() - 1.0);
         let (mut c, mut d) = (b - phi * (b - a), a + phi * (b - a));
         let (mut fc, mut fd) = (self.value.ln_at(c), self.value.ln_at(d));
@@ -338,27 +363,34 @@ impl Bernstein {
                 fd = self.value.ln_at(d);
             }
         }
-        for (y, x) in [(fc, c), (fd, d)] {
-            if y > best.0 {
-                best = (y, x);
-            }
-        }
-        // Branch and bound.
+        [(fc, c), (fd, d)]
+    }
+
+    /// Branch and bound over the grid's intervals: splits the interval of
+    /// the largest bound until every bound is within [`CERTIFIED_REL_TOL`]
+    /// of `best` (raised by the midpoints it evaluates); returns the
+    /// largest bound left unresolved (`−∞` if none).
+    fn branch_and_bound(
+        &self,
+        pts: &[Point],
+        best: &mut (f64, f64),
+        deadline: &Deadline,
+    ) -> Result<f64> {
         let slack = CERTIFIED_REL_TOL.ln_1p();
         let mut heap = BinaryHeap::new();
         let mut unresolved = f64::NEG_INFINITY;
-        for i in 0..grid {
-            let (pa, pb) = (pts[i], pts[i + 1]);
-            let ub = self.ln_upper(&pa, &pb);
-            if ub > best.0 + slack {
-                heap.push(Cell {
-                    ln_ub: ub,
-                    a: pa,
-                    b: pb,
-                });
-            } else {
-                unresolved = unresolved.max(ub);
-            }
+        // An interval whose bound may still beat the best value is kept.
+        let bound =
+            |a: Point, b: Point, best: f64, heap: &mut BinaryHeap<Cell>, unresolved: &mut f64| {
+                let ln_ub = self.ln_upper(&a, &b);
+                if ln_ub > best + slack {
+                    heap.push(Cell { ln_ub, a, b });
+                } else {
+                    *unresolved = unresolved.max(ln_ub);
+                }
+            };
+        for w in pts.windows(2) {
+            bound(w[0], w[1], best.0, &mut heap, &mut unresolved);
         }
         let mut done = 0u64;
         while let Some(cell) = heap.pop() {
@@ -368,7 +400,7 @@ impl Bernstein {
             }
             done += 1;
             if done.is_multiple_of(64) {
-                deadline.check(stage, done, done + heap.len() as u64)?;
+                deadline.check(MAXIMISING, done, done + heap.len() as u64)?;
             }
             let mid = 0.5 * (cell.a.x + cell.b.x);
             if cell.b.x - cell.a.x <= MIN_WIDTH || mid <= cell.a.x || mid >= cell.b.x {
@@ -377,25 +409,11 @@ impl Bernstein {
             }
             let pm = self.at(mid);
             if pm.ln_p > best.0 {
-                best = (pm.ln_p, mid);
+                *best = (pm.ln_p, mid);
             }
-            for (pa, pb) in [(cell.a, pm), (pm, cell.b)] {
-                let ub = self.ln_upper(&pa, &pb);
-                if ub > best.0 + slack {
-                    heap.push(Cell {
-                        ln_ub: ub,
-                        a: pa,
-                        b: pb,
-                    });
-                } else {
-                    unresolved = unresolved.max(ub);
-                }
-            }
+            bound(cell.a, pm, best.0, &mut heap, &mut unresolved);
+            bound(pm, cell.b, best.0, &mut heap, &mut unresolved);
         }
-        Ok(Maximum {
-            value: best.0,
-            at: best.1,
-            upper: unresolved.max(best.0),
-        })
+        Ok(unresolved)
     }
 }
