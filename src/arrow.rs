@@ -741,6 +741,23 @@ fn batch(columns: Vec<(&str, ArrayRef)>, metadata: HashMap<String, String>) -> R
     .expect("every column is built with one entry per row and without nulls")
 }
 
+/// A batch with one row per step of a curve: the Utf8 labels `curve`,
+/// `group`, `stratum`, then the named Float64 columns.
+fn curve_rows_batch<const N: usize>(
+    [curve, group, stratum]: [Vec<&str>; 3],
+    names: [&str; N],
+    columns: [Vec<f64>; N],
+    metadata: HashMap<String, String>,
+) -> RecordBatch {
+    let mut all = vec![
+        ("curve", texts(curve)),
+        ("group", texts(group)),
+        ("stratum", texts(stratum)),
+    ];
+    all.extend(names.into_iter().zip(columns).map(|(n, v)| (n, floats(v))));
+    batch(all, metadata)
+}
+
 fn floats(v: Vec<f64>) -> ArrayRef {
     Arc::new(Float64Array::from(v))
 }
@@ -793,7 +810,6 @@ impl KaplanMeierFit {
             cols[7].extend_from_slice(c.lower());
             cols[8].extend_from_slice(c.upper());
         }
-        let [time, n_risk, n_event, n_censor, survival, se_log, se_surv, lower, upper] = cols;
         let metadata = HashMap::from([
             (
                 "confidence_level".to_owned(),
@@ -801,23 +817,18 @@ impl KaplanMeierFit {
             ),
             ("transform".to_owned(), format!("{:?}", self.transform())),
         ]);
-        batch(
-            vec![
-                ("curve", texts(curve)),
-                ("group", texts(group)),
-                ("stratum", texts(stratum)),
-                ("time", floats(time)),
-                ("n_risk", floats(n_risk)),
-                ("n_event", floats(n_event)),
-                ("n_censor", floats(n_censor)),
-                ("survival", floats(survival)),
-                ("std_err_log", floats(se_log)),
-                ("std_err_surv", floats(se_surv)),
-                ("lower", floats(lower)),
-                ("upper", floats(upper)),
-            ],
-            metadata,
-        )
+        let names = [
+            "time",
+            "n_risk",
+            "n_event",
+            "n_censor",
+            "survival",
+            "std_err_log",
+            "std_err_surv",
+            "lower",
+            "upper",
+        ];
+        curve_rows_batch([curve, group, stratum], names, cols, metadata)
     }
 
     /// The numbers at risk of every curve at the given times as an Arrow
@@ -872,20 +883,13 @@ impl KaplanMeierFit {
                 }
             }
         }
-        let [time, n_risk, n_event, n_censor, survival, lower, upper] = cols;
-        Ok(batch(
-            vec![
-                ("curve", texts(curve)),
-                ("group", texts(group)),
-                ("stratum", texts(stratum)),
-                ("time", floats(time)),
-                ("n_risk", floats(n_risk)),
-                ("n_event", floats(n_event)),
-                ("n_censor", floats(n_censor)),
-                ("survival", floats(survival)),
-                ("lower", floats(lower)),
-                ("upper", floats(upper)),
-            ],
+        let names = [
+            "time", "n_risk", "n_event", "n_censor", "survival", "lower", "upper",
+        ];
+        Ok(curve_rows_batch(
+            [curve, group, stratum],
+            names,
+            cols,
             HashMap::new(),
         ))
     }
