@@ -29,48 +29,41 @@ use crate::error::{Error, Result};
 use crate::special::ln_dbinom;
 use crate::ErrorDetail;
 
-/// Checks that a probability is in the open interval (0, 1).
-pub(crate) fn check_open_unit(what: &'static str, value: f64) -> Result<()> {
-    if value > 0.0 && value < 1.0 {
+/// `Ok` if `ok`, else the invalid-parameter error naming `what`, its
+/// `constraint` and the `value`.
+pub(crate) fn check_parameter(
+    what: &'static str,
+    value: f64,
+    ok: bool,
+    constraint: &'static str,
+) -> Result<()> {
+    if ok {
         Ok(())
     } else {
         Err(ErrorDetail::InvalidParameter {
             what,
-            constraint: "in (0, 1)",
+            constraint,
             value,
         }
         .into())
     }
 }
 
+/// Checks that a probability is in the open interval (0, 1).
+pub(crate) fn check_open_unit(what: &'static str, value: f64) -> Result<()> {
+    check_parameter(what, value, value > 0.0 && value < 1.0, "in (0, 1)")
+}
+
 /// Checks an error rate (alpha or beta): in the open interval (0, 0.5).
 pub(crate) fn check_error_rate(what: &'static str, value: f64) -> Result<()> {
-    if value > 0.0 && value < 0.5 {
-        Ok(())
-    } else {
-        Err(ErrorDetail::InvalidParameter {
-            what,
-            constraint: "in (0, 0.5)",
-            value,
-        }
-        .into())
-    }
+    check_parameter(what, value, value > 0.0 && value < 0.5, "in (0, 0.5)")
 }
 
 /// Checks the two response rates of a phase II design: both in (0, 1), p1 > p0.
 pub(crate) fn check_rates(p0: f64, p1: f64) -> Result<()> {
     check_open_unit("p0", p0)?;
     check_open_unit("p1", p1)?;
-    if p1 > p0 {
-        Ok(())
-    } else {
-        Err(ErrorDetail::InvalidParameter {
-            what: "p1",
-            constraint: "greater than p0",
-            value: p1,
-        }
-        .into())
-    }
+    check_parameter("p1", p1, p1 > p0, "greater than p0")
 }
 
 /// What both phase II searches (Simon's two-stage, A'Hern's single stage)
@@ -106,15 +99,8 @@ impl SearchInputs {
         check_rates(self.p0, self.p1)?;
         check_error_rate("alpha", self.alpha)?;
         check_error_rate("beta", self.beta)?;
-        if self.nmax == 0 || self.nmax > max_nmax {
-            return Err(ErrorDetail::InvalidParameter {
-                what: "nmax",
-                constraint,
-                value: self.nmax as f64,
-            }
-            .into());
-        }
-        Ok(())
+        let nmax_ok = self.nmax != 0 && self.nmax <= max_nmax;
+        check_parameter("nmax", self.nmax as f64, nmax_ok, constraint)
     }
 
     /// The error of a search that ran out of time after `reached` of the
@@ -217,6 +203,18 @@ fn sig_digits(x: f64, digits: usize) -> (usize, i32) {
     let trimmed = mantissa.replace('.', "");
     let sig = trimmed.trim_end_matches('0').len().max(1);
     (sig, exp)
+}
+
+/// Writes one line per `(label, value)`: the label carries its own padding,
+/// so each line is exactly the text the reference software prints.
+pub(crate) fn write_labelled(
+    f: &mut std::fmt::Formatter<'_>,
+    lines: &[(&str, String)],
+) -> std::fmt::Result {
+    for (label, value) in lines {
+        writeln!(f, "{label}{value}")?;
+    }
+    Ok(())
 }
 
 /// Lays out a table like R's `print` of a matrix with row names: row names
