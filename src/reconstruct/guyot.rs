@@ -199,82 +199,10 @@ fn exact(
     }
     *budget -= cells;
     let big_n = n_start as usize; // within the budget, so allocatable
-                                  // Drops and their candidate (M, d).
-    let mut drops: Vec<(usize, Vec<(u64, u64)>)> = Vec::new();
-    let mut prev = s_before;
-    for (k, c) in clicks.iter().enumerate() {
-        if c.survival < prev {
-            let r = c.survival / prev;
-            let q = 1.0 - r;
-            let d_max = ((n_start as f64 * q).ceil() as u64 + 1).min(n_start);
-            let mut cands = Vec::new();
-            for d in 1..=d_max {
-                let m = (d as f64 / q).round();
-                if m > n_start as f64 {
-                    break;
-                }
-                let m = m as u64; // 0 ≤ m ≤ n_start
-                if m < d {
-                    continue;
-                }
-                let ratio = (m - d) as f64 / m as f64;
-                if (ratio - r).abs() <= EXACT_RATIO_TOLERANCE {
-                    cands.push((m, d));
-                }
-            }
-            if cands.is_empty() {
-                return Exact::Inconsistent;
-            }
-            drops.push((k, cands));
-        } else if c.survival > prev {
-            // Impossible after cleaning (the running minimum).
-            return Exact::Inconsistent;
-        }
-        prev = c.survival;
-    }
-    // Dynamic programme over the number left after each drop.
-    let mut cost = vec![f64::INFINITY; big_n + 1];
-    cost[big_n] = 0.0;
-    let mut back: Vec<Vec<(u64, u64, u64)>> = Vec::with_capacity(drops.len());
-    let mut prev_t = t_start;
-    let mut best = vec![(f64::INFINITY, 0usize); big_n + 1];
-    for (k, cands) in &drops {
-        let t = clicks[*k].time;
-        let width = t > prev_t;
-        if width {
-            let mut run = (f64::INFINITY, big_n);
-            for n in (0..=big_n).rev() {
-                if cost[n] < run.0 {
-                    run = (cost[n], n);
-                }
-                best[n] = run;
-            }
-        } else {
-            for (n, b) in best.iter_mut().enumerate() {
-                *b = (cost[n], n);
-            }
-        }
-        let mut next = vec![f64::INFINITY; big_n + 1];
-        let mut choice: Vec<(u64, u64, u64)> = Vec::with_capacity(cands.len());
-        let nh = n_hat[*k] as f64; // one n̂ per click, k < clicks.len()
-        for &(m, d) in cands {
-            let (c0, pred) = best[m as usize];
-            if !c0.is_finite() {
-                continue;
-            }
-            let c = c0 + (m as f64 - nh).powi(2);
-            let s2 = (m - d) as usize;
-            if c < next[s2] {
-                // A later entry for the same state is cheaper: the
-                // backtrack reads the last one.
-                next[s2] = c;
-                choice.push((s2 as u64, m, pred as u64));
-            }
-        }
-        cost = next;
-        back.push(choice);
-        prev_t = t;
-    }
+    let Some(drops) = drop_candidates(clicks, s_before, n_start) else {
+        return Exact::Inconsistent;
+    };
+    let (cost, back) = cheapest_paths(clicks, t_start, n_hat, big_n, &drops);
     // The end of the interval.
     let lowest = match end {
         End::Next { n, .. } => n as usize,
@@ -325,6 +253,107 @@ fn exact(
         }
     }
     Exact::Found(Solution { d, censor }, !drops.is_empty())
+}
+
+/// The drops of the clicks with their candidate `(M, d)`: `d` events among
+/// `M` at risk whose ratio `(M − d)/M` matches the drop to
+/// [`EXACT_RATIO_TOLERANCE`]; `None` when a drop has no candidate or the
+/// curve rises.
+fn drop_candidates(
+    clicks: &[Click],
+    s_before: f64,
+    n_start: u64,
+) -> Option<Vec<(usize, Vec<(u64, u64)>)>> {
+    let mut drops: Vec<(usize, Vec<(u64, u64)>)> = Vec::new();
+    let mut prev = s_before;
+    for (k, c) in clicks.iter().enumerate() {
+        if c.survival < prev {
+            let r = c.survival / prev;
+            let q = 1.0 - r;
+            let d_max = ((n_start as f64 * q).ceil() as u64 + 1).min(n_start);
+            let mut cands = Vec::new();
+            for d in 1..=d_max {
+                let m = (d as f64 / q).round();
+                if m > n_start as f64 {
+                    break;
+                }
+                let m = m as u64; // 0 ≤ m ≤ n_start
+                if m < d {
+                    continue;
+                }
+                let ratio = (m - d) as f64 / m as f64;
+                if (ratio - r).abs() <= EXACT_RATIO_TOLERANCE {
+                    cands.push((m, d));
+                }
+            }
+            if cands.is_empty() {
+                return None;
+            }
+            drops.push((k, cands));
+        } else if c.survival > prev {
+            // Impossible after cleaning (the running minimum).
+            return None;
+        }
+        prev = c.survival;
+    }
+    Some(drops)
+}
+
+/// The dynamic programme over the number left after each drop: the cost
+/// `Σ (M − n̂)²` of the cheapest path to each state after the last drop,
+/// and for each drop its choices `(state after, M, state before)`.
+#[allow(clippy::type_complexity)] // the back pointers of the programme
+fn cheapest_paths(
+    clicks: &[Click],
+    t_start: f64,
+    n_hat: &[i64],
+    big_n: usize,
+    drops: &[(usize, Vec<(u64, u64)>)],
+) -> (Vec<f64>, Vec<Vec<(u64, u64, u64)>>) {
+    // Dynamic programme over the number left after each drop.
+    let mut cost = vec![f64::INFINITY; big_n + 1];
+    cost[big_n] = 0.0;
+    let mut back: Vec<Vec<(u64, u64, u64)>> = Vec::with_capacity(drops.len());
+    let mut prev_t = t_start;
+    let mut best = vec![(f64::INFINITY, 0usize); big_n + 1];
+    for (k, cands) in drops {
+        let t = clicks[*k].time;
+        let width = t > prev_t;
+        if width {
+            let mut run = (f64::INFINITY, big_n);
+            for n in (0..=big_n).rev() {
+                if cost[n] < run.0 {
+                    run = (cost[n], n);
+                }
+                best[n] = run;
+            }
+        } else {
+            for (n, b) in best.iter_mut().enumerate() {
+                *b = (cost[n], n);
+            }
+        }
+        let mut next = vec![f64::INFINITY; big_n + 1];
+        let mut choice: Vec<(u64, u64, u64)> = Vec::with_capacity(cands.len());
+        let nh = n_hat[*k] as f64; // one n̂ per click, k < clicks.len()
+        for &(m, d) in cands {
+            let (c0, pred) = best[m as usize];
+            if !c0.is_finite() {
+                continue;
+            }
+            let c = c0 + (m as f64 - nh).powi(2);
+            let s2 = (m - d) as usize;
+            if c < next[s2] {
+                // A later entry for the same state is cheaper: the
+                // backtrack reads the last one.
+                next[s2] = c;
+                choice.push((s2 as u64, m, pred as u64));
+            }
+        }
+        cost = next;
+        back.push(choice);
+        prev_t = t;
+    }
+    (cost, back)
 }
 
 #[derive(Debug, Clone, Copy)]
