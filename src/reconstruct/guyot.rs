@@ -255,16 +255,19 @@ fn exact(
     Exact::Found(Solution { d, censor }, !drops.is_empty())
 }
 
+/// A drop of the curve: its click's index in the interval and the
+/// candidate `(M, d)` (at risk, events) that give its ratio.
+type Drop = (usize, Vec<(u64, u64)>);
+
+/// A step of the dynamic programme: `(state after, M, state before)`.
+type Choice = (u64, u64, u64);
+
 /// The drops of the clicks with their candidate `(M, d)`: `d` events among
 /// `M` at risk whose ratio `(M − d)/M` matches the drop to
 /// [`EXACT_RATIO_TOLERANCE`]; `None` when a drop has no candidate or the
 /// curve rises.
-fn drop_candidates(
-    clicks: &[Click],
-    s_before: f64,
-    n_start: u64,
-) -> Option<Vec<(usize, Vec<(u64, u64)>)>> {
-    let mut drops: Vec<(usize, Vec<(u64, u64)>)> = Vec::new();
+fn drop_candidates(clicks: &[Click], s_before: f64, n_start: u64) -> Option<Vec<Drop>> {
+    let mut drops: Vec<Drop> = Vec::new();
     let mut prev = s_before;
     for (k, c) in clicks.iter().enumerate() {
         if c.survival < prev {
@@ -302,18 +305,17 @@ fn drop_candidates(
 /// The dynamic programme over the number left after each drop: the cost
 /// `Σ (M − n̂)²` of the cheapest path to each state after the last drop,
 /// and for each drop its choices `(state after, M, state before)`.
-#[allow(clippy::type_complexity)] // the back pointers of the programme
 fn cheapest_paths(
     clicks: &[Click],
     t_start: f64,
     n_hat: &[i64],
     big_n: usize,
-    drops: &[(usize, Vec<(u64, u64)>)],
-) -> (Vec<f64>, Vec<Vec<(u64, u64, u64)>>) {
+    drops: &[Drop],
+) -> (Vec<f64>, Vec<Vec<Choice>>) {
     // Dynamic programme over the number left after each drop.
     let mut cost = vec![f64::INFINITY; big_n + 1];
     cost[big_n] = 0.0;
-    let mut back: Vec<Vec<(u64, u64, u64)>> = Vec::with_capacity(drops.len());
+    let mut back: Vec<Vec<Choice>> = Vec::with_capacity(drops.len());
     let mut prev_t = t_start;
     let mut best = vec![(f64::INFINITY, 0usize); big_n + 1];
     for (k, cands) in drops {
@@ -333,7 +335,7 @@ fn cheapest_paths(
             }
         }
         let mut next = vec![f64::INFINITY; big_n + 1];
-        let mut choice: Vec<(u64, u64, u64)> = Vec::with_capacity(cands.len());
+        let mut choice: Vec<Choice> = Vec::with_capacity(cands.len());
         let nh = n_hat[*k] as f64; // one n̂ per click, k < clicks.len()
         for &(m, d) in cands {
             let (c0, pred) = best[m as usize];
