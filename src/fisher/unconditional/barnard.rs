@@ -43,7 +43,7 @@ const WALD_EXACT_BAND: f64 = 1e-9;
 /// shrinks with the square of the width. A grid of `max(64, 16√N)`
 /// intervals, a golden-section refinement around the best grid point, then
 /// branch and bound on the smaller of the two bounds stop when no interval
-/// can exceed the best value by more than [`CERTIFIED_REL_TOL`].
+/// can exceed the best value by more than [`CERTIFIED_REL_TOL`](super::CERTIFIED_REL_TOL).
 ///
 /// # Conventions
 /// scipy's `barnard_exact` with the groups as the table's COLUMNS: survkit
@@ -56,7 +56,7 @@ const WALD_EXACT_BAND: f64 = 1e-9;
 /// # Errors
 /// [`ErrorDetail::EmptyInput`](crate::ErrorDetail::EmptyInput) if a row (group) total is 0;
 /// [`ErrorDetail::BudgetExceeded`](crate::ErrorDetail::BudgetExceeded) if `(n₁ + 1)(n₂ + 1)` exceeds
-/// [`MAX_REGION_TABLES`]; [`ErrorDetail::TimeLimitExceeded`](crate::ErrorDetail::TimeLimitExceeded) past the time limit
+/// [`MAX_REGION_TABLES`](super::MAX_REGION_TABLES); [`ErrorDetail::TimeLimitExceeded`](crate::ErrorDetail::TimeLimitExceeded) past the time limit
 /// (default [`DEFAULT_TIME_LIMIT`]).
 ///
 /// # Example

@@ -31,7 +31,7 @@ const FISHER_TWO_SIDED_REL: f64 = 1e-7;
 /// Fisher's exact p-value as the ordering statistic.
 ///
 /// # Method
-/// As in [`Barnard`], with `R = {tables y : p_F(y) ≤ p_F(x) (1 + 1e-10)}`,
+/// As in [`Barnard`](super::Barnard), with `R = {tables y : p_F(y) ≤ p_F(x) (1 + 1e-10)}`,
 /// `p_F` Fisher's conditional p-value of a table given its margins:
 /// ```text
 /// Less       p_F(y) = P(Y₁ ≤ y₁ | s)        Greater   p_F(y) = P(Y₁ ≥ y₁ | s)
@@ -41,13 +41,13 @@ const FISHER_TWO_SIDED_REL: f64 = 1e-7;
 ///
 /// # Conventions
 /// One-sided p-values are scipy's `boschloo_exact` (groups as scipy's
-/// columns, see [`Barnard`]). Two-sided, survkit orders tables by Fisher's
+/// columns, see [`Barnard`](super::Barnard)). Two-sided, survkit orders tables by Fisher's
 /// two-sided p (R's `fisher.test` rule), the natural two-sided Boschloo
 /// test; scipy's doubling of the smaller one-sided p is
 /// [`BoschlooTwoSided::Doubled`]. See [`BoschlooTwoSided`] for why.
 ///
 /// # Errors
-/// As for [`Barnard`].
+/// As for [`Barnard`](super::Barnard).
 ///
 /// # Example
 /// ```
@@ -111,7 +111,7 @@ impl Boschloo {
     /// Runs the test on a table whose rows are the two groups.
     ///
     /// # Errors
-    /// As for [`Barnard`].
+    /// As for [`Barnard`](super::Barnard).
     pub fn test(&self, table: &Table2x2) -> Result<UnconditionalResult> {
         let deadline = Deadline::new(self.time_limit, "Boschloo's test");
         let g = Groups::new(table)?;
@@ -153,7 +153,7 @@ impl Boschloo {
 /// Boschloo's test with the defaults of [`Boschloo::new`].
 ///
 /// # Errors
-/// As for [`Barnard`].
+/// As for [`Barnard`](super::Barnard).
 ///
 /// # Example
 /// ```

@@ -9,7 +9,7 @@ use crate::interval::Alternative;
 /// The result of Barnard's or Boschloo's unconditional exact test.
 ///
 /// # Method
-/// See [`Barnard`] and [`Boschloo`].
+/// See [`Barnard`](super::Barnard) and [`Boschloo`](super::Boschloo).
 ///
 /// # Example
 /// ```
