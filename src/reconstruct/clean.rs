@@ -80,6 +80,15 @@ pub(crate) fn clean(
     Ok((clicks, report))
 }
 
+/// `Ok` for a finite value, else the error naming `what` and its `index`.
+pub(crate) fn check_finite(what: &'static str, index: usize, value: f64) -> Result<()> {
+    if value.is_finite() {
+        Ok(())
+    } else {
+        Err(ErrorDetail::NonFinite { what, index, value }.into())
+    }
+}
+
 /// One click checked (finite, within the slack of the axis) and clamped
 /// to the axis, the clamps counted in `report`.
 fn checked_click(
@@ -92,22 +101,8 @@ fn checked_click(
         SurvivalScale::Proportion => 1.0,
         SurvivalScale::Percent => 100.0,
     };
-    if !t.is_finite() {
-        return Err(ErrorDetail::NonFinite {
-            what: "click time",
-            index,
-            value: t,
-        }
-        .into());
-    }
-    if !s.is_finite() {
-        return Err(ErrorDetail::NonFinite {
-            what: "click survival",
-            index,
-            value: s,
-        }
-        .into());
-    }
+    check_finite("click time", index, t)?;
+    check_finite("click survival", index, s)?;
     let mut p = s / factor;
     if !(-CLAMP_SLACK..=1.0 + CLAMP_SLACK).contains(&p) {
         return Err(ErrorDetail::InvalidParameter {

@@ -130,14 +130,7 @@ impl AtRiskTable {
             .into());
         }
         for (index, &t) in time.iter().enumerate() {
-            if !t.is_finite() {
-                return Err(ErrorDetail::NonFinite {
-                    what: "at-risk times",
-                    index,
-                    value: t,
-                }
-                .into());
-            }
+            clean::check_finite("at-risk times", index, t)?;
         }
         if time[0] != 0.0 {
             return Err(ErrorDetail::InvalidParameter {
