@@ -86,45 +86,59 @@ impl UnitCounts {
     /// `n ≥ d + c ≥ 1`; the `n > 0` test, always true for a fitted curve,
     /// only keeps inconsistent deserialised counts from producing NaN).
     pub(crate) fn survival(&self) -> Vec<f64> {
-        let mut s = 1.0_f64;
-        self.walk(|nf, d| {
-            if nf > 0.0 {
-                s *= (nf - d as f64) / nf;
-            }
-            s
-        })
+        self.walk(
+            1.0,
+            |s, nf, d| {
+                if nf > 0.0 {
+                    s * ((nf - d as f64) / nf)
+                } else {
+                    s
+                }
+            },
+            |s| s,
+        )
     }
 
     /// Greenwood σ after each row, `sqrt(Σ d / (n (n − d)))`, `+∞` from the
     /// first row with `n ≤ d` on: bit for bit the general loop over
     /// [`Counts::rows`] (with `d = 0` the term added is exactly 0).
     pub(crate) fn greenwood(&self) -> Vec<f64> {
-        let mut green = 0.0_f64;
-        self.walk(|nf, d| {
-            let df = d as f64;
-            let term = if nf > df {
-                df / (nf * (nf - df))
-            } else {
-                f64::INFINITY
-            };
-            green += if d > 0 { term } else { 0.0 };
-            green.sqrt()
-        })
+        self.walk(
+            0.0,
+            |green, nf, d| {
+                let df = d as f64;
+                let term = if nf > df {
+                    df / (nf * (nf - df))
+                } else {
+                    f64::INFINITY
+                };
+                green + if d > 0 { term } else { 0.0 }
+            },
+            f64::sqrt,
+        )
     }
 
-    /// The one decoding walk of the packed rows: `row(n, d)` (the number at
-    /// risk before the row and its events) gives the row's output value.
+    /// The one decoding walk of the packed rows: a running value, started
+    /// at `init`, stepped by `step(value, n, d)` (the number at risk before
+    /// the row and its events); `out(value)` is the row's output.
     #[inline(always)]
-    fn walk(&self, mut row: impl FnMut(f64, u64) -> f64) -> Vec<f64> {
-        let mut out = vec![0.0; self.codes.len()];
+    fn walk(
+        &self,
+        init: f64,
+        step: impl Fn(f64, f64, u64) -> f64,
+        out: impl Fn(f64) -> f64,
+    ) -> Vec<f64> {
+        let mut values = vec![0.0; self.codes.len()];
         let mut large = self.large.iter();
         let mut at_risk = self.n_total;
-        for (slot, &code) in out.iter_mut().zip(&self.codes) {
+        let mut acc = init;
+        for (slot, &code) in values.iter_mut().zip(&self.codes) {
             let (d, c) = decode(code, &mut large);
-            *slot = row(at_risk as f64, d);
+            acc = step(acc, at_risk as f64, d);
             at_risk = at_risk.saturating_sub(d.saturating_add(c));
+            *slot = out(acc);
         }
-        out
+        values
     }
 }
 
