@@ -8,6 +8,7 @@
 //! (DataFusion, the `duckdb` crate's `query_arrow`, Polars through its
 //! `arrow_rs` conversions) reaches survkit through these two builders.
 
+use crate::builder::setters;
 use crate::ErrorDetail;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -25,6 +26,35 @@ use crate::event_table::{CountRow, EventTable};
 use crate::kaplan_meier::KaplanMeierFit;
 use crate::logrank::LogRankResult;
 use crate::missing::{CompleteCases, CompleteCasesBuilder, Level};
+
+/// The label-column setters both readers have (`groups`, `group_levels`,
+/// `strata`, `stratum_levels`), declared by their signatures: with a
+/// column only, the levels come in R's `factor()` order; with `levels`, in
+/// the order given.
+macro_rules! label_setters {
+    () => {};
+    (
+        $(#[$meta:meta])* pub fn $name:ident(mut self, column: &str) -> Self { self.$field:ident }
+        $($rest:tt)*
+    ) => {
+        $(#[$meta])* pub fn $name(mut self, column: &str) -> Self {
+            self.$field = Some((column.to_owned(), None));
+            self
+        }
+        label_setters! { $($rest)* }
+    };
+    (
+        $(#[$meta:meta])* pub fn $name:ident<L: Into<Level> + Clone>(mut self, column: &str, levels: &[L]) -> Self { self.$field:ident }
+        $($rest:tt)*
+    ) => {
+        $(#[$meta])* pub fn $name<L: Into<Level> + Clone>(mut self, column: &str, levels: &[L]) -> Self {
+            let levels = levels.iter().cloned().map(Into::into).collect();
+            self.$field = Some((column.to_owned(), Some(levels)));
+            self
+        }
+        label_setters! { $($rest)* }
+    };
+}
 
 /// Integers up to 2⁵³ in magnitude are exact in an `f64`; a larger integer
 /// (a time, a count, a label) would be silently rounded, so it is an error.
@@ -156,39 +186,26 @@ impl ArrowSurvivalData {
         }
     }
 
-    /// The value of a numeric status column that marks an event (1 for 0/1
-    /// coding, the default; 2 for R's `lung`-style 1/2 coding). Ignored for a
-    /// Boolean status column.
-    pub fn event_code(mut self, code: f64) -> Self {
-        self.event_code = code;
-        self
+    setters! {
+        /// The value of a numeric status column that marks an event (1 for 0/1
+        /// coding, the default; 2 for R's `lung`-style 1/2 coding). Ignored for a
+        /// Boolean status column.
+        pub fn event_code(mut self, code: f64) -> Self { self.event_code }
     }
 
-    /// Group labels from this column; levels in R's `factor()` order.
-    pub fn groups(mut self, column: &str) -> Self {
-        self.group = Some((column.to_owned(), None));
-        self
-    }
+    label_setters! {
+        /// Group labels from this column; levels in R's `factor()` order.
+        pub fn groups(mut self, column: &str) -> Self { self.group }
 
-    /// Group labels from this column with the levels in the order given (a
-    /// level may have no rows: one partition of a larger data set).
-    pub fn group_levels<L: Into<Level> + Clone>(mut self, column: &str, levels: &[L]) -> Self {
-        let levels = levels.iter().cloned().map(Into::into).collect();
-        self.group = Some((column.to_owned(), Some(levels)));
-        self
-    }
+        /// Group labels from this column with the levels in the order given (a
+        /// level may have no rows: one partition of a larger data set).
+        pub fn group_levels<L: Into<Level> + Clone>(mut self, column: &str, levels: &[L]) -> Self { self.group }
 
-    /// Stratum labels from this column; levels in R's `factor()` order.
-    pub fn strata(mut self, column: &str) -> Self {
-        self.stratum = Some((column.to_owned(), None));
-        self
-    }
+        /// Stratum labels from this column; levels in R's `factor()` order.
+        pub fn strata(mut self, column: &str) -> Self { self.stratum }
 
-    /// Stratum labels from this column with the levels in the order given.
-    pub fn stratum_levels<L: Into<Level> + Clone>(mut self, column: &str, levels: &[L]) -> Self {
-        let levels = levels.iter().cloned().map(Into::into).collect();
-        self.stratum = Some((column.to_owned(), Some(levels)));
-        self
+        /// Stratum labels from this column with the levels in the order given.
+        pub fn stratum_levels<L: Into<Level> + Clone>(mut self, column: &str, levels: &[L]) -> Self { self.stratum }
     }
 
     /// Case weights (frequency weights) from this column.
@@ -203,11 +220,10 @@ impl ArrowSurvivalData {
         self
     }
 
-    /// What to do with rows that have a missing value ([`NaAction::Omit`]
-    /// by default).
-    pub fn na_action(mut self, action: NaAction) -> Self {
-        self.na_action = action;
-        self
+    setters! {
+        /// What to do with rows that have a missing value ([`NaAction::Omit`]
+        /// by default).
+        pub fn na_action(mut self, action: NaAction) -> Self { self.na_action }
     }
 
     /// Reads the columns of `batches` (in order, as one table) and returns
@@ -401,39 +417,26 @@ impl ArrowCounts {
         self
     }
 
-    /// Group labels from this column; levels in R's `factor()` order.
-    pub fn groups(mut self, column: &str) -> Self {
-        self.group = Some((column.to_owned(), None));
-        self
+    label_setters! {
+        /// Group labels from this column; levels in R's `factor()` order.
+        pub fn groups(mut self, column: &str) -> Self { self.group }
+
+        /// Group labels with the levels in the order given: every partition of
+        /// a data set declares the same levels, even those it has no row of, so
+        /// that the partitions' tables [`merge`](EventTable::merge).
+        pub fn group_levels<L: Into<Level> + Clone>(mut self, column: &str, levels: &[L]) -> Self { self.group }
+
+        /// Stratum labels from this column; levels in R's `factor()` order.
+        pub fn strata(mut self, column: &str) -> Self { self.stratum }
+
+        /// Stratum labels with the levels in the order given.
+        pub fn stratum_levels<L: Into<Level> + Clone>(mut self, column: &str, levels: &[L]) -> Self { self.stratum }
     }
 
-    /// Group labels with the levels in the order given: every partition of
-    /// a data set declares the same levels, even those it has no row of, so
-    /// that the partitions' tables [`merge`](EventTable::merge).
-    pub fn group_levels<L: Into<Level> + Clone>(mut self, column: &str, levels: &[L]) -> Self {
-        let levels = levels.iter().cloned().map(Into::into).collect();
-        self.group = Some((column.to_owned(), Some(levels)));
-        self
-    }
-
-    /// Stratum labels from this column; levels in R's `factor()` order.
-    pub fn strata(mut self, column: &str) -> Self {
-        self.stratum = Some((column.to_owned(), None));
-        self
-    }
-
-    /// Stratum labels with the levels in the order given.
-    pub fn stratum_levels<L: Into<Level> + Clone>(mut self, column: &str, levels: &[L]) -> Self {
-        let levels = levels.iter().cloned().map(Into::into).collect();
-        self.stratum = Some((column.to_owned(), Some(levels)));
-        self
-    }
-
-    /// Counts are sums of case weights (`SUM(weight)`), so fractions are
-    /// allowed ([`EventTable::from_weighted_counts`]); off by default.
-    pub fn weighted(mut self, weighted: bool) -> Self {
-        self.weighted = weighted;
-        self
+    setters! {
+        /// Counts are sums of case weights (`SUM(weight)`), so fractions are
+        /// allowed ([`EventTable::from_weighted_counts`]); off by default.
+        pub fn weighted(mut self, weighted: bool) -> Self { self.weighted }
     }
 
     /// Reads the counts of `batches` (in order, as one table) into an event
@@ -590,11 +593,40 @@ fn exact_int(v: i128) -> Result<f64> {
 /// A numeric column as `f64`s, `None` where null (NaN stays NaN: the
 /// missing-value rule treats it as missing).
 fn numeric_column(batches: &[RecordBatch], column: &str) -> Result<Vec<Option<f64>>> {
+    read_column(batches, column, |a, out| numeric_values(a, column, out))
+}
+
+/// One column read batch after batch: `read` appends the values of one
+/// array (the one loop every column reader shares).
+fn read_column<T>(
+    batches: &[RecordBatch],
+    column: &str,
+    mut read: impl FnMut(&dyn Array, &mut Vec<T>) -> Result<()>,
+) -> Result<Vec<T>> {
     let mut out = Vec::with_capacity(batches.iter().map(RecordBatch::num_rows).sum());
     for a in arrays(batches, column)? {
-        numeric_values(a.as_ref(), column, &mut out)?;
+        read(a.as_ref(), &mut out)?;
     }
     Ok(out)
+}
+
+/// Numeric values of a column that may also have another type: a type
+/// error names `expected`, what the column could have been.
+fn numeric_values_or(
+    a: &dyn Array,
+    column: &str,
+    expected: &'static str,
+) -> Result<Vec<Option<f64>>> {
+    let mut values = Vec::with_capacity(a.len());
+    numeric_values(a, column, &mut values).map_err(|e| match e.into_detail() {
+        ErrorDetail::ColumnType { column, found, .. } => Error::from(ErrorDetail::ColumnType {
+            column,
+            found,
+            expected,
+        }),
+        e => Error::from(e),
+    })?;
+    Ok(values)
 }
 
 fn numeric_values(a: &dyn Array, column: &str, out: &mut Vec<Option<f64>>) -> Result<()> {
@@ -629,39 +661,28 @@ fn numeric_values(a: &dyn Array, column: &str, out: &mut Vec<Option<f64>>) -> Re
 
 /// A status column as event indicators, `None` where missing.
 fn status_column(batches: &[RecordBatch], column: &str, code: f64) -> Result<Vec<Option<bool>>> {
-    let mut out = Vec::with_capacity(batches.iter().map(RecordBatch::num_rows).sum());
-    for a in arrays(batches, column)? {
+    read_column(batches, column, |a, out| {
         if let Some(b) = a.as_boolean_opt() {
             out.extend(b.iter());
         } else {
-            let mut values = Vec::with_capacity(a.len());
-            numeric_values(a.as_ref(), column, &mut values).map_err(|e| match e.into_detail() {
-                ErrorDetail::ColumnType { column, found, .. } => {
-                    Error::from(ErrorDetail::ColumnType {
-                        column,
-                        found,
-                        expected: "Boolean (true = event) or a numeric status column",
-                    })
-                }
-                e => Error::from(e),
-            })?;
+            let values = numeric_values_or(
+                a,
+                column,
+                "Boolean (true = event) or a numeric status column",
+            )?;
             out.extend(
                 values
                     .into_iter()
                     .map(|s| s.filter(|x| !x.is_nan()).map(|x| x == code)),
             );
         }
-    }
-    Ok(out)
+        Ok(())
+    })
 }
 
 /// A label column as [`Level`]s, `None` where missing.
 fn label_column(batches: &[RecordBatch], column: &str) -> Result<Vec<Option<Level>>> {
-    let mut out = Vec::with_capacity(batches.iter().map(RecordBatch::num_rows).sum());
-    for a in arrays(batches, column)? {
-        label_values(a.as_ref(), column, &mut out)?;
-    }
-    Ok(out)
+    read_column(batches, column, |a, out| label_values(a, column, out))
 }
 
 fn label_values(a: &dyn Array, column: &str, out: &mut Vec<Option<Level>>) -> Result<()> {
@@ -695,17 +716,7 @@ fn label_values(a: &dyn Array, column: &str, out: &mut Vec<Option<Level>>) -> Re
             }
         }
         _ => {
-            let mut values = Vec::with_capacity(a.len());
-            numeric_values(a, column, &mut values).map_err(|e| match e.into_detail() {
-                ErrorDetail::ColumnType { column, found, .. } => {
-                    Error::from(ErrorDetail::ColumnType {
-                        column,
-                        found,
-                        expected: LABEL,
-                    })
-                }
-                e => Error::from(e),
-            })?;
+            let values = numeric_values_or(a, column, LABEL)?;
             out.extend(
                 values
                     .into_iter()
@@ -728,6 +739,23 @@ fn batch(columns: Vec<(&str, ArrayRef)>, metadata: HashMap<String, String>) -> R
         columns.into_iter().map(|(_, a)| a).collect(),
     )
     .expect("every column is built with one entry per row and without nulls")
+}
+
+/// A batch with one row per step of a curve: the Utf8 labels `curve`,
+/// `group`, `stratum`, then the named Float64 columns.
+fn curve_rows_batch<const N: usize>(
+    [curve, group, stratum]: [Vec<&str>; 3],
+    names: [&str; N],
+    columns: [Vec<f64>; N],
+    metadata: HashMap<String, String>,
+) -> RecordBatch {
+    let mut all = vec![
+        ("curve", texts(curve)),
+        ("group", texts(group)),
+        ("stratum", texts(stratum)),
+    ];
+    all.extend(names.into_iter().zip(columns).map(|(n, v)| (n, floats(v))));
+    batch(all, metadata)
 }
 
 fn floats(v: Vec<f64>) -> ArrayRef {
@@ -782,7 +810,6 @@ impl KaplanMeierFit {
             cols[7].extend_from_slice(c.lower());
             cols[8].extend_from_slice(c.upper());
         }
-        let [time, n_risk, n_event, n_censor, survival, se_log, se_surv, lower, upper] = cols;
         let metadata = HashMap::from([
             (
                 "confidence_level".to_owned(),
@@ -790,23 +817,18 @@ impl KaplanMeierFit {
             ),
             ("transform".to_owned(), format!("{:?}", self.transform())),
         ]);
-        batch(
-            vec![
-                ("curve", texts(curve)),
-                ("group", texts(group)),
-                ("stratum", texts(stratum)),
-                ("time", floats(time)),
-                ("n_risk", floats(n_risk)),
-                ("n_event", floats(n_event)),
-                ("n_censor", floats(n_censor)),
-                ("survival", floats(survival)),
-                ("std_err_log", floats(se_log)),
-                ("std_err_surv", floats(se_surv)),
-                ("lower", floats(lower)),
-                ("upper", floats(upper)),
-            ],
-            metadata,
-        )
+        let names = [
+            "time",
+            "n_risk",
+            "n_event",
+            "n_censor",
+            "survival",
+            "std_err_log",
+            "std_err_surv",
+            "lower",
+            "upper",
+        ];
+        curve_rows_batch([curve, group, stratum], names, cols, metadata)
     }
 
     /// The numbers at risk of every curve at the given times as an Arrow
@@ -861,20 +883,13 @@ impl KaplanMeierFit {
                 }
             }
         }
-        let [time, n_risk, n_event, n_censor, survival, lower, upper] = cols;
-        Ok(batch(
-            vec![
-                ("curve", texts(curve)),
-                ("group", texts(group)),
-                ("stratum", texts(stratum)),
-                ("time", floats(time)),
-                ("n_risk", floats(n_risk)),
-                ("n_event", floats(n_event)),
-                ("n_censor", floats(n_censor)),
-                ("survival", floats(survival)),
-                ("lower", floats(lower)),
-                ("upper", floats(upper)),
-            ],
+        let names = [
+            "time", "n_risk", "n_event", "n_censor", "survival", "lower", "upper",
+        ];
+        Ok(curve_rows_batch(
+            [curve, group, stratum],
+            names,
+            cols,
             HashMap::new(),
         ))
     }

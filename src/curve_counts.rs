@@ -86,55 +86,59 @@ impl UnitCounts {
     /// `n ≥ d + c ≥ 1`; the `n > 0` test, always true for a fitted curve,
     /// only keeps inconsistent deserialised counts from producing NaN).
     pub(crate) fn survival(&self) -> Vec<f64> {
-        let mut out = vec![0.0; self.codes.len()];
-        let mut large = self.large.iter();
-        let mut at_risk = self.n_total;
-        let mut s = 1.0_f64;
-        for (slot, &code) in out.iter_mut().zip(&self.codes) {
-            let (d, c) = if code == ESCAPE {
-                *large
-                    .next()
-                    .expect("the side list has one entry per escaped row")
-            } else {
-                (u64::from(code & 0x0F), u64::from(code >> 4))
-            };
-            let (nf, df) = (at_risk as f64, d as f64);
-            if nf > 0.0 {
-                s *= (nf - df) / nf;
-            }
-            at_risk = at_risk.saturating_sub(d.saturating_add(c));
-            *slot = s;
-        }
-        out
+        self.walk(
+            1.0,
+            |s, nf, d| {
+                if nf > 0.0 {
+                    s * ((nf - d as f64) / nf)
+                } else {
+                    s
+                }
+            },
+            |s| s,
+        )
     }
 
     /// Greenwood σ after each row, `sqrt(Σ d / (n (n − d)))`, `+∞` from the
     /// first row with `n ≤ d` on: bit for bit the general loop over
     /// [`Counts::rows`] (with `d = 0` the term added is exactly 0).
     pub(crate) fn greenwood(&self) -> Vec<f64> {
-        let mut out = vec![0.0; self.codes.len()];
+        self.walk(
+            0.0,
+            |green, nf, d| {
+                let df = d as f64;
+                let term = if nf > df {
+                    df / (nf * (nf - df))
+                } else {
+                    f64::INFINITY
+                };
+                green + if d > 0 { term } else { 0.0 }
+            },
+            f64::sqrt,
+        )
+    }
+
+    /// The one decoding walk of the packed rows: a running value, started
+    /// at `init`, stepped by `step(value, n, d)` (the number at risk before
+    /// the row and its events); `out(value)` is the row's output.
+    #[inline(always)]
+    fn walk(
+        &self,
+        init: f64,
+        step: impl Fn(f64, f64, u64) -> f64,
+        out: impl Fn(f64) -> f64,
+    ) -> Vec<f64> {
+        let mut values = vec![0.0; self.codes.len()];
         let mut large = self.large.iter();
         let mut at_risk = self.n_total;
-        let mut green = 0.0_f64;
-        for (slot, &code) in out.iter_mut().zip(&self.codes) {
-            let (d, c) = if code == ESCAPE {
-                *large
-                    .next()
-                    .expect("the side list has one entry per escaped row")
-            } else {
-                (u64::from(code & 0x0F), u64::from(code >> 4))
-            };
-            let (nf, df) = (at_risk as f64, d as f64);
-            let term = if nf > df {
-                df / (nf * (nf - df))
-            } else {
-                f64::INFINITY
-            };
-            green += if d > 0 { term } else { 0.0 };
+        let mut acc = init;
+        for (slot, &code) in values.iter_mut().zip(&self.codes) {
+            let (d, c) = decode(code, &mut large);
+            acc = step(acc, at_risk as f64, d);
             at_risk = at_risk.saturating_sub(d.saturating_add(c));
-            *slot = green.sqrt();
+            *slot = out(acc);
         }
-        out
+        values
     }
 }
 
@@ -358,6 +362,19 @@ impl<'a> Cursor<'a> {
     }
 }
 
+/// The events and censored of one packed row: low and high nibble, or the
+/// next side-list entry for an escaped row.
+#[inline(always)]
+fn decode(code: u8, large: &mut std::slice::Iter<'_, (u64, u64)>) -> (u64, u64) {
+    if code == ESCAPE {
+        *large
+            .next()
+            .expect("the side list has one entry per escaped row")
+    } else {
+        (u64::from(code & 0x0F), u64::from(code >> 4))
+    }
+}
+
 /// A count column of a curve.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Column {
@@ -474,13 +491,7 @@ impl Iterator for Rows<'_> {
                 at_risk,
             } => {
                 let code = *codes.next()?;
-                let (d, c) = if code == ESCAPE {
-                    *large
-                        .next()
-                        .expect("the side list has one entry per escaped row")
-                } else {
-                    (u64::from(code & 0x0F), u64::from(code >> 4))
-                };
+                let (d, c) = decode(code, large);
                 let n = *at_risk;
                 *at_risk = n.saturating_sub(d.saturating_add(c));
                 Some((n as f64, d as f64, c as f64))

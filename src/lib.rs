@@ -163,6 +163,7 @@ pub struct ReadmeDoctests;
 #[cfg(feature = "arrow")]
 mod arrow;
 mod bands;
+mod builder;
 mod compare;
 mod competing;
 mod consistency;

@@ -356,6 +356,23 @@ impl fmt::Display for LogRankResult {
     }
 }
 
+/// `estimate (95% CI lower to upper)` at 3 significant digits: an effect
+/// with its interval on one line.
+fn estimate_with_interval(
+    f: &mut fmt::Formatter<'_>,
+    estimate: f64,
+    ci: &ConfidenceInterval,
+) -> fmt::Result {
+    write!(
+        f,
+        "{} ({}% CI {} to {})",
+        format_number(estimate, SURVIVAL_DIGITS),
+        percent(ci.level()),
+        format_number(ci.lower(), SURVIVAL_DIGITS),
+        format_number(ci.upper(), SURVIVAL_DIGITS)
+    )
+}
+
 /// R's `print.htest` header: a blank line, the tab-indented method, a blank line.
 fn htest_header(f: &mut fmt::Formatter<'_>, method: &str) -> fmt::Result {
     writeln!(f)?;
@@ -514,15 +531,7 @@ impl fmt::Display for RestrictedMean {
 impl fmt::Display for HazardRatio {
     /// `0.588 (95% CI 0.424 to 0.816)`: 3 significant digits.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let ci = self.confidence_interval();
-        write!(
-            f,
-            "{} ({}% CI {} to {})",
-            format_number(self.estimate(), SURVIVAL_DIGITS),
-            percent(ci.level()),
-            format_number(ci.lower(), SURVIVAL_DIGITS),
-            format_number(ci.upper(), SURVIVAL_DIGITS)
-        )
+        estimate_with_interval(f, self.estimate(), &self.confidence_interval())
     }
 }
 
@@ -626,15 +635,7 @@ impl fmt::Display for Proportion {
 impl fmt::Display for RiskDifference {
     /// `0.214 (95% CI -0.12 to 0.55)`: 3 significant digits.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let ci = self.confidence_interval();
-        write!(
-            f,
-            "{} ({}% CI {} to {})",
-            format_number(self.estimate(), SURVIVAL_DIGITS),
-            percent(ci.level()),
-            format_number(ci.lower(), SURVIVAL_DIGITS),
-            format_number(ci.upper(), SURVIVAL_DIGITS)
-        )
+        estimate_with_interval(f, self.estimate(), &self.confidence_interval())
     }
 }
 

@@ -1,11 +1,12 @@
 //! Binomial proportions: confidence intervals, the exact binomial test, and
 //! the difference of two proportions (Newcombe's hybrid score interval).
 
+use crate::builder::setters;
 use crate::error::Result;
 use crate::interval::{Alternative, ConfidenceInterval, ConfidenceLevel};
 use crate::special::{
-    beta_quantile, beta_quantile_guess, ln_add_exp, ln_beta_tails, ln_dbinom, norm_quantile,
-    solve_increasing, Tail,
+    beta_quantile, beta_quantile_guess, increasing_root_in_unit_interval, ln_add_exp,
+    ln_beta_tails, ln_dbinom, norm_quantile, Tail,
 };
 use crate::ErrorDetail;
 
@@ -314,16 +315,12 @@ impl ProportionCi {
         Self::default()
     }
 
-    /// Sets the method (default Clopper–Pearson).
-    pub fn method(mut self, method: ProportionCiMethod) -> Self {
-        self.method = method;
-        self
-    }
+    setters! {
+        /// Sets the method (default Clopper–Pearson).
+        pub fn method(mut self, method: ProportionCiMethod) -> Self { self.method }
 
-    /// Sets the confidence level (default 0.95).
-    pub fn confidence_level(mut self, level: ConfidenceLevel) -> Self {
-        self.level = level;
-        self
+        /// Sets the confidence level (default 0.95).
+        pub fn confidence_level(mut self, level: ConfidenceLevel) -> Self { self.level }
     }
 
     /// Deprecated alias of [`confidence_level`](Self::confidence_level).
@@ -333,10 +330,9 @@ impl ProportionCi {
         self.confidence_level(level)
     }
 
-    /// Sets the sidedness (default two-sided).
-    pub fn alternative(mut self, alternative: Alternative) -> Self {
-        self.alternative = alternative;
-        self
+    setters! {
+        /// Sets the sidedness (default two-sided).
+        pub fn alternative(mut self, alternative: Alternative) -> Self { self.alternative }
     }
 
     /// Computes the interval for `proportion`.
@@ -741,7 +737,7 @@ fn below_smallest_or(
     if at_min >= 0.0 {
         return Ok(0.0);
     }
-    solve_increasing(f, guess, step, what)
+    increasing_root_in_unit_interval(f, guess, step, what)
 }
 
 /// `ln P(X ≤ k)` for `X ~ Binomial(n, p)`.
@@ -866,16 +862,12 @@ impl BinomialTest {
         })
     }
 
-    /// Sets the alternative (default two-sided).
-    pub fn alternative(mut self, alternative: Alternative) -> Self {
-        self.alternative = alternative;
-        self
-    }
+    setters! {
+        /// Sets the alternative (default two-sided).
+        pub fn alternative(mut self, alternative: Alternative) -> Self { self.alternative }
 
-    /// Sets the level of the reported Clopper–Pearson interval (default 0.95).
-    pub fn confidence_level(mut self, level: ConfidenceLevel) -> Self {
-        self.level = level;
-        self
+        /// Sets the level of the reported Clopper–Pearson interval (default 0.95).
+        pub fn confidence_level(mut self, level: ConfidenceLevel) -> Self { self.level }
     }
 
     /// Deprecated alias of [`confidence_level`](Self::confidence_level).

@@ -503,7 +503,7 @@ pub(crate) fn beta_quantile(target: f64, tail: Tail, a: f64, b: f64) -> Result<f
         })
     };
     let (guess, step) = beta_quantile_guess(target, tail, a, b);
-    solve_increasing(f, guess, step, "beta quantile")
+    increasing_root_in_unit_interval(f, guess, step, "beta quantile")
 }
 
 /// A starting point and first step for a Beta(a, b) quantile search: the
@@ -532,8 +532,14 @@ const MAX_SOLVER_ITER: usize = 2000;
 /// ends), started from `guess` in `(0, 1)`: brackets by steps of `step`,
 /// doubling, but always at least halving the distance to 0 or to 1 (so the
 /// search ends for any guess), then runs Brent's method to full double
-/// precision.
-pub(crate) fn solve_increasing<F>(f: F, guess: f64, step: f64, what: &'static str) -> Result<f64>
+/// precision. Used for probabilities: beta quantiles, binomial and
+/// two-stage confidence bounds.
+pub(crate) fn increasing_root_in_unit_interval<F>(
+    f: F,
+    guess: f64,
+    step: f64,
+    what: &'static str,
+) -> Result<f64>
 where
     F: Fn(f64) -> Option<f64>,
 {
@@ -543,78 +549,74 @@ where
     } else {
         0.5
     };
-    let mut step = if step > 0.0 { step } else { 0.0 };
+    let step = if step > 0.0 { step } else { 0.0 };
     let g0 = f(guess).ok_or(fail.clone())?;
     if g0 == 0.0 {
         return Ok(guess);
     }
-    let (mut a, mut fa, mut b, mut fb);
-    if g0 > 0.0 {
-        // Root below the guess: halve p until the sign changes.
-        b = guess;
-        fb = g0;
-        a = guess;
-        fa = g0;
-        let mut found = false;
-        for _ in 0..MAX_SOLVER_ITER {
-            let next = (a - step).max(a * 0.5);
-            step *= 2.0;
-            if next <= 0.0 {
-                break;
-            }
-            b = a;
-            fb = fa;
-            a = next;
-            fa = f(a).ok_or(fail.clone())?;
-            if fa <= 0.0 {
-                found = true;
-                break;
-            }
-        }
-        if !found {
-            return Err(fail.into());
-        }
-    } else {
-        // Root above the guess: halve 1 − p until the sign changes.
-        a = guess;
-        fa = g0;
-        b = guess;
-        fb = g0;
-        let mut found = false;
-        for _ in 0..MAX_SOLVER_ITER {
-            let next = (b + step).min(1.0 - (1.0 - b) * 0.5);
-            step *= 2.0;
-            if next >= 1.0 || next <= b {
-                break;
-            }
-            a = b;
-            fa = fb;
-            b = next;
-            fb = f(b).ok_or(fail.clone())?;
-            if fb >= 0.0 {
-                found = true;
-                break;
-            }
-        }
-        if !found {
-            return Err(fail.into());
-        }
-    }
+    // A positive value puts the root below the guess: walk toward 0.
+    let ((a, fa), (b, fb)) =
+        bracket_in_unit_interval(&f, (guess, g0), step, g0 > 0.0).ok_or(fail.clone())?;
     if fa == 0.0 {
         return Ok(a);
     }
     if fb == 0.0 {
         return Ok(b);
     }
-    brent(&f, a, fa, b, fb).ok_or_else(|| fail.into())
+    let root = brent(|x| f(x).ok_or(()), (a, fa), (b, fb), f64::from_bits(1));
+    root.ok().flatten().ok_or_else(|| fail.into())
 }
 
-/// Brent's root finder (zeroin, Brent 1973 ch. 4) on a sign-changing
-/// bracket, to the resolution of the floating-point numbers near the root.
-fn brent<F>(f: &F, mut a: f64, mut fa: f64, mut b: f64, mut fb: f64) -> Option<f64>
+/// Walks from `start` toward 0 (`toward_zero`) or toward 1 by steps of
+/// `step`, doubling, but always at least halving the distance to the end,
+/// until the increasing `f` changes sign: the bracket `(lower, upper)`
+/// with `f(lower) ≤ 0 ≤ f(upper)`, or `None` if `f` fails or the walk
+/// reaches the end first.
+fn bracket_in_unit_interval<F>(
+    f: &F,
+    start: (f64, f64),
+    mut step: f64,
+    toward_zero: bool,
+) -> Option<((f64, f64), (f64, f64))>
 where
     F: Fn(f64) -> Option<f64>,
 {
+    let mut near = start;
+    for _ in 0..MAX_SOLVER_ITER {
+        let x = near.0;
+        let next = if toward_zero {
+            (x - step).max(x * 0.5)
+        } else {
+            (x + step).min(1.0 - (1.0 - x) * 0.5)
+        };
+        step *= 2.0;
+        if (toward_zero && next <= 0.0) || (!toward_zero && (next >= 1.0 || next <= x)) {
+            return None;
+        }
+        let far = near;
+        near = (next, f(next)?);
+        if toward_zero && near.1 <= 0.0 {
+            return Some((near, far));
+        }
+        if !toward_zero && near.1 >= 0.0 {
+            return Some((far, near));
+        }
+    }
+    None
+}
+
+/// Brent's root finder (zeroin, Brent 1973 ch. 4) on a sign-changing
+/// bracket `(a, f(a))`, `(b, f(b))`, to the resolution of the floating-point
+/// numbers near the root: the tolerance is `2ε|b| + floor` (a floor keeps it
+/// positive at `b = 0`). The one Brent iteration of the crate: an error of
+/// `f` is passed on, `Ok(None)` means no convergence in
+/// [`MAX_SOLVER_ITER`] steps.
+pub(crate) fn brent<E>(
+    mut f: impl FnMut(f64) -> std::result::Result<f64, E>,
+    (mut a, mut fa): (f64, f64),
+    (mut b, mut fb): (f64, f64),
+    floor: f64,
+) -> std::result::Result<Option<f64>, E> {
     let mut c = a;
     let mut fc = fa;
     let mut d = b - a;
@@ -634,11 +636,10 @@ where
             fb = fc;
             fc = fa;
         }
-        // The floor (the smallest subnormal) only keeps tol1 > 0 at b = 0.
-        let tol1 = 2.0 * f64::EPSILON * b.abs() + f64::from_bits(1);
+        let tol1 = 2.0 * f64::EPSILON * b.abs() + floor;
         let xm = 0.5 * (c - b);
         if xm.abs() <= tol1 || fb == 0.0 {
-            return Some(b);
+            return Ok(Some(b));
         }
         if e.abs() >= tol1 && fa.abs() > fb.abs() && fa.is_finite() && fc.is_finite() {
             let s = fb / fa;
@@ -673,7 +674,7 @@ where
         b += if d.abs() > tol1 { d } else { tol1.copysign(xm) };
         fb = f(b)?;
     }
-    None
+    Ok(None)
 }
 
 #[cfg(test)]

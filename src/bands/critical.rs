@@ -24,7 +24,7 @@ use crate::ErrorDetail;
 use std::time::Instant;
 
 use crate::error::{BudgetProgress, Result};
-use crate::special::norm_cdf;
+use crate::special::{brent, norm_cdf};
 
 /// Absolute error target of the Gauss-Kronrod integral of the Hall-Wellner
 /// probability (the integrand is bounded by 1/√(2π a_L)).
@@ -389,10 +389,14 @@ pub(crate) fn equal_precision_coverage(c: f64, a_l: f64, a_u: f64, budget: &Budg
     .into())
 }
 
-/// Brent's root of the increasing `p(c) − level` for `c` in `(0, ∞)`.
-pub(crate) fn solve_level(level: f64, mut p: impl FnMut(f64) -> Result<f64>) -> Result<f64> {
-    let mut a = 0.0;
-    let mut fa = -level;
+/// The critical value `c` at which the increasing coverage `p(c)` equals
+/// `level`, for `c` in `(0, ∞)`: brackets by doubling from 1, then the
+/// crate's one Brent iteration ([`brent`]) to a relative 4 ε in `c`.
+pub(crate) fn critical_value_at_level(
+    level: f64,
+    mut p: impl FnMut(f64) -> Result<f64>,
+) -> Result<f64> {
+    let (mut a, mut fa) = (0.0, -level);
     let mut b = 1.0;
     let mut fb = p(b)? - level;
     while fb < 0.0 {
@@ -404,60 +408,12 @@ pub(crate) fn solve_level(level: f64, mut p: impl FnMut(f64) -> Result<f64>) -> 
         );
         fb = p(b)? - level;
     }
-    // Brent (Numerical Recipes' zbrent), to a relative 4 ε in c.
-    let (mut c, mut fc) = (b, fb);
-    let (mut d, mut e) = (b - a, b - a);
-    for _ in 0..200 {
-        if (fb > 0.0 && fc > 0.0) || (fb < 0.0 && fc < 0.0) {
-            (c, fc) = (a, fa);
-            d = b - a;
-            e = d;
+    brent(|c| p(c).map(|pc| pc - level), (a, fa), (b, fb), 0.0)?.ok_or_else(|| {
+        ErrorDetail::NoConvergence {
+            what: "simultaneous band critical value",
         }
-        if fc.abs() < fb.abs() {
-            (a, fa) = (b, fb);
-            (b, fb) = (c, fc);
-            (c, fc) = (a, fa);
-        }
-        let tol = 2.0 * f64::EPSILON * b.abs();
-        let xm = 0.5 * (c - b);
-        if xm.abs() <= tol || fb == 0.0 {
-            return Ok(b);
-        }
-        if e.abs() >= tol && fa.abs() > fb.abs() {
-            let s = fb / fa;
-            let (mut pp, mut q);
-            if a == c {
-                pp = 2.0 * xm * s;
-                q = 1.0 - s;
-            } else {
-                let qq = fa / fc;
-                let r = fb / fc;
-                pp = s * (2.0 * xm * qq * (qq - r) - (b - a) * (r - 1.0));
-                q = (qq - 1.0) * (r - 1.0) * (s - 1.0);
-            }
-            if pp > 0.0 {
-                q = -q;
-            }
-            pp = pp.abs();
-            if 2.0 * pp < (3.0 * xm * q - (tol * q).abs()).min((e * q).abs()) {
-                e = d;
-                d = pp / q;
-            } else {
-                d = xm;
-                e = d;
-            }
-        } else {
-            d = xm;
-            e = d;
-        }
-        (a, fa) = (b, fb);
-        b += if d.abs() > tol { d } else { tol.copysign(xm) };
-        fb = p(b)? - level;
-    }
-    Err(ErrorDetail::NoConvergence {
-        what: "simultaneous band critical value",
-    }
-    .into())
+        .into()
+    })
 }
 
 #[cfg(test)]

@@ -11,7 +11,9 @@ use crate::interval::{CiTransform, ConfidenceLevel};
 use crate::kaplan_meier::{ci_bounds, SurvivalCurve};
 use crate::rformat::{format_column, format_number};
 
-use self::critical::{equal_precision_coverage, hall_wellner_coverage, solve_level, Budget};
+use self::critical::{
+    critical_value_at_level, equal_precision_coverage, hall_wellner_coverage, Budget,
+};
 
 /// Default time budget of one critical value (10 s; ordinary ranges take
 /// 5 to 50 ms in a release build, equal-precision ranges with `a_L` and
@@ -181,7 +183,7 @@ impl BandKind {
             }
             .into());
         }
-        solve_level(level.value(), |c| {
+        critical_value_at_level(level.value(), |c| {
             self.coverage_unchecked(c, a_l, a_u, budget)
         })
     }

@@ -8,7 +8,7 @@ use super::simon::TwoStageDesign;
 use super::{binom_pmf, check_open_unit, column_decimals};
 use crate::error::Result;
 use crate::interval::{ConfidenceInterval, ConfidenceLevel};
-use crate::special::{ln_dhyper, solve_increasing};
+use crate::special::{increasing_root_in_unit_interval, ln_dhyper};
 
 /// The analysis of a completed two-stage trial (Koyama & Chen 2008;
 /// Jung & Kim 2004): the p-value of H0: p ≤ p0 and the confidence interval
@@ -120,7 +120,7 @@ impl TwoStageDesign {
         let lower = if lowest {
             0.0
         } else {
-            solve_increasing(
+            increasing_root_in_unit_interval(
                 |p| Some(pv(p) - a),
                 umvue.clamp(0.01, 0.99),
                 0.05,
@@ -131,7 +131,7 @@ impl TwoStageDesign {
             // P(X1 = 0 | p) = (1 − p)^n1 = a.
             -(a.ln() / self.n1() as f64).exp_m1()
         } else {
-            solve_increasing(
+            increasing_root_in_unit_interval(
                 |p| Some(pv(p) - (1.0 - a)),
                 umvue.clamp(0.01, 0.99),
                 0.05,

@@ -23,51 +23,97 @@ pub use survival::{
     SurvivalSampleSizeMethod, SurvivalSampleSizeResult,
 };
 
-use crate::error::Result;
+use std::time::Duration;
+
+use crate::error::{Error, Result};
 use crate::special::ln_dbinom;
 use crate::ErrorDetail;
 
-/// Checks that a probability is in the open interval (0, 1).
-pub(crate) fn check_open_unit(what: &'static str, value: f64) -> Result<()> {
-    if value > 0.0 && value < 1.0 {
+/// `Ok` if `ok`, else the invalid-parameter error naming `what`, its
+/// `constraint` and the `value`.
+pub(crate) fn check_parameter(
+    what: &'static str,
+    value: f64,
+    ok: bool,
+    constraint: &'static str,
+) -> Result<()> {
+    if ok {
         Ok(())
     } else {
         Err(ErrorDetail::InvalidParameter {
             what,
-            constraint: "in (0, 1)",
+            constraint,
             value,
         }
         .into())
     }
 }
 
+/// Checks that a probability is in the open interval (0, 1).
+pub(crate) fn check_open_unit(what: &'static str, value: f64) -> Result<()> {
+    check_parameter(what, value, value > 0.0 && value < 1.0, "in (0, 1)")
+}
+
 /// Checks an error rate (alpha or beta): in the open interval (0, 0.5).
 pub(crate) fn check_error_rate(what: &'static str, value: f64) -> Result<()> {
-    if value > 0.0 && value < 0.5 {
-        Ok(())
-    } else {
-        Err(ErrorDetail::InvalidParameter {
-            what,
-            constraint: "in (0, 0.5)",
-            value,
-        }
-        .into())
-    }
+    check_parameter(what, value, value > 0.0 && value < 0.5, "in (0, 0.5)")
 }
 
 /// Checks the two response rates of a phase II design: both in (0, 1), p1 > p0.
 pub(crate) fn check_rates(p0: f64, p1: f64) -> Result<()> {
     check_open_unit("p0", p0)?;
     check_open_unit("p1", p1)?;
-    if p1 > p0 {
-        Ok(())
-    } else {
-        Err(ErrorDetail::InvalidParameter {
-            what: "p1",
-            constraint: "greater than p0",
-            value: p1,
+    check_parameter("p1", p1, p1 > p0, "greater than p0")
+}
+
+/// What both phase II searches (Simon's two-stage, A'Hern's single stage)
+/// are given: the response rates under H0 and H1, the error rates, the
+/// largest total size and the time budget.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct SearchInputs {
+    pub(crate) p0: f64,
+    pub(crate) p1: f64,
+    pub(crate) alpha: f64,
+    pub(crate) beta: f64,
+    pub(crate) nmax: u64,
+    pub(crate) time_limit: Duration,
+}
+
+impl SearchInputs {
+    /// Checked rates, alpha 0.05, beta 0.20 (the defaults of both searches).
+    pub(crate) fn new(p0: f64, p1: f64, nmax: u64, time_limit: Duration) -> Result<Self> {
+        check_rates(p0, p1)?;
+        Ok(Self {
+            p0,
+            p1,
+            alpha: 0.05,
+            beta: 0.20,
+            nmax,
+            time_limit,
+        })
+    }
+
+    /// Checks what the setters did not: the rates, alpha and beta in
+    /// (0, 0.5), and `1 ≤ nmax ≤ max_nmax` (`constraint` says so).
+    pub(crate) fn check(&self, max_nmax: u64, constraint: &'static str) -> Result<()> {
+        check_rates(self.p0, self.p1)?;
+        check_error_rate("alpha", self.alpha)?;
+        check_error_rate("beta", self.beta)?;
+        let nmax_ok = self.nmax != 0 && self.nmax <= max_nmax;
+        check_parameter("nmax", self.nmax as f64, nmax_ok, constraint)
+    }
+
+    /// The error of a search that ran out of time after `reached` of the
+    /// `nmax` sizes (`unit`).
+    pub(crate) fn stopped(&self, what: &'static str, unit: &'static str, reached: u64) -> Error {
+        ErrorDetail::SearchStopped {
+            what,
+            limit_ms: self.time_limit.as_millis().min(u64::MAX as u128) as u64,
+            unit,
+            reached,
+            target: self.nmax,
         }
-        .into())
+        .into()
     }
 }
 
@@ -157,6 +203,18 @@ fn sig_digits(x: f64, digits: usize) -> (usize, i32) {
     let trimmed = mantissa.replace('.', "");
     let sig = trimmed.trim_end_matches('0').len().max(1);
     (sig, exp)
+}
+
+/// Writes one line per `(label, value)`: the label carries its own padding,
+/// so each line is exactly the text the reference software prints.
+pub(crate) fn write_labelled(
+    f: &mut std::fmt::Formatter<'_>,
+    lines: &[(&str, String)],
+) -> std::fmt::Result {
+    for (label, value) in lines {
+        writeln!(f, "{label}{value}")?;
+    }
+    Ok(())
 }
 
 /// Lays out a table like R's `print` of a matrix with row names: row names

@@ -2,13 +2,13 @@
 //! given design and the exhaustive search for the optimal, minimax and
 //! admissible designs.
 
+use crate::builder::setters;
 use crate::ErrorDetail;
 use std::fmt;
 use std::time::{Duration, Instant};
 
 use super::{
-    binom_pmf, check_error_rate, check_rates, column_decimals, fmt_signif, lower_tails,
-    upper_tails, write_table,
+    binom_pmf, column_decimals, fmt_signif, lower_tails, upper_tails, write_table, SearchInputs,
 };
 use crate::error::{Error, Result};
 
@@ -317,12 +317,7 @@ impl fmt::Display for TwoStageCharacteristics {
 #[derive(Debug, Clone, PartialEq)]
 #[must_use]
 pub struct SimonSearch {
-    p0: f64,
-    p1: f64,
-    alpha: f64,
-    beta: f64,
-    nmax: u64,
-    time_limit: Duration,
+    inputs: SearchInputs,
 }
 
 impl SimonSearch {
@@ -332,36 +327,23 @@ impl SimonSearch {
     /// # Errors
     /// [`ErrorDetail::InvalidParameter`](crate::ErrorDetail::InvalidParameter) unless `0 < p0 < p1 < 1`.
     pub fn new(p0: f64, p1: f64) -> Result<Self> {
-        check_rates(p0, p1)?;
         Ok(Self {
-            p0,
-            p1,
-            alpha: 0.05,
-            beta: 0.20,
-            nmax: 100,
-            time_limit: DEFAULT_SIMON_TIME_LIMIT,
+            inputs: SearchInputs::new(p0, p1, 100, DEFAULT_SIMON_TIME_LIMIT)?,
         })
     }
 
-    /// One-sided type I error (default 0.05), checked by [`search`](Self::search).
-    pub fn alpha(mut self, alpha: f64) -> Self {
-        self.alpha = alpha;
-        self
-    }
-    /// Type II error (default 0.20, power 0.80), checked by [`search`](Self::search).
-    pub fn beta(mut self, beta: f64) -> Self {
-        self.beta = beta;
-        self
-    }
-    /// Largest total size searched (default 100, at most 1000).
-    pub fn nmax(mut self, nmax: u64) -> Self {
-        self.nmax = nmax;
-        self
-    }
-    /// Time budget (default 10 s).
-    pub fn time_limit(mut self, limit: Duration) -> Self {
-        self.time_limit = limit;
-        self
+    setters! {
+        /// One-sided type I error (default 0.05), checked by [`search`](Self::search).
+        pub fn alpha(mut self, alpha: f64) -> Self { self.inputs.alpha }
+
+        /// Type II error (default 0.20, power 0.80), checked by [`search`](Self::search).
+        pub fn beta(mut self, beta: f64) -> Self { self.inputs.beta }
+
+        /// Largest total size searched (default 100, at most 1000).
+        pub fn nmax(mut self, nmax: u64) -> Self { self.inputs.nmax }
+
+        /// Time budget (default 10 s).
+        pub fn time_limit(mut self, limit: Duration) -> Self { self.inputs.time_limit }
     }
 
     /// Runs the search.
@@ -370,84 +352,26 @@ impl SimonSearch {
     /// See the type's docs.
     pub fn search(&self) -> Result<SimonDesigns> {
         let start = Instant::now();
-        check_rates(self.p0, self.p1)?;
-        check_error_rate("alpha", self.alpha)?;
-        check_error_rate("beta", self.beta)?;
-        if self.nmax == 0 || self.nmax > MAX_SIMON_NMAX {
-            return Err(invalid("nmax", "in 1..=1000", self.nmax));
-        }
-        let nmax = self.nmax;
+        let inp = &self.inputs;
+        inp.check(MAX_SIMON_NMAX, "in 1..=1000")?;
+        let nmax = inp.nmax;
         let what = "Simon two-stage design";
         let no_design = ErrorDetail::NoFeasibleDesign { what, nmax };
-        let n_lo = ump_lower_bound(self.p0, self.p1, self.alpha, self.beta, nmax)
-            .ok_or(no_design.clone())?;
-        let tables0 = Tables::new(self.p0, nmax);
-        let tables1 = Tables::new(self.p1, nmax);
-        let stopped = |reached: u64| ErrorDetail::SearchStopped {
-            what,
-            limit_ms: self.time_limit.as_millis().min(u64::MAX as u128) as u64,
-            unit: "maximum sizes n",
-            reached,
-            target: nmax,
-        };
-        if start.elapsed() > self.time_limit {
-            return Err(stopped(n_lo - 1).into());
+        let n_lo =
+            ump_lower_bound(inp.p0, inp.p1, inp.alpha, inp.beta, nmax).ok_or(no_design.clone())?;
+        let tables = [Tables::new(inp.p0, nmax), Tables::new(inp.p1, nmax)];
+        let stopped = |reached: u64| inp.stopped(what, "maximum sizes n", reached);
+        if start.elapsed() > inp.time_limit {
+            return Err(stopped(n_lo - 1));
         }
-        let target_power = 1.0 - self.beta;
         let mut per_size: Vec<SimonDesign> = Vec::new();
         for n in n_lo.max(2)..=nmax {
             let mut best: Option<SimonDesign> = None;
             for n1 in 1..n {
-                if start.elapsed() > self.time_limit {
-                    return Err(stopped(n - 1).into());
+                if start.elapsed() > inp.time_limit {
+                    return Err(stopped(n - 1));
                 }
-                let n2 = n - n1;
-                let pmf0 = &tables0.pmf[n1 as usize];
-                let pmf1 = &tables1.pmf[n1 as usize];
-                let up0 = &tables0.upper[n2 as usize];
-                let up1 = &tables1.upper[n2 as usize];
-                let mut r_hi = n - 1;
-                for r1 in 0..n1 {
-                    if tables1.lower[n1 as usize][r1 as usize] > self.beta {
-                        break;
-                    }
-                    let pet0 = tables0.lower[n1 as usize][r1 as usize];
-                    let en = n1 as f64 + (1.0 - pet0) * n2 as f64;
-                    if best.as_ref().is_some_and(|b| en >= b.expected_size) {
-                        continue;
-                    }
-                    // Smallest r in [r1, r_hi] with P(reject | p0) <= alpha.
-                    // r_hi from the previous r1 stays valid: raising r1
-                    // lowers P(reject | p0) at every r.
-                    if rejection(r1, r_hi.max(r1), pmf0, up0) > self.alpha {
-                        continue;
-                    }
-                    let (mut lo, mut hi) = (r1, r_hi.max(r1));
-                    if rejection(r1, lo, pmf0, up0) <= self.alpha {
-                        hi = lo;
-                    }
-                    while hi - lo > 1 {
-                        let mid = lo + (hi - lo) / 2;
-                        if rejection(r1, mid, pmf0, up0) <= self.alpha {
-                            hi = mid;
-                        } else {
-                            lo = mid;
-                        }
-                    }
-                    let r = hi;
-                    r_hi = r;
-                    let power = rejection(r1, r, pmf1, up1);
-                    if power >= target_power {
-                        best = Some(SimonDesign {
-                            design: TwoStageDesign { r1, n1, r, n },
-                            expected_size: en,
-                            early_termination: pet0,
-                            type_i_error: rejection(r1, r, pmf0, up0),
-                            power,
-                            weight_range: (f64::NAN, f64::NAN),
-                        });
-                    }
-                }
+                best_with_first_stage(inp, &tables, n, n1, &mut best);
             }
             if let Some(b) = best {
                 per_size.push(b);
@@ -457,15 +381,83 @@ impl SimonSearch {
             return Err(no_design.into());
         }
         Ok(SimonDesigns {
-            p0: self.p0,
-            p1: self.p1,
-            alpha: self.alpha,
-            beta: self.beta,
+            p0: inp.p0,
+            p1: inp.p1,
+            alpha: inp.alpha,
+            beta: inp.beta,
             nmax,
             admissible: admissible(&per_size),
             per_size,
         })
     }
+}
+
+/// Improves `best` (the design of total size `n` with the smallest
+/// expected size under p0 found so far) over the designs with first stage
+/// `n1`: for each `r1`, the smallest `r` whose type I error is at most
+/// alpha, kept when its power reaches `1 − beta`. `tables` are at p0, p1.
+fn best_with_first_stage(
+    inp: &SearchInputs,
+    [tables0, tables1]: &[Tables; 2],
+    n: u64,
+    n1: u64,
+    best: &mut Option<SimonDesign>,
+) {
+    let n2 = n - n1;
+    let pmf0 = &tables0.pmf[n1 as usize];
+    let pmf1 = &tables1.pmf[n1 as usize];
+    let up0 = &tables0.upper[n2 as usize];
+    let up1 = &tables1.upper[n2 as usize];
+    let mut r_hi = n - 1;
+    for r1 in 0..n1 {
+        if tables1.lower[n1 as usize][r1 as usize] > inp.beta {
+            break;
+        }
+        let pet0 = tables0.lower[n1 as usize][r1 as usize];
+        let en = n1 as f64 + (1.0 - pet0) * n2 as f64;
+        if best.as_ref().is_some_and(|b| en >= b.expected_size) {
+            continue;
+        }
+        // r_hi from the previous r1 stays valid: raising r1 lowers
+        // P(reject | p0) at every r.
+        let Some(r) = smallest_r(r1, r_hi.max(r1), |r| {
+            rejection(r1, r, pmf0, up0) <= inp.alpha
+        }) else {
+            continue;
+        };
+        r_hi = r;
+        let power = rejection(r1, r, pmf1, up1);
+        if power >= 1.0 - inp.beta {
+            *best = Some(SimonDesign {
+                design: TwoStageDesign { r1, n1, r, n },
+                expected_size: en,
+                early_termination: pet0,
+                type_i_error: rejection(r1, r, pmf0, up0),
+                power,
+                weight_range: (f64::NAN, f64::NAN),
+            });
+        }
+    }
+}
+
+/// The smallest `r` in `[lo, hi]` with `ok(r)` (P(reject | p0) ≤ alpha,
+/// which holds from some `r` on), by bisection; `None` if not even `hi`.
+fn smallest_r(mut lo: u64, mut hi: u64, ok: impl Fn(u64) -> bool) -> Option<u64> {
+    if !ok(hi) {
+        return None;
+    }
+    if ok(lo) {
+        hi = lo;
+    }
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if ok(mid) {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    Some(hi)
 }
 
 /// Binomial probabilities for every size up to `nmax` at one rate.

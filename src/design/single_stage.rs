@@ -1,10 +1,11 @@
 //! Exact single-stage phase II designs (A'Hern 2001).
 
+use crate::builder::setters;
 use crate::ErrorDetail;
 use std::fmt;
 use std::time::{Duration, Instant};
 
-use super::{binom_pmf, check_error_rate, check_rates, fmt_signif, upper_tails};
+use super::{binom_pmf, fmt_signif, upper_tails, SearchInputs};
 use crate::error::Result;
 
 /// The largest `nmax` [`SingleStageSearch`] accepts: 10⁶ (each size costs
@@ -56,12 +57,7 @@ pub const DEFAULT_SINGLE_STAGE_TIME_LIMIT: Duration = Duration::from_secs(10);
 #[derive(Debug, Clone, PartialEq)]
 #[must_use]
 pub struct SingleStageSearch {
-    p0: f64,
-    p1: f64,
-    alpha: f64,
-    beta: f64,
-    nmax: u64,
-    time_limit: Duration,
+    inputs: SearchInputs,
 }
 
 impl SingleStageSearch {
@@ -71,35 +67,22 @@ impl SingleStageSearch {
     /// # Errors
     /// [`ErrorDetail::InvalidParameter`](crate::ErrorDetail::InvalidParameter) unless `0 < p0 < p1 < 1`.
     pub fn new(p0: f64, p1: f64) -> Result<Self> {
-        check_rates(p0, p1)?;
         Ok(Self {
-            p0,
-            p1,
-            alpha: 0.05,
-            beta: 0.20,
-            nmax: 1000,
-            time_limit: DEFAULT_SINGLE_STAGE_TIME_LIMIT,
+            inputs: SearchInputs::new(p0, p1, 1000, DEFAULT_SINGLE_STAGE_TIME_LIMIT)?,
         })
     }
-    /// One-sided type I error (default 0.05), checked by [`search`](Self::search).
-    pub fn alpha(mut self, alpha: f64) -> Self {
-        self.alpha = alpha;
-        self
-    }
-    /// Type II error (default 0.20), checked by [`search`](Self::search).
-    pub fn beta(mut self, beta: f64) -> Self {
-        self.beta = beta;
-        self
-    }
-    /// Largest size searched (default 1000).
-    pub fn nmax(mut self, nmax: u64) -> Self {
-        self.nmax = nmax;
-        self
-    }
-    /// Time budget (default 10 s).
-    pub fn time_limit(mut self, limit: Duration) -> Self {
-        self.time_limit = limit;
-        self
+    setters! {
+        /// One-sided type I error (default 0.05), checked by [`search`](Self::search).
+        pub fn alpha(mut self, alpha: f64) -> Self { self.inputs.alpha }
+
+        /// Type II error (default 0.20), checked by [`search`](Self::search).
+        pub fn beta(mut self, beta: f64) -> Self { self.inputs.beta }
+
+        /// Largest size searched (default 1000).
+        pub fn nmax(mut self, nmax: u64) -> Self { self.inputs.nmax }
+
+        /// Time budget (default 10 s).
+        pub fn time_limit(mut self, limit: Duration) -> Self { self.inputs.time_limit }
     }
 
     /// Runs the search.
@@ -108,44 +91,28 @@ impl SingleStageSearch {
     /// See the type's docs.
     pub fn search(&self) -> Result<SingleStageDesign> {
         let start = Instant::now();
-        check_rates(self.p0, self.p1)?;
-        check_error_rate("alpha", self.alpha)?;
-        check_error_rate("beta", self.beta)?;
-        if self.nmax == 0 || self.nmax > MAX_SINGLE_STAGE_NMAX {
-            return Err(ErrorDetail::InvalidParameter {
-                what: "nmax",
-                constraint: "in 1..=1000000",
-                value: self.nmax as f64,
-            }
-            .into());
-        }
+        let inp = &self.inputs;
+        inp.check(MAX_SINGLE_STAGE_NMAX, "in 1..=1000000")?;
         let what = "single-stage design";
-        for n in 1..=self.nmax {
-            if start.elapsed() > self.time_limit {
-                return Err(ErrorDetail::SearchStopped {
-                    what,
-                    limit_ms: self.time_limit.as_millis().min(u64::MAX as u128) as u64,
-                    unit: "sizes n",
-                    reached: n - 1,
-                    target: self.nmax,
-                }
-                .into());
+        for n in 1..=inp.nmax {
+            if start.elapsed() > inp.time_limit {
+                return Err(inp.stopped(what, "sizes n", n - 1));
             }
-            let up0 = upper_tails(&binom_pmf(n, self.p0));
+            let up0 = upper_tails(&binom_pmf(n, inp.p0));
             // up0[k] = P(X > k) = P(X ≥ k + 1); r = k + 1.
             let k = (0..=n as usize)
-                .find(|&k| up0[k] <= self.alpha)
+                .find(|&k| up0[k] <= inp.alpha)
                 .expect("P(X > n) = 0 ≤ alpha");
             if k as u64 == n {
                 continue;
             }
-            let up1 = upper_tails(&binom_pmf(n, self.p1));
-            if up1[k] >= 1.0 - self.beta {
+            let up1 = upper_tails(&binom_pmf(n, inp.p1));
+            if up1[k] >= 1.0 - inp.beta {
                 return Ok(SingleStageDesign {
-                    p0: self.p0,
-                    p1: self.p1,
-                    alpha: self.alpha,
-                    beta: self.beta,
+                    p0: inp.p0,
+                    p1: inp.p1,
+                    alpha: inp.alpha,
+                    beta: inp.beta,
                     n,
                     r: k as u64 + 1,
                     type_i_error: up0[k],
@@ -155,7 +122,7 @@ impl SingleStageSearch {
         }
         Err(ErrorDetail::NoFeasibleDesign {
             what,
-            nmax: self.nmax,
+            nmax: inp.nmax,
         }
         .into())
     }

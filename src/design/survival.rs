@@ -3,10 +3,11 @@
 //! the number of patients under uniform accrual, follow-up and exponential
 //! dropout (Lachin & Foulkes 1986).
 
+use crate::builder::setters;
 use crate::ErrorDetail;
 use std::fmt;
 
-use super::{check_error_rate, fmt_signif};
+use super::{check_error_rate, check_parameter, fmt_signif, write_labelled};
 use crate::error::Result;
 use crate::special::{norm_cdf, norm_quantile, norm_sf};
 
@@ -50,16 +51,21 @@ fn z_upper(q: f64) -> Result<f64> {
 }
 
 fn check_positive(what: &'static str, value: f64) -> Result<()> {
-    if value > 0.0 && value.is_finite() {
-        Ok(())
-    } else {
-        Err(ErrorDetail::InvalidParameter {
-            what,
-            constraint: "positive and finite",
-            value,
-        }
-        .into())
-    }
+    check_parameter(
+        what,
+        value,
+        value > 0.0 && value.is_finite(),
+        "positive and finite",
+    )
+}
+
+fn check_non_negative(what: &'static str, value: f64) -> Result<()> {
+    check_parameter(
+        what,
+        value,
+        value >= 0.0 && value.is_finite(),
+        "non-negative and finite",
+    )
 }
 
 fn check_hazard_ratio(hr: f64) -> Result<()> {
@@ -76,27 +82,27 @@ fn check_hazard_ratio(hr: f64) -> Result<()> {
 }
 
 fn check_power(power: f64) -> Result<()> {
-    if power > 0.5 && power < 1.0 {
-        Ok(())
-    } else {
-        Err(ErrorDetail::InvalidParameter {
-            what: "power",
-            constraint: "in (0.5, 1) (beta in (0, 0.5))",
-            value: power,
-        }
-        .into())
-    }
+    check_parameter(
+        "power",
+        power,
+        power > 0.5 && power < 1.0,
+        "in (0.5, 1) (beta in (0, 0.5))",
+    )
 }
 
 /// `(z_alpha, z_beta)` for a level, sidedness and power.
 fn critical_values(alpha: f64, sided: Sided, power: f64) -> Result<(f64, f64)> {
     check_error_rate("alpha", alpha)?;
     check_power(power)?;
-    let za = match sided {
-        Sided::One => z_upper(alpha)?,
-        Sided::Two => z_upper(alpha / 2.0)?,
-    };
-    Ok((za, z_upper(1.0 - power)?))
+    Ok((z_alpha(alpha, sided)?, z_upper(1.0 - power)?))
+}
+
+/// The critical value of a one- or two-sided test at level `alpha`.
+fn z_alpha(alpha: f64, sided: Sided) -> Result<f64> {
+    match sided {
+        Sided::One => z_upper(alpha),
+        Sided::Two => z_upper(alpha / 2.0),
+    }
 }
 
 /// The drift per event, `δ / √d`, of the log-rank statistic.
@@ -188,30 +194,21 @@ impl LogRankEvents {
             method: EventsMethod::Schoenfeld,
         })
     }
-    /// Significance level (default 0.025), checked when computing.
-    pub fn alpha(mut self, alpha: f64) -> Self {
-        self.alpha = alpha;
-        self
-    }
-    /// One- or two-sided test (default one-sided).
-    pub fn sided(mut self, sided: Sided) -> Self {
-        self.sided = sided;
-        self
-    }
-    /// Target power (default 0.80), checked when computing.
-    pub fn power(mut self, power: f64) -> Self {
-        self.power = power;
-        self
-    }
-    /// Experimental : control allocation ratio `k` (default 1).
-    pub fn allocation_ratio(mut self, ratio: f64) -> Self {
-        self.allocation_ratio = ratio;
-        self
-    }
-    /// Schoenfeld (default) or Freedman.
-    pub fn method(mut self, method: EventsMethod) -> Self {
-        self.method = method;
-        self
+    setters! {
+        /// Significance level (default 0.025), checked when computing.
+        pub fn alpha(mut self, alpha: f64) -> Self { self.alpha }
+
+        /// One- or two-sided test (default one-sided).
+        pub fn sided(mut self, sided: Sided) -> Self { self.sided }
+
+        /// Target power (default 0.80), checked when computing.
+        pub fn power(mut self, power: f64) -> Self { self.power }
+
+        /// Experimental : control allocation ratio `k` (default 1).
+        pub fn allocation_ratio(mut self, ratio: f64) -> Self { self.allocation_ratio }
+
+        /// Schoenfeld (default) or Freedman.
+        pub fn method(mut self, method: EventsMethod) -> Self { self.method }
     }
 
     /// The number of events needed.
@@ -238,10 +235,7 @@ impl LogRankEvents {
         check_positive("events", events)?;
         check_positive("allocation_ratio", self.allocation_ratio)?;
         check_error_rate("alpha", self.alpha)?;
-        let za = match self.sided {
-            Sided::One => z_upper(self.alpha)?,
-            Sided::Two => z_upper(self.alpha / 2.0)?,
-        };
+        let za = z_alpha(self.alpha, self.sided)?;
         let delta =
             events.sqrt() * drift_per_event(self.method, self.hazard_ratio, self.allocation_ratio);
         let near = norm_cdf(delta - za);
@@ -315,32 +309,28 @@ impl fmt::Display for LogRankEventsResult {
             f,
             "Number of events for a two-arm log-rank test ({name}, {year})"
         )?;
-        writeln!(
+        let type_i = format!("Type I error ({}):                 ", sided_text(p.sided));
+        write_labelled(
             f,
-            "Hazard ratio:                          {}",
-            fmt_signif(p.hazard_ratio, 7)
-        )?;
-        writeln!(
-            f,
-            "Type I error ({}):                 {}",
-            sided_text(p.sided),
-            fmt_signif(p.alpha, 7)
-        )?;
-        writeln!(
-            f,
-            "Power:                                 {}",
-            fmt_signif(p.power, 7)
-        )?;
-        writeln!(
-            f,
-            "Allocation ratio (experimental/control): {}",
-            fmt_signif(p.allocation_ratio, 7)
-        )?;
-        writeln!(
-            f,
-            "Number of events:                      {:.1} (plan {})",
-            self.events,
-            self.events_rounded_up()
+            &[
+                (
+                    "Hazard ratio:                          ",
+                    fmt_signif(p.hazard_ratio, 7),
+                ),
+                (&type_i, fmt_signif(p.alpha, 7)),
+                (
+                    "Power:                                 ",
+                    fmt_signif(p.power, 7),
+                ),
+                (
+                    "Allocation ratio (experimental/control): ",
+                    fmt_signif(p.allocation_ratio, 7),
+                ),
+                (
+                    "Number of events:                      ",
+                    format!("{:.1} (plan {})", self.events, self.events_rounded_up()),
+                ),
+            ],
         )
     }
 }
@@ -450,14 +440,7 @@ impl SurvivalSampleSize {
         check_hazard_ratio(hazard_ratio)?;
         check_positive("control_hazard", control_hazard)?;
         check_positive("accrual_time", accrual_time)?;
-        if !(follow_up >= 0.0 && follow_up.is_finite()) {
-            return Err(ErrorDetail::InvalidParameter {
-                what: "follow_up",
-                constraint: "non-negative and finite",
-                value: follow_up,
-            }
-            .into());
-        }
+        check_non_negative("follow_up", follow_up)?;
         Ok(Self {
             hazard_ratio,
             control_hazard,
@@ -471,35 +454,24 @@ impl SurvivalSampleSize {
             method: SurvivalSampleSizeMethod::LachinFoulkes,
         })
     }
-    /// Exponential dropout hazard in both arms (default 0), checked when computing.
-    pub fn dropout_hazard(mut self, eta: f64) -> Self {
-        self.dropout_hazard = eta;
-        self
-    }
-    /// Significance level (default 0.025).
-    pub fn alpha(mut self, alpha: f64) -> Self {
-        self.alpha = alpha;
-        self
-    }
-    /// One- or two-sided (default one-sided).
-    pub fn sided(mut self, sided: Sided) -> Self {
-        self.sided = sided;
-        self
-    }
-    /// Target power (default 0.80).
-    pub fn power(mut self, power: f64) -> Self {
-        self.power = power;
-        self
-    }
-    /// Experimental : control allocation ratio (default 1).
-    pub fn allocation_ratio(mut self, ratio: f64) -> Self {
-        self.allocation_ratio = ratio;
-        self
-    }
-    /// Lachin-Foulkes (default), Schoenfeld or Freedman.
-    pub fn method(mut self, method: SurvivalSampleSizeMethod) -> Self {
-        self.method = method;
-        self
+    setters! {
+        /// Exponential dropout hazard in both arms (default 0), checked when computing.
+        pub fn dropout_hazard(mut self, eta: f64) -> Self { self.dropout_hazard }
+
+        /// Significance level (default 0.025).
+        pub fn alpha(mut self, alpha: f64) -> Self { self.alpha }
+
+        /// One- or two-sided (default one-sided).
+        pub fn sided(mut self, sided: Sided) -> Self { self.sided }
+
+        /// Target power (default 0.80).
+        pub fn power(mut self, power: f64) -> Self { self.power }
+
+        /// Experimental : control allocation ratio (default 1).
+        pub fn allocation_ratio(mut self, ratio: f64) -> Self { self.allocation_ratio }
+
+        /// Lachin-Foulkes (default), Schoenfeld or Freedman.
+        pub fn method(mut self, method: SurvivalSampleSizeMethod) -> Self { self.method }
     }
 
     /// The probability that a patient with event hazard `lambda` has an
@@ -517,14 +489,7 @@ impl SurvivalSampleSize {
     /// # Errors
     /// See the type's docs.
     pub fn compute(&self) -> Result<SurvivalSampleSizeResult> {
-        if !(self.dropout_hazard >= 0.0 && self.dropout_hazard.is_finite()) {
-            return Err(ErrorDetail::InvalidParameter {
-                what: "dropout_hazard",
-                constraint: "non-negative and finite",
-                value: self.dropout_hazard,
-            }
-            .into());
-        }
+        check_non_negative("dropout_hazard", self.dropout_hazard)?;
         check_positive("allocation_ratio", self.allocation_ratio)?;
         let (za, zb) = critical_values(self.alpha, self.sided, self.power)?;
         let k = self.allocation_ratio;
@@ -608,56 +573,48 @@ impl fmt::Display for SurvivalSampleSizeResult {
         };
         writeln!(f, "Fixed design, two-arm trial with time-to-event")?;
         writeln!(f, "outcome ({method}).")?;
-        writeln!(
+        let type_i = format!("Type I error ({}):   100*alpha=", sided_text(p.sided));
+        write_labelled(
             f,
-            "Hazard ratio                  H1/H0={}/1",
-            fmt_signif(p.hazard_ratio, 4)
-        )?;
-        writeln!(
-            f,
-            "Study duration:                   T={}",
-            fmt_signif(self.study_duration(), 4)
-        )?;
-        writeln!(
-            f,
-            "Accrual duration:                   {}",
-            fmt_signif(p.accrual_time, 4)
-        )?;
-        writeln!(
-            f,
-            "Min. end-of-study follow-up: minfup={}",
-            fmt_signif(p.follow_up, 4)
-        )?;
-        writeln!(
-            f,
-            "Expected events (total, H1):        {}",
-            fmt_signif(self.events, 6)
-        )?;
-        writeln!(
-            f,
-            "Expected sample size (total):       {}",
-            fmt_signif(self.patients, 7)
-        )?;
-        writeln!(
-            f,
-            "Control event rate:         lambdaC={}",
-            fmt_signif(p.control_hazard, 4)
-        )?;
-        writeln!(
-            f,
-            "Dropout rate:                   eta={}",
-            fmt_signif(p.dropout_hazard, 4)
-        )?;
-        writeln!(
-            f,
-            "Power:                 100*(1-beta)={}%",
-            fmt_signif(100.0 * p.power, 4)
-        )?;
-        writeln!(
-            f,
-            "Type I error ({}):   100*alpha={}%",
-            sided_text(p.sided),
-            fmt_signif(100.0 * p.alpha, 4)
+            &[
+                (
+                    "Hazard ratio                  H1/H0=",
+                    format!("{}/1", fmt_signif(p.hazard_ratio, 4)),
+                ),
+                (
+                    "Study duration:                   T=",
+                    fmt_signif(self.study_duration(), 4),
+                ),
+                (
+                    "Accrual duration:                   ",
+                    fmt_signif(p.accrual_time, 4),
+                ),
+                (
+                    "Min. end-of-study follow-up: minfup=",
+                    fmt_signif(p.follow_up, 4),
+                ),
+                (
+                    "Expected events (total, H1):        ",
+                    fmt_signif(self.events, 6),
+                ),
+                (
+                    "Expected sample size (total):       ",
+                    fmt_signif(self.patients, 7),
+                ),
+                (
+                    "Control event rate:         lambdaC=",
+                    fmt_signif(p.control_hazard, 4),
+                ),
+                (
+                    "Dropout rate:                   eta=",
+                    fmt_signif(p.dropout_hazard, 4),
+                ),
+                (
+                    "Power:                 100*(1-beta)=",
+                    format!("{}%", fmt_signif(100.0 * p.power, 4)),
+                ),
+                (&type_i, format!("{}%", fmt_signif(100.0 * p.alpha, 4))),
+            ],
         )?;
         if p.allocation_ratio == 1.0 {
             writeln!(f, "Equal randomization:          ratio=1")

@@ -12,6 +12,7 @@ mod risk_table;
 mod text;
 mod ticks;
 
+use crate::builder::setters;
 use crate::ErrorDetail;
 use std::path::Path;
 
@@ -260,30 +261,20 @@ impl KaplanMeierPlot {
         Self::default()
     }
 
-    /// Total width in millimetres ([`SINGLE_COLUMN_MM`], [`DOUBLE_COLUMN_MM`];
-    /// 30 to 1000).
-    pub fn width_mm(mut self, width: f64) -> Self {
-        self.width_mm = width;
-        self
-    }
+    setters! {
+        /// Total width in millimetres ([`SINGLE_COLUMN_MM`], [`DOUBLE_COLUMN_MM`];
+        /// 30 to 1000).
+        pub fn width_mm(mut self, width: f64) -> Self { self.width_mm }
 
-    /// Total height in millimetres; by default the plot area is 0.6 times as
-    /// high as it is wide and the table adds its rows.
-    pub fn height_mm(mut self, height: f64) -> Self {
-        self.height_mm = Some(height);
-        self
-    }
+        /// Total height in millimetres; by default the plot area is 0.6 times as
+        /// high as it is wide and the table adds its rows.
+        pub fn height_mm(mut self, height: f64) -> Self { self.height_mm }
 
-    /// Font size of all text, in points (4 to 24; default 7).
-    pub fn font_size_pt(mut self, size: f64) -> Self {
-        self.font_size_pt = size;
-        self
-    }
+        /// Font size of all text, in points (4 to 24; default 7).
+        pub fn font_size_pt(mut self, size: f64) -> Self { self.font_size_pt }
 
-    /// Width of the curves, in points (0.1 to 5; default 0.75).
-    pub fn line_width_pt(mut self, width: f64) -> Self {
-        self.line_width_pt = width;
-        self
+        /// Width of the curves, in points (0.1 to 5; default 0.75).
+        pub fn line_width_pt(mut self, width: f64) -> Self { self.line_width_pt }
     }
 
     /// The time axis in another unit: `label` (for example "months") and how
@@ -320,16 +311,12 @@ impl KaplanMeierPlot {
         self
     }
 
-    /// What the y axis shows.
-    pub fn y_scale(mut self, scale: YScale) -> Self {
-        self.y_scale = scale;
-        self
-    }
+    setters! {
+        /// What the y axis shows.
+        pub fn y_scale(mut self, scale: YScale) -> Self { self.y_scale }
 
-    /// Proportion or percent labels on the y axis.
-    pub fn y_format(mut self, format: YFormat) -> Self {
-        self.y_format = format;
-        self
+        /// Proportion or percent labels on the y axis.
+        pub fn y_format(mut self, format: YFormat) -> Self { self.y_format }
     }
 
     /// The y axis range, as proportions (or hazards): `(0.5, 1.0)` truncates
@@ -340,24 +327,17 @@ impl KaplanMeierPlot {
         self
     }
 
-    /// End of the x axis, in display units (default: the first tick at or
-    /// after the last time).
-    pub fn x_max(mut self, x_max: f64) -> Self {
-        self.x_max = Some(x_max);
-        self
-    }
+    setters! {
+        /// End of the x axis, in display units (default: the first tick at or
+        /// after the last time).
+        pub fn x_max(mut self, x_max: f64) -> Self { self.x_max }
 
-    /// Distance between x ticks, in display units (default: chosen so that
-    /// labels and counts fit).
-    pub fn x_step(mut self, step: f64) -> Self {
-        self.x_step = Some(step);
-        self
-    }
+        /// Distance between x ticks, in display units (default: chosen so that
+        /// labels and counts fit).
+        pub fn x_step(mut self, step: f64) -> Self { self.x_step }
 
-    /// Draw the pointwise confidence bands (default off).
-    pub fn confidence_bands(mut self, on: bool) -> Self {
-        self.bands = on;
-        self
+        /// Draw the pointwise confidence bands (default off).
+        pub fn confidence_bands(mut self, on: bool) -> Self { self.bands }
     }
 
     /// Draw simultaneous confidence bands ([`ConfidenceBand`](crate::ConfidenceBand)),
@@ -369,40 +349,24 @@ impl KaplanMeierPlot {
         self
     }
 
-    /// Draw censor marks (default on).
-    pub fn censor_marks(mut self, on: bool) -> Self {
-        self.censor_marks = on;
-        self
-    }
+    setters! {
+        /// Draw censor marks (default on).
+        pub fn censor_marks(mut self, on: bool) -> Self { self.censor_marks }
 
-    /// Draw dashed median lines and give the medians in the legend (default on).
-    pub fn median_lines(mut self, on: bool) -> Self {
-        self.median_lines = on;
-        self
-    }
+        /// Draw dashed median lines and give the medians in the legend (default on).
+        pub fn median_lines(mut self, on: bool) -> Self { self.median_lines }
 
-    /// The table under the x axis.
-    pub fn risk_table(mut self, style: RiskTableStyle) -> Self {
-        self.risk_table = style;
-        self
-    }
+        /// The table under the x axis.
+        pub fn risk_table(mut self, style: RiskTableStyle) -> Self { self.risk_table }
 
-    /// Where the legend goes.
-    pub fn legend(mut self, position: LegendPosition) -> Self {
-        self.legend = position;
-        self
-    }
+        /// Where the legend goes.
+        pub fn legend(mut self, position: LegendPosition) -> Self { self.legend }
 
-    /// Curve colours.
-    pub fn palette(mut self, palette: Palette) -> Self {
-        self.palette = palette;
-        self
-    }
+        /// Curve colours.
+        pub fn palette(mut self, palette: Palette) -> Self { self.palette }
 
-    /// Decimals of the medians in the legend (0 to 6; default 1).
-    pub fn digits(mut self, digits: usize) -> Self {
-        self.digits = digits;
-        self
+        /// Decimals of the medians in the legend (0 to 6; default 1).
+        pub fn digits(mut self, digits: usize) -> Self { self.digits }
     }
 
     /// Draws the figure of `fit`, with the p-value of `test` when given.

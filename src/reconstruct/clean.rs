@@ -39,64 +39,14 @@ pub(crate) fn clean(
     if points.is_empty() {
         return Err(ErrorDetail::EmptyInput { what: "clicks" }.into());
     }
-    let factor = match scale {
-        SurvivalScale::Proportion => 1.0,
-        SurvivalScale::Percent => 100.0,
-    };
     let mut report = CleaningReport {
         n_input: points.len(),
         scale,
         ..CleaningReport::default()
     };
     let mut clicks = Vec::with_capacity(points.len() + 1);
-    for (index, &(t, s)) in points.iter().enumerate() {
-        if !t.is_finite() {
-            return Err(ErrorDetail::NonFinite {
-                what: "click time",
-                index,
-                value: t,
-            }
-            .into());
-        }
-        if !s.is_finite() {
-            return Err(ErrorDetail::NonFinite {
-                what: "click survival",
-                index,
-                value: s,
-            }
-            .into());
-        }
-        let mut p = s / factor;
-        if !(-CLAMP_SLACK..=1.0 + CLAMP_SLACK).contains(&p) {
-            return Err(ErrorDetail::InvalidParameter {
-                what: match scale {
-                    SurvivalScale::Proportion => {
-                        "click survival (a proportion; use SurvivalScale::Percent for percentages)"
-                    }
-                    SurvivalScale::Percent => "click survival (a percentage)",
-                },
-                constraint: "within 5 points of the axis [0, 1] (or [0, 100] %)",
-                value: s,
-            }
-            .into());
-        }
-        if !(0.0..=1.0).contains(&p) {
-            report.survival_clamped += 1;
-            report.largest_clamp = report.largest_clamp.max((p - p.clamp(0.0, 1.0)).abs());
-            p = p.clamp(0.0, 1.0);
-        }
-        let mut time = t;
-        if time < 0.0 {
-            report.time_clamped += 1;
-            report.largest_clamp_time = report.largest_clamp_time.max(-time);
-            time = 0.0;
-        }
-        // -0.0 becomes +0.0 so that equal times compare equal bit for bit.
-        clicks.push(Click {
-            time: time + 0.0,
-            survival: p,
-            input_index: Some(index),
-        });
+    for (index, &point) in points.iter().enumerate() {
+        clicks.push(checked_click(index, point, scale, &mut report)?);
     }
     clicks.sort_by(|a, b| {
         a.time
@@ -128,6 +78,62 @@ pub(crate) fn clean(
     }
     report.duplicated_times = clicks.windows(2).filter(|w| w[0].time == w[1].time).count();
     Ok((clicks, report))
+}
+
+/// `Ok` for a finite value, else the error naming `what` and its `index`.
+pub(crate) fn check_finite(what: &'static str, index: usize, value: f64) -> Result<()> {
+    if value.is_finite() {
+        Ok(())
+    } else {
+        Err(ErrorDetail::NonFinite { what, index, value }.into())
+    }
+}
+
+/// One click checked (finite, within the slack of the axis) and clamped
+/// to the axis, the clamps counted in `report`.
+fn checked_click(
+    index: usize,
+    (t, s): (f64, f64),
+    scale: SurvivalScale,
+    report: &mut CleaningReport,
+) -> Result<Click> {
+    let factor = match scale {
+        SurvivalScale::Proportion => 1.0,
+        SurvivalScale::Percent => 100.0,
+    };
+    check_finite("click time", index, t)?;
+    check_finite("click survival", index, s)?;
+    let mut p = s / factor;
+    if !(-CLAMP_SLACK..=1.0 + CLAMP_SLACK).contains(&p) {
+        return Err(ErrorDetail::InvalidParameter {
+            what: match scale {
+                SurvivalScale::Proportion => {
+                    "click survival (a proportion; use SurvivalScale::Percent for percentages)"
+                }
+                SurvivalScale::Percent => "click survival (a percentage)",
+            },
+            constraint: "within 5 points of the axis [0, 1] (or [0, 100] %)",
+            value: s,
+        }
+        .into());
+    }
+    if !(0.0..=1.0).contains(&p) {
+        report.survival_clamped += 1;
+        report.largest_clamp = report.largest_clamp.max((p - p.clamp(0.0, 1.0)).abs());
+        p = p.clamp(0.0, 1.0);
+    }
+    let mut time = t;
+    if time < 0.0 {
+        report.time_clamped += 1;
+        report.largest_clamp_time = report.largest_clamp_time.max(-time);
+        time = 0.0;
+    }
+    // -0.0 becomes +0.0 so that equal times compare equal bit for bit.
+    Ok(Click {
+        time: time + 0.0,
+        survival: p,
+        input_index: Some(index),
+    })
 }
 
 /// The index table: for each interval `[t_i, t_{i+1})` of the table (the

@@ -199,82 +199,10 @@ fn exact(
     }
     *budget -= cells;
     let big_n = n_start as usize; // within the budget, so allocatable
-                                  // Drops and their candidate (M, d).
-    let mut drops: Vec<(usize, Vec<(u64, u64)>)> = Vec::new();
-    let mut prev = s_before;
-    for (k, c) in clicks.iter().enumerate() {
-        if c.survival < prev {
-            let r = c.survival / prev;
-            let q = 1.0 - r;
-            let d_max = ((n_start as f64 * q).ceil() as u64 + 1).min(n_start);
-            let mut cands = Vec::new();
-            for d in 1..=d_max {
-                let m = (d as f64 / q).round();
-                if m > n_start as f64 {
-                    break;
-                }
-                let m = m as u64; // 0 ≤ m ≤ n_start
-                if m < d {
-                    continue;
-                }
-                let ratio = (m - d) as f64 / m as f64;
-                if (ratio - r).abs() <= EXACT_RATIO_TOLERANCE {
-                    cands.push((m, d));
-                }
-            }
-            if cands.is_empty() {
-                return Exact::Inconsistent;
-            }
-            drops.push((k, cands));
-        } else if c.survival > prev {
-            // Impossible after cleaning (the running minimum).
-            return Exact::Inconsistent;
-        }
-        prev = c.survival;
-    }
-    // Dynamic programme over the number left after each drop.
-    let mut cost = vec![f64::INFINITY; big_n + 1];
-    cost[big_n] = 0.0;
-    let mut back: Vec<Vec<(u64, u64, u64)>> = Vec::with_capacity(drops.len());
-    let mut prev_t = t_start;
-    let mut best = vec![(f64::INFINITY, 0usize); big_n + 1];
-    for (k, cands) in &drops {
-        let t = clicks[*k].time;
-        let width = t > prev_t;
-        if width {
-            let mut run = (f64::INFINITY, big_n);
-            for n in (0..=big_n).rev() {
-                if cost[n] < run.0 {
-                    run = (cost[n], n);
-                }
-                best[n] = run;
-            }
-        } else {
-            for (n, b) in best.iter_mut().enumerate() {
-                *b = (cost[n], n);
-            }
-        }
-        let mut next = vec![f64::INFINITY; big_n + 1];
-        let mut choice: Vec<(u64, u64, u64)> = Vec::with_capacity(cands.len());
-        let nh = n_hat[*k] as f64; // one n̂ per click, k < clicks.len()
-        for &(m, d) in cands {
-            let (c0, pred) = best[m as usize];
-            if !c0.is_finite() {
-                continue;
-            }
-            let c = c0 + (m as f64 - nh).powi(2);
-            let s2 = (m - d) as usize;
-            if c < next[s2] {
-                // A later entry for the same state is cheaper: the
-                // backtrack reads the last one.
-                next[s2] = c;
-                choice.push((s2 as u64, m, pred as u64));
-            }
-        }
-        cost = next;
-        back.push(choice);
-        prev_t = t;
-    }
+    let Some(drops) = drop_candidates(clicks, s_before, n_start) else {
+        return Exact::Inconsistent;
+    };
+    let (cost, back) = cheapest_paths(clicks, t_start, n_hat, big_n, &drops);
     // The end of the interval.
     let lowest = match end {
         End::Next { n, .. } => n as usize,
@@ -327,12 +255,138 @@ fn exact(
     Exact::Found(Solution { d, censor }, !drops.is_empty())
 }
 
+/// A drop of the curve: its click's index in the interval and the
+/// candidate `(M, d)` (at risk, events) that give its ratio.
+type Drop = (usize, Vec<(u64, u64)>);
+
+/// A step of the dynamic programme: `(state after, M, state before)`.
+type Choice = (u64, u64, u64);
+
+/// The drops of the clicks with their candidate `(M, d)`: `d` events among
+/// `M` at risk whose ratio `(M − d)/M` matches the drop to
+/// [`EXACT_RATIO_TOLERANCE`]; `None` when a drop has no candidate or the
+/// curve rises.
+fn drop_candidates(clicks: &[Click], s_before: f64, n_start: u64) -> Option<Vec<Drop>> {
+    let mut drops: Vec<Drop> = Vec::new();
+    let mut prev = s_before;
+    for (k, c) in clicks.iter().enumerate() {
+        if c.survival < prev {
+            let r = c.survival / prev;
+            let q = 1.0 - r;
+            let d_max = ((n_start as f64 * q).ceil() as u64 + 1).min(n_start);
+            let mut cands = Vec::new();
+            for d in 1..=d_max {
+                let m = (d as f64 / q).round();
+                if m > n_start as f64 {
+                    break;
+                }
+                let m = m as u64; // 0 ≤ m ≤ n_start
+                if m < d {
+                    continue;
+                }
+                let ratio = (m - d) as f64 / m as f64;
+                if (ratio - r).abs() <= EXACT_RATIO_TOLERANCE {
+                    cands.push((m, d));
+                }
+            }
+            if cands.is_empty() {
+                return None;
+            }
+            drops.push((k, cands));
+        } else if c.survival > prev {
+            // Impossible after cleaning (the running minimum).
+            return None;
+        }
+        prev = c.survival;
+    }
+    Some(drops)
+}
+
+/// The dynamic programme over the number left after each drop: the cost
+/// `Σ (M − n̂)²` of the cheapest path to each state after the last drop,
+/// and for each drop its choices `(state after, M, state before)`.
+fn cheapest_paths(
+    clicks: &[Click],
+    t_start: f64,
+    n_hat: &[i64],
+    big_n: usize,
+    drops: &[Drop],
+) -> (Vec<f64>, Vec<Vec<Choice>>) {
+    // Dynamic programme over the number left after each drop.
+    let mut cost = vec![f64::INFINITY; big_n + 1];
+    cost[big_n] = 0.0;
+    let mut back: Vec<Vec<Choice>> = Vec::with_capacity(drops.len());
+    let mut prev_t = t_start;
+    let mut best = vec![(f64::INFINITY, 0usize); big_n + 1];
+    for (k, cands) in drops {
+        let t = clicks[*k].time;
+        let width = t > prev_t;
+        if width {
+            let mut run = (f64::INFINITY, big_n);
+            for n in (0..=big_n).rev() {
+                if cost[n] < run.0 {
+                    run = (cost[n], n);
+                }
+                best[n] = run;
+            }
+        } else {
+            for (n, b) in best.iter_mut().enumerate() {
+                *b = (cost[n], n);
+            }
+        }
+        let mut next = vec![f64::INFINITY; big_n + 1];
+        let mut choice: Vec<Choice> = Vec::with_capacity(cands.len());
+        let nh = n_hat[*k] as f64; // one n̂ per click, k < clicks.len()
+        for &(m, d) in cands {
+            let (c0, pred) = best[m as usize];
+            if !c0.is_finite() {
+                continue;
+            }
+            let c = c0 + (m as f64 - nh).powi(2);
+            let s2 = (m - d) as usize;
+            if c < next[s2] {
+                // A later entry for the same state is cheaper: the
+                // backtrack reads the last one.
+                next[s2] = c;
+                choice.push((s2 as u64, m, pred as u64));
+            }
+        }
+        cost = next;
+        back.push(choice);
+        prev_t = t;
+    }
+    (cost, back)
+}
+
 #[derive(Debug, Clone, Copy)]
 enum End {
     /// A later row of the table: its time and published count.
     Next { t: f64, n: u64 },
     /// The last interval, ending at the last click.
     Last { t_end: f64 },
+}
+
+/// What the Guyot passes settled on for one interval, before the exact
+/// search of the clicks' counts.
+struct IntervalFit {
+    end: End,
+    sol: Solution,
+    n_hat: Vec<i64>,
+    target: Option<u64>,
+    adjustments: u32,
+    searched: bool,
+    forced: i64,
+}
+
+/// The state carried from one interval to the next.
+struct Walk {
+    /// The reconstructed Kaplan-Meier value at the interval's start.
+    s_km: f64,
+    events_before: u64,
+    censored_before: u64,
+    /// What is left of the exact search's budget (cells).
+    budget: u64,
+    out: Outcome,
 }
 
 /// Runs the algorithm over every interval of the table.
@@ -344,162 +398,237 @@ pub(crate) fn reconstruct(
 ) -> Result<Outcome> {
     let times = table.time();
     let counts = table.count();
-    // A drop where nobody is at risk any more.
-    if let Some(z) = counts.iter().position(|&c| c == 0) {
-        let empty_from = times[z];
-        let mut prev = 1.0;
-        for c in clicks {
-            if c.time >= empty_from && c.survival < prev {
-                return Err(ErrorDetail::ClickOutsideAtRiskTable {
-                    index: c
-                        .input_index
-                        .expect("the origin (0, 1) added by the cleaning never drops the curve"),
-                    time: c.time,
-                    empty_from,
-                }
-                .into());
-            }
-            prev = c.survival;
-        }
-    }
+    check_no_drop_when_empty(clicks, times, counts)?;
     let t_curve_end = clicks.last().map_or(0.0, |c| c.time);
-    let mut s_km = 1.0_f64;
-    let mut events_before = 0u64;
-    let mut censored_before = 0u64;
-    let mut budget = settings.exact_budget;
-    let mut time = Vec::new();
-    let mut event = Vec::new();
-    let mut intervals = Vec::with_capacity(times.len());
+    let mut walk = Walk {
+        s_km: 1.0,
+        events_before: 0,
+        censored_before: 0,
+        budget: settings.exact_budget,
+        out: Outcome {
+            time: Vec::new(),
+            event: Vec::new(),
+            intervals: Vec::with_capacity(times.len()),
+        },
+    };
     for (i, range) in ranges.iter().enumerate() {
         let cl = &clicks[range.clone()];
-        let t_start = times[i];
-        let n_start = counts[i];
+        let (t_start, n_start) = (times[i], counts[i]);
         let s_entry = if range.start > 0 {
             clicks[range.start - 1].survival
         } else {
             1.0
         };
         let next = times.get(i + 1).map(|&t| (t, counts[i + 1]));
-        let mut adjustments = 0u32;
-        let mut searched = false;
-        let mut forced = 0i64;
-        let (end, mut sol, n_hat, target) = match next {
-            Some((t_next, n_next)) => {
-                let s_end = cl.last().map_or(s_entry, |c| c.survival);
-                let guess = if s_entry > 0.0 {
-                    (n_start as f64 * s_end / s_entry - n_next as f64).round()
-                } else {
-                    (n_start - n_next) as f64
-                };
-                let nc0 = guess.clamp(0.0, n_start as f64) as u64; // clamped
-                let run = |nc: u64| pass(cl, t_start, t_next, n_start, nc, s_km);
-                let goal = n_next as i64; // ≤ 2⁵³
-                let (p, iters, bis) = adjust(nc0, n_start, settings.max_adjustments, &run, |p| {
-                    p.n_end - goal
-                });
-                adjustments = iters;
-                searched = bis;
-                let mut sol = Solution {
-                    d: p.d.clone(),
-                    censor: pass_censorings(t_start, t_next, p.nc),
-                };
-                let diff = p.n_end - goal;
-                if diff > 0 {
-                    // Too few exits: censor the rest after the last click.
-                    let a = cl.last().map_or(t_start, |c| c.time).max(t_start);
-                    spread(&mut sol.censor, a, t_next, diff as u64);
-                    forced = diff;
-                } else if diff < 0 {
-                    forced = -(remove_exits(&mut sol, (-diff) as u64) as i64);
-                }
-                (
-                    End::Next {
-                        t: t_next,
-                        n: n_next,
-                    },
-                    sol,
-                    p.n_hat,
-                    None,
-                )
-            }
+        let mut fit = match next {
+            Some(next) => inner_interval(cl, t_start, n_start, s_entry, next, &settings, walk.s_km),
             None => {
                 let t_end = t_curve_end.max(t_start);
-                let run = |nc: u64| pass(cl, t_start, t_end, n_start, nc, s_km);
-                // The censoring rate of the earlier intervals, carried on.
                 let elapsed = t_start - times[0];
-                let rule = if elapsed > 0.0 {
-                    (censored_before as f64 / elapsed * (t_end - t_start)).round()
-                } else {
-                    0.0
-                };
-                let nc_rule = rule.clamp(0.0, n_start as f64) as u64; // clamped
-                let (p, target) = match settings.total_events {
-                    None => (run(nc_rule), None),
-                    Some(total) => {
-                        let most = run(0).events;
-                        let fewest = run(n_start).events;
-                        let lo = events_before + fewest;
-                        let hi = events_before + most;
-                        let slack = total.div_ceil(TOTAL_EVENTS_SLACK_DIVISOR).max(2);
-                        if total.saturating_add(slack) < lo || total > hi.saturating_add(slack) {
-                            return Err(ErrorDetail::TotalEventsContradictCurve {
-                                total,
-                                min: lo,
-                                max: hi,
-                            }
-                            .into());
-                        }
-                        // Within the slack: the nearest reachable total.
-                        let goal = (total.clamp(lo, hi) - events_before) as i64; // ≥ lo ≥ events_before
-                        let (p, iters, bis) =
-                            adjust(nc_rule, n_start, settings.max_adjustments, &run, |p| {
-                                p.events as i64 - goal // events ≤ n_start
-                            });
-                        adjustments = iters;
-                        searched = bis;
-                        (p, Some(goal as u64)) // goal ≥ 0
-                    }
-                };
-                let mut sol = Solution {
-                    d: p.d.clone(),
-                    censor: pass_censorings(t_start, t_end, p.nc),
-                };
-                if p.n_end < 0 {
-                    forced = -(remove_exits(&mut sol, (-p.n_end) as u64) as i64);
-                } else {
-                    for _ in 0..p.n_end {
-                        sol.censor.push(t_end);
-                    }
-                }
-                (End::Last { t_end }, sol, p.n_hat, target)
+                last_interval(cl, (t_start, t_end), n_start, elapsed, &settings, &walk)?
             }
         };
-        let mut method = IntervalMethod::Guyot;
-        match exact(
+        let method = walk.try_exact(cl, s_entry, t_start, n_start, &mut fit);
+        let (events, censored) = walk.record(cl, n_start, fit.sol);
+        walk.out.intervals.push(RiskInterval {
+            start: t_start,
+            end: next.map(|n| n.0),
+            clicks: range.clone(),
+            at_risk: n_start,
+            events,
+            censored,
+            adjustments: fit.adjustments,
+            searched: fit.searched,
+            forced: fit.forced,
+            method,
+        });
+    }
+    Ok(walk.out)
+}
+
+/// A drop of the curve where nobody is at risk any more is an error.
+fn check_no_drop_when_empty(clicks: &[Click], times: &[f64], counts: &[u64]) -> Result<()> {
+    let Some(z) = counts.iter().position(|&c| c == 0) else {
+        return Ok(());
+    };
+    let empty_from = times[z];
+    let mut prev = 1.0;
+    for c in clicks {
+        if c.time >= empty_from && c.survival < prev {
+            return Err(ErrorDetail::ClickOutsideAtRiskTable {
+                index: c
+                    .input_index
+                    .expect("the origin (0, 1) added by the cleaning never drops the curve"),
+                time: c.time,
+                empty_from,
+            }
+            .into());
+        }
+        prev = c.survival;
+    }
+    Ok(())
+}
+
+/// An interval with a later row of the table: the censorings adjusted
+/// until the pass ends at the published count `n_next` (steps 2 to 4),
+/// the rest forced after the last click or removed from the end.
+fn inner_interval(
+    cl: &[Click],
+    t_start: f64,
+    n_start: u64,
+    s_entry: f64,
+    (t_next, n_next): (f64, u64),
+    settings: &Settings,
+    s_km: f64,
+) -> IntervalFit {
+    let s_end = cl.last().map_or(s_entry, |c| c.survival);
+    let guess = if s_entry > 0.0 {
+        (n_start as f64 * s_end / s_entry - n_next as f64).round()
+    } else {
+        (n_start - n_next) as f64
+    };
+    let nc0 = guess.clamp(0.0, n_start as f64) as u64; // clamped
+    let run = |nc: u64| pass(cl, t_start, t_next, n_start, nc, s_km);
+    let goal = n_next as i64; // ≤ 2⁵³
+    let (p, adjustments, searched) = adjust(nc0, n_start, settings.max_adjustments, &run, |p| {
+        p.n_end - goal
+    });
+    let mut sol = Solution {
+        d: p.d.clone(),
+        censor: pass_censorings(t_start, t_next, p.nc),
+    };
+    let diff = p.n_end - goal;
+    let mut forced = 0;
+    if diff > 0 {
+        // Too few exits: censor the rest after the last click.
+        let a = cl.last().map_or(t_start, |c| c.time).max(t_start);
+        spread(&mut sol.censor, a, t_next, diff as u64);
+        forced = diff;
+    } else if diff < 0 {
+        forced = -(remove_exits(&mut sol, (-diff) as u64) as i64);
+    }
+    IntervalFit {
+        end: End::Next {
+            t: t_next,
+            n: n_next,
+        },
+        sol,
+        n_hat: p.n_hat,
+        target: None,
+        adjustments,
+        searched,
+        forced,
+    }
+}
+
+/// The last interval, up to the last click `t_end`: the censoring rate of
+/// the earlier intervals (over `elapsed`) carried on, or, with a total
+/// number of events, the censorings adjusted to reach it (step 5).
+fn last_interval(
+    cl: &[Click],
+    (t_start, t_end): (f64, f64),
+    n_start: u64,
+    elapsed: f64,
+    settings: &Settings,
+    walk: &Walk,
+) -> Result<IntervalFit> {
+    let run = |nc: u64| pass(cl, t_start, t_end, n_start, nc, walk.s_km);
+    let rule = if elapsed > 0.0 {
+        (walk.censored_before as f64 / elapsed * (t_end - t_start)).round()
+    } else {
+        0.0
+    };
+    let nc_rule = rule.clamp(0.0, n_start as f64) as u64; // clamped
+    let (mut adjustments, mut searched) = (0, false);
+    let (p, target) = match settings.total_events {
+        None => (run(nc_rule), None),
+        Some(total) => {
+            let most = run(0).events;
+            let fewest = run(n_start).events;
+            let lo = walk.events_before + fewest;
+            let hi = walk.events_before + most;
+            let slack = total.div_ceil(TOTAL_EVENTS_SLACK_DIVISOR).max(2);
+            if total.saturating_add(slack) < lo || total > hi.saturating_add(slack) {
+                return Err(ErrorDetail::TotalEventsContradictCurve {
+                    total,
+                    min: lo,
+                    max: hi,
+                }
+                .into());
+            }
+            // Within the slack: the nearest reachable total.
+            let goal = (total.clamp(lo, hi) - walk.events_before) as i64; // ≥ lo ≥ events_before
+            let (p, iters, bis) = adjust(nc_rule, n_start, settings.max_adjustments, &run, |p| {
+                p.events as i64 - goal // events ≤ n_start
+            });
+            (adjustments, searched) = (iters, bis);
+            (p, Some(goal as u64)) // goal ≥ 0
+        }
+    };
+    let mut sol = Solution {
+        d: p.d.clone(),
+        censor: pass_censorings(t_start, t_end, p.nc),
+    };
+    let mut forced = 0;
+    if p.n_end < 0 {
+        forced = -(remove_exits(&mut sol, (-p.n_end) as u64) as i64);
+    } else {
+        for _ in 0..p.n_end {
+            sol.censor.push(t_end);
+        }
+    }
+    Ok(IntervalFit {
+        end: End::Last { t_end },
+        sol,
+        n_hat: p.n_hat,
+        target,
+        adjustments,
+        searched,
+        forced,
+    })
+}
+
+impl Walk {
+    /// Replaces the Guyot solution by the exact search's when it finds one
+    /// within the budget; the method that gave the interval's counts.
+    fn try_exact(
+        &mut self,
+        cl: &[Click],
+        s_entry: f64,
+        t_start: f64,
+        n_start: u64,
+        fit: &mut IntervalFit,
+    ) -> IntervalMethod {
+        let found = exact(
             cl,
             s_entry,
             t_start,
-            end,
+            fit.end,
             n_start,
-            &n_hat,
-            target,
-            &mut budget,
-        ) {
+            &fit.n_hat,
+            fit.target,
+            &mut self.budget,
+        );
+        match found {
             Exact::Found(s, has_drops) => {
-                sol = s;
-                method = if has_drops {
+                fit.sol = s;
+                fit.forced = 0;
+                if has_drops {
                     IntervalMethod::ExactClicks
                 } else {
                     IntervalMethod::NoDrops
-                };
-                forced = 0;
+                }
             }
-            Exact::Inconsistent => {}
-            Exact::OverBudget => method = IntervalMethod::GuyotExactSkipped,
+            Exact::Inconsistent => IntervalMethod::Guyot,
+            Exact::OverBudget => IntervalMethod::GuyotExactSkipped,
         }
+    }
+
+    /// Appends the interval's rows, steps the reconstructed Kaplan-Meier
+    /// value over it, and returns its events and censorings.
+    fn record(&mut self, cl: &[Click], n_start: u64, mut sol: Solution) -> (u64, u64) {
         sol.censor
             .sort_unstable_by(|a: &f64, b: &f64| a.total_cmp(b));
-        // The reconstructed Kaplan-Meier value after the interval.
         let mut n = n_start as f64;
         let mut ci = 0usize;
         for (c, &dk) in cl.iter().zip(&sol.d) {
@@ -508,40 +637,24 @@ pub(crate) fn reconstruct(
                 ci += 1;
             }
             if dk > 0 && n > 0.0 {
-                s_km *= (n - dk as f64) / n;
+                self.s_km *= (n - dk as f64) / n;
                 n -= dk as f64;
             }
             for _ in 0..dk {
-                time.push(c.time);
-                event.push(true);
+                self.out.time.push(c.time);
+                self.out.event.push(true);
             }
         }
         for &c in &sol.censor {
-            time.push(c);
-            event.push(false);
+            self.out.time.push(c);
+            self.out.event.push(false);
         }
         let events: u64 = sol.d.iter().sum();
         let censored = sol.censor.len() as u64;
-        events_before += events;
-        censored_before += censored;
-        intervals.push(RiskInterval {
-            start: t_start,
-            end: next.map(|n| n.0),
-            clicks: range.clone(),
-            at_risk: n_start,
-            events,
-            censored,
-            adjustments,
-            searched,
-            forced,
-            method,
-        });
+        self.events_before += events;
+        self.censored_before += censored;
+        (events, censored)
     }
-    Ok(Outcome {
-        time,
-        event,
-        intervals,
-    })
 }
 
 /// The paper's step 4 (for the last interval with a total, its step 5):

@@ -5,6 +5,7 @@ mod clean;
 mod csv;
 mod guyot;
 
+use crate::builder::setters;
 use crate::ErrorDetail;
 use std::fmt;
 use std::ops::Range;
@@ -129,14 +130,7 @@ impl AtRiskTable {
             .into());
         }
         for (index, &t) in time.iter().enumerate() {
-            if !t.is_finite() {
-                return Err(ErrorDetail::NonFinite {
-                    what: "at-risk times",
-                    index,
-                    value: t,
-                }
-                .into());
-            }
+            clean::check_finite("at-risk times", index, t)?;
         }
         if time[0] != 0.0 {
             return Err(ErrorDetail::InvalidParameter {
@@ -311,10 +305,9 @@ impl Reconstruct {
         Self::default()
     }
 
-    /// The scale of the clicks' survival values (default proportion).
-    pub fn scale(mut self, scale: SurvivalScale) -> Self {
-        self.scale = scale;
-        self
+    setters! {
+        /// The scale of the clicks' survival values (default proportion).
+        pub fn scale(mut self, scale: SurvivalScale) -> Self { self.scale }
     }
 
     /// The scale set with [`scale`](Self::scale).
@@ -322,29 +315,22 @@ impl Reconstruct {
         self.scale
     }
 
-    /// The published total number of events of the arm, which fixes the
-    /// censorings of the last interval (the paper's step 5).
-    pub fn total_events(mut self, total: u64) -> Self {
-        self.total_events = Some(total);
-        self
-    }
+    setters! {
+        /// The published total number of events of the arm, which fixes the
+        /// censorings of the last interval (the paper's step 5).
+        pub fn total_events(mut self, total: u64) -> Self { self.total_events }
 
-    /// Cap on the paper's adjustment passes per interval (default
-    /// [`DEFAULT_MAX_ADJUSTMENTS`]); each pass costs one sweep over the
-    /// interval's clicks and censorings. After the cap (or a cycle) a
-    /// bisection of at most 64 passes finishes the interval.
-    pub fn max_adjustments(mut self, max: u32) -> Self {
-        self.max_adjustments = max;
-        self
-    }
+        /// Cap on the paper's adjustment passes per interval (default
+        /// [`DEFAULT_MAX_ADJUSTMENTS`]); each pass costs one sweep over the
+        /// interval's clicks and censorings. After the cap (or a cycle) a
+        /// bisection of at most 64 passes finishes the interval.
+        pub fn max_adjustments(mut self, max: u32) -> Self { self.max_adjustments }
 
-    /// Budget of the exact-click step over the whole arm, in cells of its
-    /// dynamic programme (one cell ≈ 1 ns; default [`DEFAULT_EXACT_BUDGET`]).
-    /// An interval past the budget keeps the paper's solution and says so
-    /// ([`IntervalMethod::GuyotExactSkipped`]); 0 turns the step off.
-    pub fn exact_budget(mut self, cells: u64) -> Self {
-        self.exact_budget = cells;
-        self
+        /// Budget of the exact-click step over the whole arm, in cells of its
+        /// dynamic programme (one cell ≈ 1 ns; default [`DEFAULT_EXACT_BUDGET`]).
+        /// An interval past the budget keeps the paper's solution and says so
+        /// ([`IntervalMethod::GuyotExactSkipped`]); 0 turns the step off.
+        pub fn exact_budget(mut self, cells: u64) -> Self { self.exact_budget }
     }
 
     /// Reconstructs one arm from its clicks `(time, survival)`, in any order,
