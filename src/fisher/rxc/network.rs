@@ -239,6 +239,9 @@ struct Scratch {
     tail_hints: Vec<[u64; 2]>,
     /// the costs and term ratios of the last two rows, by row sum
     sum_tables: SumTables,
+    /// the node's last two rows and the starts of their entries in
+    /// `sum_tables` (two-column stage; `None`: not looked up yet)
+    bottom_at: Option<([u64; 2], [usize; 2])>,
 }
 
 /// Largest number of entries of [`SumTables`] (24 bytes each: 48 MiB);
@@ -317,23 +320,28 @@ impl SumTables {
         need
     }
 
-    /// The view of the last two rows `c` (both tabulated by
+    /// The starts of the entries of the row sums `c` (both tabulated by
     /// [`SumTables::ensure`]).
-    fn bottom(&self, c: [u64; 2]) -> Bottom<'_> {
-        let row = |ck: u64| {
-            let s = *self
+    fn starts(&self, c: [u64; 2]) -> [usize; 2] {
+        c.map(|ck| {
+            *self
                 .start
                 .get(ck as usize)
                 .filter(|&&s| s != usize::MAX)
-                .expect("the row sums are tabulated before they are read");
+                .expect("the row sums are tabulated before they are read")
+        })
+    }
+
+    /// The view of the last two rows `c` whose entries start at `at`
+    /// ([`SumTables::starts`]).
+    #[inline]
+    fn bottom(&self, c: [u64; 2], at: [usize; 2]) -> Bottom<'_> {
+        let row = |k: usize| {
             self.data
-                .get(s..s + ck as usize + 1)
+                .get(at[k]..at[k] + c[k] as usize + 1)
                 .expect("a tabulated row sum c has c + 1 entries")
         };
-        Bottom {
-            a: row(c[0]),
-            b: row(c[1]),
-        }
+        Bottom { a: row(0), b: row(1) }
     }
 }
 
@@ -418,14 +426,24 @@ impl Network<'_> {
         Ok(())
     }
 
-    /// Tabulates the last two rows `c` in [`SumTables`] unless they are
-    /// (one unit per new entry).
-    fn bottom_tables(&mut self, scratch: &mut Scratch, c: [u64; 2]) -> Result<()> {
+    /// Tabulates the last two rows `c` of the node in [`SumTables`] unless
+    /// they are (one unit per new entry); returns the starts of their
+    /// entries, looked up once per node (`c` is the same at every row
+    /// level of a node, and nothing else is tabulated during its expansion).
+    #[inline]
+    fn bottom_tables(&mut self, scratch: &mut Scratch, c: [u64; 2]) -> Result<[usize; 2]> {
+        if let Some((c_at, at)) = scratch.bottom_at {
+            if c_at == c {
+                return Ok(at);
+            }
+        }
         let units = scratch.sum_tables.ensure(self.lf, self.inv, c);
         if units > 0 {
             self.charge(units)?;
         }
-        Ok(())
+        let at = scratch.sum_tables.starts(c);
+        scratch.bottom_at = Some((c, at));
+        Ok(at)
     }
 
     /// Bounds for the node `rows` (ascending) before column `j`.
@@ -555,6 +573,7 @@ impl Network<'_> {
             scratch.bottom_g.clear();
             scratch.bottom_pre.clear();
             scratch.past_rel.clear();
+            scratch.bottom_at = None;
             scratch.tail_hints.clear();
             scratch.tail_hints.resize(n, [u64::MAX; 2]);
             if pmax - pmin < PAST_SPAN_SCALED_MAX {
@@ -613,8 +632,8 @@ impl Network<'_> {
                     (f, f)
                 } else if let [c1, c2] = *rest {
                     // the values of `two_row_bounds`, from the node's tables
-                    self.bottom_tables(scratch, [c1, c2])?;
-                    let t = scratch.sum_tables.bottom([c1, c2]);
+                    let at = self.bottom_tables(scratch, [c1, c2])?;
+                    let t = scratch.sum_tables.bottom([c1, c2], at);
                     let x_lo = left.saturating_sub(c2);
                     let x_hi = c1.min(left);
                     // left ≤ r_s = c₁ + c₂ (checked above): x_lo ≤ x_hi
@@ -802,7 +821,7 @@ impl Network<'_> {
         let x_hi = c1.min(left);
         let log2_n = u64::from(64 - (x_hi - x_lo + 1).leading_zeros());
         self.charge(1 + (b - a) as u64 * (8 + 2 * log2_n))?;
-        self.bottom_tables(scratch, c)?;
+        let at = self.bottom_tables(scratch, c)?;
         let lf = self.lf;
         let Scratch {
             sum_tables,
@@ -810,7 +829,7 @@ impl Network<'_> {
             past_rel,
             ..
         } = scratch;
-        let tab = sum_tables.bottom(c);
+        let tab = sum_tables.bottom(c, at);
         // g(x) for x in [x_lo, x_hi] (the only values searched or walked)
         let g = |x: u64| tab.g(x, left);
         // the minimiser: the mode of the hypergeometric distribution
@@ -1392,7 +1411,7 @@ mod tests {
             for c2 in 0u64..=12 {
                 tables.ensure(&lf, &inv, [c1, c2]);
                 assert_eq!(tables.ensure(&lf, &inv, [c1, c2]), 0);
-                let tab = tables.bottom([c1, c2]);
+                let tab = tables.bottom([c1, c2], tables.starts([c1, c2]));
                 for left in 0..=c1 + c2 {
                     let (x_lo, x_hi) = (left.saturating_sub(c2), c1.min(left));
                     let g = |x: u64| {
