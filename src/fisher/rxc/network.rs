@@ -276,9 +276,7 @@ struct SumTables {
 
 impl SumTables {
     fn has(&self, c: u64) -> bool {
-        self.start
-            .get(c as usize)
-            .is_some_and(|&s| s != usize::MAX)
+        self.start.get(c as usize).is_some_and(|&s| s != usize::MAX)
     }
 
     /// Tabulates the row sums `c` that are not yet; returns the number of
@@ -286,7 +284,11 @@ impl SumTables {
     fn ensure(&mut self, lf: &LnFact, inv: &Recip, c: [u64; 2]) -> u64 {
         let missing = |t: &SumTables| {
             let n1 = if t.has(c[0]) { 0 } else { c[0] + 1 };
-            let n2 = if c[1] == c[0] || t.has(c[1]) { 0 } else { c[1] + 1 };
+            let n2 = if c[1] == c[0] || t.has(c[1]) {
+                0
+            } else {
+                c[1] + 1
+            };
             n1 + n2
         };
         let mut need = missing(self);
@@ -341,7 +343,10 @@ impl SumTables {
                 .get(at[k]..at[k] + c[k] as usize + 1)
                 .expect("a tabulated row sum c has c + 1 entries")
         };
-        Bottom { a: row(0), b: row(1) }
+        Bottom {
+            a: row(0),
+            b: row(1),
+        }
     }
 }
 
