@@ -233,9 +233,10 @@ struct Scratch {
     /// `w_k exp(p_0 − p_k)` of the node's pasts (two-column stage), when
     /// the pasts span less than [`PAST_SPAN_SCALED_MAX`]; else empty
     past_rel: Vec<f64>,
-    /// per past of the node (two-column stage): the distances from the
-    /// mode of its counted-tail boundaries at the last row level searched
-    /// (`u64::MAX`: none yet), the guesses of the next search
+    /// per past of the node (two-column stage): its counted-tail
+    /// boundaries at the last row level searched (`u64::MAX`: none yet),
+    /// the guesses of the next search (closer than their distances from
+    /// the mode: 1 % fewer instructions)
     tail_hints: Vec<[u64; 2]>,
     /// the costs and term ratios of the last two rows, by row sum
     sum_tables: SumTables,
@@ -876,10 +877,10 @@ impl Network<'_> {
                 // counted: g(x) ≥ t, the tails [x_lo, k1) and [k2, x_hi]
                 let t = self.thr - v - p + BOUND_SLACK;
                 let first = k == 0;
-                // guesses: this past's boundaries at the row level before
-                // (distances from the mode), else the last past's
+                // guesses: this past's boundaries at the row level before,
+                // else the last past's (as distances from the mode)
                 let (g1, g2) = if hint[0] != u64::MAX {
-                    (xm.saturating_sub(hint[0]), xm.saturating_add(hint[1]))
+                    (hint[0], hint[1])
                 } else if first {
                     (xm.saturating_sub(d1), xm.saturating_add(d2))
                 } else {
@@ -888,7 +889,7 @@ impl Network<'_> {
                 // the boundaries only move inward from one past to the next
                 let n1 = first_true_step(k1, xm, g1, |x| g(x) < t);
                 let n2 = first_true_step(xm, k2, g2, |x| g(x) >= t);
-                *hint = [xm - n1, n2 - xm];
+                *hint = [n1, n2];
                 if n2 <= n1 {
                     // every table (Vandermonde's identity), and so for every later past
                     all = true;
