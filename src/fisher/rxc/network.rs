@@ -436,13 +436,17 @@ impl Network<'_> {
     /// they are (one unit per new entry); returns the starts of their
     /// entries, looked up once per node (`c` is the same at every row
     /// level of a node, and nothing else is tabulated during its expansion).
-    #[inline]
+    #[inline(always)]
     fn bottom_tables(&mut self, scratch: &mut Scratch, c: [u64; 2]) -> Result<[usize; 2]> {
-        if let Some((c_at, at)) = scratch.bottom_at {
-            if c_at == c {
-                return Ok(at);
-            }
+        match scratch.bottom_at {
+            Some((c_at, at)) if c_at == c => Ok(at),
+            _ => self.bottom_tables_lookup(scratch, c),
         }
+    }
+
+    /// [`Network::bottom_tables`] at the first row level of a node.
+    #[inline(never)]
+    fn bottom_tables_lookup(&mut self, scratch: &mut Scratch, c: [u64; 2]) -> Result<[usize; 2]> {
         let units = scratch.sum_tables.ensure(self.lf, self.inv, c);
         if units > 0 {
             self.charge(units)?;
