@@ -134,9 +134,12 @@ pub(super) fn two_column_min(lf: &LnFact, rows: &[u64], a: u64) -> f64 {
 /// `c1`, `c2` and `left` in the first column: one free cell `x`, and the
 /// cost `g(x) = ln x! + ln (c1 − x)! + ln (left − x)! + ln (c2 − left + x)!`
 /// is convex, so the maximum is at an end and the minimum is at the mode
-/// of the hypergeometric distribution `e^{−g}`, `⌊(c1 + 1)(left + 1) / (c1
-/// + c2 + 2)⌋` (the values [`two_column_min`] and [`two_column_max`] would
-/// find, with three evaluations of `g`).
+/// of the hypergeometric distribution `e^{−g}`,
+/// `⌊(c1 + 1)(left + 1) / (c1 + c2 + 2)⌋` (the values [`two_column_min`]
+/// and [`two_column_max`] would find, with three evaluations of `g`). The
+/// network reads the same values from its tables by row sum (`SumTables`
+/// in `network.rs`); this is their reference in the unit tests.
+#[cfg(test)]
 pub(super) fn two_row_bounds(lf: &LnFact, c1: u64, c2: u64, left: u64) -> (f64, f64) {
     let x_lo = left.saturating_sub(c2);
     let x_hi = c1.min(left);

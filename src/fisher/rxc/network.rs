@@ -4,9 +4,11 @@ use crate::ErrorDetail;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+#[cfg(test)]
+use super::bounds::two_row_bounds;
 use super::bounds::{
-    even_fill, hyper_mode, lagrange_lower, two_column_max, two_column_min, two_row_bounds,
-    uneven_fill, TWO_COLUMN_MAX_ROWS_EXACT,
+    even_fill, hyper_mode, lagrange_lower, two_column_max, two_column_min, uneven_fill,
+    TWO_COLUMN_MAX_ROWS_EXACT,
 };
 use super::*;
 
@@ -231,10 +233,151 @@ struct Scratch {
     /// `w_k exp(p_0 − p_k)` of the node's pasts (two-column stage), when
     /// the pasts span less than [`PAST_SPAN_SCALED_MAX`]; else empty
     past_rel: Vec<f64>,
-    /// per past of the node (two-column stage): the distances from the
-    /// mode of its counted-tail boundaries at the last row level searched
-    /// (`u64::MAX`: none yet), the guesses of the next search
+    /// per past of the node (two-column stage): its counted-tail
+    /// boundaries at the last row level searched (`u64::MAX`: none yet),
+    /// the guesses of the next search (closer than their distances from
+    /// the mode: 1 % fewer instructions)
     tail_hints: Vec<[u64; 2]>,
+    /// the costs and term ratios of the last two rows, by row sum
+    sum_tables: SumTables,
+    /// the node's last two rows and the starts of their entries in
+    /// `sum_tables` (two-column stage; `None`: not looked up yet)
+    bottom_at: Option<([u64; 2], [usize; 2])>,
+}
+
+/// Largest number of entries of [`SumTables`] (24 bytes each: 48 MiB);
+/// past it the tables start over.
+const SUM_TABLES_MAX: usize = 1 << 21;
+
+/// The last two rows of a node of the two-column stage have sums `c₁, c₂`;
+/// with `x` the first row's cell in the current column and `y = left − x`
+/// the second row's, their cost is `g(x) = a_{c₁}(x) + a_{c₂}(y)` with
+/// `a_c(x) = ln x! + ln (c − x)!` (the grouping of `two_row_bounds`), and
+/// the term ratios of `e^{−g}` along a row level (`left` fixed) are
+/// products of a factor of each row:
+///
+/// ```text
+/// P(x + 1)/P(x) = (c₁ − x)/(x + 1) · y/(c₂ − y + 1)      (up)
+/// P(x − 1)/P(x) = x/(c₁ − x + 1) · (c₂ − y)/(y + 1)      (down)
+/// ```
+///
+/// Each row sum `c` met is tabulated once per run, `[a_c(x), (c − x)/(x +
+/// 1), x/(c − x + 1)]` for `x = 0..=c` (the factors take `1/k` from
+/// [`Recip`]: no division), and shared by every node whose last two rows
+/// have that sum: a row level reads `g` with two loads and an addition, and
+/// a term ratio with two loads and a product.
+#[derive(Debug, Default)]
+struct SumTables {
+    /// the entries of every tabulated row sum, one after the other
+    data: Vec<[f64; 3]>,
+    /// the start of the entries of row sum `c` in `data`, by `c`
+    /// (`usize::MAX`: not tabulated)
+    start: Vec<usize>,
+}
+
+impl SumTables {
+    fn has(&self, c: u64) -> bool {
+        self.start.get(c as usize).is_some_and(|&s| s != usize::MAX)
+    }
+
+    /// Tabulates the row sums `c` that are not yet; returns the number of
+    /// new entries (work units).
+    fn ensure(&mut self, lf: &LnFact, inv: &Recip, c: [u64; 2]) -> u64 {
+        let missing = |t: &SumTables| {
+            let n1 = if t.has(c[0]) { 0 } else { c[0] + 1 };
+            let n2 = if c[1] == c[0] || t.has(c[1]) {
+                0
+            } else {
+                c[1] + 1
+            };
+            n1 + n2
+        };
+        let mut need = missing(self);
+        if need == 0 {
+            return 0;
+        }
+        if self.data.len() as u64 + need > SUM_TABLES_MAX as u64 {
+            // full: start over (both rows are then tabulated together)
+            self.data.clear();
+            self.start.clear();
+            need = missing(self);
+        }
+        for ck in c {
+            if self.has(ck) {
+                continue;
+            }
+            let ci = ck as usize;
+            if self.start.len() <= ci {
+                self.start.resize(ci + 1, usize::MAX);
+            }
+            self.start[ci] = self.data.len(); // resized above
+            self.data.extend((0..=ck).map(|x| {
+                let k = ck - x;
+                [
+                    lf.get(x) + lf.get(k),
+                    k as f64 * inv.get(x + 1),
+                    x as f64 * inv.get(k + 1),
+                ]
+            }));
+        }
+        need
+    }
+
+    /// The starts of the entries of the row sums `c` (both tabulated by
+    /// [`SumTables::ensure`]).
+    fn starts(&self, c: [u64; 2]) -> [usize; 2] {
+        c.map(|ck| {
+            *self
+                .start
+                .get(ck as usize)
+                .filter(|&&s| s != usize::MAX)
+                .expect("the row sums are tabulated before they are read")
+        })
+    }
+
+    /// The view of the last two rows `c` whose entries start at `at`
+    /// ([`SumTables::starts`]).
+    #[inline]
+    fn bottom(&self, c: [u64; 2], at: [usize; 2]) -> Bottom<'_> {
+        let row = |k: usize| {
+            self.data
+                .get(at[k]..at[k] + c[k] as usize + 1)
+                .expect("a tabulated row sum c has c + 1 entries")
+        };
+        Bottom {
+            a: row(0),
+            b: row(1),
+        }
+    }
+}
+
+/// The tables of the last two rows `c₁` (`a`) and `c₂` (`b`) of a node (see
+/// [`SumTables`]).
+#[derive(Debug, Clone, Copy)]
+struct Bottom<'t> {
+    a: &'t [[f64; 3]],
+    b: &'t [[f64; 3]],
+}
+
+impl Bottom<'_> {
+    /// The cost `g(x) = a_{c₁}(x) + a_{c₂}(left − x)` for `x_lo ≤ x ≤ x_hi`
+    /// of the row level `left` (then `x ≤ c₁` and `left − x ≤ c₂`: in range).
+    #[inline(always)]
+    fn g(self, x: u64, left: u64) -> f64 {
+        self.a[x as usize][0] + self.b[(left - x) as usize][0] // x ≤ c₁, left − x ≤ c₂
+    }
+
+    /// `P(x + 1)/P(x)` at the row level `left` (`x_lo ≤ x < x_hi`).
+    #[inline(always)]
+    fn up(self, x: u64, left: u64) -> f64 {
+        self.a[x as usize][1] * self.b[(left - x) as usize][2] // as in `g`
+    }
+
+    /// `P(x − 1)/P(x)` at the row level `left` (`x_lo < x ≤ x_hi`).
+    #[inline(always)]
+    fn down(self, x: u64, left: u64) -> f64 {
+        self.a[x as usize][2] * self.b[(left - x) as usize][1] // as in `g`
+    }
 }
 
 /// Pasts spanning less than this (log scale) are weighed relative to the
@@ -287,6 +430,30 @@ impl Network<'_> {
             .into());
         }
         Ok(())
+    }
+
+    /// Tabulates the last two rows `c` of the node in [`SumTables`] unless
+    /// they are (one unit per new entry); returns the starts of their
+    /// entries, looked up once per node (`c` is the same at every row
+    /// level of a node, and nothing else is tabulated during its expansion).
+    #[inline(always)]
+    fn bottom_tables(&mut self, scratch: &mut Scratch, c: [u64; 2]) -> Result<[usize; 2]> {
+        match scratch.bottom_at {
+            Some((c_at, at)) if c_at == c => Ok(at),
+            _ => self.bottom_tables_lookup(scratch, c),
+        }
+    }
+
+    /// [`Network::bottom_tables`] at the first row level of a node.
+    #[inline(never)]
+    fn bottom_tables_lookup(&mut self, scratch: &mut Scratch, c: [u64; 2]) -> Result<[usize; 2]> {
+        let units = scratch.sum_tables.ensure(self.lf, self.inv, c);
+        if units > 0 {
+            self.charge(units)?;
+        }
+        let at = scratch.sum_tables.starts(c);
+        scratch.bottom_at = Some((c, at));
+        Ok(at)
     }
 
     /// Bounds for the node `rows` (ascending) before column `j`.
@@ -416,6 +583,7 @@ impl Network<'_> {
             scratch.bottom_g.clear();
             scratch.bottom_pre.clear();
             scratch.past_rel.clear();
+            scratch.bottom_at = None;
             scratch.tail_hints.clear();
             scratch.tail_hints.resize(n, [u64::MAX; 2]);
             if pmax - pmin < PAST_SPAN_SCALED_MAX {
@@ -473,7 +641,14 @@ impl Network<'_> {
                     let f = lf.get(left) + lf.get(r_s - left);
                     (f, f)
                 } else if let [c1, c2] = *rest {
-                    two_row_bounds(lf, c1, c2, left)
+                    // the values of `two_row_bounds`, from the node's tables
+                    let at = self.bottom_tables(scratch, [c1, c2])?;
+                    let t = scratch.sum_tables.bottom([c1, c2], at);
+                    let x_lo = left.saturating_sub(c2);
+                    let x_hi = c1.min(left);
+                    // left ≤ r_s = c₁ + c₂ (checked above): x_lo ≤ x_hi
+                    let fmax = t.g(x_lo, left).max(t.g(x_hi, left));
+                    (t.g(hyper_mode(c1, c2, left), left), fmax)
                 } else {
                     let fmax = if rest.len() <= TWO_COLUMN_MAX_ROWS_EXACT {
                         two_column_max(lf, rest, left)
@@ -590,12 +765,13 @@ impl Network<'_> {
         let g = scratch
             .bottom_g
             .get(row.off..row.off + row.len)
-            .unwrap_or(&[]);
-        // pre[k] = Σ_{j<k} t_j and suf[k] = Σ_{j≥k} t_j, k = 0..=len
+            .expect("bottom_row appends len costs");
+        // pre[k] = Σ_{j<k} t_j and suf[k] = Σ_{j≥k} t_j, k = 0..=len,
+        // interleaved: 2(len + 1) entries, all written by `bottom_row`
         let pre = scratch
             .bottom_pre
             .get(2 * row.off_p..2 * (row.off_p + row.len + 1))
-            .unwrap_or(&[]);
+            .expect("bottom_row appends 2(len + 1) masses");
         let (dec, inc) = g.split_at(row.argmin.min(g.len()));
         for &(p, w) in ctx.pasts.get(a..b).unwrap_or(&[]) {
             let mass = if self.complement {
@@ -606,18 +782,19 @@ impl Network<'_> {
                 if k2 <= k1 {
                     continue;
                 }
-                pre.get(2 * k2).copied().unwrap_or(0.0) - pre.get(2 * k1).copied().unwrap_or(0.0)
+                // k1 ≤ argmin ≤ k2 ≤ len: both within the 2(len + 1) entries
+                pre[2 * k2] - pre[2 * k1]
             } else {
                 // counted: g(x) ≥ thr − v − p + slack, the two tails
                 let t = self.thr - v - p + BOUND_SLACK;
                 let k1 = dec.partition_point(|&gx| gx >= t);
                 let k2 = row.argmin + inc.partition_point(|&gx| gx < t);
                 if k2 <= k1 {
-                    // even the minimum is counted: every table
-                    pre.get(1).copied().unwrap_or(0.0)
+                    // even the minimum is counted: every table (suf[0])
+                    pre[1]
                 } else {
-                    pre.get(2 * k1).copied().unwrap_or(0.0)
-                        + pre.get(2 * k2 + 1).copied().unwrap_or(0.0)
+                    // pre[k1] + suf[k2], k1 ≤ argmin ≤ k2 ≤ len: in range
+                    pre[2 * k1] + pre[2 * k2 + 1]
                 }
             };
             self.acc += w * mass * (self.k_const - v - p - row.gmin).exp();
@@ -627,17 +804,17 @@ impl Network<'_> {
 
     /// [`Network::last_two_rows`] for a few pasts without a memo (p-value
     /// route only): per past, the two counted tails of the convex cost
-    /// `g(x)` are found by searching `g` outward from the same past's
+    /// `g(x)` are found by stepping outward from the same past's
     /// boundaries at the row level before (they move by a table or two)
     /// and summed from their inner ends outward by the exact term ratios
     /// of the hypergeometric distribution (`e^{−g(x)}` is the term of the
-    /// 2 x 2 table `[[x, c₀ − x], [left − x, c₁ − left + x]]`; the ratios
-    /// take `1/k` from a table instead of dividing), stopping as the 2 x 2
-    /// walks do once the rest is below 2⁻⁶⁰ of the sum: the far tails that
-    /// a strong association leaves cost a few terms instead of the whole
-    /// row. The minimum of `g` is the hypergeometric mode. The counted
-    /// tables are those of the memoised route (the same `g` values and
-    /// comparisons).
+    /// 2 x 2 table `[[x, c₀ − x], [left − x, c₁ − left + x]]`), stopping as
+    /// the 2 x 2 walks do once the rest is below 2⁻⁶⁰ of the sum: the far
+    /// tails that a strong association leaves cost a few terms instead of
+    /// the whole row. `g` and the term ratios come from the node's
+    /// tables ([`SumTables`]: two loads each). The minimum of `g` is the
+    /// hypergeometric mode. The counted tables are those of the memoised
+    /// route (the same `g` values and comparisons).
     #[allow(clippy::too_many_arguments)]
     fn last_two_rows_by_tails(
         &mut self,
@@ -649,18 +826,26 @@ impl Network<'_> {
         a: usize,
         b: usize,
     ) -> Result<()> {
-        let lf = self.lf;
-        let inv = self.inv;
         let [c1, c2] = c;
         let x_lo = left.saturating_sub(c2);
         let x_hi = c1.min(left);
-        let g = |x: u64| lf.get(x) + lf.get(c1 - x) + lf.get(left - x) + lf.get(c2 + x - left);
+        let log2_n = u64::from(64 - (x_hi - x_lo + 1).leading_zeros());
+        self.charge(1 + (b - a) as u64 * (8 + 2 * log2_n))?;
+        let at = self.bottom_tables(scratch, c)?;
+        let lf = self.lf;
+        let Scratch {
+            sum_tables,
+            tail_hints,
+            past_rel,
+            ..
+        } = scratch;
+        let tab = sum_tables.bottom(c, at);
+        // g(x) for x in [x_lo, x_hi] (the only values searched or walked)
+        let g = |x: u64| tab.g(x, left);
         // the minimiser: the mode of the hypergeometric distribution
         let xm = hyper_mode(c1, c2, left);
         let gm = g(xm);
         let n = c1 + c2;
-        let log2_n = u64::from(64 - (x_hi - x_lo + 1).leading_zeros());
-        self.charge(1 + (b - a) as u64 * (8 + 2 * log2_n))?;
         // The pasts ascend, so the thresholds descend and the counted tails
         // only grow: each past extends the tails of the one before by the
         // few tables its boundaries moved (or walks them afresh when they
@@ -670,56 +855,45 @@ impl Network<'_> {
         // `lower` covers [x_lo, k1), `upper` covers [k2, x_hi]
         let [d1, d2] = self.tail_hint;
         let mut all = false;
-        // the `lower` edge term e^{gm − g(k1 − 1)}, and the `upper` one
-        // e^{gm − g(k2)}: extended by exact term ratios, no `exp`
+        // the `lower` edge term e^{ln_base − g(k1 − 1)}, and the `upper` one
+        // e^{ln_base − g(k2)}: extended by exact term ratios, no `exp`
         let (mut lo_edge, mut hi_edge) = (0.0_f64, 0.0_f64);
-        let rel = scratch.past_rel.get(a..b).filter(|r| r.len() == b - a);
+        // the pasts' weights relative to the first one, or none
+        let rel: &[f64] = match past_rel.get(a..b) {
+            Some(r) if r.len() == b - a => r,
+            _ => &[],
+        };
         // masses are e^{ln_base − g(x)}: the probability of the table
         // with the first past (≤ 1, no overflow) when the pasts are
         // weighed relative to it, else relative to the mode
-        let ln_base = if rel.is_some() {
-            self.k_const - v - ctx.pmin
-        } else {
+        let ln_base = if rel.is_empty() {
             gm
-        };
-        let (c1f, leftf) = (c1 as f64, left as f64);
-        // c₁ − left + x ≥ 0 for every feasible x, as an integer offset
-        let d = c2 as f64 - leftf;
-        // P(x)/P(x − 1) and P(x)/P(x + 1), without a division
-        let up_from = |x: u64| {
-            let xf = x as f64;
-            (c1f - xf + 1.0) * (leftf - xf + 1.0) * inv.get(x) * inv.get(c2 + x - left)
-        };
-        let down_from = |x: u64| {
-            let xf = x as f64;
-            (xf + 1.0) * (d + xf + 1.0) * inv.get(c1 - x) * inv.get(left - x)
+        } else {
+            self.k_const - v - ctx.pmin
         };
         let (mut k1, mut k2) = (x_lo, x_hi + 1);
-        for (k, &(p, w)) in ctx.pasts.get(a..b).unwrap_or(&[]).iter().enumerate() {
+        let pasts = ctx.pasts.get(a..b).expect("a ≤ b ≤ number of pasts");
+        let hints = tail_hints
+            .get_mut(a..b)
+            .expect("one hint per past of the node");
+        for (k, (&(p, w), hint)) in pasts.iter().zip(hints.iter_mut()).enumerate() {
             if !all {
                 // counted: g(x) ≥ t, the tails [x_lo, k1) and [k2, x_hi]
                 let t = self.thr - v - p + BOUND_SLACK;
                 let first = k == 0;
-                // guesses: this past's boundaries at the row level before
-                // (distances from the mode), else the last past's
-                let hint = scratch
-                    .tail_hints
-                    .get(a + k)
-                    .copied()
-                    .unwrap_or([u64::MAX; 2]);
+                // guesses: this past's boundaries at the row level before,
+                // else the last past's (as distances from the mode)
                 let (g1, g2) = if hint[0] != u64::MAX {
-                    (xm.saturating_sub(hint[0]), xm.saturating_add(hint[1]))
+                    (hint[0], hint[1])
                 } else if first {
                     (xm.saturating_sub(d1), xm.saturating_add(d2))
                 } else {
                     (k1, k2)
                 };
                 // the boundaries only move inward from one past to the next
-                let n1 = first_true_near(k1, xm, g1, |x| g(x) < t);
-                let n2 = first_true_near(xm, k2, g2, |x| g(x) >= t);
-                if let Some(h) = scratch.tail_hints.get_mut(a + k) {
-                    *h = [xm - n1, n2 - xm];
-                }
+                let n1 = first_true_step(k1, xm, g1, |x| g(x) < t);
+                let n2 = first_true_step(xm, k2, g2, |x| g(x) >= t);
+                *hint = [n1, n2];
                 if n2 <= n1 {
                     // every table (Vandermonde's identity), and so for every later past
                     all = true;
@@ -729,27 +903,29 @@ impl Network<'_> {
                         (lower, lo_edge) = if n1 > x_lo {
                             let s = n1 - 1;
                             let e = (ln_base - g(s)).exp();
-                            (e * walk_down(inv, c, left, s, x_lo), e)
+                            (e * walk_down(tab, left, s, x_lo), e)
                         } else {
                             (0.0, 0.0)
                         };
                     } else {
-                        // the new terms are the largest: added last
+                        // the new terms are the largest: added last;
+                        // P(x)/P(x − 1) with x − 1 ≥ k1 − 1 ≥ x_lo
                         for x in k1..n1 {
-                            lo_edge *= up_from(x);
+                            lo_edge *= tab.up(x - 1, left);
                             lower += lo_edge;
                         }
                     }
                     if first || k2 == x_hi + 1 || k2 - n2 > TAIL_EXTEND_MAX {
                         (upper, hi_edge) = if n2 <= x_hi {
                             let e = (ln_base - g(n2)).exp();
-                            (e * walk_up(inv, c, left, n2, x_hi), e)
+                            (e * walk_up(tab, left, n2, x_hi), e)
                         } else {
                             (0.0, 0.0)
                         };
                     } else {
+                        // P(x)/P(x + 1) with x + 1 ≤ k2 ≤ x_hi
                         for x in (n2..k2).rev() {
-                            hi_edge *= down_from(x);
+                            hi_edge *= tab.down(x + 1, left);
                             upper += hi_edge;
                         }
                     }
@@ -761,7 +937,7 @@ impl Network<'_> {
             } else {
                 lower + upper
             };
-            self.acc += match rel.and_then(|r| r.get(k)) {
+            self.acc += match rel.get(k) {
                 Some(&r) => r * mass,
                 None => w * mass * (self.k_const - v - p - gm).exp(),
             };
@@ -890,7 +1066,8 @@ impl Network<'_> {
         let base = self.k_const - v + info.ln_mass;
         if self.complement {
             if lo > 0 {
-                let s = scratch.prefix.get(lo).copied().unwrap_or(0.0);
+                // prefix has one entry per past and a leading 0: lo ≤ pasts.len()
+                let s = scratch.prefix[lo];
                 self.acc += s * (base - ctx.pmin).exp();
             }
         } else if let (Some(&(p_hi, _)), Some(&s)) = (pasts.get(hi), scratch.suffix.get(hi)) {
@@ -936,6 +1113,41 @@ fn first_true(mut lo: u64, mut hi: u64, pred: impl Fn(u64) -> bool) -> u64 {
     lo
 }
 
+/// Steps of [`first_true_step`] before it switches to doubling steps.
+const STEP_SEARCH_MAX: u32 = 3;
+
+/// [`first_true`] for an answer expected at or next to `guess`: steps one
+/// value at a time (two evaluations when the answer is `guess`), and past
+/// [`STEP_SEARCH_MAX`] steps goes on with [`first_true_near`]. The same
+/// answer.
+#[inline]
+fn first_true_step(lo: u64, hi: u64, guess: u64, pred: impl Fn(u64) -> bool) -> u64 {
+    if lo >= hi {
+        return lo;
+    }
+    let mut q = guess.clamp(lo, hi - 1);
+    if pred(q) {
+        // the answer is in [lo, q]
+        for _ in 0..STEP_SEARCH_MAX {
+            if q == lo || !pred(q - 1) {
+                return q;
+            }
+            q -= 1;
+        }
+        // pred(q) holds: the first true in [lo, q), else q
+        return first_true_near(lo, q, q.saturating_sub(1), pred);
+    }
+    // the answer is in (q, hi]
+    for _ in 0..STEP_SEARCH_MAX {
+        q += 1;
+        if q == hi || pred(q) {
+            return q;
+        }
+    }
+    // pred(q) fails: the answer is in (q, hi]
+    first_true_near(q + 1, hi, q + 1, pred)
+}
+
 /// [`first_true`] searching outward from `guess` (doubling steps, then a
 /// binary search in the bracket found): the same answer, in `O(log d)`
 /// evaluations for an answer `d` away from the guess.
@@ -975,18 +1187,16 @@ fn first_true_near(lo: u64, hi: u64, guess: u64, pred: impl Fn(u64) -> bool) -> 
     }
 }
 
-/// `Σ_{x ≤ s} P(x) / P(s)` for the last two rows (`s` at or below the
-/// mode), walked down by the exact term ratios
-/// `P(x − 1)/P(x) = x (c₂ − left + x) / ((c₁ − x + 1)(left − x + 1))` with
-/// the stopping rule of the 2 x 2 walks ([`SUM_REL_CUTOFF`]).
+/// `Σ_{x ≤ s} P(x) / P(s)` for the last two rows at the row level `left`
+/// (`s` at or below the mode), walked down by the exact term ratios
+/// `P(x − 1)/P(x) = x (c₂ − left + x) / ((c₁ − x + 1)(left − x + 1))` of
+/// [`SumTables`], with the stopping rule of the 2 x 2 walks
+/// ([`SUM_REL_CUTOFF`]).
 #[inline]
-fn walk_down(inv: &Recip, c: [u64; 2], left: u64, s: u64, x_lo: u64) -> f64 {
-    let [c1, c2] = c;
-    let d = c2 as f64 - left as f64;
+fn walk_down(tab: Bottom<'_>, left: u64, s: u64, x_lo: u64) -> f64 {
     let (mut sum, mut t, mut x) = (1.0_f64, 1.0_f64, s);
     while x > x_lo {
-        let xf = x as f64;
-        let r = xf * (d + xf) * inv.get(c1 - x + 1) * inv.get(left - x + 1);
+        let r = tab.down(x, left);
         x -= 1;
         t *= r;
         if t == 0.0 {
@@ -1003,13 +1213,10 @@ fn walk_down(inv: &Recip, c: [u64; 2], left: u64, s: u64, x_lo: u64) -> f64 {
 /// `Σ_{x ≥ s} P(x) / P(s)` (`s` at or above the mode), walked up by
 /// `P(x + 1)/P(x) = (c₁ − x)(left − x) / ((x + 1)(c₂ − left + x + 1))`.
 #[inline]
-fn walk_up(inv: &Recip, c: [u64; 2], left: u64, s: u64, x_hi: u64) -> f64 {
-    let [c1, c2] = c;
-    let (c1f, leftf) = (c1 as f64, left as f64);
+fn walk_up(tab: Bottom<'_>, left: u64, s: u64, x_hi: u64) -> f64 {
     let (mut sum, mut t, mut x) = (1.0_f64, 1.0_f64, s);
     while x < x_hi {
-        let xf = x as f64;
-        let r = (c1f - xf) * (leftf - xf) * inv.get(x + 1) * inv.get(c2 + x + 1 - left);
+        let r = tab.up(x, left);
         x += 1;
         t *= r;
         if t == 0.0 {
@@ -1091,7 +1298,8 @@ fn bottom_row(
     let mut argmin = 0;
     let mut x = x_lo;
     while x <= x_hi {
-        let gx = lf.get(x) + lf.get(c1 - x) + lf.get(left - x) + lf.get(c2 + x - left);
+        // grouped as in `SumTables` and `two_row_bounds`: the same values
+        let gx = (lf.get(x) + lf.get(c1 - x)) + (lf.get(left - x) + lf.get(c2 + x - left));
         if gx < gmin {
             gmin = gx;
             argmin = (x - x_lo) as usize;
@@ -1194,20 +1402,26 @@ mod tests {
                     let want = first_true(lo, hi, pred);
                     for guess in 0..16 {
                         assert_eq!(first_true_near(lo, hi, guess, pred), want);
+                        assert_eq!(first_true_step(lo, hi, guess, pred), want);
                     }
                 }
             }
         }
     }
 
-    /// The closed-form mode minimises the cost of the last two rows, and
+    /// The closed-form mode minimises the cost of the last two rows, the
+    /// node's tables give the costs of `two_row_bounds` bit for bit, and
     /// the division-free tail walks equal the direct sums of `e^{g(s) − g}`.
     #[test]
     fn last_two_rows_mode_and_tail_walks() {
         let lf = LnFact::new(80);
         let inv = Recip::new(80);
+        let mut tables = SumTables::default();
         for c1 in 0u64..=12 {
             for c2 in 0u64..=12 {
+                tables.ensure(&lf, &inv, [c1, c2]);
+                assert_eq!(tables.ensure(&lf, &inv, [c1, c2]), 0);
+                let tab = tables.bottom([c1, c2], tables.starts([c1, c2]));
                 for left in 0..=c1 + c2 {
                     let (x_lo, x_hi) = (left.saturating_sub(c2), c1.min(left));
                     let g = |x: u64| {
@@ -1215,17 +1429,24 @@ mod tests {
                     };
                     let xm = hyper_mode(c1, c2, left);
                     assert!((x_lo..=x_hi).contains(&xm));
+                    let (fmin, fmax) = two_row_bounds(&lf, c1, c2, left);
+                    assert_eq!(tab.g(xm, left).to_bits(), fmin.to_bits());
+                    let gmax = tab.g(x_lo, left).max(tab.g(x_hi, left));
+                    assert_eq!(gmax.to_bits(), fmax.to_bits());
+                    for x in x_lo..=x_hi {
+                        assert!((tab.g(x, left) - g(x)).abs() < 1e-12);
+                    }
                     for x in x_lo..=x_hi {
                         assert!(g(xm) <= g(x) + 1e-12, "{c1} {c2} {left}: {xm} vs {x}");
                     }
                     for s in xm..=x_hi {
                         let want: f64 = (s..=x_hi).map(|x| (g(s) - g(x)).exp()).sum();
-                        let got = walk_up(&inv, [c1, c2], left, s, x_hi);
+                        let got = walk_up(tab, left, s, x_hi);
                         assert!((got / want - 1.0).abs() < 1e-13, "up {c1} {c2} {left} {s}");
                     }
                     for s in x_lo..=xm {
                         let want: f64 = (x_lo..=s).map(|x| (g(s) - g(x)).exp()).sum();
-                        let got = walk_down(&inv, [c1, c2], left, s, x_lo);
+                        let got = walk_down(tab, left, s, x_lo);
                         assert!(
                             (got / want - 1.0).abs() < 1e-13,
                             "down {c1} {c2} {left} {s}"
