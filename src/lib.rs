@@ -192,6 +192,8 @@ mod rformat;
 mod rmst;
 mod special;
 mod sweep;
+#[cfg(test)]
+mod test_rng;
 
 #[cfg(feature = "arrow")]
 pub use crate::arrow::{ArrowCounts, ArrowSurvivalData, NaAction};

@@ -484,20 +484,7 @@ impl Quantile {
 mod tests {
     use super::*;
 
-    /// SplitMix64 (deterministic, no dependency).
-    struct Mix(u64);
-    impl Mix {
-        fn next(&mut self) -> u64 {
-            self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            let mut z = self.0;
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            z ^ (z >> 31)
-        }
-        fn below(&mut self, n: u64) -> u64 {
-            self.next() % n
-        }
-    }
+    use crate::test_rng::Mix;
 
     /// The fast quantile search answers as R's general `findq` (with its
     /// hash-set `duplicated()` and sort) on bands of every shape: monotone
