@@ -109,43 +109,7 @@ impl UnconditionalResult {
 /// `x` with `digits` significant digits, as R's `format(x, digits = )`
 /// prints it (trailing zeros dropped; fixed unless scientific is shorter).
 fn r_format(x: f64, digits: usize) -> String {
-    if x == 0.0 {
-        return "0".to_owned();
-    }
-    if !x.is_finite() {
-        return if x.is_nan() {
-            "NaN".to_owned()
-        } else if x > 0.0 {
-            "Inf".to_owned()
-        } else {
-            "-Inf".to_owned()
-        };
-    }
-    // fewest significant digits (≤ digits) that show x as `digits` would
-    let target = format!("{:.*e}", digits - 1, x);
-    let target: f64 = target.parse().expect("a formatted float parses");
-    let mut sig = digits;
-    for k in 1..=digits {
-        let t: f64 = format!("{:.*e}", k - 1, x).parse().expect("parses");
-        if t == target {
-            sig = k;
-            break;
-        }
-    }
-    let exp = target.abs().log10().floor() as i32;
-    let decimals = (sig as i32 - 1 - exp).max(0) as usize;
-    let fixed = format!("{:.*}", decimals, target);
-    let sci = {
-        let s = format!("{:.*e}", sig - 1, target);
-        let (m, e) = s.split_once('e').expect("scientific form");
-        let e: i32 = e.parse().expect("exponent");
-        format!("{m}e{}{:02}", if e < 0 { '-' } else { '+' }, e.abs())
-    };
-    if fixed.len() <= sci.len() {
-        fixed
-    } else {
-        sci
-    }
+    crate::rformat::format_number(x, digits)
 }
 
 /// R's `format.pval(p, digits = 4)` as `print.htest` uses it.
