@@ -192,8 +192,6 @@ mod rformat;
 mod rmst;
 mod special;
 mod sweep;
-#[cfg(test)]
-mod test_rng;
 
 #[cfg(feature = "arrow")]
 pub use crate::arrow::{ArrowCounts, ArrowSurvivalData, NaAction};
@@ -264,3 +262,6 @@ pub use crate::reconstruct::{
 };
 pub use crate::response::{Denominator, Response, ResponseCounts, ResponseSummary};
 pub use crate::rmst::{RmstArm, RmstComparison, RmstComparisonResult, RmstContrast, TauRule};
+
+#[cfg(test)]
+mod test_rng;
