@@ -31,11 +31,9 @@ fn fit_bits(fit: &KaplanMeierFit) -> Vec<Vec<u64>> {
         out.push(bits(c.lower()));
         out.push(bits(c.upper()));
         let m = c.median();
-        out.push(bits(&[
-            m.estimate().unwrap_or(-1.0),
-            m.ci().lower(),
-            m.ci().upper(),
-        ]));
+        out.push(bits(
+            &[m.estimate(), m.lower(), m.upper()].map(|x| x.unwrap_or(f64::NAN)),
+        ));
         let r = c.restricted_mean(tau).expect("valid tau");
         out.push(bits(&[r.estimate(), r.std_err()]));
     }
@@ -46,7 +44,7 @@ fn test_bits(t: &LogRankResult) -> Vec<u64> {
     let mut v = bits(t.observed());
     v.extend(bits(t.expected()));
     v.extend(bits(t.variance_matrix()));
-    v.extend(bits(&[t.chisq(), t.p_value()]));
+    v.extend(bits(&[t.statistic(), t.p_value()]));
     v
 }
 
