@@ -131,8 +131,7 @@ fn r_named(names: &[&str], values: &[f64]) -> String {
             let s = r_format(v, 7);
             s.split_once('.').map_or(0, |(_, f)| f.len())
         })
-        .max()
-        .unwrap_or(0);
+        .fold(0, usize::max);
     let cells: Vec<String> = values
         .iter()
         .map(|v| format!("{:.*}", decimals, v))
@@ -141,8 +140,7 @@ fn r_named(names: &[&str], values: &[f64]) -> String {
         .iter()
         .map(|n| n.len())
         .chain(cells.iter().map(String::len))
-        .max()
-        .unwrap_or(0);
+        .fold(0, usize::max);
     let mut top = String::new();
     let mut bottom = String::new();
     for (n, c) in names.iter().zip(&cells) {
