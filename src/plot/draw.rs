@@ -762,7 +762,7 @@ pub(crate) fn draw_curves(
     }
     for (i, c) in curves.iter().enumerate() {
         if let Some((lo, hi)) = &c.bounds {
-            let end = c.time.last().copied().unwrap_or(0.0);
+            let end = *c.time.last().expect("a fitted curve has at least one row");
             let d = band_path(&c.time, lo, hi, end, scale, kx, &yv);
             if !d.is_empty() {
                 let _ = writeln!(
@@ -1052,7 +1052,8 @@ fn curve_path(c: &Curve, scale: YScale, kx: f64, yv: &dyn Fn(f64) -> f64) -> Str
         }
     }
     if !at_end {
-        let _ = write!(d, "H{}", num(c.time.last().copied().unwrap_or(0.0) * kx));
+        let end = *c.time.last().expect("a fitted curve has at least one row");
+        let _ = write!(d, "H{}", num(end * kx));
     }
     d
 }

@@ -156,7 +156,13 @@ impl RiskTable {
                 rows.push(RiskTableRow {
                     time: t,
                     group: c.name.clone(),
-                    n_risk: c.n_risk.get(next).copied().unwrap_or(0.0),
+                    // Past the last row nobody is at risk (R's risk tables
+                    // print 0 there): a value, not a missing one.
+                    n_risk: if next < c.n_risk.len() {
+                        c.n_risk[next]
+                    } else {
+                        0.0
+                    },
                     events: c.n_event[..upto].iter().sum(),
                     censored: c.n_censor[..upto].iter().sum(),
                 });
