@@ -6,16 +6,23 @@ use crate::interval::CiTransform;
 /// R's `survfit_confint` for one row: `[lower, upper]`, NaN for R's NA.
 pub(crate) fn ci_bounds(p: f64, se: f64, z: f64, transform: CiTransform) -> [f64; 2] {
     if transform == CiTransform::Log {
-        // The default transform, with its logarithm taken once: the same
-        // operations as `ci_lower` and `ci_upper`.
-        let xx = if p == 0.0 { f64::NAN } else { p };
-        let l = xx.ln();
-        return [
-            (l - z * se * lower_scale(se)).exp(),
-            r_pmin((l + z * se).exp(), 1.0),
-        ];
+        return log_bounds(p, se, z);
     }
     [ci_lower(p, se, z, transform), ci_upper(p, se, z, transform)]
+}
+
+/// The default (log) transform's bounds. R computes `exp(log(p) ± z·se)`;
+/// this is `p · exp(±z·se)`, the same quantity with one `exp` and no `log`
+/// (a division for the lower bound). The two differ in the last bit or two:
+/// R's form adds the rounding error of `log(p)` scaled by `|log p|`, so this
+/// one is the closer to the exact value. NaN for R's NA exactly where R has
+/// it: both bounds at `p = 0`, the lower one when `se` is infinite or NaN.
+fn log_bounds(p: f64, se: f64, z: f64) -> [f64; 2] {
+    if p == 0.0 {
+        return [f64::NAN, f64::NAN];
+    }
+    let e = (z * se).exp();
+    [p / e * lower_scale(se), r_pmin(p * e, 1.0)]
 }
 
 /// R: `scale <- ifelse(selow == 0, 1, selow/se)` with `selow = se`: 1,
@@ -33,10 +40,7 @@ fn ci_lower(p: f64, se: f64, z: f64, transform: CiTransform) -> f64 {
     let scale = lower_scale(se);
     match transform {
         CiTransform::Plain => r_pmax(p - se * p * z * scale, 0.0),
-        CiTransform::Log => {
-            let xx = if p == 0.0 { f64::NAN } else { p };
-            (xx.ln() - z * se * scale).exp()
-        }
+        CiTransform::Log => log_bounds(p, se, z)[0],
         CiTransform::LogLog => {
             let xx = if p == 0.0 || p == 1.0 { f64::NAN } else { p };
             let se2 = z * se / xx.ln();
@@ -61,10 +65,7 @@ fn ci_lower(p: f64, se: f64, z: f64, transform: CiTransform) -> f64 {
 fn ci_upper(p: f64, se: f64, z: f64, transform: CiTransform) -> f64 {
     match transform {
         CiTransform::Plain => r_pmin(p + se * p * z, 1.0),
-        CiTransform::Log => {
-            let xx = if p == 0.0 { f64::NAN } else { p };
-            r_pmin((xx.ln() + z * se).exp(), 1.0)
-        }
+        CiTransform::Log => log_bounds(p, se, z)[1],
         CiTransform::LogLog => {
             let xx = if p == 0.0 || p == 1.0 { f64::NAN } else { p };
             let se2 = z * se / xx.ln();

@@ -90,7 +90,7 @@ fn midpoint(a: f64, b: f64) -> f64 {
 /// of the band whose non-NaN `y` are non-decreasing (all of `1 − S`, and in
 /// practice all but a few last rows of an upper bound), described below;
 /// the rest is searched directly.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct Shape {
     /// Band entries in the monotone prefix.
     prefix: usize,
@@ -112,6 +112,40 @@ pub(super) const MAX_DIRECT_TAIL: usize = 4096;
 impl Shape {
     /// One pass over the band (up to its first decrease).
     pub(super) fn of(band: &[f64]) -> Shape {
+        Self::of_non_increasing(band).unwrap_or_else(|| Self::scan(band))
+    }
+
+    /// The shape of a band that starts at most 1, never increases and holds
+    /// no NaN (every survival curve, most lower bounds), `None` for any
+    /// other band. Then `y = 1 − b` never decreases (`1 − x` rounds
+    /// monotonically): the prefix is the whole band, `ymax` its last `y`,
+    /// found where it first occurs by a binary search. Equal to
+    /// [`scan`](Self::scan) field for field; the check is a pass without a
+    /// data-dependent branch, where the scan's `y > ymax` test is a coin
+    /// toss on the rows without events.
+    fn of_non_increasing(band: &[f64]) -> Option<Shape> {
+        let (&first, &last) = (band.first()?, band.last()?);
+        let monotone = band.windows(2).fold(true, |ok, w| ok & (w[1] <= w[0]));
+        if !(first <= 1.0 && monotone) {
+            return None;
+        }
+        let ymax = 1.0 - last;
+        let ymax_at = if ymax > 0.0 {
+            band.partition_point(|&v| 1.0 - v < ymax) + 1
+        } else {
+            0
+        };
+        Some(Shape {
+            prefix: band.len(),
+            ymax,
+            ymax_at,
+            nan_at: usize::MAX,
+            block: Some((1, band.len())),
+        })
+    }
+
+    /// The general pass of [`of`](Self::of).
+    fn scan(band: &[f64]) -> Shape {
         let mut scan = ShapeScan::new();
         for (k, &v) in band.iter().enumerate() {
             if !scan.push(k, v) {
@@ -485,6 +519,37 @@ mod tests {
     use super::*;
 
     use crate::test_rng::Mix;
+
+    /// The shape of a non-increasing band, computed without the scan,
+    /// equals the scan's field for field; any other band takes the scan.
+    #[test]
+    fn non_increasing_shape_equals_the_scan() {
+        let mut rng = Mix(11);
+        let mut fast = 0;
+        for case in 0..20_000 {
+            let m = rng.below(10) as usize;
+            let mut v = [1.0, 1.0 + 1e-16, 1.5, 0.75][(case % 4) as usize];
+            let mut band = Vec::with_capacity(m);
+            for _ in 0..m {
+                match rng.below(4) {
+                    0 => {}
+                    1 => v -= rng.below(8) as f64 / 16.0,
+                    2 => v *= 1.0 - rng.unit() * 1e-3,
+                    _ => v = v.min(0.0),
+                }
+                band.push(v);
+            }
+            if case % 5 == 4 && m > 0 {
+                let k = rng.below(m as u64) as usize;
+                band[k] = [f64::NAN, 2.0, -0.0, 0.5][rng.below(4) as usize];
+            }
+            let shape = Shape::of(&band);
+            assert_eq!(shape, Shape::scan(&band), "{band:?}");
+            fast += usize::from(Shape::of_non_increasing(&band).is_some());
+        }
+        // Both paths are taken.
+        assert!(fast > 5_000 && fast < 19_000, "{fast}");
+    }
 
     /// The fast quantile search answers as R's general `findq` (with its
     /// hash-set `duplicated()` and sort) on bands of every shape: monotone

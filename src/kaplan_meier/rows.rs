@@ -99,9 +99,9 @@ impl SurvivalCurve {
     ///
     /// # Cost
     /// The counts are decoded as the iterator goes, and each row's standard
-    /// errors and bounds are computed from the running Greenwood sum (one
-    /// `log` and two `exp` per row with events, for the default log
-    /// transform), bit for bit the values of
+    /// errors and bounds are computed from the running Greenwood sum (a
+    /// `sqrt`, one `exp` and a division per row with events, for the default
+    /// log transform), bit for bit the values of
     /// [`std_err_log`](Self::std_err_log), [`std_err_surv`](Self::std_err_surv),
     /// [`lower`](Self::lower) and [`upper`](Self::upper), which are not
     /// computed nor kept: the complete result of a curve costs no memory

@@ -44,9 +44,10 @@ pub(super) struct Walk<'a> {
     pub(super) counts: Rows<'a>,
     green: f64,
     k: usize,
-    /// `S` and σ of the last row computed, with its bounds: a row without
-    /// events has the same inputs, so the same bounds.
-    prev: Option<(u64, u64, [f64; 2])>,
+    /// The bounds of the last row, `None` before the first: a row without
+    /// events has the same `S` and σ (bit for bit: `S` is carried, nothing
+    /// is added to the Greenwood sum), so the same bounds.
+    prev: Option<[f64; 2]>,
 }
 
 impl<'a> Walk<'a> {
@@ -88,12 +89,11 @@ impl<'a> Walk<'a> {
             };
         }
         let sigma = self.green.sqrt();
-        let key = (s.to_bits(), sigma.to_bits());
         let bounds = match self.prev {
-            Some((ps, pe, b)) if (ps, pe) == key => b,
+            Some(b) if d == 0.0 => b,
             _ => ci_bounds(s, sigma, curve.z, curve.transform),
         };
-        self.prev = Some((key.0, key.1, bounds));
+        self.prev = Some(bounds);
         Some(Step {
             n,
             d,
