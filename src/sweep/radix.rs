@@ -8,9 +8,11 @@
 //! buckets, which keep the keys' order (every key lies between the two);
 //! one pass counts the buckets and one stable pass scatters the keys into a
 //! scratch buffer of the same size, which then becomes the key buffer (no
-//! copy back). Each bucket, a few thousand keys at 10⁶ to 10⁷ keys, is
-//! sorted by `sort_unstable` inside the cache (a bucket larger than
-//! [`MAX_BUCKET`] goes through the same pass again). Below [`MIN_RADIX`]
+//! copy back). Each bucket is sorted inside the cache: by `sort_unstable`
+//! up to [`MAX_BUCKET`] keys, else by the same pass again with a digit
+//! sized to the bucket (the dense buckets of 10⁷ keys hold tens of
+//! thousands, whose comparison sort cost more than a second pass that
+//! stays in the L2 cache). Below [`MIN_RADIX`]
 //! keys `sort_unstable` alone is used. The result is the sorted sequence
 //! either way (keys are plain integers).
 //!
@@ -19,7 +21,10 @@
 //! minimum of runs at load 12–14): 0.64–0.75× with 12-bit digits; an LSD
 //! radix sort with byte histograms computed in one pass and constant bytes
 //! skipped (four to eight scatter passes through memory) was 1.1–1.4×
-//! `sort_unstable`, and 11-bit LSD digits no better.
+//! `sort_unstable`, and 11-bit LSD digits no better. Second passes for
+//! buckets over 2048 keys (they were sorted by `sort_unstable` up to 65 536
+//! keys before, 2026-12-06): the one-curve fit at 10⁷ keys 0.76 → 0.69 s,
+//! ten groups 0.90 → 0.82 s, 10⁶ unchanged (quiet, 3 runs each).
 
 /// Bits of the digit of one pass (4096 buckets: the counters fit the L1
 /// cache, the buckets of 10⁶ keys a few hundred keys each).
@@ -28,8 +33,19 @@ const DIGIT_BITS: u32 = 12;
 /// Fewest keys sorted by the radix pass: below, `sort_unstable` is as fast.
 pub(crate) const MIN_RADIX: usize = 1 << 12;
 
-/// Buckets larger than this go through another radix pass.
-const MAX_BUCKET: usize = 1 << 16;
+/// Buckets larger than this go through another radix pass (with fewer
+/// digit bits, see [`digit_bits`]); smaller ones are sorted by
+/// `sort_unstable`.
+const MAX_BUCKET: usize = 1 << 11;
+
+/// Bits of the digit of a pass over `n` keys: about 8 keys a bucket when
+/// the keys spread evenly, at most [`DIGIT_BITS`] (4096 buckets from 32 768
+/// keys on).
+fn digit_bits(n: usize) -> u32 {
+    (usize::BITS - n.leading_zeros())
+        .saturating_sub(3)
+        .clamp(4, DIGIT_BITS)
+}
 
 /// Sorts `keys` increasingly.
 pub(crate) fn sort(keys: &mut Vec<u64>) {
@@ -38,23 +54,32 @@ pub(crate) fn sort(keys: &mut Vec<u64>) {
         return;
     }
     let mut scratch = vec![0u64; keys.len()];
-    if scatter(keys, &mut scratch) {
+    if scatter(keys, &mut scratch, false) {
         std::mem::swap(keys, &mut scratch);
     }
 }
 
 /// Sorts `keys` in place, with `scratch` (as long) as working space.
 fn sort_in_place(keys: &mut [u64], scratch: &mut [u64]) {
-    if keys.len() < MIN_RADIX {
+    if keys.len() <= MAX_BUCKET {
         keys.sort_unstable();
-    } else if scatter(keys, scratch) {
+    } else if scatter(keys, scratch, true) {
         keys.copy_from_slice(scratch);
     }
 }
 
+/// Keys a bucket on average, at least, for which a nested pass leaves a
+/// bucket to `sort_unstable` (see [`scatter`]).
+const FEW_DISTINCT: usize = 256;
+
 /// One radix pass of `keys` into `scratch` and the sort of every bucket
-/// there; false (nothing moved, `keys` sorted) when all keys are equal.
-fn scatter(keys: &mut [u64], scratch: &mut [u64]) -> bool {
+/// there; false (nothing moved, `keys` sorted) when all keys are equal, or
+/// when a `nested` pass (a bucket of an earlier one) finds few distinct
+/// keys with many copies (whole days): keys differing in fewer bits than
+/// its digit has, or filling at most one of its buckets in
+/// [`FEW_DISTINCT`] keys. `sort_unstable` sorts those in place in a few
+/// partitions, where more radix passes would copy them back and forth.
+fn scatter(keys: &mut [u64], scratch: &mut [u64], nested: bool) -> bool {
     let (mut lo, mut hi) = (u64::MAX, 0u64);
     for &k in keys.iter() {
         lo = lo.min(k);
@@ -65,12 +90,21 @@ fn scatter(keys: &mut [u64], scratch: &mut [u64]) -> bool {
     }
     // The bits below the common prefix of all keys; the digit is their top.
     let span = u64::BITS - (lo ^ hi).leading_zeros();
-    let shift = span.saturating_sub(DIGIT_BITS);
-    let mask = (1u64 << DIGIT_BITS.min(span)) - 1;
+    if nested && span < digit_bits(keys.len()) {
+        keys.sort_unstable();
+        return false;
+    }
+    let bits = digit_bits(keys.len()).min(span);
+    let shift = span - bits;
+    let mask = (1u64 << bits) - 1;
     let digit = |k: u64| ((k >> shift) & mask) as usize;
-    let mut start = vec![0usize; (1 << DIGIT_BITS) + 1];
+    let mut start = vec![0usize; (1 << bits) + 1];
     for &k in keys.iter() {
         start[digit(k) + 1] += 1;
+    }
+    if nested && start.iter().filter(|&&c| c > 0).count() * FEW_DISTINCT <= keys.len() {
+        keys.sort_unstable();
+        return false;
     }
     for i in 1..start.len() {
         start[i] += start[i - 1];
