@@ -154,6 +154,10 @@ mod tests {
             (70_000, 0xFFFF_0000_0000_0003, 0),
             (300_000, 0x0000_0000_FFFF_FFFF, 0),
             (300_000, 0x0000_0000_0000_FFFF, 1),
+            // a few distinct keys far apart, many copies each (nested
+            // passes hand them to `sort_unstable`)
+            (100_000, 0x0100_0000_0000_0003, 0),
+            (100_000, 0x0000_0F00_0000_0001, 1 << 50),
         ] {
             let mut keys: Vec<u64> = (0..n).map(|_| (next() & mask) | or).collect();
             if let Some(k) = keys.first_mut() {
