@@ -142,14 +142,12 @@ impl TryFrom<RawContingencyTable> for ContingencyTable {
         }
         let rows: Vec<&[u64]> = raw.cells.chunks(raw.ncols).collect();
         let t = ContingencyTable::from_rows(&rows)?;
-        if t.total != raw.total {
-            return Err(ErrorDetail::InvalidParameter {
-                what: "contingency table total (deserialised)",
-                constraint: "equal to the sum of the cells",
-                value: raw.total as f64,
-            }
-            .into());
-        }
+        crate::fisher::table::check_stored_total(
+            "contingency table total (deserialised)",
+            "equal to the sum of the cells",
+            raw.total,
+            t.total,
+        )?;
         Ok(t)
     }
 }
