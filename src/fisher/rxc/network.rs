@@ -710,11 +710,13 @@ impl Network<'_> {
             ..level
         };
         if let [c1, c2] = *rest {
-            match self.last_two_rows_route(scratch, [c1, c2], left, b - a) {
-                BottomRoute::TailWalks => {
-                    return self.last_two_rows_by_tails(ctx, scratch, [c1, c2], undecided)
-                }
-                BottomRoute::Memo => return self.last_two_rows(ctx, scratch, [c1, c2], undecided),
+            let at = LastTwo {
+                c: [c1, c2],
+                level: undecided,
+            };
+            match self.last_two_rows_route(scratch, at.c, left, b - a) {
+                BottomRoute::TailWalks => return self.last_two_rows_by_tails(ctx, scratch, at),
+                BottomRoute::Memo => return self.last_two_rows(ctx, scratch, at),
                 BottomRoute::RowByRow => {}
             }
         }
@@ -864,7 +866,7 @@ impl Network<'_> {
     /// remaining sub-table, `left` still to place in the current column):
     /// the table is fixed by the first row's cell `x`, with cost
     /// `g(x) = ln x! + ln (c₀ − x)! + ln (left − x)! + ln (c₁ − left + x)!`,
-    /// convex in `x`. For each past `p` in `[lo, hi)` of `level` the
+    /// convex in `x`. For each past `p` in `[lo, hi)` of the level the
     /// counted `x` are those with `g(x) ≥ thr − v − p` (p-value: two tails
     /// around the minimum) or `g(x) < thr − v − p` (complement: one
     /// interval), found by binary search on the two monotone halves and
@@ -875,12 +877,14 @@ impl Network<'_> {
         &mut self,
         ctx: &FillCtx<'_>,
         scratch: &mut Scratch,
-        c: [u64; 2],
-        level: RowLevel,
+        at: LastTwo,
     ) -> Result<()> {
-        let RowLevel {
-            left, v, lo, hi, ..
-        } = level;
+        let (
+            c,
+            RowLevel {
+                left, v, lo, hi, ..
+            },
+        ) = (at.c, at.level);
         self.charge(1 + (hi - lo) as u64)?;
         let row = self.bottom_row_memo(scratch, c, left)?;
         let g = scratch
@@ -965,13 +969,13 @@ impl Network<'_> {
         &mut self,
         ctx: &FillCtx<'_>,
         scratch: &mut Scratch,
-        c: [u64; 2],
-        level: RowLevel,
+        at: LastTwo,
     ) -> Result<()> {
+        let LastTwo { c, level } = at;
+        let [c1, c2] = c;
         let RowLevel {
             left, v, lo, hi, ..
         } = level;
-        let [c1, c2] = c;
         let (x_lo, x_hi) = (left.saturating_sub(c2), c1.min(left));
         let log2_n = u64::from(64 - (x_hi - x_lo + 1).leading_zeros());
         self.charge(1 + (hi - lo) as u64 * (8 + 2 * log2_n))?;
@@ -1215,6 +1219,14 @@ enum BottomRoute {
     RowByRow,
 }
 
+/// The last two rows `c` of a row level (the first one's cell is the only
+/// free one) and that level ([`Network::last_two_rows`]).
+#[derive(Debug, Clone, Copy)]
+struct LastTwo {
+    c: [u64; 2],
+    level: RowLevel,
+}
+
 /// A row level of the two-column stage: rows `0..i` of the current column
 /// are fixed, `left` is still to place in it, `v` is the `Σ ln t!` of the
 /// fixed cells (in both columns), and the node's pasts `[lo, hi)` are still
@@ -1448,34 +1460,34 @@ fn first_true_near(lo: u64, hi: u64, guess: u64, pred: impl Fn(u64) -> bool) -> 
 /// `Σ_{x ≤ s} P(x) / P(s)` for the last two rows at the row level `left`
 /// (`s` at or below the mode), walked down by the exact term ratios
 /// `P(x − 1)/P(x) = x (c₂ − left + x) / ((c₁ − x + 1)(left − x + 1))` of
-/// [`SumTables`], with the stopping rule of the 2 x 2 walks
-/// ([`SUM_REL_CUTOFF`]).
+/// [`SumTables`] ([`walk`]).
 #[inline]
 fn walk_down(tab: Bottom<'_>, left: u64, s: u64, x_lo: u64) -> f64 {
-    let (mut sum, mut t, mut x) = (1.0_f64, 1.0_f64, s);
-    while x > x_lo {
-        let r = tab.down(x, left);
-        x -= 1;
-        t *= r;
-        if t == 0.0 {
-            break;
-        }
-        sum += t;
-        if r < 1.0 && t * r <= SUM_REL_CUTOFF * sum * (1.0 - r) {
-            break;
-        }
-    }
-    sum
+    walk::<false>(tab, left, s, x_lo)
 }
 
 /// `Σ_{x ≥ s} P(x) / P(s)` (`s` at or above the mode), walked up by
 /// `P(x + 1)/P(x) = (c₁ − x)(left − x) / ((x + 1)(c₂ − left + x + 1))`.
 #[inline]
 fn walk_up(tab: Bottom<'_>, left: u64, s: u64, x_hi: u64) -> f64 {
+    walk::<true>(tab, left, s, x_hi)
+}
+
+/// The terms from `s` to `end` (up or down) relative to the one at `s`,
+/// summed with the stopping rule of the 2 x 2 walks: stop once the
+/// geometric bound on the rest, `t r / (1 − r)`, is below
+/// [`SUM_REL_CUTOFF`] of the sum (evaluated as `t r ≤ cut · sum · (1 − r)`,
+/// no division), or a term underflows.
+#[inline(always)]
+fn walk<const UP: bool>(tab: Bottom<'_>, left: u64, s: u64, end: u64) -> f64 {
     let (mut sum, mut t, mut x) = (1.0_f64, 1.0_f64, s);
-    while x < x_hi {
-        let r = tab.up(x, left);
-        x += 1;
+    while if UP { x < end } else { x > end } {
+        let r = if UP {
+            tab.up(x, left)
+        } else {
+            tab.down(x, left)
+        };
+        x = if UP { x + 1 } else { x - 1 };
         t *= r;
         if t == 0.0 {
             break;
