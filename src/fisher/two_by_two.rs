@@ -2,6 +2,7 @@
 //! maximum-likelihood odds ratio with its exact interval, and the sample
 //! odds ratio with Woolf's interval.
 
+use crate::builder::setters;
 use crate::error::Result;
 use crate::fisher::hyper::{Hyper, SUM_REL_CUTOFF};
 use crate::interval::{Alternative, ConfidenceInterval, ConfidenceLevel};
@@ -412,16 +413,18 @@ impl FisherExact {
         Self::default()
     }
 
-    /// The alternative hypothesis (default two-sided).
-    pub fn alternative(mut self, alternative: Alternative) -> Self {
-        self.alternative = alternative;
-        self
-    }
+    setters! {
+        /// The alternative hypothesis (default two-sided).
+        pub fn alternative(mut self, alternative: Alternative) -> Self { self.alternative }
 
-    /// The confidence level of both intervals (default 0.95).
-    pub fn confidence_level(mut self, level: ConfidenceLevel) -> Self {
-        self.conf_level = level;
-        self
+        /// The confidence level of both intervals (default 0.95).
+        pub fn confidence_level(mut self, level: ConfidenceLevel) -> Self { self.conf_level }
+
+        /// The null odds ratio of the p-value (default 1).
+        pub fn null_odds_ratio(mut self, or: NullOddsRatio) -> Self { self.null_odds_ratio }
+
+        /// Exact p or mid-p (default exact).
+        pub fn p_value_kind(mut self, kind: PValueKind) -> Self { self.p_value_kind }
     }
 
     /// Deprecated alias of [`confidence_level`](Self::confidence_level).
@@ -429,18 +432,6 @@ impl FisherExact {
     #[doc(hidden)]
     pub fn conf_level(self, level: ConfidenceLevel) -> Self {
         self.confidence_level(level)
-    }
-
-    /// The null odds ratio of the p-value (default 1).
-    pub fn null_odds_ratio(mut self, or: NullOddsRatio) -> Self {
-        self.null_odds_ratio = or;
-        self
-    }
-
-    /// Exact p or mid-p (default exact).
-    pub fn p_value_kind(mut self, kind: PValueKind) -> Self {
-        self.p_value_kind = kind;
-        self
     }
 
     /// Runs the test.
