@@ -164,13 +164,7 @@ pub fn format_p_value(p: f64, style: PValueStyle) -> String {
 /// # References
 /// As [`format_p_value`].
 pub fn try_format_p_value(p: f64, style: PValueStyle) -> Result<String> {
-    if !(0.0..=1.0).contains(&p) {
-        return Err(ErrorDetail::InvalidProbability {
-            what: "p-value",
-            value: p,
-        }
-        .into());
-    }
+    check_probability("p-value", p)?;
     let lead = match style {
         PValueStyle::Journal => "",
         PValueStyle::Plain => "0",
@@ -258,29 +252,46 @@ enum RawReportedPValue {
 impl TryFrom<RawReportedPValue> for ReportedPValue {
     type Error = Error;
     fn try_from(raw: RawReportedPValue) -> Result<Self> {
-        let (value, reported) = match raw {
+        let reported = match raw {
             RawReportedPValue::Equal { value, decimals } => {
-                if decimals > MAX_P_DECIMALS {
-                    return Err(ErrorDetail::InvalidParameter {
-                        what: "reported p-value decimals",
-                        constraint: "at most 15",
-                        value: f64::from(decimals),
-                    }
-                    .into());
-                }
-                (value, ReportedPValue::Equal { value, decimals })
+                ReportedPValue::Equal { value, decimals }
             }
-            RawReportedPValue::LessThan(t) => (t, ReportedPValue::LessThan(t)),
-            RawReportedPValue::GreaterThan(t) => (t, ReportedPValue::GreaterThan(t)),
+            RawReportedPValue::LessThan(t) => ReportedPValue::LessThan(t),
+            RawReportedPValue::GreaterThan(t) => ReportedPValue::GreaterThan(t),
         };
-        if !(0.0..=1.0).contains(&value) {
-            return Err(ErrorDetail::InvalidProbability {
-                what: "reported p-value",
-                value,
+        reported.validate()?;
+        Ok(reported)
+    }
+}
+
+impl ReportedPValue {
+    /// Checks what parsing guarantees and the public fields do not: the
+    /// value (or threshold) is a probability and at most
+    /// [`MAX_P_DECIMALS`] decimals are reported.
+    fn validate(&self) -> Result<()> {
+        let (value, decimals) = match *self {
+            ReportedPValue::Equal { value, decimals } => (value, decimals),
+            ReportedPValue::LessThan(t) | ReportedPValue::GreaterThan(t) => (t, 0),
+        };
+        check_probability("reported p-value", value)?;
+        if decimals > MAX_P_DECIMALS {
+            return Err(ErrorDetail::InvalidParameter {
+                what: "reported p-value decimals",
+                constraint: "at most 15",
+                value: f64::from(decimals),
             }
             .into());
         }
-        Ok(reported)
+        Ok(())
+    }
+}
+
+/// [`ErrorDetail::InvalidProbability`] unless `value` is in `[0, 1]`.
+fn check_probability(what: &'static str, value: f64) -> Result<()> {
+    if (0.0..=1.0).contains(&value) {
+        Ok(())
+    } else {
+        Err(ErrorDetail::InvalidProbability { what, value }.into())
     }
 }
 
@@ -320,13 +331,7 @@ impl FromStr for ReportedPValue {
             }
         }
         let (value, decimals) = parse_decimal(s).ok_or(bad)?;
-        if value > 1.0 {
-            return Err(ErrorDetail::InvalidProbability {
-                what: "reported p-value",
-                value,
-            }
-            .into());
-        }
+        check_probability("reported p-value", value)?;
         Ok(match op {
             Op::Eq => ReportedPValue::Equal { value, decimals },
             Op::Lt => ReportedPValue::LessThan(value),
@@ -470,36 +475,15 @@ impl PValueCheck {
 /// Nuijten, M. B., et al. (2016). *Behavior Research Methods* 48(4),
 /// 1205–1226. doi:10.3758/s13428-015-0664-2
 pub fn check_p_value(reported: &ReportedPValue, recomputed: f64) -> Result<PValueCheck> {
-    let check_prob = |what, v: f64| -> Result<()> {
-        if (0.0..=1.0).contains(&v) {
-            Ok(())
-        } else {
-            Err(ErrorDetail::InvalidProbability { what, value: v }.into())
-        }
-    };
-    check_prob("recomputed p-value", recomputed)?;
+    check_probability("recomputed p-value", recomputed)?;
+    reported.validate()?;
     let consistent = match *reported {
         ReportedPValue::Equal { value, decimals } => {
-            check_prob("reported p-value", value)?;
-            if decimals > MAX_P_DECIMALS {
-                return Err(ErrorDetail::InvalidParameter {
-                    what: "reported p-value decimals",
-                    constraint: "at most 15",
-                    value: f64::from(decimals),
-                }
-                .into());
-            }
             let half = 0.5 * 10f64.powi(-(decimals as i32));
             (recomputed - value).abs() <= half * (1.0 + CHECK_TIE_REL)
         }
-        ReportedPValue::LessThan(t) => {
-            check_prob("reported p-value", t)?;
-            recomputed <= t * (1.0 + CHECK_TIE_REL)
-        }
-        ReportedPValue::GreaterThan(t) => {
-            check_prob("reported p-value", t)?;
-            recomputed >= t * (1.0 - CHECK_TIE_REL)
-        }
+        ReportedPValue::LessThan(t) => recomputed <= t * (1.0 + CHECK_TIE_REL),
+        ReportedPValue::GreaterThan(t) => recomputed >= t * (1.0 - CHECK_TIE_REL),
     };
     Ok(PValueCheck {
         reported: *reported,

@@ -245,14 +245,12 @@ impl TryFrom<RawResponseSummary> for ResponseSummary {
     type Error = crate::Error;
     fn try_from(raw: RawResponseSummary) -> Result<Self> {
         let summary = ResponseSummary::build(raw.counts, raw.denominator)?;
-        if summary.total != raw.total {
-            return Err(ErrorDetail::InvalidParameter {
-                what: "response summary total",
-                constraint: "the sum of the counts in the denominator",
-                value: raw.total as f64,
-            }
-            .into());
-        }
+        crate::fisher::check_stored_total(
+            "response summary total",
+            "the sum of the counts in the denominator",
+            raw.total,
+            summary.total,
+        )?;
         Ok(summary)
     }
 }

@@ -4,6 +4,8 @@
 
 mod hyper;
 mod rxc;
+#[cfg(feature = "serde")]
+mod table;
 mod two_by_two;
 mod unconditional;
 
@@ -11,6 +13,8 @@ pub use self::rxc::{
     fisher_exact_rxc, ContingencyTable, FisherExactRxc, RxcMethod, RxcResult, DEFAULT_MAX_BYTES,
     DEFAULT_TIME_LIMIT as DEFAULT_RXC_TIME_LIMIT,
 };
+#[cfg(feature = "serde")]
+pub(crate) use self::table::check_stored_total;
 pub use self::two_by_two::{
     fisher_exact, FisherExact, FisherResult, NullOddsRatio, PValueKind, Table2x2,
 };

@@ -2,11 +2,15 @@
 //! maximum-likelihood odds ratio with its exact interval, and the sample
 //! odds ratio with Woolf's interval.
 
+use crate::builder::setters;
 use crate::error::Result;
 use crate::fisher::hyper::{Hyper, SUM_REL_CUTOFF};
 use crate::interval::{Alternative, ConfidenceInterval, ConfidenceLevel};
 use crate::special::norm_quantile;
 use crate::ErrorDetail;
+
+#[cfg(feature = "serde")]
+use super::table::check_stored_total;
 
 /// R's relative tolerance for "no more probable than the observed table" in
 /// the two-sided 2 x 2 p-value: `fisher.test` uses `relErr <- 1 + 10^(-7)`
@@ -193,14 +197,12 @@ impl TryFrom<RawTable2x2> for Table2x2 {
     type Error = crate::Error;
     fn try_from(raw: RawTable2x2) -> Result<Table2x2> {
         let t = Table2x2::new(raw.rows)?;
-        if t.total != raw.total {
-            return Err(ErrorDetail::InvalidParameter {
-                what: "2 x 2 table total (deserialised)",
-                constraint: "equal to the sum of the cells",
-                value: raw.total as f64,
-            }
-            .into());
-        }
+        check_stored_total(
+            "2 x 2 table total (deserialised)",
+            "equal to the sum of the cells",
+            raw.total,
+            t.total,
+        )?;
         Ok(t)
     }
 }
@@ -411,16 +413,18 @@ impl FisherExact {
         Self::default()
     }
 
-    /// The alternative hypothesis (default two-sided).
-    pub fn alternative(mut self, alternative: Alternative) -> Self {
-        self.alternative = alternative;
-        self
-    }
+    setters! {
+        /// The alternative hypothesis (default two-sided).
+        pub fn alternative(mut self, alternative: Alternative) -> Self { self.alternative }
 
-    /// The confidence level of both intervals (default 0.95).
-    pub fn confidence_level(mut self, level: ConfidenceLevel) -> Self {
-        self.conf_level = level;
-        self
+        /// The confidence level of both intervals (default 0.95).
+        pub fn confidence_level(mut self, level: ConfidenceLevel) -> Self { self.conf_level }
+
+        /// The null odds ratio of the p-value (default 1).
+        pub fn null_odds_ratio(mut self, or: NullOddsRatio) -> Self { self.null_odds_ratio }
+
+        /// Exact p or mid-p (default exact).
+        pub fn p_value_kind(mut self, kind: PValueKind) -> Self { self.p_value_kind }
     }
 
     /// Deprecated alias of [`confidence_level`](Self::confidence_level).
@@ -428,18 +432,6 @@ impl FisherExact {
     #[doc(hidden)]
     pub fn conf_level(self, level: ConfidenceLevel) -> Self {
         self.confidence_level(level)
-    }
-
-    /// The null odds ratio of the p-value (default 1).
-    pub fn null_odds_ratio(mut self, or: NullOddsRatio) -> Self {
-        self.null_odds_ratio = or;
-        self
-    }
-
-    /// Exact p or mid-p (default exact).
-    pub fn p_value_kind(mut self, kind: PValueKind) -> Self {
-        self.p_value_kind = kind;
-        self
     }
 
     /// Runs the test.
@@ -530,168 +522,205 @@ pub(crate) fn p_value(h: &Hyper, x: f64, psi0: f64, alt: Alternative, kind: PVal
     if h.lo == h.hi {
         return if mid { 0.5 } else { 1.0 };
     }
-    // Degenerate nulls, as R's pnhyper / two-sided branch.
     if psi0 == 0.0 || psi0 == f64::INFINITY {
-        let at = if psi0 == 0.0 { h.lo } else { h.hi };
-        let eq = if x == at { 1.0 } else { 0.0 };
-        let (le, ge) = if psi0 == 0.0 {
-            (1.0, eq) // all mass at lo ≤ x
-        } else {
-            (eq, 1.0)
-        };
-        let p = match alt {
-            Alternative::Less => le,
-            Alternative::Greater => ge,
-            Alternative::TwoSided => eq,
-        };
-        return if mid { p - 0.5 * eq } else { p };
+        return degenerate_null_p(h, x, psi0, alt, mid);
     }
-    let ln_psi = psi0.ln();
-    let mode = h.mode(ln_psi);
-    // Everything relative to the mode term.
-    let total = h.pass(ln_psi, x, SUM_REL_CUTOFF).s;
-    let ln_mode = h.ln_term(mode, ln_psi, mode);
-    let rel = |u: f64| (h.ln_term(u, ln_psi, mode) - ln_mode).exp();
-    let lower = |u: f64| -> f64 {
-        // P(X ≤ u)
-        if u >= mode {
-            let m = h.pass(ln_psi, u, SUM_REL_CUTOFF);
-            m.le / m.s
-        } else {
-            rel(u) * h.lower_tail_from(u, ln_psi) / total
-        }
-    };
-    let upper = |u: f64| -> f64 {
-        // P(X ≥ u)
-        if u <= mode {
-            let m = h.pass(ln_psi, u, SUM_REL_CUTOFF);
-            m.ge / m.s
-        } else {
-            rel(u) * h.upper_tail_from(u, ln_psi) / total
-        }
-    };
-    let p_x = rel(x) / total;
+    let dist = RelativeTerms::new(h, psi0.ln(), x);
     match alt {
-        Alternative::Less => {
-            let p = lower(x);
-            if mid {
-                (p - 0.5 * p_x).max(0.0)
-            } else {
-                p.min(1.0)
-            }
-        }
-        Alternative::Greater => {
-            let p = upper(x);
-            if mid {
-                (p - 0.5 * p_x).max(0.0)
-            } else {
-                p.min(1.0)
-            }
-        }
-        Alternative::TwoSided => {
-            let tol = R_REL_ERR_2X2.ln_1p();
-            let ln_x = h.ln_term(x, ln_psi, mode);
-            let thr = ln_x + tol;
-            if ln_mode <= thr {
-                // every table is at most as probable as the observed one
-                let p = 1.0;
-                return if mid {
-                    p - 0.5 * tied_mass(h, x, ln_psi, mode, ln_x, tol, &rel, total)
-                } else {
-                    p
-                };
-            }
-            let below = |u: f64| h.ln_term(u, ln_psi, mode) <= thr;
-            // a = largest u in [lo, mode) with ln P(u) ≤ thr (increasing there)
-            let mut p = 0.0;
-            if h.lo < mode && below(h.lo) {
-                let (mut lo, mut hi) = (h.lo, mode - 1.0); // below(lo) holds
-                while lo < hi {
-                    let mid_u = lo + ((hi - lo + 1.0) / 2.0).floor();
-                    if below(mid_u) {
-                        lo = mid_u;
-                    } else {
-                        hi = mid_u - 1.0;
-                    }
-                }
-                p += rel(lo) * h.lower_tail_from(lo, ln_psi) / total;
-            }
-            if mode < h.hi && below(h.hi) {
-                let (mut lo, mut hi) = (mode + 1.0, h.hi); // below(hi) holds
-                while lo < hi {
-                    let mid_u = lo + ((hi - lo) / 2.0).floor();
-                    if below(mid_u) {
-                        hi = mid_u;
-                    } else {
-                        lo = mid_u + 1.0;
-                    }
-                }
-                p += rel(hi) * h.upper_tail_from(hi, ln_psi) / total;
-            }
-            if mid {
-                p -= 0.5 * tied_mass(h, x, ln_psi, mode, ln_x, tol, &rel, total);
-            }
-            p.clamp(0.0, 1.0)
-        }
+        Alternative::Less => one_sided_p(dist.lower(x), || dist.prob(x), mid),
+        Alternative::Greater => one_sided_p(dist.upper(x), || dist.prob(x), mid),
+        Alternative::TwoSided => dist.two_sided(x, mid),
     }
 }
 
-/// Probability of the tables tied with the observed one (within a factor
-/// `1 + 1e-7`): log-concavity leaves at most two on each side of the mode.
-#[allow(clippy::too_many_arguments)]
-fn tied_mass(
-    h: &Hyper,
-    x: f64,
+/// The p-value at a degenerate null odds ratio, as R's `pnhyper` and its
+/// two-sided branch: `ψ₀ = 0` puts all mass at `lo`, `ψ₀ = ∞` all at `hi`.
+fn degenerate_null_p(h: &Hyper, x: f64, psi0: f64, alt: Alternative, mid: bool) -> f64 {
+    let at = if psi0 == 0.0 { h.lo } else { h.hi };
+    let eq = if x == at { 1.0 } else { 0.0 };
+    let (le, ge) = if psi0 == 0.0 {
+        (1.0, eq) // all mass at lo ≤ x
+    } else {
+        (eq, 1.0)
+    };
+    let p = match alt {
+        Alternative::Less => le,
+        Alternative::Greater => ge,
+        Alternative::TwoSided => eq,
+    };
+    if mid {
+        p - 0.5 * eq
+    } else {
+        p
+    }
+}
+
+/// A one-sided p-value from its tail `p = P(X ≤ x)` or `P(X ≥ x)`: the
+/// mid-p takes half the observed table's probability `p_x` off.
+fn one_sided_p(p: f64, p_x: impl FnOnce() -> f64, mid: bool) -> f64 {
+    if mid {
+        (p - 0.5 * p_x()).max(0.0)
+    } else {
+        p.min(1.0)
+    }
+}
+
+/// The distribution of `X` at `ln ψ` with every term taken relative to the
+/// mode's (so nothing overflows): `rel(u) = P(u)/P(mode)`, and `total` the
+/// sum of all of them.
+struct RelativeTerms<'h> {
+    h: &'h Hyper,
     ln_psi: f64,
     mode: f64,
-    ln_x: f64,
-    tol: f64,
-    rel: &dyn Fn(f64) -> f64,
+    /// `ln_term` of the mode
+    ln_mode: f64,
+    /// `Σ_u rel(u)`
     total: f64,
-) -> f64 {
-    // Mirror point on the other side of the mode: search the whole support
-    // for ties is O(support); instead check a window around x and around the
-    // point of equal probability found by bisection on the other side.
-    let tied = |u: f64| (h.ln_term(u, ln_psi, mode) - ln_x).abs() <= tol;
-    let mut cands: Vec<f64> = Vec::with_capacity(8);
-    for du in [-1.0, 0.0, 1.0] {
-        cands.push(x + du);
+}
+
+impl<'h> RelativeTerms<'h> {
+    /// The terms at `ln ψ`, summed by one pass started at `x`.
+    fn new(h: &'h Hyper, ln_psi: f64, x: f64) -> Self {
+        let mode = h.mode(ln_psi);
+        let total = h.pass(ln_psi, x, SUM_REL_CUTOFF).s;
+        let ln_mode = h.ln_term(mode, ln_psi, mode);
+        RelativeTerms {
+            h,
+            ln_psi,
+            mode,
+            ln_mode,
+            total,
+        }
     }
-    // the other side
-    let other = if x >= mode {
-        // search in [lo, mode] for the largest u with ln P(u) ≤ ln_x + tol
-        let (mut lo, mut hi) = (h.lo, mode);
-        while lo < hi {
-            let m = lo + ((hi - lo + 1.0) / 2.0).floor();
-            if h.ln_term(m, ln_psi, mode) <= ln_x + tol {
-                lo = m;
-            } else {
-                hi = m - 1.0;
+
+    /// `ln P(u)` up to the constant of the mode.
+    fn ln_term(&self, u: f64) -> f64 {
+        self.h.ln_term(u, self.ln_psi, self.mode)
+    }
+
+    /// `P(u)/P(mode)`.
+    fn rel(&self, u: f64) -> f64 {
+        (self.ln_term(u) - self.ln_mode).exp()
+    }
+
+    /// `P(X = u)`.
+    fn prob(&self, u: f64) -> f64 {
+        self.rel(u) / self.total
+    }
+
+    /// `P(X ≤ u)` for `u` below the mode, summed from `u` down.
+    fn lower_tail_at(&self, u: f64) -> f64 {
+        self.rel(u) * self.h.lower_tail_from(u, self.ln_psi) / self.total
+    }
+
+    /// `P(X ≥ u)` for `u` above the mode, summed from `u` up.
+    fn upper_tail_at(&self, u: f64) -> f64 {
+        self.rel(u) * self.h.upper_tail_from(u, self.ln_psi) / self.total
+    }
+
+    /// `P(X ≤ u)`: from a pass at or above the mode, else the tail below.
+    fn lower(&self, u: f64) -> f64 {
+        if u >= self.mode {
+            let m = self.h.pass(self.ln_psi, u, SUM_REL_CUTOFF);
+            m.le / m.s
+        } else {
+            self.lower_tail_at(u)
+        }
+    }
+
+    /// `P(X ≥ u)`: from a pass at or below the mode, else the tail above.
+    fn upper(&self, u: f64) -> f64 {
+        if u <= self.mode {
+            let m = self.h.pass(self.ln_psi, u, SUM_REL_CUTOFF);
+            m.ge / m.s
+        } else {
+            self.upper_tail_at(u)
+        }
+    }
+
+    /// The two-sided p-value of `x`: the mass of the tables no more probable
+    /// than `x` (within R's factor `1 + 1e-7`). The terms increase up to the
+    /// mode and decrease after, so those tables are two tails, whose inner
+    /// ends are found by bisection.
+    fn two_sided(&self, x: f64, mid: bool) -> f64 {
+        let tol = R_REL_ERR_2X2.ln_1p();
+        let ln_x = self.ln_term(x);
+        let thr = ln_x + tol;
+        let half_tied = || 0.5 * self.tied_mass(x, ln_x, tol);
+        if self.ln_mode <= thr {
+            // every table is at most as probable as the observed one
+            return if mid { 1.0 - half_tied() } else { 1.0 };
+        }
+        let (h, mode) = (self.h, self.mode);
+        let below = |u: f64| self.ln_term(u) <= thr;
+        let mut p = 0.0;
+        if h.lo < mode && below(h.lo) {
+            // the largest u in [lo, mode) with ln P(u) ≤ thr
+            p += self.lower_tail_at(last_where(h.lo, mode - 1.0, below));
+        }
+        if mode < h.hi && below(h.hi) {
+            // the smallest u in (mode, hi] with ln P(u) ≤ thr
+            p += self.upper_tail_at(first_where(mode + 1.0, h.hi, below));
+        }
+        if mid {
+            p -= half_tied();
+        }
+        p.clamp(0.0, 1.0)
+    }
+
+    /// Probability of the tables tied with the observed one `x` (within a
+    /// factor `1 + 1e-7`): log-concavity leaves at most two on each side of
+    /// the mode, so instead of searching the whole support, a window around
+    /// `x` and around the point of equal probability on the other side of
+    /// the mode (found by bisection) is checked.
+    fn tied_mass(&self, x: f64, ln_x: f64, tol: f64) -> f64 {
+        let (h, mode) = (self.h, self.mode);
+        let at_most_x = |u: f64| self.ln_term(u) <= ln_x + tol;
+        let other = if x >= mode {
+            last_where(h.lo, mode, at_most_x)
+        } else {
+            first_where(mode, h.hi, at_most_x)
+        };
+        let mut cands = [x - 1.0, x, x + 1.0, other - 1.0, other, other + 1.0];
+        cands.sort_by(f64::total_cmp);
+        let mut mass = 0.0;
+        for (k, &u) in cands.iter().enumerate() {
+            let repeated = k > 0 && cands.get(k - 1) == Some(&u);
+            let tied = || (self.ln_term(u) - ln_x).abs() <= tol;
+            if !repeated && u >= h.lo && u <= h.hi && tied() {
+                mass += self.prob(u);
             }
         }
-        lo
-    } else {
-        let (mut lo, mut hi) = (mode, h.hi);
-        while lo < hi {
-            let m = lo + ((hi - lo) / 2.0).floor();
-            if h.ln_term(m, ln_psi, mode) <= ln_x + tol {
-                hi = m;
-            } else {
-                lo = m + 1.0;
-            }
-        }
-        lo
-    };
-    for du in [-1.0, 0.0, 1.0] {
-        cands.push(other + du);
+        mass
     }
-    cands.sort_by(f64::total_cmp);
-    cands.dedup();
-    cands
-        .into_iter()
-        .filter(|&u| u >= h.lo && u <= h.hi && tied(u))
-        .map(|u| rel(u) / total)
-        .sum()
+}
+
+/// The largest integer `u` in `[lo, hi]` with `pred(u)`, for a `pred` that
+/// holds up to some point and not after (`lo` when it holds nowhere).
+fn last_where(mut lo: f64, mut hi: f64, pred: impl Fn(f64) -> bool) -> f64 {
+    while lo < hi {
+        let m = lo + ((hi - lo + 1.0) / 2.0).floor();
+        if pred(m) {
+            lo = m;
+        } else {
+            hi = m - 1.0;
+        }
+    }
+    lo
+}
+
+/// The smallest integer `u` in `[lo, hi]` with `pred(u)`, for a `pred` that
+/// fails up to some point and holds after (`hi` when it holds nowhere).
+fn first_where(mut lo: f64, mut hi: f64, pred: impl Fn(f64) -> bool) -> f64 {
+    while lo < hi {
+        let m = lo + ((hi - lo) / 2.0).floor();
+        if pred(m) {
+            hi = m;
+        } else {
+            lo = m + 1.0;
+        }
+    }
+    lo
 }
 
 /// Newton's method on an increasing function of `θ = ln ψ`, safeguarded by

@@ -10,6 +10,7 @@ use crate::ErrorDetail;
 use std::num::NonZeroU64;
 use std::time::{Duration, Instant};
 
+use crate::builder::setters;
 use crate::error::{BudgetProgress, Error, ErrorKind, Result};
 use crate::fisher::hyper::{Hyper, SUM_REL_CUTOFF};
 use crate::fisher::two_by_two::{p_value as p_value_2x2, PValueKind, MAX_EXACT_TOTAL};
@@ -142,14 +143,12 @@ impl TryFrom<RawContingencyTable> for ContingencyTable {
         }
         let rows: Vec<&[u64]> = raw.cells.chunks(raw.ncols).collect();
         let t = ContingencyTable::from_rows(&rows)?;
-        if t.total != raw.total {
-            return Err(ErrorDetail::InvalidParameter {
-                what: "contingency table total (deserialised)",
-                constraint: "equal to the sum of the cells",
-                value: raw.total as f64,
-            }
-            .into());
-        }
+        crate::fisher::table::check_stored_total(
+            "contingency table total (deserialised)",
+            "equal to the sum of the cells",
+            raw.total,
+            t.total,
+        )?;
         Ok(t)
     }
 }
@@ -503,37 +502,27 @@ impl FisherExactRxc {
         Self::default()
     }
 
-    /// The wall-clock budget of each route (default [`DEFAULT_TIME_LIMIT`],
-    /// 5 s). The exact route and the Monte Carlo sampler read the clock
-    /// every few tens of microseconds of work and stop with
-    /// [`ErrorDetail::BudgetExceeded`](crate::ErrorDetail::BudgetExceeded) (saying how far they got) once it has
-    /// passed; a Monte Carlo run also stops within one drawn table (about
-    /// 0.15 s for totals near 2^52, microseconds for ordinary tables).
-    pub fn time_limit(mut self, limit: Duration) -> Self {
-        self.time_limit = limit;
-        self
-    }
+    setters! {
+        /// The wall-clock budget of each route (default [`DEFAULT_TIME_LIMIT`],
+        /// 5 s). The exact route and the Monte Carlo sampler read the clock
+        /// every few tens of microseconds of work and stop with
+        /// [`ErrorDetail::BudgetExceeded`](crate::ErrorDetail::BudgetExceeded) (saying how far they got) once it has
+        /// passed; a Monte Carlo run also stops within one drawn table (about
+        /// 0.15 s for totals near 2^52, microseconds for ordinary tables).
+        pub fn time_limit(mut self, limit: Duration) -> Self { self.time_limit }
 
-    /// An optional deterministic work budget of the exact route (default:
-    /// none). Unlike the time limit, a run that succeeds under it once
-    /// succeeds on every machine; see [`RxcResult::work`] for the unit.
-    pub fn max_nodes(mut self, max_nodes: u64) -> Self {
-        self.max_nodes = max_nodes;
-        self
-    }
+        /// An optional deterministic work budget of the exact route (default:
+        /// none). Unlike the time limit, a run that succeeds under it once
+        /// succeeds on every machine; see [`RxcResult::work`] for the unit.
+        pub fn max_nodes(mut self, max_nodes: u64) -> Self { self.max_nodes }
 
-    /// The memory budget of the exact route in bytes (default
-    /// [`DEFAULT_MAX_BYTES`]).
-    pub fn max_bytes(mut self, max_bytes: u64) -> Self {
-        self.max_bytes = max_bytes;
-        self
-    }
+        /// The memory budget of the exact route in bytes (default
+        /// [`DEFAULT_MAX_BYTES`]).
+        pub fn max_bytes(mut self, max_bytes: u64) -> Self { self.max_bytes }
 
-    /// Exact (default), Monte Carlo, or exact when it fits the budget and
-    /// Monte Carlo otherwise ([`RxcMethod::Auto`]).
-    pub fn method(mut self, method: RxcMethod) -> Self {
-        self.method = method;
-        self
+        /// Exact (default), Monte Carlo, or exact when it fits the budget and
+        /// Monte Carlo otherwise ([`RxcMethod::Auto`]).
+        pub fn method(mut self, method: RxcMethod) -> Self { self.method }
     }
 
     /// Shorthand for `.method(RxcMethod::MonteCarlo { replicates, seed })`.

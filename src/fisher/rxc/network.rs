@@ -79,14 +79,37 @@ const BOUND_SLACK: f64 = 1e-9;
 /// The exact p-value; returns `(p, work)`.
 pub(super) fn exact_p(t: &Reduced, budget: Budget, max_bytes: u64) -> Result<(f64, u64)> {
     if t.nrows == 2 && t.ncols == 2 {
-        let c = &t.cells;
-        let (a, b, cc, d) = (c[0] as f64, c[1] as f64, c[2] as f64, c[3] as f64); // 2 x 2
-        let h = Hyper::new(a, b, cc, d);
-        return Ok((
-            p_value_2x2(&h, a, 1.0, Alternative::TwoSided, PValueKind::Exact),
-            1,
-        ));
+        return Ok((two_by_two_p(t), 1));
     }
+    check_rounding(t)?;
+    let lf = LnFact::new(t.total);
+    let inv = Recip::new(t.total);
+    // Columns smallest first: the stages before the last two stay small, and
+    // the last two (the largest) go through the exact two-column network.
+    let mut order: Vec<usize> = (0..t.ncols).collect();
+    order.sort_by(|&i, &j| t.cols[i].cmp(&t.cols[j]));
+    let cols: Vec<u64> = order.iter().map(|&j| t.cols[j]).collect(); // j < ncols
+    let mut net = Network::new(t, &lf, &inv, &cols, budget, max_bytes);
+    net.run_stages(&t.rows)?;
+    let p = if net.complement {
+        1.0 - net.acc
+    } else {
+        net.acc
+    };
+    Ok((p.clamp(0.0, 1.0), net.budget.work))
+}
+
+/// A 2 x 2 (reduced) table goes to the 2 x 2 route: its two-sided p-value.
+fn two_by_two_p(t: &Reduced) -> f64 {
+    let c = &t.cells;
+    let (a, b, cc, d) = (c[0] as f64, c[1] as f64, c[2] as f64, c[3] as f64); // 2 x 2
+    let h = Hyper::new(a, b, cc, d);
+    p_value_2x2(&h, a, 1.0, Alternative::TwoSided, PValueKind::Exact)
+}
+
+/// Refuses a table whose log-factorial sums could round by more than
+/// [`EXACT_ROUNDING_BUDGET`].
+fn check_rounding(t: &Reduced) -> Result<()> {
     let terms = (t.cells.len() + t.nrows + t.ncols + 1) as f64;
     if terms * f64::EPSILON * ln_factorial(t.total) > EXACT_ROUNDING_BUDGET {
         return Err(ErrorDetail::BudgetExceeded {
@@ -96,64 +119,7 @@ pub(super) fn exact_p(t: &Reduced, budget: Budget, max_bytes: u64) -> Result<(f6
             progress: None,
         }.into());
     }
-    let lf = LnFact::new(t.total);
-    let inv = Recip::new(t.total);
-    // Columns smallest first: the stages before the last two stay small, and
-    // the last two (the largest) go through the exact two-column network.
-    let mut order: Vec<usize> = (0..t.ncols).collect();
-    order.sort_by(|&i, &j| t.cols[i].cmp(&t.cols[j]));
-    let cols: Vec<u64> = order.iter().map(|&j| t.cols[j]).collect(); // j < ncols
-                                                                     // Observed statistic V = Σ ln t!
-    let v_obs: f64 = t.cells.iter().map(|&v| lf.get(v)).sum();
-    let k_const: f64 = t.rows.iter().map(|&v| lf.get(v)).sum::<f64>()
-        + t.cols.iter().map(|&v| lf.get(v)).sum::<f64>()
-        - lf.get(t.total);
-    let thr = v_obs - FEXACT_TOL;
-    // Chi-square guess of p decides the route.
-    let complement = chisq_guess(t) > COMPLEMENT_SWITCH_P;
-    let mut net = Network {
-        lf: &lf,
-        inv: &inv,
-        cols: &cols,
-        thr,
-        k_const,
-        complement,
-        acc: 0.0,
-        budget,
-        max_bytes,
-        tail_hint: [0, 0],
-        bytes: 0,
-        info: NodeMap::default(),
-    };
-    let mut root: Vec<u64> = t.rows.clone();
-    root.sort_unstable();
-    let mut stage: NodeMap<Node> = NodeMap::default();
-    stage.insert(
-        root,
-        Node {
-            pasts: vec![(0.0, 1.0)],
-        },
-    );
-    let mut scratch = Scratch::default();
-    for j in 0..cols.len() {
-        let mut next: NodeMap<Node> = NodeMap::default();
-        net.bytes = 0;
-        net.info.clear();
-        for (key, mut node) in stage.drain() {
-            if node.pasts.is_empty() {
-                continue;
-            }
-            net.charge(node.pasts.len() as u64)?;
-            merge_pasts(&mut node.pasts);
-            net.expand(j, &key, &node.pasts, &mut next, &mut scratch)?;
-        }
-        stage = next;
-        if stage.is_empty() {
-            break;
-        }
-    }
-    let p = if complement { 1.0 - net.acc } else { net.acc };
-    Ok((p.clamp(0.0, 1.0), net.budget.work))
+    Ok(())
 }
 
 /// The chi-square approximation of the p-value (only to choose a route).
@@ -243,6 +209,78 @@ struct Scratch {
     /// the node's last two rows and the starts of their entries in
     /// `sum_tables` (two-column stage; `None`: not looked up yet)
     bottom_at: Option<([u64; 2], [usize; 2])>,
+}
+
+impl Scratch {
+    /// Resets the buffers of every node expansion for the node `key` with
+    /// its pasts (ascending, the first `pmin`): the cells `x`, the child,
+    /// the row caps from each row on, and the pasts' suffix sums relative
+    /// to `p_i` and prefix sums relative to `p_0`.
+    fn start_node(&mut self, key: &[u64], pasts: &[(f64, f64)], pmin: f64) {
+        let r = key.len();
+        self.x.clear();
+        self.x.resize(r, 0);
+        self.child.clear();
+        self.child.resize(r, 0);
+        self.cap_suffix.clear();
+        self.cap_suffix.resize(r + 1, 0);
+        for i in (0..r).rev() {
+            self.cap_suffix[i] = self.cap_suffix[i + 1] + key[i]; // i < r
+        }
+        let n = pasts.len();
+        self.suffix.clear();
+        self.suffix.resize(n + 1, 0.0);
+        for i in (0..n).rev() {
+            let (p, w) = pasts[i]; // i < n
+            let next_rel = match pasts.get(i + 1) {
+                Some(&(pn, _)) => (p - pn).exp() * self.suffix[i + 1], // i + 1 ≤ n
+                None => 0.0,
+            };
+            self.suffix[i] = w + next_rel; // i < n
+        }
+        self.prefix.clear();
+        self.prefix.push(0.0);
+        let mut run = 0.0;
+        for &(p, w) in pasts {
+            run += w * (pmin - p).exp();
+            self.prefix.push(run);
+        }
+    }
+
+    /// Resets the memos of the two-column stage for a node of `r` rows
+    /// with `c` to place in the current column and pasts spanning
+    /// `[pmin, pmax]`: the two-column bounds by (row level, amount left)
+    /// and the last-two-rows memo by `left` (when small), the pasts'
+    /// relative weights and their tail hints.
+    fn start_two_column_node(
+        &mut self,
+        c: u64,
+        r: usize,
+        pasts: &[(f64, f64)],
+        pmin: f64,
+        pmax: f64,
+    ) {
+        self.two_stride = c as usize + 1;
+        let size = r.saturating_mul(self.two_stride);
+        self.two_cache.clear();
+        if size <= TWO_CACHE_MAX {
+            self.two_cache.resize(size, (f64::NAN, 0.0, 0.0));
+        }
+        self.bottom_meta.clear();
+        if self.two_stride <= TWO_CACHE_MAX {
+            self.bottom_meta.resize(self.two_stride, None);
+        }
+        self.bottom_g.clear();
+        self.bottom_pre.clear();
+        self.past_rel.clear();
+        self.bottom_at = None;
+        self.tail_hints.clear();
+        self.tail_hints.resize(pasts.len(), [u64::MAX; 2]);
+        if pmax - pmin < PAST_SPAN_SCALED_MAX {
+            self.past_rel
+                .extend(pasts.iter().map(|&(p, w)| w * (pmin - p).exp()));
+        }
+    }
 }
 
 /// Largest number of entries of [`SumTables`] (24 bytes each: 48 MiB);
@@ -404,6 +442,73 @@ struct Network<'a> {
     info: NodeMap<NodeInfo>,
 }
 
+impl<'a> Network<'a> {
+    /// The network of the table `t` with its columns in the order `cols`:
+    /// the observed statistic `V = Σ ln t!` sets the threshold, and the
+    /// chi-square guess of p decides the route (sum the p-value or its
+    /// complement).
+    fn new(
+        t: &Reduced,
+        lf: &'a LnFact,
+        inv: &'a Recip,
+        cols: &'a [u64],
+        budget: Budget,
+        max_bytes: u64,
+    ) -> Self {
+        let v_obs: f64 = t.cells.iter().map(|&v| lf.get(v)).sum();
+        let k_const: f64 = t.rows.iter().map(|&v| lf.get(v)).sum::<f64>()
+            + t.cols.iter().map(|&v| lf.get(v)).sum::<f64>()
+            - lf.get(t.total);
+        Network {
+            lf,
+            inv,
+            cols,
+            thr: v_obs - FEXACT_TOL,
+            k_const,
+            complement: chisq_guess(t) > COMPLEMENT_SWITCH_P,
+            acc: 0.0,
+            budget,
+            max_bytes,
+            tail_hint: [0, 0],
+            bytes: 0,
+            info: NodeMap::default(),
+        }
+    }
+
+    /// Walks the stages column by column from the root node `rows`,
+    /// accumulating the decided mass in `acc`.
+    fn run_stages(&mut self, rows: &[u64]) -> Result<()> {
+        let mut root: Vec<u64> = rows.to_vec();
+        root.sort_unstable();
+        let mut stage: NodeMap<Node> = NodeMap::default();
+        stage.insert(
+            root,
+            Node {
+                pasts: vec![(0.0, 1.0)],
+            },
+        );
+        let mut scratch = Scratch::default();
+        for j in 0..self.cols.len() {
+            let mut next: NodeMap<Node> = NodeMap::default();
+            self.bytes = 0;
+            self.info.clear();
+            for (key, mut node) in stage.drain() {
+                if node.pasts.is_empty() {
+                    continue;
+                }
+                self.charge(node.pasts.len() as u64)?;
+                merge_pasts(&mut node.pasts);
+                self.expand(j, &key, &node.pasts, &mut next, &mut scratch)?;
+            }
+            stage = next;
+            if stage.is_empty() {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Network<'_> {
     #[inline]
     fn charge(&mut self, units: u64) -> Result<()> {
@@ -519,46 +624,8 @@ impl Network<'_> {
         let (Some(&(pmin, _)), Some(&(pmax, _))) = (pasts.first(), pasts.last()) else {
             return Ok(());
         };
-        // Relaxed bounds of the later columns, used to cut partial fills:
-        // caps are the current row sums, an over-estimate, so still valid.
-        let lf = self.lf;
-        let later = self.cols.get(j + 1..).unwrap_or(&[]);
-        let later_lo: f64 =
-            later.iter().map(|&cc| even_fill(lf, cc, key)).sum::<f64>() - BOUND_SLACK;
-        let later_hi: f64 = later
-            .iter()
-            .map(|&cc| uneven_fill(lf, cc, key))
-            .sum::<f64>()
-            + BOUND_SLACK;
-        let r = key.len();
-        scratch.x.clear();
-        scratch.x.resize(r, 0);
-        scratch.child.clear();
-        scratch.child.resize(r, 0);
-        scratch.cap_suffix.clear();
-        scratch.cap_suffix.resize(r + 1, 0);
-        for i in (0..r).rev() {
-            scratch.cap_suffix[i] = scratch.cap_suffix[i + 1] + key[i]; // i < r
-        }
-        // suffix sums relative to p_i and prefix sums relative to p_0
-        let n = pasts.len();
-        scratch.suffix.clear();
-        scratch.suffix.resize(n + 1, 0.0);
-        for i in (0..n).rev() {
-            let (p, w) = pasts[i]; // i < n
-            let next_rel = match pasts.get(i + 1) {
-                Some(&(pn, _)) => (p - pn).exp() * scratch.suffix[i + 1], // i + 1 ≤ n
-                None => 0.0,
-            };
-            scratch.suffix[i] = w + next_rel; // i < n
-        }
-        scratch.prefix.clear();
-        scratch.prefix.push(0.0);
-        let mut run = 0.0;
-        for &(p, w) in pasts {
-            run += w * (pmin - p).exp();
-            scratch.prefix.push(run);
-        }
+        let (later_lo, later_hi) = self.later_bounds(j, key);
+        scratch.start_node(key, pasts, pmin);
         let mut ctx = FillCtx {
             key,
             pasts,
@@ -569,31 +636,33 @@ impl Network<'_> {
             j,
         };
         if j + 2 == self.cols.len() {
-            // memo of the two-column bounds by (row level, amount left), when small
-            scratch.two_stride = c as usize + 1;
-            let size = r.saturating_mul(scratch.two_stride);
-            scratch.two_cache.clear();
-            if size <= TWO_CACHE_MAX {
-                scratch.two_cache.resize(size, (f64::NAN, 0.0, 0.0));
-            }
-            scratch.bottom_meta.clear();
-            if scratch.two_stride <= TWO_CACHE_MAX {
-                scratch.bottom_meta.resize(scratch.two_stride, None);
-            }
-            scratch.bottom_g.clear();
-            scratch.bottom_pre.clear();
-            scratch.past_rel.clear();
-            scratch.bottom_at = None;
-            scratch.tail_hints.clear();
-            scratch.tail_hints.resize(n, [u64::MAX; 2]);
-            if pmax - pmin < PAST_SPAN_SCALED_MAX {
-                scratch
-                    .past_rel
-                    .extend(pasts.iter().map(|&(p, w)| w * (pmin - p).exp()));
-            }
-            return self.fill_two(&ctx, scratch, 0, c, 0.0, 0, n);
+            scratch.start_two_column_node(c, key.len(), pasts, pmin, pmax);
+            let level = RowLevel {
+                i: 0,
+                left: c,
+                v: 0.0,
+                lo: 0,
+                hi: pasts.len(),
+            };
+            return self.fill_two(&ctx, scratch, level);
         }
         self.fill(&mut ctx, scratch, 0, c, 0.0, next)
+    }
+
+    /// Relaxed bounds of the columns after `j` for the node `key`, used to
+    /// cut partial fills: caps are the current row sums, an over-estimate,
+    /// so still valid.
+    fn later_bounds(&self, j: usize, key: &[u64]) -> (f64, f64) {
+        let lf = self.lf;
+        let later = self.cols.get(j + 1..).unwrap_or(&[]);
+        let later_lo: f64 =
+            later.iter().map(|&cc| even_fill(lf, cc, key)).sum::<f64>() - BOUND_SLACK;
+        let later_hi: f64 = later
+            .iter()
+            .map(|&cc| uneven_fill(lf, cc, key))
+            .sum::<f64>()
+            + BOUND_SLACK;
+        (later_lo, later_hi)
     }
 
     /// Two columns left (the current one and the last): after rows `0..i`
@@ -604,18 +673,13 @@ impl Network<'_> {
     /// `Σ Π 1/(x_k! (r_k − x_k)!) = C(R_S, left) / Π r_k!`. So every row
     /// level decides whole ranges of the pasts `[lo, hi)`, and only the
     /// undecided ones go one row deeper.
-    #[allow(clippy::too_many_arguments)]
     fn fill_two(
         &mut self,
         ctx: &FillCtx<'_>,
         scratch: &mut Scratch,
-        i: usize,
-        left: u64,
-        v: f64,
-        lo: usize,
-        hi: usize,
+        level: RowLevel,
     ) -> Result<()> {
-        let lf = self.lf;
+        let RowLevel { i, left, v, lo, hi } = level;
         let rest = ctx.key.get(i..).unwrap_or(&[]);
         let r_s = *scratch
             .cap_suffix
@@ -624,53 +688,7 @@ impl Network<'_> {
         if left > r_s {
             return Ok(());
         }
-        // (fmin, fmax, ln_mass) depend on (i, left) only: memoised per node
-        let slot = i * scratch.two_stride + left as usize;
-        let cached = scratch
-            .two_cache
-            .get(slot)
-            .copied()
-            .filter(|c| !c.0.is_nan());
-        let (fmin, fmax, ln_mass) = match cached {
-            Some(c) => c,
-            None => {
-                // the exact maximum enumerates r 2^(r−1) vertices of r terms
-                let rl = rest.len().min(TWO_COLUMN_MAX_ROWS_EXACT) as u64;
-                self.charge(4 * rest.len() as u64 + ((rl * rl) << rl))?;
-                let (fmin, fmax) = if rest.len() == 1 {
-                    let f = lf.get(left) + lf.get(r_s - left);
-                    (f, f)
-                } else if let [c1, c2] = *rest {
-                    // the values of `two_row_bounds`, from the node's tables
-                    let at = self.bottom_tables(scratch, [c1, c2])?;
-                    let t = scratch.sum_tables.bottom([c1, c2], at);
-                    let x_lo = left.saturating_sub(c2);
-                    let x_hi = c1.min(left);
-                    // left ≤ r_s = c₁ + c₂ (checked above): x_lo ≤ x_hi
-                    let fmax = t.g(x_lo, left).max(t.g(x_hi, left));
-                    (t.g(hyper_mode(c1, c2, left), left), fmax)
-                } else {
-                    let fmax = if rest.len() <= TWO_COLUMN_MAX_ROWS_EXACT {
-                        two_column_max(lf, rest, left)
-                    } else {
-                        // relaxation: each row as uneven as the column sums allow
-                        let b = r_s - left;
-                        let caps = if left <= b { [left, b] } else { [b, left] };
-                        let hi_r: f64 = rest.iter().map(|&rk| uneven_fill(lf, rk, &caps)).sum();
-                        hi_r.min(uneven_fill(lf, left, rest) + uneven_fill(lf, b, rest))
-                    };
-                    (two_column_min(lf, rest, left), fmax)
-                };
-                let ln_mass = lf.get(r_s)
-                    - lf.get(left)
-                    - lf.get(r_s - left)
-                    - rest.iter().map(|&rk| lf.get(rk)).sum::<f64>();
-                if let Some(c) = scratch.two_cache.get_mut(slot) {
-                    *c = (fmin, fmax, ln_mass);
-                }
-                (fmin, fmax, ln_mass)
-            }
-        };
+        let (fmin, fmax, ln_mass) = self.two_column_bounds(scratch, i, left, rest, r_s)?;
         let pasts = ctx.pasts.get(lo..hi).unwrap_or(&[]);
         let none_below = self.thr - v - (fmax + BOUND_SLACK);
         let all_from = self.thr - v - (fmin - BOUND_SLACK);
@@ -686,30 +704,143 @@ impl Network<'_> {
         if a == b || rest.len() == 1 {
             return Ok(());
         }
+        let undecided = RowLevel {
+            lo: a,
+            hi: b,
+            ..level
+        };
         if let [c1, c2] = *rest {
-            // Last two rows: one free cell x. Per undecided past, the counted
-            // x form an interval or its complement (the cost is convex in
-            // x), summed from memoised prefix masses; worth it when there
-            // are no more pasts than values of x.
-            let n_x = c1.min(left) - left.saturating_sub(c2) + 1;
-            // the memo must exist for this `left` or fit in its cap
-            let (memo_built, memo_ok) = match scratch.bottom_meta.get(left as usize) {
-                Some(Some(_)) => (true, true),
-                Some(None) => (
-                    false,
-                    scratch.bottom_g.len() as u64 + n_x <= BOTTOM_MEMO_MAX,
-                ),
-                None => (false, false),
+            let at = LastTwo {
+                c: [c1, c2],
+                level: undecided,
             };
-            if !self.complement && !memo_built && b - a <= TAIL_WALK_MAX_PASTS {
-                return self.last_two_rows_by_tails(ctx, scratch, [c1, c2], left, v, a, b);
-            }
-            if memo_ok && (b - a) as u64 <= n_x {
-                return self.last_two_rows(ctx, scratch, [c1, c2], left, v, a, b);
+            match self.last_two_rows_route(scratch, at.c, left, b - a) {
+                BottomRoute::TailWalks => return self.last_two_rows_by_tails(ctx, scratch, at),
+                BottomRoute::Memo => return self.last_two_rows(ctx, scratch, at),
+                BottomRoute::RowByRow => {}
             }
         }
-        let cap = *rest
-            .first()
+        self.fill_two_next_row(ctx, scratch, undecided)
+    }
+
+    /// The bounds `(fmin, fmax)` of the future `Σ ln t!` and the log-mass
+    /// of the r x 2 table `rest` (row sums, `r_s` in all) with `left` to
+    /// place in the current column, at row level `i`: they depend on
+    /// `(i, left)` only and are memoised per node.
+    #[inline]
+    fn two_column_bounds(
+        &mut self,
+        scratch: &mut Scratch,
+        i: usize,
+        left: u64,
+        rest: &[u64],
+        r_s: u64,
+    ) -> Result<(f64, f64, f64)> {
+        let slot = i * scratch.two_stride + left as usize;
+        let cached = scratch
+            .two_cache
+            .get(slot)
+            .copied()
+            .filter(|c| !c.0.is_nan());
+        if let Some(c) = cached {
+            return Ok(c);
+        }
+        let bounds = self.two_column_bounds_fresh(scratch, left, rest, r_s)?;
+        if let Some(c) = scratch.two_cache.get_mut(slot) {
+            *c = bounds;
+        }
+        Ok(bounds)
+    }
+
+    /// [`Network::two_column_bounds`] computed: one row is fixed, two rows
+    /// read the node's [`SumTables`] (the values of `two_row_bounds`), more
+    /// go through [`two_column_min`] and [`two_column_max`] (or its
+    /// relaxation past [`TWO_COLUMN_MAX_ROWS_EXACT`] rows).
+    fn two_column_bounds_fresh(
+        &mut self,
+        scratch: &mut Scratch,
+        left: u64,
+        rest: &[u64],
+        r_s: u64,
+    ) -> Result<(f64, f64, f64)> {
+        let lf = self.lf;
+        // the exact maximum enumerates r 2^(r−1) vertices of r terms
+        let rl = rest.len().min(TWO_COLUMN_MAX_ROWS_EXACT) as u64;
+        self.charge(4 * rest.len() as u64 + ((rl * rl) << rl))?;
+        let (fmin, fmax) = if rest.len() == 1 {
+            let f = lf.get(left) + lf.get(r_s - left);
+            (f, f)
+        } else if let [c1, c2] = *rest {
+            let at = self.bottom_tables(scratch, [c1, c2])?;
+            let t = scratch.sum_tables.bottom([c1, c2], at);
+            let x_lo = left.saturating_sub(c2);
+            let x_hi = c1.min(left);
+            // left ≤ r_s = c₁ + c₂ (checked by the caller): x_lo ≤ x_hi
+            let fmax = t.g(x_lo, left).max(t.g(x_hi, left));
+            (t.g(hyper_mode(c1, c2, left), left), fmax)
+        } else {
+            let fmax = if rest.len() <= TWO_COLUMN_MAX_ROWS_EXACT {
+                two_column_max(lf, rest, left)
+            } else {
+                // relaxation: each row as uneven as the column sums allow
+                let b = r_s - left;
+                let caps = if left <= b { [left, b] } else { [b, left] };
+                let hi_r: f64 = rest.iter().map(|&rk| uneven_fill(lf, rk, &caps)).sum();
+                hi_r.min(uneven_fill(lf, left, rest) + uneven_fill(lf, b, rest))
+            };
+            (two_column_min(lf, rest, left), fmax)
+        };
+        let ln_mass = lf.get(r_s)
+            - lf.get(left)
+            - lf.get(r_s - left)
+            - rest.iter().map(|&rk| lf.get(rk)).sum::<f64>();
+        Ok((fmin, fmax, ln_mass))
+    }
+
+    /// How the last two rows `c` (one free cell `x`) at `left` are summed
+    /// for `undecided` pasts. Per undecided past, the counted `x` form an
+    /// interval or its complement (the cost is convex in `x`): on the
+    /// p-value route a few pasts walk their tails before any memo is
+    /// built; otherwise they are summed from memoised prefix masses when
+    /// the memo exists for this `left` or fits in its cap, and there are no
+    /// more pasts than values of `x`.
+    fn last_two_rows_route(
+        &self,
+        scratch: &Scratch,
+        c: [u64; 2],
+        left: u64,
+        undecided: usize,
+    ) -> BottomRoute {
+        let n_x = c[0].min(left) - left.saturating_sub(c[1]) + 1;
+        let (memo_built, memo_ok) = match scratch.bottom_meta.get(left as usize) {
+            Some(Some(_)) => (true, true),
+            Some(None) => (
+                false,
+                scratch.bottom_g.len() as u64 + n_x <= BOTTOM_MEMO_MAX,
+            ),
+            None => (false, false),
+        };
+        if !self.complement && !memo_built && undecided <= TAIL_WALK_MAX_PASTS {
+            BottomRoute::TailWalks
+        } else if memo_ok && undecided as u64 <= n_x {
+            BottomRoute::Memo
+        } else {
+            BottomRoute::RowByRow
+        }
+    }
+
+    /// Fixes row `i` of the current column at each feasible cell and goes
+    /// one row deeper with the undecided pasts.
+    fn fill_two_next_row(
+        &mut self,
+        ctx: &FillCtx<'_>,
+        scratch: &mut Scratch,
+        level: RowLevel,
+    ) -> Result<()> {
+        let RowLevel { i, left, v, .. } = level;
+        let cap = *ctx
+            .key
+            .get(i)
             .expect("i < r: the rows from i on are not empty");
         let rest_caps = *scratch
             .cap_suffix
@@ -719,8 +850,13 @@ impl Network<'_> {
         let hi_x = cap.min(left);
         let mut xi = lo_x;
         while xi <= hi_x {
-            let vv = v + lf.get(xi) + lf.get(cap - xi);
-            self.fill_two(ctx, scratch, i + 1, left - xi, vv, a, b)?;
+            let row = RowLevel {
+                i: i + 1,
+                left: left - xi,
+                v: v + self.lf.get(xi) + self.lf.get(cap - xi),
+                ..level
+            };
+            self.fill_two(ctx, scratch, row)?;
             xi += 1;
         }
         Ok(())
@@ -730,38 +866,27 @@ impl Network<'_> {
     /// remaining sub-table, `left` still to place in the current column):
     /// the table is fixed by the first row's cell `x`, with cost
     /// `g(x) = ln x! + ln (c₀ − x)! + ln (left − x)! + ln (c₁ − left + x)!`,
-    /// convex in `x`. For each past `p` in `[a, b)` the counted `x` are
-    /// those with `g(x) ≥ thr − v − p` (p-value: two tails around the
-    /// minimum) or `g(x) < thr − v − p` (complement: one interval), found by
-    /// binary search on the two monotone halves and summed from prefix
-    /// masses `Σ e^{g_min − g(x)}` memoised per `left` for the node. The
-    /// decisions are those of the row-by-row recursion, table by table
-    /// (the same [`BOUND_SLACK`] either side).
-    #[allow(clippy::too_many_arguments)]
+    /// convex in `x`. For each past `p` in `[lo, hi)` of the level the
+    /// counted `x` are those with `g(x) ≥ thr − v − p` (p-value: two tails
+    /// around the minimum) or `g(x) < thr − v − p` (complement: one
+    /// interval), found by binary search on the two monotone halves and
+    /// summed from prefix masses `Σ e^{g_min − g(x)}` memoised per `left`
+    /// for the node. The decisions are those of the row-by-row recursion,
+    /// table by table (the same [`BOUND_SLACK`] either side).
     fn last_two_rows(
         &mut self,
         ctx: &FillCtx<'_>,
         scratch: &mut Scratch,
-        c: [u64; 2],
-        left: u64,
-        v: f64,
-        a: usize,
-        b: usize,
+        at: LastTwo,
     ) -> Result<()> {
-        self.charge(1 + (b - a) as u64)?;
-        let lf = self.lf;
-        let row = match scratch.bottom_meta.get(left as usize).copied().flatten() {
-            Some(row) => row,
-            None => {
-                // building the row is work too: one unit per value of x
-                self.charge(c[0].min(left) - left.saturating_sub(c[1]) + 1)?;
-                let row = bottom_row(lf, c, left, &mut scratch.bottom_g, &mut scratch.bottom_pre);
-                if let Some(slot) = scratch.bottom_meta.get_mut(left as usize) {
-                    *slot = Some(row);
-                }
-                row
-            }
-        };
+        let (
+            c,
+            RowLevel {
+                left, v, lo, hi, ..
+            },
+        ) = (at.c, at.level);
+        self.charge(1 + (hi - lo) as u64)?;
+        let row = self.bottom_row_memo(scratch, c, left)?;
         let g = scratch
             .bottom_g
             .get(row.off..row.off + row.len)
@@ -773,33 +898,58 @@ impl Network<'_> {
             .get(2 * row.off_p..2 * (row.off_p + row.len + 1))
             .expect("bottom_row appends 2(len + 1) masses");
         let (dec, inc) = g.split_at(row.argmin.min(g.len()));
-        for &(p, w) in ctx.pasts.get(a..b).unwrap_or(&[]) {
+        // the counted x are [k1, k2) (complement) or outside it (p-value),
+        // with k1 ≤ argmin ≤ k2 ≤ len: within the 2(len + 1) entries
+        let below = |t: f64| {
+            let k1 = dec.partition_point(|&gx| gx >= t);
+            (k1, row.argmin + inc.partition_point(|&gx| gx < t))
+        };
+        for &(p, w) in ctx.pasts.get(lo..hi).unwrap_or(&[]) {
             let mass = if self.complement {
                 // counted: g(x) < thr − v − p − slack, an interval around the minimum
-                let t = self.thr - v - p - BOUND_SLACK;
-                let k1 = dec.partition_point(|&gx| gx >= t);
-                let k2 = row.argmin + inc.partition_point(|&gx| gx < t);
+                let (k1, k2) = below(self.thr - v - p - BOUND_SLACK);
                 if k2 <= k1 {
                     continue;
                 }
-                // k1 ≤ argmin ≤ k2 ≤ len: both within the 2(len + 1) entries
                 pre[2 * k2] - pre[2 * k1]
             } else {
                 // counted: g(x) ≥ thr − v − p + slack, the two tails
-                let t = self.thr - v - p + BOUND_SLACK;
-                let k1 = dec.partition_point(|&gx| gx >= t);
-                let k2 = row.argmin + inc.partition_point(|&gx| gx < t);
+                let (k1, k2) = below(self.thr - v - p + BOUND_SLACK);
                 if k2 <= k1 {
                     // even the minimum is counted: every table (suf[0])
                     pre[1]
                 } else {
-                    // pre[k1] + suf[k2], k1 ≤ argmin ≤ k2 ≤ len: in range
-                    pre[2 * k1] + pre[2 * k2 + 1]
+                    pre[2 * k1] + pre[2 * k2 + 1] // pre[k1] + suf[k2]
                 }
             };
             self.acc += w * mass * (self.k_const - v - p - row.gmin).exp();
         }
         Ok(())
+    }
+
+    /// The memo of the last two rows `c` at `left` ([`BottomRow`]), built
+    /// on first use (one work unit per value of `x`).
+    fn bottom_row_memo(
+        &mut self,
+        scratch: &mut Scratch,
+        c: [u64; 2],
+        left: u64,
+    ) -> Result<BottomRow> {
+        if let Some(row) = scratch.bottom_meta.get(left as usize).copied().flatten() {
+            return Ok(row);
+        }
+        self.charge(c[0].min(left) - left.saturating_sub(c[1]) + 1)?;
+        let row = bottom_row(
+            self.lf,
+            c,
+            left,
+            &mut scratch.bottom_g,
+            &mut scratch.bottom_pre,
+        );
+        if let Some(slot) = scratch.bottom_meta.get_mut(left as usize) {
+            *slot = Some(row);
+        }
+        Ok(row)
     }
 
     /// [`Network::last_two_rows`] for a few pasts without a memo (p-value
@@ -815,137 +965,93 @@ impl Network<'_> {
     /// tables ([`SumTables`]: two loads each). The minimum of `g` is the
     /// hypergeometric mode. The counted tables are those of the memoised
     /// route (the same `g` values and comparisons).
-    #[allow(clippy::too_many_arguments)]
     fn last_two_rows_by_tails(
         &mut self,
         ctx: &FillCtx<'_>,
         scratch: &mut Scratch,
-        c: [u64; 2],
-        left: u64,
-        v: f64,
-        a: usize,
-        b: usize,
+        at: LastTwo,
     ) -> Result<()> {
+        let LastTwo { c, level } = at;
         let [c1, c2] = c;
-        let x_lo = left.saturating_sub(c2);
-        let x_hi = c1.min(left);
+        let RowLevel {
+            left, v, lo, hi, ..
+        } = level;
+        let (x_lo, x_hi) = (left.saturating_sub(c2), c1.min(left));
         let log2_n = u64::from(64 - (x_hi - x_lo + 1).leading_zeros());
-        self.charge(1 + (b - a) as u64 * (8 + 2 * log2_n))?;
+        self.charge(1 + (hi - lo) as u64 * (8 + 2 * log2_n))?;
         let at = self.bottom_tables(scratch, c)?;
-        let lf = self.lf;
         let Scratch {
             sum_tables,
             tail_hints,
             past_rel,
             ..
         } = scratch;
-        let tab = sum_tables.bottom(c, at);
-        // g(x) for x in [x_lo, x_hi] (the only values searched or walked)
-        let g = |x: u64| tab.g(x, left);
-        // the minimiser: the mode of the hypergeometric distribution
-        let xm = hyper_mode(c1, c2, left);
-        let gm = g(xm);
-        let n = c1 + c2;
-        // The pasts ascend, so the thresholds descend and the counted tails
-        // only grow: each past extends the tails of the one before by the
-        // few tables its boundaries moved (or walks them afresh when they
-        // moved far). Masses: see `ln_base`.
-        let ln_all = gm + lf.get(n) - lf.get(left) - lf.get(n - left) - lf.get(c1) - lf.get(c2);
-        let (mut lower, mut upper) = (0.0_f64, 0.0_f64);
-        // `lower` covers [x_lo, k1), `upper` covers [k2, x_hi]
-        let [d1, d2] = self.tail_hint;
-        let mut all = false;
-        // the `lower` edge term e^{ln_base − g(k1 − 1)}, and the `upper` one
-        // e^{ln_base − g(k2)}: extended by exact term ratios, no `exp`
-        let (mut lo_edge, mut hi_edge) = (0.0_f64, 0.0_f64);
         // the pasts' weights relative to the first one, or none
-        let rel: &[f64] = match past_rel.get(a..b) {
-            Some(r) if r.len() == b - a => r,
+        let rel: &[f64] = match past_rel.get(lo..hi) {
+            Some(r) if r.len() == hi - lo => r,
             _ => &[],
         };
-        // masses are e^{ln_base − g(x)}: the probability of the table
-        // with the first past (≤ 1, no overflow) when the pasts are
-        // weighed relative to it, else relative to the mode
-        let ln_base = if rel.is_empty() {
-            gm
-        } else {
-            self.k_const - v - ctx.pmin
+        let tab = sum_tables.bottom(c, at);
+        // the minimiser of g: the mode of the hypergeometric distribution
+        let xm = hyper_mode(c1, c2, left);
+        let gm = tab.g(xm, left);
+        let row = TailRow {
+            tab,
+            left,
+            x_lo,
+            x_hi,
+            xm,
+            // masses are e^{ln_base − g(x)}: the probability of the table
+            // with the first past (≤ 1, no overflow) when the pasts are
+            // weighed relative to it, else relative to the mode
+            ln_base: if rel.is_empty() {
+                gm
+            } else {
+                self.k_const - v - ctx.pmin
+            },
         };
-        let (mut k1, mut k2) = (x_lo, x_hi + 1);
-        let pasts = ctx.pasts.get(a..b).expect("a ≤ b ≤ number of pasts");
+        let mut tails = CountedTails::new(&row);
+        // every table's mass (Vandermonde's identity)
+        let lf = self.lf;
+        let n = c1 + c2;
+        let ln_all = gm + lf.get(n) - lf.get(left) - lf.get(n - left) - lf.get(c1) - lf.get(c2);
+        let [d1, d2] = self.tail_hint;
+        let pasts = ctx.pasts.get(lo..hi).expect("lo ≤ hi ≤ number of pasts");
         let hints = tail_hints
-            .get_mut(a..b)
+            .get_mut(lo..hi)
             .expect("one hint per past of the node");
+        // The pasts ascend, so the thresholds descend and the counted tails
+        // only grow: each past extends the tails of the one before.
         for (k, (&(p, w), hint)) in pasts.iter().zip(hints.iter_mut()).enumerate() {
-            if !all {
-                // counted: g(x) ≥ t, the tails [x_lo, k1) and [k2, x_hi]
-                let t = self.thr - v - p + BOUND_SLACK;
-                let first = k == 0;
+            if !tails.all {
                 // guesses: this past's boundaries at the row level before,
                 // else the last past's (as distances from the mode)
-                let (g1, g2) = if hint[0] != u64::MAX {
-                    (hint[0], hint[1])
-                } else if first {
-                    (xm.saturating_sub(d1), xm.saturating_add(d2))
+                let guess = if hint[0] != u64::MAX {
+                    *hint
+                } else if k == 0 {
+                    [xm.saturating_sub(d1), xm.saturating_add(d2)]
                 } else {
-                    (k1, k2)
+                    [tails.k1, tails.k2]
                 };
-                // the boundaries only move inward from one past to the next
-                let n1 = first_true_step(k1, xm, g1, |x| g(x) < t);
-                let n2 = first_true_step(xm, k2, g2, |x| g(x) >= t);
-                *hint = [n1, n2];
-                if n2 <= n1 {
-                    // every table (Vandermonde's identity), and so for every later past
-                    all = true;
-                    (k1, k2) = (n1, n2);
-                } else {
-                    if first || k1 == x_lo || n1 - k1 > TAIL_EXTEND_MAX {
-                        (lower, lo_edge) = if n1 > x_lo {
-                            let s = n1 - 1;
-                            let e = (ln_base - g(s)).exp();
-                            (e * walk_down(tab, left, s, x_lo), e)
-                        } else {
-                            (0.0, 0.0)
-                        };
-                    } else {
-                        // the new terms are the largest: added last;
-                        // P(x)/P(x − 1) with x − 1 ≥ k1 − 1 ≥ x_lo
-                        for x in k1..n1 {
-                            lo_edge *= tab.up(x - 1, left);
-                            lower += lo_edge;
-                        }
-                    }
-                    if first || k2 == x_hi + 1 || k2 - n2 > TAIL_EXTEND_MAX {
-                        (upper, hi_edge) = if n2 <= x_hi {
-                            let e = (ln_base - g(n2)).exp();
-                            (e * walk_up(tab, left, n2, x_hi), e)
-                        } else {
-                            (0.0, 0.0)
-                        };
-                    } else {
-                        // P(x)/P(x + 1) with x + 1 ≤ k2 ≤ x_hi
-                        for x in (n2..k2).rev() {
-                            hi_edge *= tab.down(x + 1, left);
-                            upper += hi_edge;
-                        }
-                    }
-                    (k1, k2) = (n1, n2);
-                }
+                *hint = tails.advance(&row, self.thr - v - p + BOUND_SLACK, guess, k == 0);
             }
-            let mass = if all {
-                (ln_base - gm + ln_all).exp()
+            let mass = if tails.all {
+                (row.ln_base - gm + ln_all).exp()
             } else {
-                lower + upper
+                tails.lower + tails.upper
             };
             self.acc += match rel.get(k) {
                 Some(&r) => r * mass,
                 None => w * mass * (self.k_const - v - p - gm).exp(),
             };
         }
-        self.tail_hint = [xm - k1.min(xm), k2.saturating_sub(xm)];
+        self.tail_hint = [xm - tails.k1.min(xm), tails.k2.saturating_sub(xm)];
         Ok(())
     }
 
+    /// Fills the current column from row `i` on (`left` still to place,
+    /// `v` the `Σ ln t!` of rows `0..i`), handing every complete column to
+    /// [`Network::leaf`].
     fn fill(
         &mut self,
         ctx: &mut FillCtx<'_>,
@@ -965,56 +1071,8 @@ impl Network<'_> {
             let v = v + self.lf.get(left);
             return self.leaf(ctx, scratch, v, next);
         }
-        // partial-fill cut: bounds over this column's remaining rows + later columns
-        if i > 0 {
-            let caps = ctx.key.get(i..).unwrap_or(&[]);
-            let lf = self.lf;
-            // the later columns' caps once rows 0..i have taken their cells
-            // of this column (still at least the final ones: a relaxation)
-            let later_caps = |scratch: &mut Scratch| {
-                scratch.caps_buf.clear();
-                for (k, &rk) in ctx.key.iter().enumerate() {
-                    let taken = if k < i {
-                        scratch.x.get(k).copied().unwrap_or(0)
-                    } else {
-                        0
-                    };
-                    scratch.caps_buf.push(rk - taken);
-                }
-                scratch.caps_buf.sort_unstable();
-            };
-            let later = self.cols.get(ctx.j + 1..).unwrap_or(&[]);
-            if self.complement {
-                let here = v + even_fill(lf, left, caps);
-                if ctx.pmin + here + ctx.later_lo >= self.thr {
-                    return Ok(()); // every completion counted: none in the complement
-                }
-                if !later.is_empty() {
-                    later_caps(scratch);
-                    let lo: f64 = later
-                        .iter()
-                        .map(|&cc| even_fill(lf, cc, &scratch.caps_buf))
-                        .sum();
-                    if ctx.pmin + here + lo - BOUND_SLACK >= self.thr {
-                        return Ok(());
-                    }
-                }
-            } else {
-                let here = v + uneven_fill(lf, left, caps);
-                if ctx.pmax + here + ctx.later_hi < self.thr {
-                    return Ok(()); // no completion counted
-                }
-                if !later.is_empty() {
-                    later_caps(scratch);
-                    let hi: f64 = later
-                        .iter()
-                        .map(|&cc| uneven_fill(lf, cc, &scratch.caps_buf))
-                        .sum();
-                    if ctx.pmax + here + hi + BOUND_SLACK < self.thr {
-                        return Ok(());
-                    }
-                }
-            }
+        if i > 0 && self.partial_fill_decided(ctx, scratch, i, left, v) {
+            return Ok(());
         }
         let cap = ctx.key[i]; // i < r
         let rest_caps = scratch.cap_suffix[i + 1]; // i + 1 ≤ r
@@ -1027,6 +1085,66 @@ impl Network<'_> {
             xi += 1;
         }
         Ok(())
+    }
+
+    /// The partial-fill cut: whether bounds over this column's remaining
+    /// rows `i..` (`left` to place) and the later columns show that no
+    /// completion of rows `0..i` adds to the sum (every one counted on the
+    /// complement route, none on the p-value route).
+    fn partial_fill_decided(
+        &self,
+        ctx: &FillCtx<'_>,
+        scratch: &mut Scratch,
+        i: usize,
+        left: u64,
+        v: f64,
+    ) -> bool {
+        let caps = ctx.key.get(i..).unwrap_or(&[]);
+        let lf = self.lf;
+        // the later columns' caps once rows 0..i have taken their cells
+        // of this column (still at least the final ones: a relaxation)
+        let later_caps = |scratch: &mut Scratch| {
+            scratch.caps_buf.clear();
+            for (k, &rk) in ctx.key.iter().enumerate() {
+                let taken = if k < i {
+                    scratch.x.get(k).copied().unwrap_or(0)
+                } else {
+                    0
+                };
+                scratch.caps_buf.push(rk - taken);
+            }
+            scratch.caps_buf.sort_unstable();
+        };
+        let later = self.cols.get(ctx.j + 1..).unwrap_or(&[]);
+        if self.complement {
+            let here = v + even_fill(lf, left, caps);
+            if ctx.pmin + here + ctx.later_lo >= self.thr {
+                return true; // every completion counted: none in the complement
+            }
+            if later.is_empty() {
+                return false;
+            }
+            later_caps(scratch);
+            let lo: f64 = later
+                .iter()
+                .map(|&cc| even_fill(lf, cc, &scratch.caps_buf))
+                .sum();
+            ctx.pmin + here + lo - BOUND_SLACK >= self.thr
+        } else {
+            let here = v + uneven_fill(lf, left, caps);
+            if ctx.pmax + here + ctx.later_hi < self.thr {
+                return true; // no completion counted
+            }
+            if later.is_empty() {
+                return false;
+            }
+            later_caps(scratch);
+            let hi: f64 = later
+                .iter()
+                .map(|&cc| uneven_fill(lf, cc, &scratch.caps_buf))
+                .sum();
+            ctx.pmax + here + hi + BOUND_SLACK < self.thr
+        }
     }
 
     fn leaf(
@@ -1086,6 +1204,158 @@ impl Network<'_> {
             self.charge_bytes(16 * und.len() as u64)?;
         }
         Ok(())
+    }
+}
+
+/// Which way [`Network::fill_two`] sums the last two rows of a row level
+/// (see [`Network::last_two_rows_route`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BottomRoute {
+    /// [`Network::last_two_rows_by_tails`]
+    TailWalks,
+    /// [`Network::last_two_rows`]
+    Memo,
+    /// row by row ([`Network::fill_two_next_row`])
+    RowByRow,
+}
+
+/// The last two rows `c` of a row level (the first one's cell is the only
+/// free one) and that level ([`Network::last_two_rows`]).
+#[derive(Debug, Clone, Copy)]
+struct LastTwo {
+    c: [u64; 2],
+    level: RowLevel,
+}
+
+/// A row level of the two-column stage: rows `0..i` of the current column
+/// are fixed, `left` is still to place in it, `v` is the `Σ ln t!` of the
+/// fixed cells (in both columns), and the node's pasts `[lo, hi)` are still
+/// undecided.
+#[derive(Debug, Clone, Copy)]
+struct RowLevel {
+    i: usize,
+    left: u64,
+    v: f64,
+    lo: usize,
+    hi: usize,
+}
+
+/// One row level of the last two rows, as [`Network::last_two_rows_by_tails`]
+/// walks it: the cost `g(x)` and term ratios for `x` in `[x_lo, x_hi]`, its
+/// minimiser `xm` (the hypergeometric mode), and the log-scale `ln_base`
+/// of the masses `e^{ln_base − g(x)}`.
+#[derive(Debug, Clone, Copy)]
+struct TailRow<'t> {
+    tab: Bottom<'t>,
+    left: u64,
+    x_lo: u64,
+    x_hi: u64,
+    xm: u64,
+    ln_base: f64,
+}
+
+impl TailRow<'_> {
+    /// `g(x)` for `x` in `[x_lo, x_hi]` (the only values searched or walked).
+    #[inline(always)]
+    fn g(&self, x: u64) -> f64 {
+        self.tab.g(x, self.left)
+    }
+}
+
+/// The counted tails `[x_lo, k1)` and `[k2, x_hi]` of a [`TailRow`], for
+/// one past after another: their masses `e^{ln_base − g(x)}` summed, and
+/// the terms at their inner edges (`e^{ln_base − g(k1 − 1)}` and
+/// `e^{ln_base − g(k2)}`), from which the tails are extended by exact term
+/// ratios, without an `exp`.
+#[derive(Debug, Clone, Copy)]
+struct CountedTails {
+    k1: u64,
+    k2: u64,
+    /// the mass of `[x_lo, k1)`
+    lower: f64,
+    /// the mass of `[k2, x_hi]`
+    upper: f64,
+    lo_edge: f64,
+    hi_edge: f64,
+    /// every table is counted (for this past and every later one)
+    all: bool,
+}
+
+impl CountedTails {
+    /// No table counted yet.
+    fn new(row: &TailRow<'_>) -> Self {
+        CountedTails {
+            k1: row.x_lo,
+            k2: row.x_hi + 1,
+            lower: 0.0,
+            upper: 0.0,
+            lo_edge: 0.0,
+            hi_edge: 0.0,
+            all: false,
+        }
+    }
+
+    /// Moves to the next past, whose counted tables are those with
+    /// `g(x) ≥ t`: finds the new inner ends from the guesses `guess` (they
+    /// only move inward from one past to the next) and updates the masses;
+    /// returns the new ends.
+    #[inline(always)]
+    fn advance(&mut self, row: &TailRow<'_>, t: f64, guess: [u64; 2], first: bool) -> [u64; 2] {
+        let xm = row.xm;
+        let n1 = first_true_step(self.k1, xm, guess[0], |x| row.g(x) < t);
+        let n2 = first_true_step(xm, self.k2, guess[1], |x| row.g(x) >= t);
+        if n2 <= n1 {
+            // every table, and so for every later past
+            self.all = true;
+        } else {
+            self.grow_lower(row, n1, first);
+            self.grow_upper(row, n2, first);
+        }
+        (self.k1, self.k2) = (n1, n2);
+        [n1, n2]
+    }
+
+    /// The lower tail becomes `[x_lo, n1)`: extended term by term when its
+    /// edge moved a little, else walked afresh.
+    #[inline(always)]
+    fn grow_lower(&mut self, row: &TailRow<'_>, n1: u64, first: bool) {
+        let (tab, left, x_lo) = (row.tab, row.left, row.x_lo);
+        if first || self.k1 == x_lo || n1 - self.k1 > TAIL_EXTEND_MAX {
+            (self.lower, self.lo_edge) = if n1 > x_lo {
+                let s = n1 - 1;
+                let e = (row.ln_base - row.g(s)).exp();
+                (e * walk_down(tab, left, s, x_lo), e)
+            } else {
+                (0.0, 0.0)
+            };
+        } else {
+            // the new terms are the largest: added last;
+            // P(x)/P(x − 1) with x − 1 ≥ k1 − 1 ≥ x_lo
+            for x in self.k1..n1 {
+                self.lo_edge *= tab.up(x - 1, left);
+                self.lower += self.lo_edge;
+            }
+        }
+    }
+
+    /// The upper tail becomes `[n2, x_hi]`, as [`CountedTails::grow_lower`].
+    #[inline(always)]
+    fn grow_upper(&mut self, row: &TailRow<'_>, n2: u64, first: bool) {
+        let (tab, left, x_hi) = (row.tab, row.left, row.x_hi);
+        if first || self.k2 == x_hi + 1 || self.k2 - n2 > TAIL_EXTEND_MAX {
+            (self.upper, self.hi_edge) = if n2 <= x_hi {
+                let e = (row.ln_base - row.g(n2)).exp();
+                (e * walk_up(tab, left, n2, x_hi), e)
+            } else {
+                (0.0, 0.0)
+            };
+        } else {
+            // P(x)/P(x + 1) with x + 1 ≤ k2 ≤ x_hi
+            for x in (n2..self.k2).rev() {
+                self.hi_edge *= tab.down(x + 1, left);
+                self.upper += self.hi_edge;
+            }
+        }
     }
 }
 
@@ -1190,34 +1460,34 @@ fn first_true_near(lo: u64, hi: u64, guess: u64, pred: impl Fn(u64) -> bool) -> 
 /// `Σ_{x ≤ s} P(x) / P(s)` for the last two rows at the row level `left`
 /// (`s` at or below the mode), walked down by the exact term ratios
 /// `P(x − 1)/P(x) = x (c₂ − left + x) / ((c₁ − x + 1)(left − x + 1))` of
-/// [`SumTables`], with the stopping rule of the 2 x 2 walks
-/// ([`SUM_REL_CUTOFF`]).
+/// [`SumTables`] ([`walk`]).
 #[inline]
 fn walk_down(tab: Bottom<'_>, left: u64, s: u64, x_lo: u64) -> f64 {
-    let (mut sum, mut t, mut x) = (1.0_f64, 1.0_f64, s);
-    while x > x_lo {
-        let r = tab.down(x, left);
-        x -= 1;
-        t *= r;
-        if t == 0.0 {
-            break;
-        }
-        sum += t;
-        if r < 1.0 && t * r <= SUM_REL_CUTOFF * sum * (1.0 - r) {
-            break;
-        }
-    }
-    sum
+    walk::<false>(tab, left, s, x_lo)
 }
 
 /// `Σ_{x ≥ s} P(x) / P(s)` (`s` at or above the mode), walked up by
 /// `P(x + 1)/P(x) = (c₁ − x)(left − x) / ((x + 1)(c₂ − left + x + 1))`.
 #[inline]
 fn walk_up(tab: Bottom<'_>, left: u64, s: u64, x_hi: u64) -> f64 {
+    walk::<true>(tab, left, s, x_hi)
+}
+
+/// The terms from `s` to `end` (up or down) relative to the one at `s`,
+/// summed with the stopping rule of the 2 x 2 walks: stop once the
+/// geometric bound on the rest, `t r / (1 − r)`, is below
+/// [`SUM_REL_CUTOFF`] of the sum (evaluated as `t r ≤ cut · sum · (1 − r)`,
+/// no division), or a term underflows.
+#[inline(always)]
+fn walk<const UP: bool>(tab: Bottom<'_>, left: u64, s: u64, end: u64) -> f64 {
     let (mut sum, mut t, mut x) = (1.0_f64, 1.0_f64, s);
-    while x < x_hi {
-        let r = tab.up(x, left);
-        x += 1;
+    while if UP { x < end } else { x > end } {
+        let r = if UP {
+            tab.up(x, left)
+        } else {
+            tab.down(x, left)
+        };
+        x = if UP { x + 1 } else { x - 1 };
         t *= r;
         if t == 0.0 {
             break;
