@@ -23,9 +23,9 @@ pub use survival::{
     SurvivalSampleSizeMethod, SurvivalSampleSizeResult,
 };
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::special::ln_dbinom;
 use crate::ErrorDetail;
 
@@ -103,18 +103,72 @@ impl SearchInputs {
         check_parameter("nmax", self.nmax as f64, nmax_ok, constraint)
     }
 
-    /// The error of a search that ran out of time after `reached` of the
-    /// `nmax` sizes (`unit`).
-    pub(crate) fn stopped(&self, what: &'static str, unit: &'static str, reached: u64) -> Error {
-        ErrorDetail::SearchStopped {
+    /// Checks the inputs ([`check`](Self::check)) and starts the clock of
+    /// the search `what`, which counts its progress in `unit`.
+    pub(crate) fn start(
+        &self,
+        max_nmax: u64,
+        constraint: &'static str,
+        what: &'static str,
+        unit: &'static str,
+    ) -> Result<SearchClock<'_>> {
+        let start = Instant::now();
+        self.check(max_nmax, constraint)?;
+        Ok(SearchClock {
+            inputs: self,
+            start,
             what,
-            limit_ms: self.time_limit.as_millis().min(u64::MAX as u128) as u64,
             unit,
-            reached,
-            target: self.nmax,
-        }
-        .into()
+        })
     }
+}
+
+/// The time budget of a running phase II search.
+pub(crate) struct SearchClock<'a> {
+    inputs: &'a SearchInputs,
+    start: Instant,
+    what: &'static str,
+    unit: &'static str,
+}
+
+impl SearchClock<'_> {
+    /// `Ok` while the time limit has not passed; after it, the error of a
+    /// search that stopped after `reached` of the `nmax` sizes.
+    pub(crate) fn check(&self, reached: u64) -> Result<()> {
+        let inp = self.inputs;
+        if self.start.elapsed() <= inp.time_limit {
+            return Ok(());
+        }
+        Err(ErrorDetail::SearchStopped {
+            what: self.what,
+            limit_ms: inp.time_limit.as_millis().min(u64::MAX as u128) as u64,
+            unit: self.unit,
+            reached,
+            target: inp.nmax,
+        }
+        .into())
+    }
+}
+
+/// Writes the head of clinfun's `print.ph2simon` (the title line, the two
+/// response rates and the two error rates), shared by both phase II designs.
+pub(crate) fn write_phase2_head(
+    f: &mut std::fmt::Formatter<'_>,
+    title: &str,
+    [p0, p1, alpha, beta]: [f64; 4],
+) -> std::fmt::Result {
+    writeln!(f)?;
+    writeln!(f, " {title} ")?;
+    writeln!(f)?;
+    writeln!(f, "Unacceptable response rate:  {} ", fmt_signif(p0, 7))?;
+    writeln!(f, "Desirable response rate:  {} ", fmt_signif(p1, 7))?;
+    writeln!(
+        f,
+        "Error rates: alpha =  {} ; beta =  {} ",
+        fmt_signif(alpha, 7),
+        fmt_signif(beta, 7)
+    )?;
+    writeln!(f)
 }
 
 /// The binomial probabilities `P(X = x)`, `x = 0..=m`, for `X ~ Bin(m, p)`

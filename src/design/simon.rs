@@ -2,13 +2,14 @@
 //! given design and the exhaustive search for the optimal, minimax and
 //! admissible designs.
 
-use crate::builder::setters;
+use crate::builder::{getters, setters};
 use crate::ErrorDetail;
 use std::fmt;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::{
-    binom_pmf, column_decimals, fmt_signif, lower_tails, upper_tails, write_table, SearchInputs,
+    binom_pmf, column_decimals, fmt_signif, lower_tails, upper_tails, write_phase2_head,
+    write_table, SearchInputs,
 };
 use crate::error::{Error, Result};
 
@@ -351,26 +352,20 @@ impl SimonSearch {
     /// # Errors
     /// See the type's docs.
     pub fn search(&self) -> Result<SimonDesigns> {
-        let start = Instant::now();
         let inp = &self.inputs;
-        inp.check(MAX_SIMON_NMAX, "in 1..=1000")?;
-        let nmax = inp.nmax;
         let what = "Simon two-stage design";
+        let clock = inp.start(MAX_SIMON_NMAX, "in 1..=1000", what, "maximum sizes n")?;
+        let nmax = inp.nmax;
         let no_design = ErrorDetail::NoFeasibleDesign { what, nmax };
         let n_lo =
             ump_lower_bound(inp.p0, inp.p1, inp.alpha, inp.beta, nmax).ok_or(no_design.clone())?;
         let tables = [Tables::new(inp.p0, nmax), Tables::new(inp.p1, nmax)];
-        let stopped = |reached: u64| inp.stopped(what, "maximum sizes n", reached);
-        if start.elapsed() > inp.time_limit {
-            return Err(stopped(n_lo - 1));
-        }
+        clock.check(n_lo - 1)?;
         let mut per_size: Vec<SimonDesign> = Vec::new();
         for n in n_lo.max(2)..=nmax {
             let mut best: Option<SimonDesign> = None;
             for n1 in 1..n {
-                if start.elapsed() > inp.time_limit {
-                    return Err(stopped(n - 1));
-                }
+                clock.check(n - 1)?;
                 best_with_first_stage(inp, &tables, n, n1, &mut best);
             }
             if let Some(b) = best {
@@ -624,11 +619,12 @@ impl SimonDesigns {
             .first()
             .expect("a search result has a design")
     }
-    /// The admissible designs, from the minimax (q = 1) to the optimal
-    /// (q = 0), each with its [`weight_range`](SimonDesign::weight_range).
-    pub fn admissible(&self) -> &[SimonDesign] {
-        &self.admissible
+    getters! {
+        /// The admissible designs, from the minimax (q = 1) to the optimal
+        /// (q = 0), each with its [`weight_range`](SimonDesign::weight_range).
+        pub fn admissible(&self) -> &[SimonDesign] { &self.admissible }
     }
+
     /// For each feasible `n ≤ nmax` in increasing order, the design of that
     /// size with the smallest `EN(p0)` (not all are admissible: their
     /// `weight_range()` is then `None`).
@@ -644,47 +640,29 @@ impl SimonDesigns {
             })
             .collect()
     }
-    /// The null response rate `p0`.
-    pub fn p0(&self) -> f64 {
-        self.p0
-    }
-    /// The alternative response rate `p1`.
-    pub fn p1(&self) -> f64 {
-        self.p1
-    }
-    /// The nominal one-sided type I error.
-    pub fn alpha(&self) -> f64 {
-        self.alpha
-    }
-    /// The nominal type II error.
-    pub fn beta(&self) -> f64 {
-        self.beta
-    }
-    /// The largest total size searched.
-    pub fn nmax(&self) -> u64 {
-        self.nmax
+    getters! {
+        /// The null response rate `p0`.
+        pub fn p0(&self) -> f64 { self.p0 }
+
+        /// The alternative response rate `p1`.
+        pub fn p1(&self) -> f64 { self.p1 }
+
+        /// The nominal one-sided type I error.
+        pub fn alpha(&self) -> f64 { self.alpha }
+
+        /// The nominal type II error.
+        pub fn beta(&self) -> f64 { self.beta }
+
+        /// The largest total size searched.
+        pub fn nmax(&self) -> u64 { self.nmax }
     }
 }
 
 impl fmt::Display for SimonDesigns {
     /// clinfun's `print.ph2simon`, then the admissible designs.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f)?;
-        writeln!(f, " Simon 2-stage Phase II design ")?;
-        writeln!(f)?;
-        writeln!(
-            f,
-            "Unacceptable response rate:  {} ",
-            fmt_signif(self.p0, 7)
-        )?;
-        writeln!(f, "Desirable response rate:  {} ", fmt_signif(self.p1, 7))?;
-        writeln!(
-            f,
-            "Error rates: alpha =  {} ; beta =  {} ",
-            fmt_signif(self.alpha, 7),
-            fmt_signif(self.beta, 7)
-        )?;
-        writeln!(f)?;
+        let rates = [self.p0, self.p1, self.alpha, self.beta];
+        write_phase2_head(f, "Simon 2-stage Phase II design", rates)?;
         let shown = [("Optimal", self.optimal()), ("Minimax", self.minimax())];
         design_table(f, &shown, false)?;
         writeln!(f)?;
