@@ -278,7 +278,7 @@ impl TryFrom<RawSurvivalData> for SurvivalData {
 
 /// The two labelled factors of survival data.
 #[derive(Debug, Clone, Copy)]
-enum Factor {
+pub(crate) enum Factor {
     Group,
     Stratum,
 }
@@ -341,7 +341,12 @@ impl SurvivalDataBuilder {
 
     /// Stores the labels of one factor, with the sorted distinct labels as
     /// levels or with the given `levels`; checked by [`build`](Self::build).
-    fn set_factor<L: Ord + Display>(&mut self, factor: Factor, labels: &[L], levels: Option<&[L]>) {
+    pub(crate) fn set_factor<L: Ord + Display>(
+        &mut self,
+        factor: Factor,
+        labels: &[L],
+        levels: Option<&[L]>,
+    ) {
         let (slot, what) = match factor {
             Factor::Group => (&mut self.group, "group"),
             Factor::Stratum => (&mut self.stratum, "stratum"),

@@ -26,6 +26,7 @@ pub use survival::{
 use std::time::{Duration, Instant};
 
 use crate::error::Result;
+use crate::rformat::format_number;
 use crate::special::ln_dbinom;
 use crate::ErrorDetail;
 
@@ -160,13 +161,13 @@ pub(crate) fn write_phase2_head(
     writeln!(f)?;
     writeln!(f, " {title} ")?;
     writeln!(f)?;
-    writeln!(f, "Unacceptable response rate:  {} ", fmt_signif(p0, 7))?;
-    writeln!(f, "Desirable response rate:  {} ", fmt_signif(p1, 7))?;
+    writeln!(f, "Unacceptable response rate:  {} ", format_number(p0, 7))?;
+    writeln!(f, "Desirable response rate:  {} ", format_number(p1, 7))?;
     writeln!(
         f,
         "Error rates: alpha =  {} ; beta =  {} ",
-        fmt_signif(alpha, 7),
-        fmt_signif(beta, 7)
+        format_number(alpha, 7),
+        format_number(beta, 7)
     )?;
     writeln!(f)
 }
@@ -200,63 +201,6 @@ pub(crate) fn lower_tails(pmf: &[f64]) -> Vec<f64> {
         tails.push(acc);
     }
     tails
-}
-
-/// R's way of printing a number with `digits` significant digits (what
-/// `print(x)` and `cat(x)` show with the default `digits = 7`): trailing
-/// zeros dropped, fixed notation unless the number is very small or large.
-pub(crate) fn fmt_signif(x: f64, digits: usize) -> String {
-    if !x.is_finite() {
-        return if x.is_nan() {
-            "NaN".into()
-        } else if x > 0.0 {
-            "Inf".into()
-        } else {
-            "-Inf".into()
-        };
-    }
-    if x == 0.0 {
-        return "0".into();
-    }
-    let (sig, exp) = sig_digits(x, digits);
-    if !(-5..15).contains(&exp) {
-        // R writes at least two exponent digits: 1.5e-08, 2e+20.
-        let s = format!("{:.*e}", sig.saturating_sub(1), x);
-        let (mantissa, e) = s.split_once('e').expect("exponent format has an e");
-        let e: i32 = e.parse().expect("exponent is an integer");
-        let sign = if e < 0 { '-' } else { '+' };
-        return format!("{mantissa}e{sign}{:02}", e.abs());
-    }
-    let decimals = (sig as i32 - 1 - exp).max(0) as usize;
-    format!("{x:.decimals$}")
-}
-
-/// Decimals R uses for a column of numbers printed with `digits`
-/// significant digits (`print(matrix, digits = )`): the most any element
-/// needs to show its own significant digits.
-pub(crate) fn column_decimals(values: &[f64], digits: usize) -> usize {
-    values
-        .iter()
-        .filter(|v| v.is_finite() && **v != 0.0)
-        .map(|&v| {
-            let (sig, exp) = sig_digits(v, digits);
-            (sig as i32 - 1 - exp).max(0) as usize
-        })
-        .max()
-        .unwrap_or(0)
-}
-
-/// The number of significant digits (at most `digits`, trailing zeros
-/// dropped) of `x` rounded to `digits` significant digits, and the decimal
-/// exponent of the rounded value.
-fn sig_digits(x: f64, digits: usize) -> (usize, i32) {
-    let digits = digits.clamp(1, 17);
-    let s = format!("{:.*e}", digits - 1, x.abs());
-    let (mantissa, exp) = s.split_once('e').expect("exponent format has an e");
-    let exp: i32 = exp.parse().expect("exponent is an integer");
-    let trimmed = mantissa.replace('.', "");
-    let sig = trimmed.trim_end_matches('0').len().max(1);
-    (sig, exp)
 }
 
 /// Writes one line per `(label, value)`: the label carries its own padding,
@@ -303,21 +247,4 @@ pub(crate) fn write_table(
         writeln!(f)?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn r_number_formats() {
-        assert_eq!(fmt_signif(0.1, 7), "0.1");
-        assert_eq!(fmt_signif(0.05, 7), "0.05");
-        assert_eq!(fmt_signif(227.61866, 7), "227.6187");
-        assert_eq!(fmt_signif(30.0, 7), "30");
-        assert_eq!(fmt_signif(1.5e-8, 7), "1.5e-08");
-        assert_eq!(column_decimals(&[0.7361, 0.549], 4), 4);
-        assert_eq!(column_decimals(&[15.0079, 19.5144], 4), 2);
-        assert_eq!(column_decimals(&[1.0, 10.0], 4), 0);
-    }
 }

@@ -7,11 +7,9 @@ use crate::ErrorDetail;
 use std::fmt;
 use std::time::Duration;
 
-use super::{
-    binom_pmf, column_decimals, fmt_signif, lower_tails, upper_tails, write_phase2_head,
-    write_table, SearchInputs,
-};
+use super::{binom_pmf, lower_tails, upper_tails, write_phase2_head, write_table, SearchInputs};
 use crate::error::{Error, Result};
+use crate::rformat::{format_column, format_number};
 
 /// The largest `nmax` [`SimonSearch`] accepts (clinfun's `ph2simon` stops
 /// at the same bound): the search keeps binomial tables of `nmax²/2`
@@ -229,9 +227,9 @@ impl fmt::Display for TwoStageCharacteristics {
     /// Like clinfun's `oc.twostage.bdry` named vector (7 significant digits).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let cells = [
-            fmt_signif(self.rejection_probability, 7),
-            fmt_signif(self.early_termination, 7),
-            fmt_signif(self.expected_size, 7),
+            format_number(self.rejection_probability, 7),
+            format_number(self.early_termination, 7),
+            format_number(self.expected_size, 7),
         ];
         let names = ["P(reject H0 | p)", "PET(p)", "EN(p)"];
         let widths: Vec<usize> = names
@@ -706,22 +704,23 @@ fn design_table(
 ) -> fmt::Result {
     let en: Vec<f64> = shown.iter().map(|s| s.1.expected_size).collect();
     let pet: Vec<f64> = shown.iter().map(|s| s.1.early_termination).collect();
-    let (den, dpet) = (column_decimals(&en, 4), column_decimals(&pet, 4));
+    let (en, pet) = (format_column(&en, 4), format_column(&pet, 4));
     let mut header = vec!["r1", "n1", "r", "n", "EN(p0)", "PET(p0)"];
     if with_q {
         header.extend(["qLo", "qHi"]);
     }
     let rows: Vec<(String, Vec<String>)> = shown
         .iter()
-        .map(|(name, d)| {
+        .enumerate()
+        .map(|(i, (name, d))| {
             let t = d.design;
             let mut cells = vec![
                 t.r1.to_string(),
                 t.n1.to_string(),
                 t.r.to_string(),
                 t.n.to_string(),
-                format!("{:.den$}", d.expected_size),
-                format!("{:.dpet$}", d.early_termination),
+                en[i].clone(),
+                pet[i].clone(),
             ];
             if with_q {
                 let (lo, hi) = d.weight_range;

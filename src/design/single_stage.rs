@@ -5,8 +5,9 @@ use crate::ErrorDetail;
 use std::fmt;
 use std::time::Duration;
 
-use super::{binom_pmf, fmt_signif, upper_tails, write_phase2_head, SearchInputs};
+use super::{binom_pmf, upper_tails, write_phase2_head, SearchInputs};
 use crate::error::Result;
+use crate::rformat::format_number;
 
 /// The largest `nmax` [`SingleStageSearch`] accepts: 10⁶ (each size costs
 /// `O(n)` binomial terms).
@@ -180,8 +181,8 @@ impl fmt::Display for SingleStageDesign {
         writeln!(
             f,
             "P(reject H0 | p0) = {}; P(reject H0 | p1) = {}",
-            fmt_signif(self.type_i_error, 4),
-            fmt_signif(self.power, 4)
+            format_number(self.type_i_error, 4),
+            format_number(self.power, 4)
         )
     }
 }
