@@ -1,5 +1,6 @@
 //! Validated survival data: the columns every survival procedure starts from.
 
+use crate::builder::getters;
 use crate::ErrorDetail;
 use std::collections::BTreeMap;
 use std::fmt::Display;
@@ -158,24 +159,18 @@ impl SurvivalData {
         }
     }
 
-    /// Number of subjects (rows).
-    pub fn len(&self) -> usize {
-        self.time.len()
-    }
+    getters! {
+        /// Number of subjects (rows).
+        pub fn len(&self) -> usize { self.time.len() }
 
-    /// Always false: validated data have at least one row.
-    pub fn is_empty(&self) -> bool {
-        self.time.is_empty()
-    }
+        /// Always false: validated data have at least one row.
+        pub fn is_empty(&self) -> bool { self.time.is_empty() }
 
-    /// Exit times.
-    pub fn time(&self) -> &[f64] {
-        &self.time
-    }
+        /// Exit times.
+        pub fn time(&self) -> &[f64] { &self.time }
 
-    /// Event indicators.
-    pub fn event(&self) -> &[bool] {
-        &self.event
+        /// Event indicators.
+        pub fn event(&self) -> &[bool] { &self.event }
     }
 
     /// Entry times, when the data are left-truncated.
@@ -281,6 +276,13 @@ impl TryFrom<RawSurvivalData> for SurvivalData {
     }
 }
 
+/// The two labelled factors of survival data.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Factor {
+    Group,
+    Stratum,
+}
+
 /// Builder for [`SurvivalData`] with groups, strata, case weights or entry
 /// times; validation happens once, in [`build`](Self::build), which reports
 /// the first problem found (see [`SurvivalData`] for the list).
@@ -313,28 +315,46 @@ pub struct SurvivalDataBuilder {
 impl SurvivalDataBuilder {
     /// Group labels, one per row; levels are the sorted distinct labels.
     pub fn groups<L: Ord + Display>(mut self, labels: &[L]) -> Self {
-        self.group = Some(Levels::from_labels("group", labels));
+        self.set_factor(Factor::Group, labels, None);
         self
     }
 
     /// Group labels with an explicit order of levels; each label must be a
     /// level. A level may have no rows (a partition of a larger data set).
     pub fn group_levels<L: Ord + Display>(mut self, labels: &[L], levels: &[L]) -> Self {
-        self.group = Some(Levels::with_levels("group", labels, levels));
+        self.set_factor(Factor::Group, labels, Some(levels));
         self
     }
 
     /// Stratum labels, one per row; levels are the sorted distinct labels.
     pub fn strata<L: Ord + Display>(mut self, labels: &[L]) -> Self {
-        self.stratum = Some(Levels::from_labels("stratum", labels));
+        self.set_factor(Factor::Stratum, labels, None);
         self
     }
 
     /// Stratum labels with an explicit order of levels (a level may have no
     /// rows).
     pub fn stratum_levels<L: Ord + Display>(mut self, labels: &[L], levels: &[L]) -> Self {
-        self.stratum = Some(Levels::with_levels("stratum", labels, levels));
+        self.set_factor(Factor::Stratum, labels, Some(levels));
         self
+    }
+
+    /// Stores the labels of one factor, with the sorted distinct labels as
+    /// levels or with the given `levels`; checked by [`build`](Self::build).
+    pub(crate) fn set_factor<L: Ord + Display>(
+        &mut self,
+        factor: Factor,
+        labels: &[L],
+        levels: Option<&[L]>,
+    ) {
+        let (slot, what) = match factor {
+            Factor::Group => (&mut self.group, "group"),
+            Factor::Stratum => (&mut self.stratum, "stratum"),
+        };
+        *slot = Some(match levels {
+            None => Levels::from_labels(what, labels),
+            Some(levels) => Levels::with_levels(what, labels, levels),
+        });
     }
 
     /// Case weights (frequency weights), finite and ≥ 0.
@@ -370,63 +390,13 @@ impl SurvivalDataBuilder {
         check_len("event", n, event.len())?;
         check_times("time", &mut time)?;
         if let Some(e) = entry.as_mut() {
-            check_len("entry", n, e.len())?;
-            check_times("entry", e)?;
-            for (index, (&en, &ex)) in e.iter().zip(&time).enumerate() {
-                if en >= ex {
-                    return Err(ErrorDetail::EntryNotBeforeExit {
-                        index,
-                        entry: en,
-                        exit: ex,
-                    }
-                    .into());
-                }
-            }
+            check_entry(e, &time)?;
         }
         if let Some(w) = weight.as_ref() {
-            check_len("weight", n, w.len())?;
-            for (index, &v) in w.iter().enumerate() {
-                if !v.is_finite() {
-                    return Err(ErrorDetail::NonFinite {
-                        what: "weight",
-                        index,
-                        value: v,
-                    }
-                    .into());
-                }
-                if v < 0.0 {
-                    return Err(ErrorDetail::Negative {
-                        what: "weight",
-                        index,
-                        value: v,
-                    }
-                    .into());
-                }
-            }
-            // Each weight is finite, but their sum (the largest number at
-            // risk) must be too: weights near f64::MAX make every count ∞.
-            let total = w.iter().sum::<f64>();
-            if !total.is_finite() {
-                return Err(ErrorDetail::CountOverflow { what: "weights" }.into());
-            }
-            // Without a subject of positive weight no procedure has data.
-            if total == 0.0 {
-                return Err(ErrorDetail::InvalidParameter {
-                    what: "the sum of weights",
-                    constraint: "positive (at least one subject with a positive weight)",
-                    value: total,
-                }
-                .into());
-            }
+            check_weights(w, n)?;
         }
-        let group = group.transpose()?;
-        if let Some(g) = &group {
-            check_len("group", n, g.codes.len())?;
-        }
-        let stratum = stratum.transpose()?;
-        if let Some(s) = &stratum {
-            check_len("stratum", n, s.codes.len())?;
-        }
+        let group = check_levels("group", group, n)?;
+        let stratum = check_levels("stratum", stratum, n)?;
         Ok(SurvivalData {
             time,
             event,
@@ -436,6 +406,77 @@ impl SurvivalDataBuilder {
             stratum,
         })
     }
+}
+
+/// Entry times: one per exit time, valid times (see [`check_times`]), each
+/// before its exit.
+fn check_entry(entry: &mut [f64], time: &[f64]) -> Result<()> {
+    check_len("entry", time.len(), entry.len())?;
+    check_times("entry", entry)?;
+    for (index, (&en, &ex)) in entry.iter().zip(time).enumerate() {
+        if en >= ex {
+            return Err(ErrorDetail::EntryNotBeforeExit {
+                index,
+                entry: en,
+                exit: ex,
+            }
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// Case weights: `n` of them, finite, ≥ 0, with a finite positive sum.
+fn check_weights(w: &[f64], n: usize) -> Result<()> {
+    check_len("weight", n, w.len())?;
+    for (index, &v) in w.iter().enumerate() {
+        if !v.is_finite() {
+            return Err(ErrorDetail::NonFinite {
+                what: "weight",
+                index,
+                value: v,
+            }
+            .into());
+        }
+        if v < 0.0 {
+            return Err(ErrorDetail::Negative {
+                what: "weight",
+                index,
+                value: v,
+            }
+            .into());
+        }
+    }
+    // Each weight is finite, but their sum (the largest number at
+    // risk) must be too: weights near f64::MAX make every count ∞.
+    let total = w.iter().sum::<f64>();
+    if !total.is_finite() {
+        return Err(ErrorDetail::CountOverflow { what: "weights" }.into());
+    }
+    // Without a subject of positive weight no procedure has data.
+    if total == 0.0 {
+        return Err(ErrorDetail::InvalidParameter {
+            what: "the sum of weights",
+            constraint: "positive (at least one subject with a positive weight)",
+            value: total,
+        }
+        .into());
+    }
+    Ok(())
+}
+
+/// The levels of a factor given to the builder (the error of their
+/// construction, if any), with one code per row.
+fn check_levels(
+    what: &'static str,
+    levels: Option<Result<Levels>>,
+    n: usize,
+) -> Result<Option<Levels>> {
+    let levels = levels.transpose()?;
+    if let Some(l) = &levels {
+        check_len(what, n, l.codes.len())?;
+    }
+    Ok(levels)
 }
 
 /// Level names must be distinct as printed: two labels that print alike

@@ -43,6 +43,27 @@ impl Error {
     }
 }
 
+/// `Ok` when `needed ≤ limit` (both in `unit`); otherwise the
+/// [`ErrorDetail::BudgetExceeded`] of a computation (`what`) refused before
+/// it started.
+pub(crate) fn within_budget(
+    what: &'static str,
+    needed: u64,
+    limit: u64,
+    unit: &'static str,
+) -> Result<()> {
+    if needed <= limit {
+        return Ok(());
+    }
+    Err(ErrorDetail::BudgetExceeded {
+        what,
+        limit,
+        unit,
+        progress: None,
+    }
+    .into())
+}
+
 impl From<ErrorDetail> for Error {
     fn from(detail: ErrorDetail) -> Error {
         Error(Box::new(detail))

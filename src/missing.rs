@@ -6,7 +6,7 @@ use crate::ErrorDetail;
 use std::cmp::Ordering;
 use std::fmt;
 
-use crate::data::SurvivalData;
+use crate::data::{Factor, SurvivalData};
 use crate::error::Result;
 use crate::rformat::format_number;
 
@@ -119,6 +119,17 @@ struct LabelColumn {
     levels: Option<Vec<Level>>,
 }
 
+impl LabelColumn {
+    /// The labels, with the level order given or (`None`) R's `factor()`
+    /// order.
+    fn new<L: Into<Level> + Clone>(labels: &[Option<L>], levels: Option<&[L]>) -> Self {
+        LabelColumn {
+            labels: to_levels(labels),
+            levels: levels.map(|l| l.iter().cloned().map(Into::into).collect()),
+        }
+    }
+}
+
 fn to_levels<L: Into<Level> + Clone>(labels: &[Option<L>]) -> Vec<Option<Level>> {
     labels
         .iter()
@@ -209,10 +220,7 @@ impl CompleteCasesBuilder {
     /// Group labels (numbers or texts), `None` where missing; levels in R's
     /// `factor()` order.
     pub fn groups<L: Into<Level> + Clone>(mut self, labels: &[Option<L>]) -> Self {
-        self.groups = Some(LabelColumn {
-            labels: to_levels(labels),
-            levels: None,
-        });
+        self.groups = Some(LabelColumn::new(labels, None));
         self
     }
 
@@ -223,19 +231,13 @@ impl CompleteCasesBuilder {
         labels: &[Option<L>],
         levels: &[L],
     ) -> Self {
-        self.groups = Some(LabelColumn {
-            labels: to_levels(labels),
-            levels: Some(levels.iter().cloned().map(Into::into).collect()),
-        });
+        self.groups = Some(LabelColumn::new(labels, Some(levels)));
         self
     }
 
     /// Stratum labels (numbers or texts), `None` where missing.
     pub fn strata<L: Into<Level> + Clone>(mut self, labels: &[Option<L>]) -> Self {
-        self.strata = Some(LabelColumn {
-            labels: to_levels(labels),
-            levels: None,
-        });
+        self.strata = Some(LabelColumn::new(labels, None));
         self
     }
 
@@ -246,10 +248,7 @@ impl CompleteCasesBuilder {
         labels: &[Option<L>],
         levels: &[L],
     ) -> Self {
-        self.strata = Some(LabelColumn {
-            labels: to_levels(labels),
-            levels: Some(levels.iter().cloned().map(Into::into).collect()),
-        });
+        self.strata = Some(LabelColumn::new(labels, Some(levels)));
         self
     }
 
@@ -271,6 +270,23 @@ impl CompleteCasesBuilder {
     /// # Errors
     /// See [`CompleteCasesBuilder`].
     pub fn build(self) -> Result<CompleteCases> {
+        self.check_lengths()?;
+        let n = self.time.len();
+        let (kept, dropped): (Vec<usize>, Vec<usize>) = (0..n).partition(|&i| self.complete(i));
+        if kept.is_empty() {
+            return Err(ErrorDetail::EmptyInput {
+                what: "complete rows (every row has a missing value)",
+            }
+            .into());
+        }
+        Ok(CompleteCases {
+            data: self.kept_data(&kept)?,
+            dropped,
+        })
+    }
+
+    /// Every column given has one value per time.
+    fn check_lengths(&self) -> Result<()> {
         let n = self.time.len();
         let check = |what: &'static str, len: usize| -> Result<()> {
             if len == n {
@@ -297,22 +313,22 @@ impl CompleteCasesBuilder {
         if let Some(e) = &self.entry {
             check("entry", e.len())?;
         }
+        Ok(())
+    }
+
+    /// Whether row `i` has every value (a NaN number is missing).
+    fn complete(&self, i: usize) -> bool {
         let present = |x: Option<f64>| x.is_some_and(|v| !v.is_nan());
-        let complete = |i: usize| {
-            present(self.time[i])
-                && self.event[i].is_some()
-                && self.groups.as_ref().is_none_or(|g| g.labels[i].is_some())
-                && self.strata.as_ref().is_none_or(|s| s.labels[i].is_some())
-                && self.weights.as_ref().is_none_or(|w| present(w[i]))
-                && self.entry.as_ref().is_none_or(|e| present(e[i]))
-        };
-        let (kept, dropped): (Vec<usize>, Vec<usize>) = (0..n).partition(|&i| complete(i));
-        if kept.is_empty() {
-            return Err(ErrorDetail::EmptyInput {
-                what: "complete rows (every row has a missing value)",
-            }
-            .into());
-        }
+        present(self.time[i])
+            && self.event[i].is_some()
+            && self.groups.as_ref().is_none_or(|g| g.labels[i].is_some())
+            && self.strata.as_ref().is_none_or(|s| s.labels[i].is_some())
+            && self.weights.as_ref().is_none_or(|w| present(w[i]))
+            && self.entry.as_ref().is_none_or(|e| present(e[i]))
+    }
+
+    /// The validated data of the complete rows `kept`.
+    fn kept_data(&self, kept: &[usize]) -> Result<SurvivalData> {
         let value = |x: Option<f64>| x.expect("complete rows have every value");
         let time: Vec<f64> = kept.iter().map(|&i| value(self.time[i])).collect();
         let event: Vec<bool> = kept
@@ -330,18 +346,10 @@ impl CompleteCasesBuilder {
         };
         let mut builder = SurvivalData::builder(time, event);
         if let Some(g) = &self.groups {
-            let labels = pick(g);
-            builder = match &g.levels {
-                Some(levels) => builder.group_levels(&labels, levels),
-                None => builder.groups(&labels),
-            };
+            builder.set_factor(Factor::Group, &pick(g), g.levels.as_deref());
         }
         if let Some(s) = &self.strata {
-            let labels = pick(s);
-            builder = match &s.levels {
-                Some(levels) => builder.stratum_levels(&labels, levels),
-                None => builder.strata(&labels),
-            };
+            builder.set_factor(Factor::Stratum, &pick(s), s.levels.as_deref());
         }
         if let Some(w) = &self.weights {
             builder = builder.weights(kept.iter().map(|&i| value(w[i])).collect::<Vec<_>>());
@@ -349,10 +357,7 @@ impl CompleteCasesBuilder {
         if let Some(e) = &self.entry {
             builder = builder.entry(kept.iter().map(|&i| value(e[i])).collect::<Vec<_>>());
         }
-        Ok(CompleteCases {
-            data: builder.build()?,
-            dropped,
-        })
+        builder.build()
     }
 }
 

@@ -1,7 +1,7 @@
 //! Binomial proportions: confidence intervals, the exact binomial test, and
 //! the difference of two proportions (Newcombe's hybrid score interval).
 
-use crate::builder::setters;
+use crate::builder::{renamed, setters};
 use crate::error::Result;
 use crate::interval::{Alternative, ConfidenceInterval, ConfidenceLevel};
 use crate::special::{
@@ -323,11 +323,8 @@ impl ProportionCi {
         pub fn confidence_level(mut self, level: ConfidenceLevel) -> Self { self.level }
     }
 
-    /// Deprecated alias of [`confidence_level`](Self::confidence_level).
-    #[deprecated(since = "0.2.0", note = "renamed to `confidence_level` (docs/api.md)")]
-    #[doc(hidden)]
-    pub fn level(self, level: ConfidenceLevel) -> Self {
-        self.confidence_level(level)
+    renamed! {
+        pub fn level(self, level: ConfidenceLevel) -> Self { self.confidence_level(level) }
     }
 
     setters! {
@@ -870,11 +867,8 @@ impl BinomialTest {
         pub fn confidence_level(mut self, level: ConfidenceLevel) -> Self { self.level }
     }
 
-    /// Deprecated alias of [`confidence_level`](Self::confidence_level).
-    #[deprecated(since = "0.2.0", note = "renamed to `confidence_level` (docs/api.md)")]
-    #[doc(hidden)]
-    pub fn level(self, level: ConfidenceLevel) -> Self {
-        self.confidence_level(level)
+    renamed! {
+        pub fn level(self, level: ConfidenceLevel) -> Self { self.confidence_level(level) }
     }
 
     /// Runs the test on `proportion`.

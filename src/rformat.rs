@@ -119,6 +119,8 @@ fn c_exp(x: f64, decimals: usize) -> String {
 }
 
 fn encode(x: f64, lay: Layout) -> String {
+    // R prints a negative zero as 0 (`print(-0)`, `format(-0)`).
+    let x = if x == 0.0 { 0.0 } else { x };
     if !x.is_finite() {
         non_finite(x).to_string()
     } else if lay.scientific {
@@ -281,5 +283,26 @@ mod tests {
         assert_eq!(format_number(9996.0, 3), "9996");
         assert_eq!(format_number(21.97, 3), "22");
         assert_eq!(format_pval(1e-300, 1), "<2e-16");
+    }
+
+    /// The numbers of the design prints (clinfun's `cat()` of a rate, a
+    /// column of expected sizes), and R's switch to scientific notation
+    /// when it is narrower: `print(1e5)` is `1e+05`, `print(123456)` is
+    /// `123456`.
+    #[test]
+    fn numbers_as_r_prints_them() {
+        assert_eq!(format_number(0.1, 7), "0.1");
+        assert_eq!(format_number(0.05, 7), "0.05");
+        assert_eq!(format_number(227.61866, 7), "227.6187");
+        assert_eq!(format_number(30.0, 7), "30");
+        assert_eq!(format_number(1.5e-8, 7), "1.5e-08");
+        assert_eq!(format_number(1e5, 7), "1e+05");
+        assert_eq!(format_number(123_456.0, 7), "123456");
+        assert_eq!(format_number(1e-5, 7), "1e-05");
+        assert_eq!(format_number(-0.0, 7), "0");
+        assert_eq!(format_column(&[-0.0, 1.5], 7), ["0.0", "1.5"]);
+        assert_eq!(format_column(&[0.7361, 0.549], 4), ["0.7361", "0.5490"]);
+        assert_eq!(format_column(&[15.0079, 19.5144], 4), ["15.01", "19.51"]);
+        assert_eq!(format_column(&[1.0, 10.0], 4), [" 1", "10"]);
     }
 }

@@ -5,6 +5,7 @@
 use crate::ErrorDetail;
 use std::fmt;
 
+use crate::builder::setters;
 use crate::data::SurvivalData;
 use crate::error::Result;
 use crate::interval::{ConfidenceInterval, ConfidenceLevel};
@@ -187,22 +188,15 @@ impl RmstComparison {
         Self::default()
     }
 
-    /// The truncation time τ (otherwise chosen by the [`TauRule`]).
-    pub fn tau(mut self, tau: f64) -> Self {
-        self.tau = Some(tau);
-        self
-    }
+    setters! {
+        /// The truncation time τ (otherwise chosen by the [`TauRule`]).
+        pub fn tau(mut self, tau: f64) -> Self { self.tau }
 
-    /// The rule for the default τ and the largest τ allowed.
-    pub fn tau_rule(mut self, rule: TauRule) -> Self {
-        self.rule = rule;
-        self
-    }
+        /// The rule for the default τ and the largest τ allowed.
+        pub fn tau_rule(mut self, rule: TauRule) -> Self { self.rule }
 
-    /// The level of every interval (survRM2's `1 - alpha`).
-    pub fn confidence_level(mut self, level: ConfidenceLevel) -> Self {
-        self.level = level;
-        self
+        /// The level of every interval (survRM2's `1 - alpha`).
+        pub fn confidence_level(mut self, level: ConfidenceLevel) -> Self { self.level }
     }
 
     /// Compares the two groups of `data`.
@@ -210,62 +204,13 @@ impl RmstComparison {
     /// # Errors
     /// See [`RmstComparison`].
     pub fn compare(&self, data: &SurvivalData) -> Result<RmstComparisonResult> {
-        if data.n_strata() > 1 {
-            return Err(ErrorDetail::InvalidParameter {
-                what: "strata",
-                constraint: "absent (RMST comparison of two arms takes unstratified data)",
-                value: data.n_strata() as f64,
-            }
-            .into());
-        }
-        if data.n_groups() != 2 {
-            return Err(ErrorDetail::TooFewGroups {
-                what: "RMST comparison (exactly two groups)",
-                required: 2,
-                found: data.n_groups(),
-            }
-            .into());
-        }
+        check_two_arms(data)?;
         let fit = KaplanMeier::new().fit(data)?;
         let curves = fit.curves();
         let [c0, c1] = [&curves[0], &curves[1]];
-        let limit = tau_limit(c0, c1, self.rule);
-        let (tau, specified) = match self.tau {
-            None => (limit, false),
-            Some(tau) => {
-                if !(tau > 0.0 && tau.is_finite()) {
-                    return Err(ErrorDetail::InvalidParameter {
-                        what: "tau",
-                        constraint: "positive and finite",
-                        value: tau,
-                    }
-                    .into());
-                }
-                if tau > limit {
-                    return Err(ErrorDetail::InvalidParameter {
-                        what: "tau",
-                        constraint: "at most the largest time at which both arms' curves are estimated (see TauRule)",
-                        value: tau,
-                    }.into());
-                }
-                (tau, true)
-            }
-        };
+        let (tau, specified) = self.tau_within(tau_limit(c0, c1, self.rule))?;
         let z = self.level.z();
-        let arm = |c: &SurvivalCurve| {
-            let (rmst, var) = rmst_and_variance(c, tau);
-            let se = var.sqrt();
-            let rmtl = tau - rmst;
-            RmstArm {
-                name: c.name().to_string(),
-                rmst,
-                std_err: se,
-                rmst_interval: ConfidenceInterval::new(rmst - z * se, rmst + z * se, self.level),
-                rmtl_interval: ConfidenceInterval::new(rmtl - z * se, rmtl + z * se, self.level),
-                tau,
-            }
-        };
-        let arms = [arm(c0), arm(c1)];
+        let arms = [self.arm(c0, tau, z), self.arm(c1, tau, z)];
         let (v0, v1) = (arms[0].std_err.powi(2), arms[1].std_err.powi(2));
         let difference = contrast(
             arms[1].rmst - arms[0].rmst,
@@ -293,6 +238,67 @@ impl RmstComparison {
             level: self.level,
         })
     }
+
+    /// τ and whether it was specified: the given τ, checked to be positive,
+    /// finite and at most `limit`, or else `limit` (the [`TauRule`]'s).
+    fn tau_within(&self, limit: f64) -> Result<(f64, bool)> {
+        let Some(tau) = self.tau else {
+            return Ok((limit, false));
+        };
+        if !(tau > 0.0 && tau.is_finite()) {
+            return Err(ErrorDetail::InvalidParameter {
+                what: "tau",
+                constraint: "positive and finite",
+                value: tau,
+            }
+            .into());
+        }
+        if tau > limit {
+            return Err(ErrorDetail::InvalidParameter {
+                what: "tau",
+                constraint: "at most the largest time at which both arms' curves are estimated (see TauRule)",
+                value: tau,
+            }.into());
+        }
+        Ok((tau, true))
+    }
+
+    /// One arm's RMST up to `tau`, its standard error, and the intervals of
+    /// the RMST and the RMTL with the normal quantile `z`.
+    fn arm(&self, c: &SurvivalCurve, tau: f64, z: f64) -> RmstArm {
+        let (rmst, var) = rmst_and_variance(c, tau);
+        let se = var.sqrt();
+        let rmtl = tau - rmst;
+        RmstArm {
+            name: c.name().to_string(),
+            rmst,
+            std_err: se,
+            rmst_interval: ConfidenceInterval::new(rmst - z * se, rmst + z * se, self.level),
+            rmtl_interval: ConfidenceInterval::new(rmtl - z * se, rmtl + z * se, self.level),
+            tau,
+        }
+    }
+}
+
+/// RMST comparisons take unstratified data with exactly two groups.
+fn check_two_arms(data: &SurvivalData) -> Result<()> {
+    if data.n_strata() > 1 {
+        return Err(ErrorDetail::InvalidParameter {
+            what: "strata",
+            constraint: "absent (RMST comparison of two arms takes unstratified data)",
+            value: data.n_strata() as f64,
+        }
+        .into());
+    }
+    if data.n_groups() != 2 {
+        return Err(ErrorDetail::TooFewGroups {
+            what: "RMST comparison (exactly two groups)",
+            required: 2,
+            found: data.n_groups(),
+        }
+        .into());
+    }
+    Ok(())
 }
 
 /// A contrast on the test scale (`log_scale` for ratios), or `None` when it

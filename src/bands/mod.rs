@@ -6,7 +6,7 @@ mod critical;
 use crate::ErrorDetail;
 use std::time::{Duration, Instant};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::interval::{CiTransform, ConfidenceLevel};
 use crate::kaplan_meier::{ci_bounds, SurvivalCurve};
 use crate::rformat::{format_column, format_number};
@@ -340,85 +340,17 @@ impl ConfidenceBand {
     /// # Errors
     /// See the type's docs.
     pub fn fit(&self, curve: &SurvivalCurve) -> Result<SimultaneousBand> {
-        let time = curve.time();
-        let surv = curve.survival();
-        let sigma = curve.std_err_log();
-        let n_risk = curve.n_risk();
         let n_event = curve.n_event();
-        let n_censor = curve.n_censor();
-        let n: f64 = n_event.iter().zip(n_censor).map(|(d, c)| d + c).sum();
+        let n: f64 = n_event
+            .iter()
+            .zip(curve.n_censor())
+            .map(|(d, c)| d + c)
+            .sum();
         let (t_l, t_u) = match self.range {
             Some(r) => r,
-            None => {
-                let first = time
-                    .iter()
-                    .zip(n_event)
-                    .find(|(_, &d)| d > 0.0)
-                    .map(|(&t, _)| t)
-                    .ok_or(ErrorDetail::NoEvents {
-                        what: "a simultaneous confidence band",
-                    })?;
-                let last = time
-                    .iter()
-                    .zip(n_event)
-                    .zip(n_risk)
-                    .filter(|((_, &d), &r)| d > 0.0 && r > d)
-                    .map(|((&t, _), _)| t)
-                    .next_back()
-                    .unwrap_or(first);
-                (first, last)
-            }
+            None => default_range(curve.time(), n_event, curve.n_risk())?,
         };
-        if !(t_l.is_finite() && t_l >= 0.0) {
-            return Err(ErrorDetail::InvalidParameter {
-                what: "range lower",
-                constraint: "finite and non-negative",
-                value: t_l,
-            }
-            .into());
-        }
-        if !(t_u.is_finite() && t_u > t_l) {
-            return Err(ErrorDetail::InvalidParameter {
-                what: "range upper",
-                constraint: "finite and above the range's lower end",
-                value: t_u,
-            }
-            .into());
-        }
-        // The curve's row at or before t (None before the first row: S = 1, σ = 0).
-        let row_at = |t: f64| time.partition_point(|&x| x <= t).checked_sub(1);
-        let at = |t: f64| row_at(t).map_or((1.0, 0.0), |i| (surv[i], sigma[i]));
-        let (_, sigma_l) = at(t_l);
-        let (s_u, sigma_u) = at(t_u);
-        if !(s_u > 0.0 && sigma_u.is_finite()) {
-            return Err(ErrorDetail::InvalidParameter {
-                what: "range upper",
-                constraint: "before the curve reaches 0",
-                value: t_u,
-            }
-            .into());
-        }
-        if sigma_u == 0.0 {
-            return Err(ErrorDetail::InvalidParameter {
-                what: "range upper",
-                constraint: "at or after the first event time of the curve",
-                value: t_u,
-            }
-            .into());
-        }
-        let a = |s: f64| n * s * s / (1.0 + n * s * s);
-        let (a_l, a_u) = (a(sigma_l), a(sigma_u));
-        if self.kind == BandKind::EqualPrecision && a_l == 0.0 {
-            return Err(ErrorDetail::InvalidParameter {
-                what: "range lower",
-                constraint:
-                    "at or after the first event time for an equal-precision band (a_L > 0)",
-                value: t_l,
-            }
-            .into());
-        }
-        // a_U rounds to 1 only for a Greenwood sum beyond 1e16 / n.
-        self.kind.check_a(a_l, a_u)?;
+        let (a_l, a_u) = self.a_range(curve, n, t_l, t_u)?;
         let budget = Budget {
             start: Instant::now(),
             limit: self.time_limit,
@@ -426,12 +358,75 @@ impl ConfidenceBand {
         let crit = self
             .kind
             .critical_unchecked(self.confidence_level, a_l, a_u, &budget)?;
-        // Rows: t_L, then the curve's rows in (t_L, t_U].
-        let first = row_at(t_l).map_or(0, |i| i + 1);
-        let last = row_at(t_u).map_or(0, |i| i + 1);
+        let rows = self.rows(curve, n, crit, (t_l, t_u));
+        Ok(SimultaneousBand {
+            curve: curve.name().to_owned(),
+            kind: self.kind,
+            transform: self.transform,
+            confidence_level: self.confidence_level,
+            range: (t_l, t_u),
+            n,
+            a_lower: a_l,
+            a_upper: a_u,
+            critical_value: crit,
+            time: rows.time,
+            survival: rows.survival,
+            std_err_log: rows.std_err_log,
+            lower: rows.lower,
+            upper: rows.upper,
+        })
+    }
+
+    /// `a_L` and `a_U`, `a(t) = n σ²(t) / (1 + n σ²(t))`, at the ends of the
+    /// range `[t_l, t_u]`, after checking that the range is valid for the
+    /// curve and the band.
+    fn a_range(&self, curve: &SurvivalCurve, n: f64, t_l: f64, t_u: f64) -> Result<(f64, f64)> {
+        let invalid = |what, constraint, value| -> Error {
+            ErrorDetail::InvalidParameter {
+                what,
+                constraint,
+                value,
+            }
+            .into()
+        };
+        if !(t_l.is_finite() && t_l >= 0.0) {
+            return Err(invalid("range lower", "finite and non-negative", t_l));
+        }
+        if !(t_u.is_finite() && t_u > t_l) {
+            let constraint = "finite and above the range's lower end";
+            return Err(invalid("range upper", constraint, t_u));
+        }
+        let (_, sigma_l) = at(curve, t_l);
+        let (s_u, sigma_u) = at(curve, t_u);
+        if !(s_u > 0.0 && sigma_u.is_finite()) {
+            return Err(invalid("range upper", "before the curve reaches 0", t_u));
+        }
+        if sigma_u == 0.0 {
+            let constraint = "at or after the first event time of the curve";
+            return Err(invalid("range upper", constraint, t_u));
+        }
+        let a = |s: f64| n * s * s / (1.0 + n * s * s);
+        let (a_l, a_u) = (a(sigma_l), a(sigma_u));
+        if self.kind == BandKind::EqualPrecision && a_l == 0.0 {
+            let constraint =
+                "at or after the first event time for an equal-precision band (a_L > 0)";
+            return Err(invalid("range lower", constraint, t_l));
+        }
+        // a_U rounds to 1 only for a Greenwood sum beyond 1e16 / n.
+        self.kind.check_a(a_l, a_u)?;
+        Ok((a_l, a_u))
+    }
+
+    /// The band's rows: `t_L`, then the curve's rows in `(t_L, t_U]`, each
+    /// with its bounds at the critical value `crit`.
+    fn rows(&self, curve: &SurvivalCurve, n: f64, crit: f64, (t_l, t_u): (f64, f64)) -> Band {
+        let (time, surv, sigma) = (curve.time(), curve.survival(), curve.std_err_log());
+        let first = row_at(time, t_l).map_or(0, |i| i + 1);
+        let last = row_at(time, t_u).map_or(0, |i| i + 1);
+        let (s_l, sigma_l) = at(curve, t_l);
         let mut rows = Band {
             time: vec![t_l],
-            survival: vec![at(t_l).0],
+            survival: vec![s_l],
             std_err_log: vec![sigma_l],
             lower: Vec::new(),
             upper: Vec::new(),
@@ -450,23 +445,43 @@ impl ConfidenceBand {
             rows.lower.push(lo);
             rows.upper.push(hi);
         }
-        Ok(SimultaneousBand {
-            curve: curve.name().to_owned(),
-            kind: self.kind,
-            transform: self.transform,
-            confidence_level: self.confidence_level,
-            range: (t_l, t_u),
-            n,
-            a_lower: a_l,
-            a_upper: a_u,
-            critical_value: crit,
-            time: rows.time,
-            survival: rows.survival,
-            std_err_log: rows.std_err_log,
-            lower: rows.lower,
-            upper: rows.upper,
-        })
+        rows
     }
+}
+
+/// km.ci's default range: the first event time to the last event time with
+/// subjects remaining after it (the first event time when there is none).
+fn default_range(time: &[f64], n_event: &[f64], n_risk: &[f64]) -> Result<(f64, f64)> {
+    let first = time
+        .iter()
+        .zip(n_event)
+        .find(|(_, &d)| d > 0.0)
+        .map(|(&t, _)| t)
+        .ok_or(ErrorDetail::NoEvents {
+            what: "a simultaneous confidence band",
+        })?;
+    let last = time
+        .iter()
+        .zip(n_event)
+        .zip(n_risk)
+        .filter(|((_, &d), &r)| d > 0.0 && r > d)
+        .map(|((&t, _), _)| t)
+        .next_back()
+        .unwrap_or(first);
+    Ok((first, last))
+}
+
+/// The curve's row at or before `t` (None before the first row).
+fn row_at(time: &[f64], t: f64) -> Option<usize> {
+    time.partition_point(|&x| x <= t).checked_sub(1)
+}
+
+/// `S` and `σ` (on the log scale) at `t`: those of the row at or before
+/// `t`, or `(1, 0)` before the first row.
+fn at(curve: &SurvivalCurve, t: f64) -> (f64, f64) {
+    row_at(curve.time(), t).map_or((1.0, 0.0), |i| {
+        (curve.survival()[i], curve.std_err_log()[i])
+    })
 }
 
 /// The columns of a band while it is built.

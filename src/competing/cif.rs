@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use crate::builder::setters;
 use crate::competing::gray::{gray_tests, GrayTest};
 use crate::competing::table::{CellRows, CompetingRisksTable, Runs};
 use crate::competing::{CompetingRisksData, MAX_GRAY_GROUPS};
@@ -135,30 +136,20 @@ impl CumulativeIncidence {
         Self::default()
     }
 
-    /// Level of the pointwise intervals (default 0.95).
-    pub fn confidence_level(mut self, level: ConfidenceLevel) -> Self {
-        self.level = level;
-        self
-    }
+    setters! {
+        /// Level of the pointwise intervals (default 0.95).
+        pub fn confidence_level(mut self, level: ConfidenceLevel) -> Self { self.level }
 
-    /// Scale of the pointwise intervals (default log, as survfit).
-    pub fn transform(mut self, transform: CiTransform) -> Self {
-        self.transform = transform;
-        self
-    }
+        /// Scale of the pointwise intervals (default log, as survfit).
+        pub fn transform(mut self, transform: CiTransform) -> Self { self.transform }
 
-    /// Near-tie rule (default [`TimeFix::Tolerance`], survfit's `timefix =
-    /// TRUE`; [`TimeFix::Exact`] compares times as cmprsk does).
-    pub fn time_fix(mut self, time_fix: TimeFix) -> Self {
-        self.time_fix = time_fix;
-        self
-    }
+        /// Near-tie rule (default [`TimeFix::Tolerance`], survfit's `timefix =
+        /// TRUE`; [`TimeFix::Exact`] compares times as cmprsk does).
+        pub fn time_fix(mut self, time_fix: TimeFix) -> Self { self.time_fix }
 
-    /// The power `ρ` of Gray's weight `(1 − F̂(t−))^ρ` (cmprsk's `rho`,
-    /// default 0); must be finite.
-    pub fn rho(mut self, rho: f64) -> Self {
-        self.rho = rho;
-        self
+        /// The power `ρ` of Gray's weight `(1 − F̂(t−))^ρ` (cmprsk's `rho`,
+        /// default 0); must be finite.
+        pub fn rho(mut self, rho: f64) -> Self { self.rho }
     }
 
     /// Fits the curves of every group and cause, and Gray's test of each

@@ -5,9 +5,10 @@ use crate::ErrorDetail;
 use std::fmt;
 
 use super::simon::TwoStageDesign;
-use super::{binom_pmf, check_open_unit, column_decimals};
+use super::{binom_pmf, check_open_unit};
 use crate::error::Result;
 use crate::interval::{ConfidenceInterval, ConfidenceLevel};
+use crate::rformat::{format_column, format_number};
 use crate::special::{increasing_root_in_unit_interval, ln_dhyper};
 
 /// The analysis of a completed two-stage trial (Koyama & Chen 2008;
@@ -245,8 +246,8 @@ impl fmt::Display for TwoStageInference {
         let names = [
             "pumvue".to_owned(),
             "p.value".to_owned(),
-            format!("{}% LCL", super::fmt_signif(100.0 * a, 7)),
-            format!("{}% UCL", super::fmt_signif(100.0 * (1.0 - a), 7)),
+            format!("{}% LCL", format_number(100.0 * a, 7)),
+            format!("{}% UCL", format_number(100.0 * (1.0 - a), 7)),
         ];
         let values = [
             self.umvue,
@@ -254,8 +255,7 @@ impl fmt::Display for TwoStageInference {
             self.interval.lower(),
             self.interval.upper(),
         ];
-        let d = column_decimals(&values, 7);
-        let cells: Vec<String> = values.iter().map(|v| format!("{v:.d$}")).collect();
+        let cells = format_column(&values, 7);
         let w = names
             .iter()
             .map(String::len)

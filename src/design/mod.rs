@@ -23,9 +23,10 @@ pub use survival::{
     SurvivalSampleSizeMethod, SurvivalSampleSizeResult,
 };
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::rformat::format_number;
 use crate::special::ln_dbinom;
 use crate::ErrorDetail;
 
@@ -103,18 +104,72 @@ impl SearchInputs {
         check_parameter("nmax", self.nmax as f64, nmax_ok, constraint)
     }
 
-    /// The error of a search that ran out of time after `reached` of the
-    /// `nmax` sizes (`unit`).
-    pub(crate) fn stopped(&self, what: &'static str, unit: &'static str, reached: u64) -> Error {
-        ErrorDetail::SearchStopped {
+    /// Checks the inputs ([`check`](Self::check)) and starts the clock of
+    /// the search `what`, which counts its progress in `unit`.
+    pub(crate) fn start(
+        &self,
+        max_nmax: u64,
+        constraint: &'static str,
+        what: &'static str,
+        unit: &'static str,
+    ) -> Result<SearchClock<'_>> {
+        let start = Instant::now();
+        self.check(max_nmax, constraint)?;
+        Ok(SearchClock {
+            inputs: self,
+            start,
             what,
-            limit_ms: self.time_limit.as_millis().min(u64::MAX as u128) as u64,
             unit,
-            reached,
-            target: self.nmax,
-        }
-        .into()
+        })
     }
+}
+
+/// The time budget of a running phase II search.
+pub(crate) struct SearchClock<'a> {
+    inputs: &'a SearchInputs,
+    start: Instant,
+    what: &'static str,
+    unit: &'static str,
+}
+
+impl SearchClock<'_> {
+    /// `Ok` while the time limit has not passed; after it, the error of a
+    /// search that stopped after `reached` of the `nmax` sizes.
+    pub(crate) fn check(&self, reached: u64) -> Result<()> {
+        let inp = self.inputs;
+        if self.start.elapsed() <= inp.time_limit {
+            return Ok(());
+        }
+        Err(ErrorDetail::SearchStopped {
+            what: self.what,
+            limit_ms: inp.time_limit.as_millis().min(u64::MAX as u128) as u64,
+            unit: self.unit,
+            reached,
+            target: inp.nmax,
+        }
+        .into())
+    }
+}
+
+/// Writes the head of clinfun's `print.ph2simon` (the title line, the two
+/// response rates and the two error rates), shared by both phase II designs.
+pub(crate) fn write_phase2_head(
+    f: &mut std::fmt::Formatter<'_>,
+    title: &str,
+    [p0, p1, alpha, beta]: [f64; 4],
+) -> std::fmt::Result {
+    writeln!(f)?;
+    writeln!(f, " {title} ")?;
+    writeln!(f)?;
+    writeln!(f, "Unacceptable response rate:  {} ", format_number(p0, 7))?;
+    writeln!(f, "Desirable response rate:  {} ", format_number(p1, 7))?;
+    writeln!(
+        f,
+        "Error rates: alpha =  {} ; beta =  {} ",
+        format_number(alpha, 7),
+        format_number(beta, 7)
+    )?;
+    writeln!(f)
 }
 
 /// The binomial probabilities `P(X = x)`, `x = 0..=m`, for `X ~ Bin(m, p)`
@@ -146,63 +201,6 @@ pub(crate) fn lower_tails(pmf: &[f64]) -> Vec<f64> {
         tails.push(acc);
     }
     tails
-}
-
-/// R's way of printing a number with `digits` significant digits (what
-/// `print(x)` and `cat(x)` show with the default `digits = 7`): trailing
-/// zeros dropped, fixed notation unless the number is very small or large.
-pub(crate) fn fmt_signif(x: f64, digits: usize) -> String {
-    if !x.is_finite() {
-        return if x.is_nan() {
-            "NaN".into()
-        } else if x > 0.0 {
-            "Inf".into()
-        } else {
-            "-Inf".into()
-        };
-    }
-    if x == 0.0 {
-        return "0".into();
-    }
-    let (sig, exp) = sig_digits(x, digits);
-    if !(-5..15).contains(&exp) {
-        // R writes at least two exponent digits: 1.5e-08, 2e+20.
-        let s = format!("{:.*e}", sig.saturating_sub(1), x);
-        let (mantissa, e) = s.split_once('e').expect("exponent format has an e");
-        let e: i32 = e.parse().expect("exponent is an integer");
-        let sign = if e < 0 { '-' } else { '+' };
-        return format!("{mantissa}e{sign}{:02}", e.abs());
-    }
-    let decimals = (sig as i32 - 1 - exp).max(0) as usize;
-    format!("{x:.decimals$}")
-}
-
-/// Decimals R uses for a column of numbers printed with `digits`
-/// significant digits (`print(matrix, digits = )`): the most any element
-/// needs to show its own significant digits.
-pub(crate) fn column_decimals(values: &[f64], digits: usize) -> usize {
-    values
-        .iter()
-        .filter(|v| v.is_finite() && **v != 0.0)
-        .map(|&v| {
-            let (sig, exp) = sig_digits(v, digits);
-            (sig as i32 - 1 - exp).max(0) as usize
-        })
-        .max()
-        .unwrap_or(0)
-}
-
-/// The number of significant digits (at most `digits`, trailing zeros
-/// dropped) of `x` rounded to `digits` significant digits, and the decimal
-/// exponent of the rounded value.
-fn sig_digits(x: f64, digits: usize) -> (usize, i32) {
-    let digits = digits.clamp(1, 17);
-    let s = format!("{:.*e}", digits - 1, x.abs());
-    let (mantissa, exp) = s.split_once('e').expect("exponent format has an e");
-    let exp: i32 = exp.parse().expect("exponent is an integer");
-    let trimmed = mantissa.replace('.', "");
-    let sig = trimmed.trim_end_matches('0').len().max(1);
-    (sig, exp)
 }
 
 /// Writes one line per `(label, value)`: the label carries its own padding,
@@ -249,21 +247,4 @@ pub(crate) fn write_table(
         writeln!(f)?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn r_number_formats() {
-        assert_eq!(fmt_signif(0.1, 7), "0.1");
-        assert_eq!(fmt_signif(0.05, 7), "0.05");
-        assert_eq!(fmt_signif(227.61866, 7), "227.6187");
-        assert_eq!(fmt_signif(30.0, 7), "30");
-        assert_eq!(fmt_signif(1.5e-8, 7), "1.5e-08");
-        assert_eq!(column_decimals(&[0.7361, 0.549], 4), 4);
-        assert_eq!(column_decimals(&[15.0079, 19.5144], 4), 2);
-        assert_eq!(column_decimals(&[1.0, 10.0], 4), 0);
-    }
 }

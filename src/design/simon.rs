@@ -2,15 +2,14 @@
 //! given design and the exhaustive search for the optimal, minimax and
 //! admissible designs.
 
-use crate::builder::setters;
+use crate::builder::{getters, setters};
 use crate::ErrorDetail;
 use std::fmt;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use super::{
-    binom_pmf, column_decimals, fmt_signif, lower_tails, upper_tails, write_table, SearchInputs,
-};
+use super::{binom_pmf, lower_tails, upper_tails, write_phase2_head, write_table, SearchInputs};
 use crate::error::{Error, Result};
+use crate::rformat::{format_column, format_number};
 
 /// The largest `nmax` [`SimonSearch`] accepts (clinfun's `ph2simon` stops
 /// at the same bound): the search keeps binomial tables of `nmax²/2`
@@ -228,9 +227,9 @@ impl fmt::Display for TwoStageCharacteristics {
     /// Like clinfun's `oc.twostage.bdry` named vector (7 significant digits).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let cells = [
-            fmt_signif(self.rejection_probability, 7),
-            fmt_signif(self.early_termination, 7),
-            fmt_signif(self.expected_size, 7),
+            format_number(self.rejection_probability, 7),
+            format_number(self.early_termination, 7),
+            format_number(self.expected_size, 7),
         ];
         let names = ["P(reject H0 | p)", "PET(p)", "EN(p)"];
         let widths: Vec<usize> = names
@@ -351,26 +350,20 @@ impl SimonSearch {
     /// # Errors
     /// See the type's docs.
     pub fn search(&self) -> Result<SimonDesigns> {
-        let start = Instant::now();
         let inp = &self.inputs;
-        inp.check(MAX_SIMON_NMAX, "in 1..=1000")?;
-        let nmax = inp.nmax;
         let what = "Simon two-stage design";
+        let clock = inp.start(MAX_SIMON_NMAX, "in 1..=1000", what, "maximum sizes n")?;
+        let nmax = inp.nmax;
         let no_design = ErrorDetail::NoFeasibleDesign { what, nmax };
         let n_lo =
             ump_lower_bound(inp.p0, inp.p1, inp.alpha, inp.beta, nmax).ok_or(no_design.clone())?;
         let tables = [Tables::new(inp.p0, nmax), Tables::new(inp.p1, nmax)];
-        let stopped = |reached: u64| inp.stopped(what, "maximum sizes n", reached);
-        if start.elapsed() > inp.time_limit {
-            return Err(stopped(n_lo - 1));
-        }
+        clock.check(n_lo - 1)?;
         let mut per_size: Vec<SimonDesign> = Vec::new();
         for n in n_lo.max(2)..=nmax {
             let mut best: Option<SimonDesign> = None;
             for n1 in 1..n {
-                if start.elapsed() > inp.time_limit {
-                    return Err(stopped(n - 1));
-                }
+                clock.check(n - 1)?;
                 best_with_first_stage(inp, &tables, n, n1, &mut best);
             }
             if let Some(b) = best {
@@ -624,11 +617,12 @@ impl SimonDesigns {
             .first()
             .expect("a search result has a design")
     }
-    /// The admissible designs, from the minimax (q = 1) to the optimal
-    /// (q = 0), each with its [`weight_range`](SimonDesign::weight_range).
-    pub fn admissible(&self) -> &[SimonDesign] {
-        &self.admissible
+    getters! {
+        /// The admissible designs, from the minimax (q = 1) to the optimal
+        /// (q = 0), each with its [`weight_range`](SimonDesign::weight_range).
+        pub fn admissible(&self) -> &[SimonDesign] { &self.admissible }
     }
+
     /// For each feasible `n ≤ nmax` in increasing order, the design of that
     /// size with the smallest `EN(p0)` (not all are admissible: their
     /// `weight_range()` is then `None`).
@@ -644,47 +638,29 @@ impl SimonDesigns {
             })
             .collect()
     }
-    /// The null response rate `p0`.
-    pub fn p0(&self) -> f64 {
-        self.p0
-    }
-    /// The alternative response rate `p1`.
-    pub fn p1(&self) -> f64 {
-        self.p1
-    }
-    /// The nominal one-sided type I error.
-    pub fn alpha(&self) -> f64 {
-        self.alpha
-    }
-    /// The nominal type II error.
-    pub fn beta(&self) -> f64 {
-        self.beta
-    }
-    /// The largest total size searched.
-    pub fn nmax(&self) -> u64 {
-        self.nmax
+    getters! {
+        /// The null response rate `p0`.
+        pub fn p0(&self) -> f64 { self.p0 }
+
+        /// The alternative response rate `p1`.
+        pub fn p1(&self) -> f64 { self.p1 }
+
+        /// The nominal one-sided type I error.
+        pub fn alpha(&self) -> f64 { self.alpha }
+
+        /// The nominal type II error.
+        pub fn beta(&self) -> f64 { self.beta }
+
+        /// The largest total size searched.
+        pub fn nmax(&self) -> u64 { self.nmax }
     }
 }
 
 impl fmt::Display for SimonDesigns {
     /// clinfun's `print.ph2simon`, then the admissible designs.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f)?;
-        writeln!(f, " Simon 2-stage Phase II design ")?;
-        writeln!(f)?;
-        writeln!(
-            f,
-            "Unacceptable response rate:  {} ",
-            fmt_signif(self.p0, 7)
-        )?;
-        writeln!(f, "Desirable response rate:  {} ", fmt_signif(self.p1, 7))?;
-        writeln!(
-            f,
-            "Error rates: alpha =  {} ; beta =  {} ",
-            fmt_signif(self.alpha, 7),
-            fmt_signif(self.beta, 7)
-        )?;
-        writeln!(f)?;
+        let rates = [self.p0, self.p1, self.alpha, self.beta];
+        write_phase2_head(f, "Simon 2-stage Phase II design", rates)?;
         let shown = [("Optimal", self.optimal()), ("Minimax", self.minimax())];
         design_table(f, &shown, false)?;
         writeln!(f)?;
@@ -728,22 +704,23 @@ fn design_table(
 ) -> fmt::Result {
     let en: Vec<f64> = shown.iter().map(|s| s.1.expected_size).collect();
     let pet: Vec<f64> = shown.iter().map(|s| s.1.early_termination).collect();
-    let (den, dpet) = (column_decimals(&en, 4), column_decimals(&pet, 4));
+    let (en, pet) = (format_column(&en, 4), format_column(&pet, 4));
     let mut header = vec!["r1", "n1", "r", "n", "EN(p0)", "PET(p0)"];
     if with_q {
         header.extend(["qLo", "qHi"]);
     }
     let rows: Vec<(String, Vec<String>)> = shown
         .iter()
-        .map(|(name, d)| {
+        .enumerate()
+        .map(|(i, (name, d))| {
             let t = d.design;
             let mut cells = vec![
                 t.r1.to_string(),
                 t.n1.to_string(),
                 t.r.to_string(),
                 t.n.to_string(),
-                format!("{:.den$}", d.expected_size),
-                format!("{:.dpet$}", d.early_termination),
+                en[i].clone(),
+                pet[i].clone(),
             ];
             if with_q {
                 let (lo, hi) = d.weight_range;

@@ -1,12 +1,13 @@
 //! Exact single-stage phase II designs (A'Hern 2001).
 
-use crate::builder::setters;
+use crate::builder::{getters, setters};
 use crate::ErrorDetail;
 use std::fmt;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use super::{binom_pmf, fmt_signif, upper_tails, SearchInputs};
+use super::{binom_pmf, upper_tails, write_phase2_head, SearchInputs};
 use crate::error::Result;
+use crate::rformat::format_number;
 
 /// The largest `nmax` [`SingleStageSearch`] accepts: 10⁶ (each size costs
 /// `O(n)` binomial terms).
@@ -90,14 +91,11 @@ impl SingleStageSearch {
     /// # Errors
     /// See the type's docs.
     pub fn search(&self) -> Result<SingleStageDesign> {
-        let start = Instant::now();
         let inp = &self.inputs;
-        inp.check(MAX_SINGLE_STAGE_NMAX, "in 1..=1000000")?;
         let what = "single-stage design";
+        let clock = inp.start(MAX_SINGLE_STAGE_NMAX, "in 1..=1000000", what, "sizes n")?;
         for n in 1..=inp.nmax {
-            if start.elapsed() > inp.time_limit {
-                return Err(inp.stopped(what, "sizes n", n - 1));
-            }
+            clock.check(n - 1)?;
             let up0 = upper_tails(&binom_pmf(n, inp.p0));
             // up0[k] = P(X > k) = P(X ≥ k + 1); r = k + 1.
             let k = (0..=n as usize)
@@ -143,59 +141,38 @@ pub struct SingleStageDesign {
 }
 
 impl SingleStageDesign {
-    /// Number of patients.
-    pub fn n(&self) -> u64 {
-        self.n
-    }
-    /// A'Hern's `r`: reject H0 with at least this many responses.
-    pub fn r(&self) -> u64 {
-        self.r
-    }
-    /// The exact type I error `P(X ≥ r | p0)`.
-    pub fn type_i_error(&self) -> f64 {
-        self.type_i_error
-    }
-    /// The exact power `P(X ≥ r | p1)`.
-    pub fn power(&self) -> f64 {
-        self.power
-    }
-    /// The null response rate.
-    pub fn p0(&self) -> f64 {
-        self.p0
-    }
-    /// The alternative response rate.
-    pub fn p1(&self) -> f64 {
-        self.p1
-    }
-    /// The nominal type I error.
-    pub fn alpha(&self) -> f64 {
-        self.alpha
-    }
-    /// The nominal type II error.
-    pub fn beta(&self) -> f64 {
-        self.beta
+    getters! {
+        /// Number of patients.
+        pub fn n(&self) -> u64 { self.n }
+
+        /// A'Hern's `r`: reject H0 with at least this many responses.
+        pub fn r(&self) -> u64 { self.r }
+
+        /// The exact type I error `P(X ≥ r | p0)`.
+        pub fn type_i_error(&self) -> f64 { self.type_i_error }
+
+        /// The exact power `P(X ≥ r | p1)`.
+        pub fn power(&self) -> f64 { self.power }
+
+        /// The null response rate.
+        pub fn p0(&self) -> f64 { self.p0 }
+
+        /// The alternative response rate.
+        pub fn p1(&self) -> f64 { self.p1 }
+
+        /// The nominal type I error.
+        pub fn alpha(&self) -> f64 { self.alpha }
+
+        /// The nominal type II error.
+        pub fn beta(&self) -> f64 { self.beta }
     }
 }
 
 impl fmt::Display for SingleStageDesign {
     /// In the layout of clinfun's `print.ph2simon`, with A'Hern's `n` and `r`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f)?;
-        writeln!(f, " A'Hern exact single-stage Phase II design ")?;
-        writeln!(f)?;
-        writeln!(
-            f,
-            "Unacceptable response rate:  {} ",
-            fmt_signif(self.p0, 7)
-        )?;
-        writeln!(f, "Desirable response rate:  {} ", fmt_signif(self.p1, 7))?;
-        writeln!(
-            f,
-            "Error rates: alpha =  {} ; beta =  {} ",
-            fmt_signif(self.alpha, 7),
-            fmt_signif(self.beta, 7)
-        )?;
-        writeln!(f)?;
+        let rates = [self.p0, self.p1, self.alpha, self.beta];
+        write_phase2_head(f, "A'Hern exact single-stage Phase II design", rates)?;
         writeln!(
             f,
             "n = {}; reject H0 with at least r = {} responses",
@@ -204,8 +181,8 @@ impl fmt::Display for SingleStageDesign {
         writeln!(
             f,
             "P(reject H0 | p0) = {}; P(reject H0 | p1) = {}",
-            fmt_signif(self.type_i_error, 4),
-            fmt_signif(self.power, 4)
+            format_number(self.type_i_error, 4),
+            format_number(self.power, 4)
         )
     }
 }

@@ -7,8 +7,9 @@ use crate::builder::setters;
 use crate::ErrorDetail;
 use std::fmt;
 
-use super::{check_error_rate, check_parameter, fmt_signif, write_labelled};
+use super::{check_error_rate, check_parameter, write_labelled};
 use crate::error::Result;
+use crate::rformat::format_number;
 use crate::special::{norm_cdf, norm_quantile, norm_sf};
 
 /// One- or two-sided significance level of a planned test (rpact's and
@@ -315,16 +316,16 @@ impl fmt::Display for LogRankEventsResult {
             &[
                 (
                     "Hazard ratio:                          ",
-                    fmt_signif(p.hazard_ratio, 7),
+                    format_number(p.hazard_ratio, 7),
                 ),
-                (&type_i, fmt_signif(p.alpha, 7)),
+                (&type_i, format_number(p.alpha, 7)),
                 (
                     "Power:                                 ",
-                    fmt_signif(p.power, 7),
+                    format_number(p.power, 7),
                 ),
                 (
                     "Allocation ratio (experimental/control): ",
-                    fmt_signif(p.allocation_ratio, 7),
+                    format_number(p.allocation_ratio, 7),
                 ),
                 (
                     "Number of events:                      ",
@@ -579,41 +580,41 @@ impl fmt::Display for SurvivalSampleSizeResult {
             &[
                 (
                     "Hazard ratio                  H1/H0=",
-                    format!("{}/1", fmt_signif(p.hazard_ratio, 4)),
+                    format!("{}/1", format_number(p.hazard_ratio, 4)),
                 ),
                 (
                     "Study duration:                   T=",
-                    fmt_signif(self.study_duration(), 4),
+                    format_number(self.study_duration(), 4),
                 ),
                 (
                     "Accrual duration:                   ",
-                    fmt_signif(p.accrual_time, 4),
+                    format_number(p.accrual_time, 4),
                 ),
                 (
                     "Min. end-of-study follow-up: minfup=",
-                    fmt_signif(p.follow_up, 4),
+                    format_number(p.follow_up, 4),
                 ),
                 (
                     "Expected events (total, H1):        ",
-                    fmt_signif(self.events, 6),
+                    format_number(self.events, 6),
                 ),
                 (
                     "Expected sample size (total):       ",
-                    fmt_signif(self.patients, 7),
+                    format_number(self.patients, 7),
                 ),
                 (
                     "Control event rate:         lambdaC=",
-                    fmt_signif(p.control_hazard, 4),
+                    format_number(p.control_hazard, 4),
                 ),
                 (
                     "Dropout rate:                   eta=",
-                    fmt_signif(p.dropout_hazard, 4),
+                    format_number(p.dropout_hazard, 4),
                 ),
                 (
                     "Power:                 100*(1-beta)=",
-                    format!("{}%", fmt_signif(100.0 * p.power, 4)),
+                    format!("{}%", format_number(100.0 * p.power, 4)),
                 ),
-                (&type_i, format!("{}%", fmt_signif(100.0 * p.alpha, 4))),
+                (&type_i, format!("{}%", format_number(100.0 * p.alpha, 4))),
             ],
         )?;
         if p.allocation_ratio == 1.0 {
@@ -622,7 +623,7 @@ impl fmt::Display for SurvivalSampleSizeResult {
             writeln!(
                 f,
                 "Randomization (exp./control): ratio={}",
-                fmt_signif(p.allocation_ratio, 4)
+                format_number(p.allocation_ratio, 4)
             )
         }
     }

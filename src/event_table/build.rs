@@ -6,11 +6,10 @@
 
 use super::{check_entries, check_names, Columns, EventTable, LOOSE_BOUND_GROUPS, MAX_CELLS};
 use crate::data::SurvivalData;
-use crate::error::Result;
+use crate::error::{within_budget, Result};
 use crate::sweep::timefix::{distinct_time_mean, TieRule, TimeFix};
 use crate::sweep::union::{union, Bucket, TimeList};
 use crate::sweep::{Keyed, Layout, Runs};
-use crate::ErrorDetail;
 
 /// An observation in a bucket: a sort key (time bits shifted left, event flag
 /// in bit 0) and, for weighted data, its weight.
@@ -156,16 +155,13 @@ impl EventTable {
     ) -> Result<Self> {
         let k = data.n_groups();
         let n_strata = data.n_strata();
-        let n_cells = k.saturating_mul(n_strata);
-        if n_cells > MAX_CELLS {
-            return Err(ErrorDetail::BudgetExceeded {
-                what: "event table (strata x groups)",
-                limit: MAX_CELLS as u64,
-                unit: "cells",
-                progress: None,
-            }
-            .into());
-        }
+        let n_cells = k.saturating_mul(n_strata) as u64;
+        within_budget(
+            "event table (strata x groups)",
+            n_cells,
+            MAX_CELLS as u64,
+            "cells",
+        )?;
         check_names(&data.group_names(), &data.stratum_names())?;
         let buckets = Buckets::sort(data, make);
         let mut table = EventTable::empty(&data.group_names(), &data.stratum_names());

@@ -21,7 +21,7 @@ pub use crate::sweep::timefix::{TimeFix, TIMEFIX_TOLERANCE};
 pub use counts::{CountRow, MAX_WHOLE_COUNT_SUM};
 pub use view::{GroupCounts, StratumTable};
 
-use crate::error::Result;
+use crate::error::{within_budget, Result};
 use crate::ErrorDetail;
 
 /// Distinct times with, per stratum and group, the number at risk, the events,
@@ -242,17 +242,13 @@ pub(crate) fn check_names<S: AsRef<str>>(groups: &[S], strata: &[S]) -> Result<(
 }
 
 fn check_entries(entries: usize) -> Result<()> {
-    if entries > MAX_TABLE_ENTRIES {
-        Err(ErrorDetail::BudgetExceeded {
-            what: "event table (rows x groups)",
-            limit: MAX_TABLE_ENTRIES as u64,
-            unit: "entries",
-            progress: None,
-        }
-        .into())
-    } else {
-        Ok(())
-    }
+    let limit = MAX_TABLE_ENTRIES as u64;
+    within_budget(
+        "event table (rows x groups)",
+        entries as u64,
+        limit,
+        "entries",
+    )
 }
 
 /// Per-stratum, per-group count columns under construction.

@@ -8,6 +8,7 @@ use super::confint::ci_bounds;
 use super::fit::CurveInfo;
 use super::quantile::{findq_band, Quantile, Shape};
 use super::sketch::Sketch;
+use crate::builder::{getters, renamed};
 use crate::curve_counts::{Column, Counts, Cursor};
 use crate::error::Result;
 use crate::event_table::GroupCounts;
@@ -52,9 +53,9 @@ pub struct KaplanMeierFit {
 }
 
 impl KaplanMeierFit {
-    /// The curves, group-major (then stratum), in level order.
-    pub fn curves(&self) -> &[SurvivalCurve] {
-        &self.curves
+    getters! {
+        /// The curves, group-major (then stratum), in level order.
+        pub fn curves(&self) -> &[SurvivalCurve] { &self.curves }
     }
 
     /// The curve with the given name, if any.
@@ -62,21 +63,16 @@ impl KaplanMeierFit {
         self.curves.iter().find(|c| c.name == name)
     }
 
-    /// Level of the pointwise intervals.
-    pub fn confidence_level(&self) -> ConfidenceLevel {
-        self.conf_level
+    getters! {
+        /// Level of the pointwise intervals.
+        pub fn confidence_level(&self) -> ConfidenceLevel { self.conf_level }
+
+        /// Transform of the pointwise intervals.
+        pub fn transform(&self) -> CiTransform { self.transform }
     }
 
-    /// Deprecated alias of [`confidence_level`](Self::confidence_level).
-    #[deprecated(since = "0.2.0", note = "renamed to `confidence_level` (docs/api.md)")]
-    #[doc(hidden)]
-    pub fn conf_level(&self) -> ConfidenceLevel {
-        self.confidence_level()
-    }
-
-    /// Transform of the pointwise intervals.
-    pub fn transform(&self) -> CiTransform {
-        self.transform
+    renamed! {
+        pub fn conf_level(&self) -> ConfidenceLevel { self.confidence_level() }
     }
 
     /// The largest row time over all curves: R's "common" truncation time
@@ -285,35 +281,25 @@ impl SurvivalCurve {
         }
     }
 
-    /// The curve's name: the group name, the stratum name, or
-    /// `"group, stratum"` when the data have both.
-    pub fn name(&self) -> &str {
-        &self.name
-    }
+    getters! {
+        /// The curve's name: the group name, the stratum name, or
+        /// `"group, stratum"` when the data have both.
+        pub fn name(&self) -> &str { &self.name }
 
-    /// The group name (`"all"` when ungrouped).
-    pub fn group(&self) -> &str {
-        &self.group
-    }
+        /// The group name (`"all"` when ungrouped).
+        pub fn group(&self) -> &str { &self.group }
 
-    /// The stratum name (`"all"` when unstratified).
-    pub fn stratum(&self) -> &str {
-        &self.stratum
-    }
+        /// The stratum name (`"all"` when unstratified).
+        pub fn stratum(&self) -> &str { &self.stratum }
 
-    /// Number of rows (steps).
-    pub fn len(&self) -> usize {
-        self.time.len()
-    }
+        /// Number of rows (steps).
+        pub fn len(&self) -> usize { self.time.len() }
 
-    /// Always false: a fitted curve has at least one row.
-    pub fn is_empty(&self) -> bool {
-        self.time.is_empty()
-    }
+        /// Always false: a fitted curve has at least one row.
+        pub fn is_empty(&self) -> bool { self.time.is_empty() }
 
-    /// Row times (R's `time`).
-    pub fn time(&self) -> &[f64] {
-        &self.time
+        /// Row times (R's `time`).
+        pub fn time(&self) -> &[f64] { &self.time }
     }
 
     /// The last row time.
@@ -346,9 +332,9 @@ impl SurvivalCurve {
             .get_or_init(|| self.counts.column(Column::Censored))
     }
 
-    /// The survival estimate `S(t)` after each time (R's `surv`).
-    pub fn survival(&self) -> &[f64] {
-        &self.surv
+    getters! {
+        /// The survival estimate `S(t)` after each time (R's `surv`).
+        pub fn survival(&self) -> &[f64] { &self.surv }
     }
 
     /// Greenwood standard error of `−log S(t)`, the cumulative-hazard scale
@@ -401,21 +387,16 @@ impl SurvivalCurve {
         (cumhaz, std_err)
     }
 
-    /// Level of the stored pointwise intervals.
-    pub fn confidence_level(&self) -> ConfidenceLevel {
-        self.conf_level
+    getters! {
+        /// Level of the stored pointwise intervals.
+        pub fn confidence_level(&self) -> ConfidenceLevel { self.conf_level }
+
+        /// Transform of the stored pointwise intervals.
+        pub fn transform(&self) -> CiTransform { self.transform }
     }
 
-    /// Deprecated alias of [`confidence_level`](Self::confidence_level).
-    #[deprecated(since = "0.2.0", note = "renamed to `confidence_level` (docs/api.md)")]
-    #[doc(hidden)]
-    pub fn conf_level(&self) -> ConfidenceLevel {
-        self.confidence_level()
-    }
-
-    /// Transform of the stored pointwise intervals.
-    pub fn transform(&self) -> CiTransform {
-        self.transform
+    renamed! {
+        pub fn conf_level(&self) -> ConfidenceLevel { self.confidence_level() }
     }
 
     /// Lower pointwise confidence bounds at the fit's level and transform
@@ -892,49 +873,31 @@ pub struct SurvivalAtTime {
 }
 
 impl SurvivalAtTime {
-    /// The requested time.
-    pub fn time(&self) -> f64 {
-        self.time
+    getters! {
+        /// The requested time.
+        pub fn time(&self) -> f64 { self.time }
+
+        /// Number (or weight) at risk at the time (R's `n.risk`).
+        pub fn n_risk(&self) -> f64 { self.n_risk }
+
+        /// Events since the previous requested time (R's `n.event`).
+        pub fn n_event(&self) -> f64 { self.n_event }
+
+        /// Censorings since the previous requested time (R's `n.censor`).
+        pub fn n_censor(&self) -> f64 { self.n_censor }
+
+        /// The survival estimate (R's `surv`).
+        pub fn survival(&self) -> f64 { self.survival }
+
+        /// Standard error of the survival estimate (R's `summary()$std.err`).
+        pub fn std_err_surv(&self) -> f64 { self.std_err_surv }
+
+        /// The pointwise confidence interval.
+        pub fn confidence_interval(&self) -> ConfidenceInterval { self.ci }
     }
 
-    /// Number (or weight) at risk at the time (R's `n.risk`).
-    pub fn n_risk(&self) -> f64 {
-        self.n_risk
-    }
-
-    /// Events since the previous requested time (R's `n.event`).
-    pub fn n_event(&self) -> f64 {
-        self.n_event
-    }
-
-    /// Censorings since the previous requested time (R's `n.censor`).
-    pub fn n_censor(&self) -> f64 {
-        self.n_censor
-    }
-
-    /// The survival estimate (R's `surv`).
-    pub fn survival(&self) -> f64 {
-        self.survival
-    }
-
-    /// Standard error of the survival estimate (R's `summary()$std.err`).
-    pub fn std_err_surv(&self) -> f64 {
-        self.std_err_surv
-    }
-
-    /// The pointwise confidence interval.
-    pub fn confidence_interval(&self) -> ConfidenceInterval {
-        self.ci
-    }
-
-    /// Deprecated alias of [`confidence_interval`](Self::confidence_interval).
-    #[deprecated(
-        since = "0.2.0",
-        note = "renamed to `confidence_interval` (docs/api.md)"
-    )]
-    #[doc(hidden)]
-    pub fn ci(&self) -> ConfidenceInterval {
-        self.confidence_interval()
+    renamed! {
+        pub fn ci(&self) -> ConfidenceInterval { self.confidence_interval() }
     }
 }
 
@@ -972,18 +935,14 @@ pub struct RestrictedMean {
 }
 
 impl RestrictedMean {
-    /// The truncation time τ.
-    pub fn tau(&self) -> f64 {
-        self.tau
-    }
+    getters! {
+        /// The truncation time τ.
+        pub fn tau(&self) -> f64 { self.tau }
 
-    /// `∫₀^τ S(t) dt` (R's `rmean`).
-    pub fn estimate(&self) -> f64 {
-        self.estimate
-    }
+        /// `∫₀^τ S(t) dt` (R's `rmean`).
+        pub fn estimate(&self) -> f64 { self.estimate }
 
-    /// Its standard error (R's `se(rmean)`).
-    pub fn std_err(&self) -> f64 {
-        self.std_err
+        /// Its standard error (R's `se(rmean)`).
+        pub fn std_err(&self) -> f64 { self.std_err }
     }
 }

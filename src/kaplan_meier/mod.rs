@@ -21,6 +21,7 @@ pub use curve::{KaplanMeierFit, RestrictedMean, SurvivalAtTime, SurvivalCurve};
 pub use quantile::{Quantile, QUANTILE_TOLERANCE};
 pub use rows::CurveRow;
 
+use crate::builder::{renamed, setters};
 use crate::data::SurvivalData;
 use crate::error::Result;
 use crate::event_table::{EventTable, TimeFix};
@@ -113,30 +114,20 @@ impl KaplanMeier {
         Self::default()
     }
 
-    /// Level of the pointwise intervals (R's `conf.int`, default 0.95).
-    pub fn confidence_level(mut self, level: ConfidenceLevel) -> Self {
-        self.conf_level = level;
-        self
+    setters! {
+        /// Level of the pointwise intervals (R's `conf.int`, default 0.95).
+        pub fn confidence_level(mut self, level: ConfidenceLevel) -> Self { self.conf_level }
+
+        /// Scale of the pointwise intervals (R's `conf.type`, default log).
+        pub fn transform(mut self, transform: CiTransform) -> Self { self.transform }
+
+        /// Near-tie rule used by [`fit`](Self::fit) (R's `timefix`, default
+        /// [`TimeFix::Tolerance`]). Ignored by [`fit_table`](Self::fit_table).
+        pub fn time_fix(mut self, time_fix: TimeFix) -> Self { self.time_fix }
     }
 
-    /// Deprecated alias of [`confidence_level`](Self::confidence_level).
-    #[deprecated(since = "0.2.0", note = "renamed to `confidence_level` (docs/api.md)")]
-    #[doc(hidden)]
-    pub fn conf_level(self, level: ConfidenceLevel) -> Self {
-        self.confidence_level(level)
-    }
-
-    /// Scale of the pointwise intervals (R's `conf.type`, default log).
-    pub fn transform(mut self, transform: CiTransform) -> Self {
-        self.transform = transform;
-        self
-    }
-
-    /// Near-tie rule used by [`fit`](Self::fit) (R's `timefix`, default
-    /// [`TimeFix::Tolerance`]). Ignored by [`fit_table`](Self::fit_table).
-    pub fn time_fix(mut self, time_fix: TimeFix) -> Self {
-        self.time_fix = time_fix;
-        self
+    renamed! {
+        pub fn conf_level(self, level: ConfidenceLevel) -> Self { self.confidence_level(level) }
     }
 
     /// Fits one curve per group (and stratum) of the data.

@@ -344,12 +344,10 @@ pub(super) fn findq_with(
     prefix: &dyn Prefix,
 ) -> f64 {
     let tol = QUANTILE_TOLERANCE;
-    let pre = shape.prefix;
-    let y_of = |v: f64| 1.0 - v;
     // Extremes over all non-NaN y (y₀ = 0 is the prefix's smallest).
     let (mut ymin, mut ymax) = (0.0_f64, shape.ymax);
     for &v in tail {
-        let y = y_of(v);
+        let y = 1.0 - v;
         if !y.is_nan() {
             ymin = ymin.min(y);
             ymax = ymax.max(y);
@@ -364,7 +362,44 @@ pub(super) fn findq_with(
             Some(k) => time.get(k).copied().unwrap_or(f64::NAN),
         }
     };
-    let approx = |shift: f64| -> Option<usize> {
+    let search = Approx {
+        pre: shape.prefix,
+        tail,
+        prefix,
+        p,
+        range: (ymin, ymax),
+    };
+    let ylast = last_kept(shape, tail, prefix);
+    let at = |i: Option<usize>| i.map_or(f64::NAN, x);
+    let i1 = search.first_row(tol);
+    let i2 = search.first_row(-tol);
+    let mut quant = midpoint(at(i1), at(i2));
+    if p == 0.0 {
+        quant = 0.0;
+    }
+    if !ylast.is_nan() && (p - ylast).abs() < tol {
+        quant = midpoint(at(i1), time.last().copied().unwrap_or(0.0));
+    }
+    quant
+}
+
+/// R's `approx(y + shift, 1:n, p, "constant", f = 1)` over `y = 1 − band`
+/// kept by `duplicated()`: the prefix searched through `prefix`, the tail
+/// (from row `pre` on) scanned.
+struct Approx<'a> {
+    pre: usize,
+    tail: &'a [f64],
+    prefix: &'a dyn Prefix,
+    p: f64,
+    /// The smallest and largest non-NaN `y`.
+    range: (f64, f64),
+}
+
+impl Approx<'_> {
+    /// The index (in `c(0, time)`) of the row R's `approx` picks with
+    /// `shift`, or `None` when `p` is outside the shifted range.
+    fn first_row(&self, shift: f64) -> Option<usize> {
+        let (p, (ymin, ymax)) = (self.p, self.range);
         if p < ymin + shift || p > ymax + shift {
             return None;
         }
@@ -374,17 +409,17 @@ pub(super) fn findq_with(
         let in_head: Option<(usize, f64)> = if shift >= p {
             Some((0, 0.0))
         } else {
-            prefix.first(&below)
+            self.prefix.first(&below)
         };
         // The tail's smallest qualifying value, first row on ties.
         let mut best: Option<(f64, usize)> = None;
-        for (i, &v) in tail.iter().enumerate() {
-            let y = y_of(v);
+        for (i, &v) in self.tail.iter().enumerate() {
+            let y = 1.0 - v;
             if y.is_nan() || below(y) {
                 continue;
             }
             if best.is_none_or(|(bv, _)| y < bv) {
-                best = Some((y, pre + 1 + i));
+                best = Some((y, self.pre + 1 + i));
             }
         }
         match (in_head, best) {
@@ -393,9 +428,13 @@ pub(super) fn findq_with(
             (None, Some((_, tj))) => Some(tj),
             (None, None) => None,
         }
-    };
-    // R's y[n]: the value whose first occurrence is the latest.
-    let mut ylast: Option<f64> = None;
+    }
+}
+
+/// R's `y[n]` after `duplicated()`: the value whose first occurrence is the
+/// latest (`y = 1 − band`).
+fn last_kept(shape: &Shape, tail: &[f64], prefix: &dyn Prefix) -> f64 {
+    let y_of = |v: f64| 1.0 - v;
     for i in (0..tail.len()).rev() {
         let y = y_of(tail[i]);
         let seen = if y.is_nan() {
@@ -404,28 +443,14 @@ pub(super) fn findq_with(
             prefix.contains(y) || tail[..i].iter().any(|v| y_of(*v) == y)
         };
         if !seen {
-            ylast = Some(y);
-            break;
+            return y;
         }
     }
-    let ylast = ylast.unwrap_or(
-        if shape.nan_at != usize::MAX && shape.nan_at > shape.ymax_at {
-            f64::NAN
-        } else {
-            shape.ymax
-        },
-    );
-    let at = |i: Option<usize>| i.map_or(f64::NAN, x);
-    let i1 = approx(tol);
-    let i2 = approx(-tol);
-    let mut quant = midpoint(at(i1), at(i2));
-    if p == 0.0 {
-        quant = 0.0;
+    if shape.nan_at != usize::MAX && shape.nan_at > shape.ymax_at {
+        f64::NAN
+    } else {
+        shape.ymax
     }
-    if !ylast.is_nan() && (p - ylast).abs() < tol {
-        quant = midpoint(at(i1), time.last().copied().unwrap_or(0.0));
-    }
-    quant
 }
 
 /// A quantile of the survival time with its confidence interval.

@@ -2,6 +2,7 @@
 
 use super::sketch::{SketchBuilder, Walk};
 use super::SurvivalCurve;
+use crate::builder::getters;
 
 /// One row of a Kaplan-Meier curve: a distinct exit time with its counts,
 /// the estimate, both standard errors and the pointwise bounds (one row of
@@ -48,49 +49,33 @@ pub struct CurveRow {
 }
 
 impl CurveRow {
-    /// The row's time (R's `time`).
-    pub fn time(&self) -> f64 {
-        self.time
-    }
+    getters! {
+        /// The row's time (R's `time`).
+        pub fn time(&self) -> f64 { self.time }
 
-    /// Number (or weight) at risk just before the time (R's `n.risk`).
-    pub fn n_risk(&self) -> f64 {
-        self.n_risk
-    }
+        /// Number (or weight) at risk just before the time (R's `n.risk`).
+        pub fn n_risk(&self) -> f64 { self.n_risk }
 
-    /// Events at the time (R's `n.event`).
-    pub fn n_event(&self) -> f64 {
-        self.n_event
-    }
+        /// Events at the time (R's `n.event`).
+        pub fn n_event(&self) -> f64 { self.n_event }
 
-    /// Censored at the time (R's `n.censor`).
-    pub fn n_censor(&self) -> f64 {
-        self.n_censor
-    }
+        /// Censored at the time (R's `n.censor`).
+        pub fn n_censor(&self) -> f64 { self.n_censor }
 
-    /// The Kaplan-Meier estimate after the time (R's `surv`).
-    pub fn survival(&self) -> f64 {
-        self.survival
-    }
+        /// The Kaplan-Meier estimate after the time (R's `surv`).
+        pub fn survival(&self) -> f64 { self.survival }
 
-    /// Greenwood standard error on the log scale (R's `fit$std.err`).
-    pub fn std_err_log(&self) -> f64 {
-        self.std_err_log
-    }
+        /// Greenwood standard error on the log scale (R's `fit$std.err`).
+        pub fn std_err_log(&self) -> f64 { self.std_err_log }
 
-    /// Standard error of the estimate (R's `summary(fit)$std.err`).
-    pub fn std_err_surv(&self) -> f64 {
-        self.std_err_surv
-    }
+        /// Standard error of the estimate (R's `summary(fit)$std.err`).
+        pub fn std_err_surv(&self) -> f64 { self.std_err_surv }
 
-    /// Lower pointwise bound (R's `lower`).
-    pub fn lower(&self) -> f64 {
-        self.lower
-    }
+        /// Lower pointwise bound (R's `lower`).
+        pub fn lower(&self) -> f64 { self.lower }
 
-    /// Upper pointwise bound (R's `upper`).
-    pub fn upper(&self) -> f64 {
-        self.upper
+        /// Upper pointwise bound (R's `upper`).
+        pub fn upper(&self) -> f64 { self.upper }
     }
 }
 

@@ -356,6 +356,22 @@ mod tests {
         a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan())
     }
 
+    /// A row's nine columns, as bits.
+    fn bits(r: &crate::CurveRow) -> [u64; 9] {
+        [
+            r.time(),
+            r.n_risk(),
+            r.n_event(),
+            r.n_censor(),
+            r.survival(),
+            r.std_err_log(),
+            r.std_err_surv(),
+            r.lower(),
+            r.upper(),
+        ]
+        .map(f64::to_bits)
+    }
+
     /// The streamed rows and the sketched quantiles equal the kept columns
     /// and the quantiles read off them, bit for bit, on curves of every
     /// kind: ties or not, weights, a last row with `n = d` (S = 0, NaN
@@ -438,38 +454,11 @@ mod tests {
                     lower[i],
                     upper[i],
                 ];
-                let got = [
-                    r.time(),
-                    r.n_risk(),
-                    r.n_event(),
-                    r.n_censor(),
-                    r.survival(),
-                    r.std_err_log(),
-                    r.std_err_surv(),
-                    r.lower(),
-                    r.upper(),
-                ];
-                for (g, w) in got.iter().zip(want) {
-                    assert_eq!(g.to_bits(), w.to_bits(), "case {case}, row {i}");
-                }
+                assert_eq!(bits(r), want.map(f64::to_bits), "case {case}, row {i}");
             }
             assert!(streamed.cache.sketch.get().is_some());
             assert!(streamed.kept_columns().is_none());
             // Rows read from the kept columns: the same.
-            let bits = |r: &crate::CurveRow| {
-                [
-                    r.time(),
-                    r.n_risk(),
-                    r.n_event(),
-                    r.n_censor(),
-                    r.survival(),
-                    r.std_err_log(),
-                    r.std_err_surv(),
-                    r.lower(),
-                    r.upper(),
-                ]
-                .map(f64::to_bits)
-            };
             assert!(kept.rows().map(|r| bits(&r)).eq(rows.iter().map(bits)));
             // Probabilities on the grid and on the band values themselves.
             let mut probs = vec![0.0, 1e-9, 0.1, 0.25, 0.5, 0.5 + 1e-9, 0.75, 0.9, 1.0];

@@ -135,21 +135,9 @@ impl HazardRatio {
         self.ci
     }
 
-    /// Deprecated alias of [`std_err_log`](Self::std_err_log).
-    #[deprecated(since = "0.2.0", note = "renamed to `std_err_log` (docs/api.md)")]
-    #[doc(hidden)]
-    pub fn se_log(&self) -> f64 {
-        self.std_err_log()
-    }
-
-    /// Deprecated alias of [`confidence_interval`](Self::confidence_interval).
-    #[deprecated(
-        since = "0.2.0",
-        note = "renamed to `confidence_interval` (docs/api.md)"
-    )]
-    #[doc(hidden)]
-    pub fn ci(&self) -> ConfidenceInterval {
-        self.confidence_interval()
+    renamed! {
+        pub fn se_log(&self) -> f64 { self.std_err_log() }
+        pub fn ci(&self) -> ConfidenceInterval { self.confidence_interval() }
     }
 }
 
@@ -225,11 +213,8 @@ impl TrendTest {
         1
     }
 
-    /// Deprecated alias of [`statistic`](Self::statistic).
-    #[deprecated(since = "0.2.0", note = "renamed to `statistic` (docs/api.md)")]
-    #[doc(hidden)]
-    pub fn chisq(&self) -> f64 {
-        self.statistic()
+    renamed! {
+        pub fn chisq(&self) -> f64 { self.statistic() }
     }
 
     /// Two-sided p-value, `P(χ²₁ ≥ χ²)`.

@@ -1,8 +1,9 @@
 //! The log-rank family of tests (R's `survdiff`), with weights, strata,
 //! pairwise comparisons, a trend test and hazard-ratio estimates.
 
+use crate::builder::renamed;
 use crate::data::SurvivalData;
-use crate::error::Result;
+use crate::error::{within_budget, Result};
 use crate::event_table::{EventTable, TimeFix};
 use crate::interval::{Alternative, ConfidenceInterval, ConfidenceLevel};
 use crate::special::{chisq_sf, norm_cdf as normal_lower, norm_sf as normal_upper};
@@ -459,16 +460,12 @@ fn check_budget_within(table: &EventTable, m: usize, tests: u64, limit: u64) -> 
     let cost = table_rows(table)
         .saturating_mul(m.saturating_mul(m))
         .saturating_mul(tests);
-    if cost > limit {
-        return Err(ErrorDetail::BudgetExceeded {
-            what: "log-rank variance accumulation",
-            limit,
-            unit: "row-group² operations",
-            progress: None,
-        }
-        .into());
-    }
-    Ok(())
+    within_budget(
+        "log-rank variance accumulation",
+        cost,
+        limit,
+        "row-group² operations",
+    )
 }
 
 fn check_groups(k: usize) -> Result<()> {
@@ -480,16 +477,8 @@ fn check_groups(k: usize) -> Result<()> {
         }
         .into());
     }
-    if k > MAX_GROUPS {
-        return Err(ErrorDetail::BudgetExceeded {
-            what: "log-rank test (number of groups)",
-            limit: MAX_GROUPS as u64,
-            unit: "groups",
-            progress: None,
-        }
-        .into());
-    }
-    Ok(())
+    let what = "log-rank test (number of groups)";
+    within_budget(what, k as u64, MAX_GROUPS as u64, "groups")
 }
 
 /// The result of a (weighted, stratified) log-rank test: R's `survdiff` value.
@@ -603,11 +592,8 @@ impl LogRankResult {
         self.chisq
     }
 
-    /// Deprecated alias of [`statistic`](Self::statistic).
-    #[deprecated(since = "0.2.0", note = "renamed to `statistic` (docs/api.md)")]
-    #[doc(hidden)]
-    pub fn chisq(&self) -> f64 {
-        self.statistic()
+    renamed! {
+        pub fn chisq(&self) -> f64 { self.statistic() }
     }
 
     /// Degrees of freedom: groups with positive expected count minus one

@@ -123,11 +123,8 @@ impl PairwiseComparison {
         self.test.chisq
     }
 
-    /// Deprecated alias of [`statistic`](Self::statistic).
-    #[deprecated(since = "0.2.0", note = "renamed to `statistic` (docs/api.md)")]
-    #[doc(hidden)]
-    pub fn chisq(&self) -> f64 {
-        self.statistic()
+    renamed! {
+        pub fn chisq(&self) -> f64 { self.statistic() }
     }
 
     /// The unadjusted p-value.

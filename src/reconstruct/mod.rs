@@ -11,7 +11,7 @@ use std::fmt;
 use std::ops::Range;
 
 use crate::data::SurvivalData;
-use crate::error::Result;
+use crate::error::{within_budget, Result};
 use crate::kaplan_meier::KaplanMeier;
 
 pub use self::csv::{read_at_risk_csv, read_webplotdigitizer_csv, DigitisedArm};
@@ -339,15 +339,8 @@ impl Reconstruct {
     /// # Errors
     /// As listed on [`Reconstruct`].
     pub fn fit(&self, clicks: &[(f64, f64)], at_risk: &AtRiskTable) -> Result<Reconstruction> {
-        if at_risk.count[0] > MAX_PATIENTS {
-            return Err(ErrorDetail::BudgetExceeded {
-                what: "reconstruction (patients at time 0)",
-                limit: MAX_PATIENTS,
-                unit: "patients",
-                progress: None,
-            }
-            .into());
-        }
+        let what = "reconstruction (patients at time 0)";
+        within_budget(what, at_risk.count[0], MAX_PATIENTS, "patients")?;
         let (cleaned, cleaning) = clean::clean(clicks, self.scale)?;
         let ranges = clean::index_table(&cleaned, at_risk);
         let settings = guyot::Settings {
