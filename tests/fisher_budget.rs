@@ -242,9 +242,15 @@ fn monte_carlo_counts_exact_ties() {
     assert_mc_near_exact(&t, 20_000, 3);
 }
 
-/// Asserts that the Monte Carlo p with `b` tables lies within 4 standard
+/// Asserts that the Monte Carlo p with `b` tables lies within 6 standard
 /// errors of the exact p (the standard error at least `1 / b`, so an exact
-/// p of 1 must be met exactly).
+/// p of 1 must be met exactly). Six, not four: the property test below draws
+/// a fresh table and seed on every run, and 4 standard errors are crossed by
+/// chance about once in 16 000 draws (3 x 4 table [[2,0,0,0],[0,1,0,0],
+/// [1,2,1,2]], seed 573: z = 4.75; over seeds 0..1000 its z has mean 0.003
+/// and standard deviation 1.05, so the sampler is unbiased; R's
+/// `simulate.p.value` agrees with the exact 0.5476). A biased sampler is
+/// still caught: 6 standard errors at B = 20 000 is at most 0.021.
 fn assert_mc_near_exact(t: &ContingencyTable, b: u64, seed: u64) {
     let exact = FisherExactRxc::default().test(t).unwrap().p_value();
     let mc = FisherExactRxc::default()
@@ -256,7 +262,7 @@ fn assert_mc_near_exact(t: &ContingencyTable, b: u64, seed: u64) {
         assert_eq!(mc.p_value(), 1.0, "{t:?}");
     } else {
         assert!(
-            (mc.p_value() - exact).abs() <= 4.0 * se.max(1.0 / b as f64),
+            (mc.p_value() - exact).abs() <= 6.0 * se.max(1.0 / b as f64),
             "{t:?}: monte carlo {} vs exact {exact}",
             mc.p_value()
         );
@@ -264,7 +270,7 @@ fn assert_mc_near_exact(t: &ContingencyTable, b: u64, seed: u64) {
 }
 
 /// Every 2 x 2, 2 x 3 and 3 x 3 table of zeros and ones: Monte Carlo within
-/// 4 standard errors of the exact p (ties are everywhere in such tables).
+/// 6 standard errors of the exact p (ties are everywhere in such tables).
 #[test]
 fn monte_carlo_matches_exact_on_all_zero_one_tables() {
     for (r, c) in [(2usize, 2usize), (2, 3), (3, 3)] {
@@ -282,7 +288,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
     /// Small tables (cells 0..4, up to 3 x 4): Monte Carlo with B = 20,000
-    /// within 4 standard errors of the exact p.
+    /// within 6 standard errors of the exact p.
     #[test]
     fn monte_carlo_matches_exact_on_small_tables(
         r in 2usize..4, c in 2usize..5, seed in 0u64..1000,

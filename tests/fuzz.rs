@@ -476,8 +476,15 @@ proptest! {
                         let ci = d.confidence_interval();
                         assert_contains("risk difference", ci.lower(), d.estimate(), ci.upper());
                     }
-                    if let Ok(c) = compare_proportions(&p, &q, level) {
-                        assert_p("compare p", c.fisher().p_value());
+                    // Fisher's 2 x 2 at totals near 2^53 with balanced margins
+                    // costs seconds in a release build and 15-20 s in a debug
+                    // one (its documented cost grows as the standard deviation
+                    // of the count, ~sqrt(N)): past this harness's hang
+                    // detector, so the totals compared here stop at 2^40.
+                    if n + n2 <= 1 << 40 {
+                        if let Ok(c) = compare_proportions(&p, &q, level) {
+                            assert_p("compare p", c.fisher().p_value());
+                        }
                     }
                 }
             }

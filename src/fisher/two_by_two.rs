@@ -361,6 +361,16 @@ impl FisherResult {
 /// the remainder is below 2^-60 of the sum. Roots are found by safeguarded
 /// Newton iteration on `ln ψ` to a few ulps.
 ///
+/// # Cost
+/// Each tail sum visits the terms that carry its mass: about as many as a
+/// few dozen standard deviations of `X`, `√(k m n (N − k) / N³)`, and far
+/// fewer when a margin is small. Tables up to a few million subjects take
+/// milliseconds; at the largest totals accepted (near 2^53) with balanced
+/// margins, the complete result (p-value, conditional MLE, exact interval)
+/// takes about 5 s in a release build on a 2-core 2026 virtual machine
+/// (total 6.4e14: 4.4–4.9 s, measured 2026-12-06), where R's `fisher.test`
+/// allocates the whole support and stops. There is no time limit.
+///
 /// # Conventions
 /// Matches R's `fisher.test` (p-values to 1e-10 relative or better, the
 /// estimate and interval to the precision R's `uniroot` allows, about 1e-4;
