@@ -3,9 +3,12 @@
 //! alternative).
 
 mod hyper;
+mod odds_ratio;
+mod p_value;
 mod rxc;
 #[cfg(feature = "serde")]
 mod table;
+mod table_2x2;
 mod two_by_two;
 mod unconditional;
 
@@ -15,9 +18,8 @@ pub use self::rxc::{
 };
 #[cfg(feature = "serde")]
 pub(crate) use self::table::check_stored_total;
-pub use self::two_by_two::{
-    fisher_exact, FisherExact, FisherResult, NullOddsRatio, PValueKind, Table2x2,
-};
+pub use self::table_2x2::Table2x2;
+pub use self::two_by_two::{fisher_exact, FisherExact, FisherResult, NullOddsRatio, PValueKind};
 pub use self::unconditional::{
     barnard_exact, boschloo_exact, Barnard, BergerBoos, Boschloo, BoschlooTwoSided,
     UnconditionalMethod, UnconditionalResult, WaldVariance, BOSCHLOO_TIE_REL, CERTIFIED_REL_TOL,

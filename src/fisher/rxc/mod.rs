@@ -13,7 +13,9 @@ use std::time::{Duration, Instant};
 use crate::builder::setters;
 use crate::error::{BudgetProgress, Error, ErrorKind, Result};
 use crate::fisher::hyper::{Hyper, SUM_REL_CUTOFF};
-use crate::fisher::two_by_two::{p_value as p_value_2x2, PValueKind, MAX_EXACT_TOTAL};
+use crate::fisher::p_value::p_value as p_value_2x2;
+use crate::fisher::table_2x2::MAX_EXACT_TOTAL;
+use crate::fisher::two_by_two::PValueKind;
 use crate::interval::Alternative;
 use crate::special::{chisq_sf, ln_dhyper, ln_factorial};
 

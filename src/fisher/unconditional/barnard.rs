@@ -9,7 +9,7 @@ use super::table::{ln_pmf_row, Groups};
 use super::{finish, Deadline, LogSum, UnconditionalMethod, UnconditionalResult, WaldVariance};
 use super::{BergerBoos, DEFAULT_TIME_LIMIT};
 use crate::error::Result;
-use crate::fisher::two_by_two::Table2x2;
+use crate::fisher::table_2x2::Table2x2;
 use crate::interval::Alternative;
 
 /// The Wald statistics of two tables are compared in floating point when

@@ -8,7 +8,7 @@ use super::table::{ln_pmf_row, Groups};
 use super::{finish, Deadline, LogSum, UnconditionalMethod, UnconditionalResult};
 use super::{BergerBoos, BoschlooTwoSided, DEFAULT_TIME_LIMIT};
 use crate::error::Result;
-use crate::fisher::two_by_two::Table2x2;
+use crate::fisher::table_2x2::Table2x2;
 use crate::interval::Alternative;
 use crate::special::ln_add_exp;
 

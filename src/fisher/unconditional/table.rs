@@ -4,7 +4,7 @@
 
 use super::MAX_REGION_TABLES;
 use crate::error::Result;
-use crate::fisher::two_by_two::Table2x2;
+use crate::fisher::table_2x2::Table2x2;
 use crate::special::ln_dhyper;
 use crate::ErrorDetail;
 
