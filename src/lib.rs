@@ -223,8 +223,8 @@ pub use crate::fisher::{
 };
 pub use crate::fisher::{
     fisher_exact, fisher_exact_rxc, ContingencyTable, FisherExact, FisherExactRxc, FisherResult,
-    NullOddsRatio, PValueKind, RxcMethod, RxcResult, Table2x2, DEFAULT_MAX_BYTES,
-    DEFAULT_RXC_TIME_LIMIT,
+    NullOddsRatio, PValueKind, RxcMethod, RxcResult, Table2x2, DEFAULT_2X2_TIME_LIMIT,
+    DEFAULT_MAX_BYTES, DEFAULT_RXC_TIME_LIMIT,
 };
 pub use crate::interval::{Alternative, CiTransform, ConfidenceInterval, ConfidenceLevel};
 pub use crate::kaplan_meier::{

@@ -337,3 +337,74 @@ fn strong_association_tables_are_exact_under_the_default_budget() {
     assert_eq!(n, 8);
     println!("strong 3 x 3 and job vs R: {n} cases, worst rel err {worst:e}");
 }
+
+/// The 2 x 2 test at the largest totals (2⁵³ with all four cells equal
+/// takes 32 s in a release build) stops at its time limit: a limit of a
+/// nanosecond refuses the first pass and reports no stage finished; a
+/// limit of 300 ms on a table whose complete result takes seconds in a
+/// debug build (total 2⁴², each pass a few million terms) stops within a
+/// pass of it, or finishes (a fast machine) with a p-value.
+#[test]
+fn two_by_two_stops_at_its_time_limit() {
+    use survkit::{FisherExact, Table2x2};
+    let huge = Table2x2::new([[1 << 51, 1 << 51], [1 << 51, 1 << 51]]).unwrap();
+    let e = FisherExact::default()
+        .time_limit(Duration::from_nanos(1))
+        .test(&huge)
+        .unwrap_err();
+    let ErrorDetail::BudgetExceeded {
+        what,
+        unit,
+        ref progress,
+        ..
+    } = *e.detail()
+    else {
+        panic!("{e:?}");
+    };
+    assert_eq!(
+        (what, unit),
+        ("Fisher's exact test (2 x 2)", "milliseconds")
+    );
+    let p = progress
+        .as_ref()
+        .expect("a stopped test says how far it got");
+    assert_eq!(p.done, 0);
+    assert!(
+        e.to_string().contains("raise FisherExact::time_limit"),
+        "{e}"
+    );
+
+    let big = Table2x2::new([[1 << 40, 1 << 40], [1 << 40, 1 << 40]]).unwrap();
+    let start = Instant::now();
+    let res = FisherExact::default().time_limit(LIMIT).test(&big);
+    // one pass of this table, in a debug build on a loaded machine
+    assert!(
+        start.elapsed() < LIMIT + Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+    match res {
+        Ok(r) => assert!((r.p_value() - 1.0).abs() < 1e-9, "{}", r.p_value()),
+        Err(e) => {
+            let ErrorDetail::BudgetExceeded {
+                limit,
+                ref progress,
+                ..
+            } = *e.detail()
+            else {
+                panic!("{e:?}");
+            };
+            assert_eq!(limit, 300);
+            assert!(progress.as_ref().is_some_and(|p| p.done < 3));
+        }
+    }
+}
+
+#[test]
+fn two_by_two_default_time_limit_is_ten_seconds() {
+    assert_eq!(survkit::DEFAULT_2X2_TIME_LIMIT, Duration::from_secs(10));
+    // ordinary tables are unaffected: the founding study's age row
+    let t = survkit::Table2x2::new([[0, 10], [5, 4]]).unwrap();
+    let r = survkit::fisher_exact(&t).unwrap();
+    assert!((r.p_value() - 0.010835913312693499).abs() < 1e-15);
+}

@@ -11,6 +11,9 @@
 //! come from Loader's saddle-point log-density, so no walk ever crosses the
 //! whole support (counts up to 2^53 are fine).
 
+use std::cell::Cell;
+use std::time::{Duration, Instant};
+
 use crate::special::ln_dhyper;
 
 /// Stop summing when the geometric bound on the remainder falls below this
@@ -39,6 +42,11 @@ pub(crate) struct Hyper {
     cache_lo: f64,
     /// `ratio(cache_lo + i)`, precomputed for the window the root finders use
     cache: Vec<f64>,
+    /// When the passes started and how long they may take (the 2 x 2
+    /// test's time limit); `None`: no limit.
+    clock: Option<(Instant, Duration)>,
+    /// Set by the first pass refused because the time was up.
+    expired: Cell<bool>,
 }
 
 /// Sums over one pass, centred at `x` (the observed count): all terms are
@@ -148,7 +156,36 @@ impl Hyper {
             hi,
             cache_lo: 0.0,
             cache: Vec::new(),
+            clock: None,
+            expired: Cell::new(false),
         }
+    }
+
+    /// Limits the passes to `limit` from now: once it has passed, every
+    /// [`pass`](Self::pass) and tail sum returns its first term only, at
+    /// once, and [`expired`](Self::expired) says so. The clock is read once
+    /// a pass (a pass at the largest tables takes about 1.5 s).
+    pub(crate) fn set_time_limit(&mut self, limit: Duration) {
+        self.clock = Some((Instant::now(), limit));
+    }
+
+    /// Whether a pass was cut short by the time limit: every value computed
+    /// from this distribution since is meaningless.
+    pub(crate) fn expired(&self) -> bool {
+        self.expired.get()
+    }
+
+    /// Whether the time is up (and remembers it).
+    fn out_of_time(&self) -> bool {
+        if self.expired.get() {
+            return true;
+        }
+        let Some((start, limit)) = self.clock else {
+            return false;
+        };
+        let up = start.elapsed() > limit;
+        self.expired.set(up);
+        up
     }
 
     /// Precomputes the term ratios for `u` within `half_width` of `x` (the
@@ -237,6 +274,9 @@ impl Hyper {
             x,
         };
         acc.add(mode, 1.0);
+        if self.out_of_time() {
+            return acc.m;
+        }
         acc = self.walk(mode, ln_psi, true, cut, acc);
         self.walk(mode, ln_psi, false, cut, acc).m
     }
@@ -253,6 +293,9 @@ impl Hyper {
     }
 
     fn tail_from(&self, start: f64, ln_psi: f64, up: bool) -> f64 {
+        if self.out_of_time() {
+            return 1.0;
+        }
         self.walk(start, ln_psi, up, SUM_REL_CUTOFF, Sum(1.0)).0
     }
 

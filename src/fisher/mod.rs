@@ -19,7 +19,10 @@ pub use self::rxc::{
 #[cfg(feature = "serde")]
 pub(crate) use self::table::check_stored_total;
 pub use self::table_2x2::Table2x2;
-pub use self::two_by_two::{fisher_exact, FisherExact, FisherResult, NullOddsRatio, PValueKind};
+pub use self::two_by_two::{
+    fisher_exact, FisherExact, FisherResult, NullOddsRatio, PValueKind,
+    DEFAULT_TIME_LIMIT as DEFAULT_2X2_TIME_LIMIT,
+};
 pub use self::unconditional::{
     barnard_exact, boschloo_exact, Barnard, BergerBoos, Boschloo, BoschlooTwoSided,
     UnconditionalMethod, UnconditionalResult, WaldVariance, BOSCHLOO_TIE_REL, CERTIFIED_REL_TOL,

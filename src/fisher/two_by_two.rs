@@ -4,7 +4,9 @@
 //! (`odds_ratio.rs`).
 
 use crate::builder::setters;
-use crate::error::Result;
+use std::time::Duration;
+
+use crate::error::{BudgetProgress, Result};
 use crate::fisher::hyper::Hyper;
 use crate::interval::{Alternative, ConfidenceInterval, ConfidenceLevel};
 use crate::ErrorDetail;
@@ -14,6 +16,16 @@ use super::odds_ratio::{
 };
 use super::p_value::p_value;
 use super::table_2x2::Table2x2;
+
+/// Default wall-clock budget of [`FisherExact::test`]: 10 seconds. Tables of
+/// a few million subjects take milliseconds; the budget matters only near
+/// the largest totals accepted (see the `# Cost` of [`FisherExact`]).
+pub const DEFAULT_TIME_LIMIT: Duration = Duration::from_secs(10);
+
+/// What a stopped 2 x 2 test suggests.
+const TIME_FIX: &str = "raise FisherExact::time_limit (the cost grows as the standard \
+    deviation of the first cell, about sqrt(N)/4 with balanced margins), or test a table \
+    with a smaller total";
 
 /// Which p-value to report.
 ///
@@ -239,9 +251,12 @@ impl FisherResult {
 /// fewer when a margin is small. Tables up to a few million subjects take
 /// milliseconds; at the largest totals accepted (near 2^53) with balanced
 /// margins, the complete result (p-value, conditional MLE, exact interval)
-/// takes about 5 s in a release build on a 2-core 2026 virtual machine
-/// (total 6.4e14: 4.4–4.9 s, measured 2026-12-06), where R's `fisher.test`
-/// allocates the whole support and stops. There is no time limit.
+/// takes seconds in a release build on a 2-core 2026 virtual machine
+/// (measured 2026-12-06: total 2.8e14, 5.9 s; 6.4e14, 4.4–4.9 s; 2⁵³ with
+/// all four cells equal, 32 s), where R's `fisher.test` allocates the whole
+/// support and stops. [`time_limit`](Self::time_limit) (default
+/// [`DEFAULT_2X2_TIME_LIMIT`](crate::DEFAULT_2X2_TIME_LIMIT), 10 s) bounds
+/// it: the test stops with a budget error within one pass of the limit.
 ///
 /// # Conventions
 /// Matches R's `fisher.test` (p-values to 1e-10 relative or better, the
@@ -280,13 +295,26 @@ impl FisherResult {
 ///   doi:10.1002/0471249688
 /// - Loader, C. (2000). Fast and accurate computation of binomial
 ///   probabilities. <https://www.r-project.org/doc/reports/CLoader-dbinom-2002.pdf>
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 #[must_use]
 pub struct FisherExact {
     alternative: Alternative,
     conf_level: ConfidenceLevel,
     null_odds_ratio: NullOddsRatio,
     p_value_kind: PValueKind,
+    time_limit: Duration,
+}
+
+impl Default for FisherExact {
+    fn default() -> Self {
+        FisherExact {
+            alternative: Alternative::default(),
+            conf_level: ConfidenceLevel::default(),
+            null_odds_ratio: NullOddsRatio::default(),
+            p_value_kind: PValueKind::default(),
+            time_limit: DEFAULT_TIME_LIMIT,
+        }
+    }
 }
 
 impl FisherExact {
@@ -307,6 +335,12 @@ impl FisherExact {
 
         /// Exact p or mid-p (default exact).
         pub fn p_value_kind(mut self, kind: PValueKind) -> Self { self.p_value_kind }
+
+        /// Wall-clock budget of [`test`](Self::test) (default
+        /// [`DEFAULT_TIME_LIMIT`], 10 s), read once a pass over the
+        /// distribution: a test stops within one pass (about 1.5 s at the
+        /// largest tables, microseconds at ordinary ones) of its limit.
+        pub fn time_limit(mut self, limit: Duration) -> Self { self.time_limit }
     }
 
     /// Deprecated alias of [`confidence_level`](Self::confidence_level).
@@ -319,10 +353,15 @@ impl FisherExact {
     /// Runs the test.
     ///
     /// # Errors
-    /// [`ErrorDetail::NoConvergence`](crate::ErrorDetail::NoConvergence) if a root finder fails (not seen in practice).
+    /// [`ErrorDetail::BudgetExceeded`](crate::ErrorDetail::BudgetExceeded)
+    /// (unit "milliseconds") when the [`time_limit`](Self::time_limit) runs
+    /// out, with the stages finished (p-value, conditional MLE, interval);
+    /// [`ErrorDetail::NoConvergence`](crate::ErrorDetail::NoConvergence) if a
+    /// root finder fails (not seen in practice).
     pub fn test(&self, table: &Table2x2) -> Result<FisherResult> {
         let (a, b, c, d) = table.cells_f64();
         let mut h = Hyper::new(a, b, c, d);
+        h.set_time_limit(self.time_limit);
         let x = a;
         // the root-finding passes stay within about 13 standard deviations of x
         h.cache_window(x, ROOT_WINDOW_SD * h.central_sd() + 64.0);
@@ -333,25 +372,14 @@ impl FisherExact {
             self.alternative,
             self.p_value_kind,
         );
-        let (odds_ratio, var_at_mle) = conditional_mle(&h, x)?;
+        self.in_time(&h, 0)?;
+        let mle = conditional_mle(&h, x);
+        self.in_time(&h, 1)?;
+        let (odds_ratio, var_at_mle) = mle?;
+        let bounds = self.bounds(&h, x, odds_ratio, var_at_mle);
+        self.in_time(&h, 2)?;
+        let (lower, upper) = bounds?;
         let level = self.conf_level;
-        let (lower, upper) = match self.alternative {
-            Alternative::TwoSided => {
-                let alpha = level.alpha() / 2.0;
-                (
-                    ncp_lower(&h, x, alpha, odds_ratio, var_at_mle)?,
-                    ncp_upper(&h, x, alpha, odds_ratio, var_at_mle)?,
-                )
-            }
-            Alternative::Less => (
-                0.0,
-                ncp_upper(&h, x, level.alpha(), odds_ratio, var_at_mle)?,
-            ),
-            Alternative::Greater => (
-                ncp_lower(&h, x, level.alpha(), odds_ratio, var_at_mle)?,
-                f64::INFINITY,
-            ),
-        };
         let sample = sample_odds_ratio(a, b, c, d);
         let woolf = woolf(a, b, c, d, sample, level, self.alternative)?;
         Ok(FisherResult {
@@ -363,6 +391,47 @@ impl FisherExact {
             alternative: self.alternative,
             null_odds_ratio: self.null_odds_ratio,
             p_value_kind: self.p_value_kind,
+        })
+    }
+
+    /// `Ok` unless a pass over `h` ran out of time, which makes everything
+    /// computed since meaningless: then the budget error, after `stages` of
+    /// the three stages.
+    fn in_time(&self, h: &Hyper, stages: u64) -> Result<()> {
+        if !h.expired() {
+            return Ok(());
+        }
+        let ms = self.time_limit.as_millis().min(u128::from(u64::MAX));
+        Err(ErrorDetail::BudgetExceeded {
+            what: "Fisher's exact test (2 x 2)",
+            limit: u64::try_from(ms).expect("clamped to u64"),
+            unit: "milliseconds",
+            progress: Some(BudgetProgress::new(
+                stages,
+                "of 3 stages finished (p-value, conditional MLE, interval)",
+                None,
+                TIME_FIX,
+            )),
+        }
+        .into())
+    }
+
+    /// The exact interval of the odds ratio around the conditional MLE.
+    fn bounds(&self, h: &Hyper, x: f64, odds_ratio: f64, var_at_mle: f64) -> Result<(f64, f64)> {
+        let level = self.conf_level;
+        Ok(match self.alternative {
+            Alternative::TwoSided => {
+                let alpha = level.alpha() / 2.0;
+                (
+                    ncp_lower(h, x, alpha, odds_ratio, var_at_mle)?,
+                    ncp_upper(h, x, alpha, odds_ratio, var_at_mle)?,
+                )
+            }
+            Alternative::Less => (0.0, ncp_upper(h, x, level.alpha(), odds_ratio, var_at_mle)?),
+            Alternative::Greater => (
+                ncp_lower(h, x, level.alpha(), odds_ratio, var_at_mle)?,
+                f64::INFINITY,
+            ),
         })
     }
 }
@@ -379,6 +448,9 @@ impl FisherExact {
 /// available as [`FisherResult::sample_odds_ratio`].
 ///
 /// # Errors
+/// [`ErrorDetail::BudgetExceeded`](crate::ErrorDetail::BudgetExceeded) past
+/// [`DEFAULT_2X2_TIME_LIMIT`](crate::DEFAULT_2X2_TIME_LIMIT) (10 s; only
+/// tables with totals near 2⁵³ come close);
 /// [`ErrorDetail::NoConvergence`](crate::ErrorDetail::NoConvergence) if a root finder fails (not seen in practice).
 ///
 /// # Example
