@@ -32,8 +32,10 @@ use crate::ErrorDetail;
 ///
 /// # Errors
 /// [`ErrorDetail::IntegerOutOfRange`](crate::ErrorDetail::IntegerOutOfRange) when `n₁ + n₂` exceeds 2⁵³ (Fisher's test
-/// needs the total exact); otherwise those of [`FisherExact::test`] and
-/// [`risk_difference`] (none for valid proportions and level).
+/// needs the total exact); otherwise those of [`FisherExact::test`] (its
+/// time limit, [`DEFAULT_2X2_TIME_LIMIT`](crate::DEFAULT_2X2_TIME_LIMIT),
+/// which only totals near 2⁵³ approach) and [`risk_difference`] (none for
+/// valid proportions and level).
 ///
 /// # Example
 /// ```
