@@ -378,7 +378,8 @@ pub(super) fn findq_with(
         quant = 0.0;
     }
     if !ylast.is_nan() && (p - ylast).abs() < tol {
-        quant = midpoint(at(i1), time.last().copied().unwrap_or(0.0));
+        let last = time.last().expect("a band with a last value has its time");
+        quant = midpoint(at(i1), *last);
     }
     quant
 }

@@ -1107,7 +1107,10 @@ impl Network<'_> {
             scratch.caps_buf.clear();
             for (k, &rk) in ctx.key.iter().enumerate() {
                 let taken = if k < i {
-                    scratch.x.get(k).copied().unwrap_or(0)
+                    *scratch
+                        .x
+                        .get(k)
+                        .expect("rows before i have taken their cell of this column")
                 } else {
                     0
                 };

@@ -301,10 +301,15 @@ impl Down {
             None => 0.6 * self.plot_w,
         };
         if plot_h < MIN_PLOT {
+            // the height asked for, or the page height the default gives
+            let height = match self.height_mm {
+                Some(h) => h,
+                None => top + plot_h + self.below,
+            };
             return Err(invalid(
                 "height_mm",
                 "high enough for the table and a 15 mm plot",
-                self.height_mm.unwrap_or(0.0),
+                height,
             ));
         }
         Ok((top, plot_h, top + plot_h + self.below))
